@@ -1,0 +1,5 @@
+"""Allow ``python -m aiinfra``."""
+
+from aiinfra.cli import main
+
+raise SystemExit(main())

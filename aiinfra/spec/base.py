@@ -1,0 +1,126 @@
+"""Building blocks shared by every part of the spec model."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SwitchOs = Literal["nxos", "eos", "cumulus", "sonic", "junos"]
+SWITCH_OSES: tuple[str, ...] = ("nxos", "eos", "cumulus", "sonic", "junos")
+
+Speed = Literal["10G", "25G", "50G", "100G", "200G", "400G", "800G"]
+
+
+def speed_gbps(speed: str) -> int:
+    """``"400G"`` -> 400."""
+    return int(speed.rstrip("G"))
+
+
+class Strict(BaseModel):
+    """Base for every spec object: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SecretRef(Strict):
+    """A reference to a secret kept outside the spec.
+
+    ``{vault: NAME}`` names an Ansible Vault variable; ``{env: NAME}`` an
+    environment variable read by the playbooks at run time. The value itself
+    never enters the spec, the design or any rendered file.
+    """
+
+    vault: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = None
+    env: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_plaintext(cls, data: object) -> object:
+        if isinstance(data, str | int | float):
+            raise ValueError(
+                "plaintext secrets are not allowed; write {vault: NAME} or {env: NAME} "
+                "and keep the value in Ansible Vault or the environment"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecretRef:
+        if (self.vault is None) == (self.env is None):
+            raise ValueError("give exactly one of 'vault' or 'env'")
+        return self
+
+    @property
+    def ansible_expression(self) -> str:
+        """How a rendered file refers to the secret: an Ansible variable or lookup."""
+        if self.vault:
+            return "{{ " + self.vault + " }}"
+        return "{{ lookup('ansible.builtin.env', '" + str(self.env) + "') }}"
+
+
+def parse_ratio(text: str) -> float:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", text)
+    if not m or float(m.group(2)) == 0:
+        raise ValueError(f"{text!r} is not a ratio; write it like '1:1' or '3:1'")
+    value = float(m.group(1)) / float(m.group(2))
+    if value < 1:
+        raise ValueError(f"{text!r}: oversubscription below 1:1 wastes uplinks; use '1:1' or more")
+    return value
+
+
+RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$")]
+
+
+class SwitchChoice(Strict):
+    """A switch model from the catalog and the network OS it runs."""
+
+    model: str
+    os: SwitchOs
+
+
+class TieredSwitches(Strict):
+    """Switches per tier. Write ``{model, os}`` to use one choice for every tier."""
+
+    leaf: SwitchChoice
+    spine: SwitchChoice | None = None
+    super_spine: SwitchChoice | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared(cls, data: object) -> object:
+        if isinstance(data, dict) and ("model" in data or "os" in data):
+            return {"leaf": data}
+        return data
+
+    def for_tier(self, tier: str) -> SwitchChoice:
+        if tier == "leaf":
+            return self.leaf
+        if tier == "spine":
+            return self.spine or self.leaf
+        return self.super_spine or self.spine or self.leaf
+
+
+_SSH_KEY = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$")
+
+
+def check_ssh_key(value: str) -> str:
+    if not _SSH_KEY.match(value.strip()):
+        raise ValueError("not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment')")
+    return value.strip()
+
+
+__all__ = [
+    "SWITCH_OSES",
+    "RatioStr",
+    "SecretRef",
+    "Speed",
+    "Strict",
+    "SwitchChoice",
+    "SwitchOs",
+    "TieredSwitches",
+    "check_ssh_key",
+    "field_validator",
+    "parse_ratio",
+    "speed_gbps",
+]

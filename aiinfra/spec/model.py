@@ -1,0 +1,27 @@
+"""The root of ``cluster.yaml``."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from aiinfra.catalog.models import CatalogData
+from aiinfra.spec.base import Strict
+from aiinfra.spec.compute import Compute
+from aiinfra.spec.fabrics import Fabrics
+from aiinfra.spec.platform import Platform
+from aiinfra.spec.security import Security
+from aiinfra.spec.site import Site
+
+
+class ClusterSpec(Strict):
+    """One AI cluster: its site, GPU nodes, networks, platform and security."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,40}$", description="Cluster name; prefixes hostnames.")
+    site: Site
+    compute: Compute
+    fabrics: Fabrics
+    platform: Platform
+    security: Security
+    catalog: CatalogData | None = Field(
+        default=None, description="Additions to the built-in hardware catalog."
+    )
