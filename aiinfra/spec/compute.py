@@ -16,9 +16,7 @@ class Compute(Strict):
     nodes: int | None = Field(default=None, ge=1, le=65_536)
     scalable_units: int | None = Field(default=None, ge=1, le=2048)
     hostname_prefix: str = Field(default="gpu", pattern=r"^[a-z][a-z0-9-]{0,30}$")
-    backend_nic: str | None = Field(
-        default=None, description="Override the node model's back-end NIC (catalog name)."
-    )
+    backend_nic: str | None = Field(default=None, description="Override the node model's back-end NIC (catalog name).")
     node_facts: Path | None = Field(
         default=None,
         description="CSV or YAML with per-node facts (MACs, BMC, serials), relative to the spec.",

@@ -114,9 +114,7 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self.constructor.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) and key is not None:
-                    self.errors.append(
-                        self.source.diagnostic(path, "mapping keys must be plain scalars")
-                    )
+                    self.errors.append(self.source.diagnostic(path, "mapping keys must be plain scalars"))
                     continue
                 if key in seen:
                     first = seen[key].start_mark.line + 1
@@ -124,8 +122,7 @@ class _Builder:
                     pos = key_node.start_mark
                     self.errors.append(
                         Diagnostic(
-                            message=f"duplicate key {key!r} (first defined on line {first}); "
-                            "remove one of them",
+                            message=f"duplicate key {key!r} (first defined on line {first}); remove one of them",
                             path=_dotted((*path, str(key))),
                             file=self.source.file,
                             line=pos.line + 1,
@@ -158,9 +155,7 @@ def load_yaml(file: FsPath | str, *, display_name: str | None = None) -> tuple[A
     except OSError as exc:
         raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", file=name)]) from None
     if size > MAX_FILE_BYTES:
-        raise SpecError(
-            [Diagnostic(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=name)]
-        )
+        raise SpecError([Diagnostic(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=name)])
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -22,6 +22,4 @@ class ClusterSpec(Strict):
     fabrics: Fabrics
     platform: Platform
     security: Security
-    catalog: CatalogData | None = Field(
-        default=None, description="Additions to the built-in hardware catalog."
-    )
+    catalog: CatalogData | None = Field(default=None, description="Additions to the built-in hardware catalog.")

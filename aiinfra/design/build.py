@@ -1,0 +1,435 @@
+"""``build_design(spec) -> Design``: the one entry point of the design stage."""
+
+from __future__ import annotations
+
+import math
+
+from netaddr import IPNetwork
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.addressing import Pool, overlaps
+from aiinfra.design.backend import build_backend
+from aiinfra.design.bgp import assign_underlay
+from aiinfra.design.bom import bill_of_materials
+from aiinfra.design.checks import precheck
+from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
+from aiinfra.design.context import BuildContext
+from aiinfra.design.leafspine import build_leaf_spine
+from aiinfra.design.management import management_plane
+from aiinfra.design.model import Design, Device, Interface, TierSummary
+from aiinfra.design.nodes import build_nodes
+from aiinfra.design.oob import build_oob, oob_endpoints
+from aiinfra.design.ports import PortBudgetExceeded, port_name
+from aiinfra.design.problems import DesignError, Problems
+from aiinfra.design.qos import headroom_profile, qos_intent
+from aiinfra.spec.base import parse_ratio, speed_gbps
+from aiinfra.spec.model import ClusterSpec
+
+
+def resolve_catalog(spec: ClusterSpec) -> Catalog:
+    return Catalog.with_additions(spec.catalog)
+
+
+def node_count(spec: ClusterSpec) -> int:
+    c = spec.compute
+    return c.nodes if c.nodes is not None else (c.scalable_units or 1) * spec.fabrics.backend.nodes_per_su
+
+
+def build_design(spec: ClusterSpec, catalog: Catalog | None = None) -> Design:
+    """Validate across layers, then decide topology, ports, addresses, ASNs and QoS."""
+    catalog = catalog or resolve_catalog(spec)
+    problems = precheck(spec, catalog)
+    if problems:
+        raise DesignError(problems.items)
+
+    be = spec.fabrics.backend
+    server = catalog.servers[spec.compute.node_model]
+    nic_key = spec.compute.backend_nic or server.backend.nic
+    rails = be.rails or server.backend.count
+    link = speed_gbps(be.link_speed)
+    n = node_count(spec)
+    models = {t: catalog.switches[be.switches.for_tier(t).model] for t in ("leaf", "spine", "super_spine")}
+
+    plans = _plan(spec, catalog, n, rails, link, models, problems)
+    if problems:
+        raise DesignError(problems.items)
+    rail_plan, fabric_plans = plans
+    _check_pools(spec, n, rails, rail_plan, fabric_plans, problems)
+    if problems:
+        raise DesignError(problems.items)
+
+    ctx = BuildContext(spec, catalog)
+    pools = _pools(spec)
+    nodes = build_nodes(
+        cluster=spec.name,
+        prefix=spec.compute.hostname_prefix,
+        count=n,
+        nodes_per_su=rail_plan.nodes_per_su,
+        server_key=spec.compute.node_model,
+        server=server,
+        backend_nic=nic_key,
+        nic_speed=catalog.nics[nic_key].speed_gbps,
+        rails=rails,
+        host_mtu=be.roce.host_mtu,
+        gpu_pool=pools["backend.gpu"],
+    )
+    try:
+        backend = build_backend(ctx, rail_plan, nodes, rails)
+        others: dict[str, list[Device]] = {}
+        for name, plan in fabric_plans.items():
+            fab = getattr(spec.fabrics, name)
+            others[name] = build_leaf_spine(
+                ctx, name, fab, plan, nodes, pools[f"{name}.host_links"], pools[f"{name}.hosts"]
+            )
+    except PortBudgetExceeded as exc:
+        raise DesignError(problems.items or [_problem(("fabrics",), str(exc))]) from None
+
+    assign_underlay(
+        backend,
+        ctx.links,
+        be.underlay,
+        pools["backend.loopbacks"],
+        pools["backend.fabric_links"],
+        be.underlay.unnumbered,
+    )
+    for name, devices in others.items():
+        fab = getattr(spec.fabrics, name)
+        assign_underlay(
+            devices,
+            ctx.links,
+            fab.underlay,
+            pools[f"{name}.loopbacks"],
+            pools[f"{name}.fabric_links"],
+            fab.underlay.unnumbered,
+        )
+
+    fabric_switches = backend + [d for ds in others.values() for d in ds]
+    oob = build_oob(ctx, oob_endpoints(fabric_switches, nodes))
+    all_switches = oob + fabric_switches
+    _assign_management(spec, all_switches, nodes, problems)
+    if problems:
+        raise DesignError(problems.items)
+
+    min_buffer = min(int(m.buffer_mb * 1e6) for m in models.values())
+    qos = qos_intent(be.roce, link, min_buffer)
+    for d in backend:
+        d.qos = qos
+        d.load_balancing = be.load_balancing
+    headroom_report = _apply_roce(ctx, backend, problems)
+    if problems:
+        raise DesignError(problems.items)
+
+    for d in all_switches:
+        _fill_unused(ctx, d)
+        d.physical_ports = ctx.allocators[d.name].physical_ports(_default_speed(ctx, d))
+
+    devices = {d.name: d for d in all_switches}
+    return Design(
+        name=spec.name,
+        domain=spec.site.domain,
+        devices=devices,
+        links=ctx.links,
+        nodes=nodes,
+        qos={"backend": qos},
+        tiers=_tiers(spec, rail_plan, fabric_plans, devices, models),
+        backend_tiers=rail_plan.tiers,
+        scalable_units=rail_plan.scalable_units,
+        rails=rails,
+        backend_bisection_gbps=_bisection(rail_plan, link, devices),
+        headroom_report=headroom_report,
+        mgmt_network=str(spec.site.management.network),
+        mgmt_gateway=str(spec.site.management.gateway),
+        pools={k: str(v.network) for k, v in sorted(pools.items())},
+        management=management_plane(spec),
+        bom=bill_of_materials(devices, ctx.links, nodes, catalog),
+    )
+
+
+def _problem(path: tuple[str | int, ...], message: str):  # type: ignore[no-untyped-def]
+    from aiinfra.design.problems import Problem
+
+    return Problem(path, message)
+
+
+def _plan(
+    spec: ClusterSpec, catalog: Catalog, n: int, rails: int, link: int, models: dict, problems: Problems
+) -> tuple[RailPlan, dict[str, LeafSpinePlan]]:
+    be = spec.fabrics.backend
+    rail_plan = None
+    try:
+        rail_plan = plan_rail_fabric(
+            nodes=n,
+            nodes_per_su=be.nodes_per_su,
+            rails=rails,
+            leaf_radix=models["leaf"].radix(link),
+            spine_radix=models["spine"].radix(link),
+            super_spine_radix=models["super_spine"].radix(link),
+            oversubscription=parse_ratio(be.oversubscription),
+        )
+    except SizingError as exc:
+        problems.add(("fabrics", "backend"), str(exc))
+    fabric_plans: dict[str, LeafSpinePlan] = {}
+    for name in ("frontend", "storage"):
+        fab = getattr(spec.fabrics, name)
+        if fab is None:
+            continue
+        leaf = catalog.switches[fab.switches.for_tier("leaf").model]
+        spine = catalog.switches[fab.switches.for_tier("spine").model]
+        down, up = speed_gbps(fab.link_speed), speed_gbps(fab.uplink_speed)
+        db, ub = leaf.breakout_for(down), leaf.breakout_for(up)
+        try:
+            fabric_plans[name] = plan_leaf_spine(
+                nodes=n,
+                leaf_ports=leaf.ports,
+                down_ways=db.ways if db else 1,
+                up_ways=ub.ways if ub else 1,
+                down_gbps=down,
+                up_gbps=up,
+                spine_radix=spine.radix(up),
+                oversubscription=parse_ratio(fab.oversubscription),
+            )
+        except SizingError as exc:
+            problems.add(("fabrics", name), str(exc))
+    return rail_plan, fabric_plans  # type: ignore[return-value]
+
+
+def _pools(spec: ClusterSpec) -> dict[str, Pool]:
+    be = spec.fabrics.backend.addressing
+    pools = {
+        "backend.loopbacks": Pool("backend.loopbacks", IPNetwork(str(be.loopbacks)), 1),
+        "backend.fabric_links": Pool("backend.fabric_links", IPNetwork(str(be.fabric_links)), 2),
+        "backend.gpu": Pool("backend.gpu", IPNetwork(str(be.gpu)), 2),
+    }
+    for name in ("frontend", "storage"):
+        fab = getattr(spec.fabrics, name)
+        if fab is None:
+            continue
+        a = fab.addressing
+        pools[f"{name}.loopbacks"] = Pool(f"{name}.loopbacks", IPNetwork(str(a.loopbacks)), 1)
+        pools[f"{name}.fabric_links"] = Pool(f"{name}.fabric_links", IPNetwork(str(a.fabric_links)), 2)
+        pools[f"{name}.host_links"] = Pool(f"{name}.host_links", IPNetwork(str(a.host_links)), 2)
+        pools[f"{name}.hosts"] = Pool(f"{name}.hosts", IPNetwork(str(a.hosts)), 1)
+    return pools
+
+
+def _check_pools(
+    spec: ClusterSpec, n: int, rails: int, rp: RailPlan, fps: dict[str, LeafSpinePlan], problems: Problems
+) -> None:
+    pools = _pools(spec)
+    leaves = rp.scalable_units * rails * rp.leaves_per_rail
+    be_switches = leaves + rp.spines + rp.super_spines
+    be_links = leaves * rp.leaf_uplinks + rp.spines * rp.spine_uplinks
+    need = {
+        "backend.gpu": (n * rails, f"{n} nodes x {rails} NICs"),
+        "backend.loopbacks": (be_switches, f"{be_switches} back-end switches"),
+        "backend.fabric_links": (be_links, f"{be_links} back-end fabric links"),
+    }
+    for name, fp in fps.items():
+        sw = fp.leaf_pairs * 2 + fp.spines
+        need[f"{name}.loopbacks"] = (sw, f"{sw} {name} switches")
+        need[f"{name}.fabric_links"] = (fp.leaf_pairs * 2 * fp.leaf_uplinks, f"{name} leaf uplinks")
+        need[f"{name}.host_links"] = (n * 2, f"{n} nodes x 2 uplinks")
+        need[f"{name}.hosts"] = (n, f"{n} nodes")
+    for key, (count, why) in need.items():
+        msg = pools[key].need(count)
+        if msg:
+            fabric, field = key.split(".")
+            problems.add(("fabrics", fabric, "addressing", field), f"{msg} ({why})")
+
+    named = {k: p.network for k, p in pools.items()}
+    named["site.management.network"] = IPNetwork(str(spec.site.management.network))
+    for a, b in overlaps(named):
+        path = (
+            tuple(a.split("."))
+            if a.startswith("site")
+            else ("fabrics", *a.split(".")[:1], "addressing", a.split(".")[1])
+        )
+        problems.add(path, f"{named[a]} overlaps {b} ({named[b]}); address pools must be disjoint")
+
+    for fabric, underlay, switches in [("backend", spec.fabrics.backend.underlay, None)] + [
+        (k, getattr(spec.fabrics, k).underlay, None) for k in fps
+    ]:
+        del switches
+        pool = underlay.asn_pool
+        size = pool.last - pool.first + 1
+        if fabric == "backend":
+            want = be_switches if underlay.asn_scheme == "unique" else leaves + rp.pods + (1 if rp.tiers == 3 else 0)
+        else:
+            fp = fps[fabric]
+            want = fp.leaf_pairs * 2 + (fp.spines if underlay.asn_scheme == "unique" else 1)
+        if want > size:
+            problems.add(
+                ("fabrics", fabric, "underlay", "asn_pool"),
+                f"{size:,} ASNs in {pool.first}-{pool.last} but the {underlay.asn_scheme} scheme needs {want:,}",
+            )
+    _check_asn_pools_disjoint(spec, problems)
+
+
+def _check_asn_pools_disjoint(spec: ClusterSpec, problems: Problems) -> None:
+    ranges = [("backend", spec.fabrics.backend.underlay.asn_pool)]
+    ranges += [
+        (k, getattr(spec.fabrics, k).underlay.asn_pool)
+        for k in ("frontend", "storage")
+        if getattr(spec.fabrics, k) is not None
+    ]
+    for i, (a, ra) in enumerate(ranges):
+        for b, rb in ranges[i + 1 :]:
+            if ra.first <= rb.last and rb.first <= ra.last:
+                problems.add(
+                    ("fabrics", b, "underlay", "asn_pool"),
+                    f"ASN range {rb.first}-{rb.last} overlaps the {a} range {ra.first}-{ra.last}; "
+                    "fabric ASNs must be unique across fabrics",
+                )
+
+
+def _assign_management(spec: ClusterSpec, switches: list[Device], nodes: list, problems: Problems) -> None:
+    mgmt = spec.site.management
+    net = IPNetwork(str(mgmt.network))
+    pool = Pool("site.management", net, 1, offset=mgmt.first_host_offset)
+    need = len(switches) + 2 * len(nodes)
+    msg = pool.need(need)
+    if msg:
+        problems.add(
+            ("site", "management", "network"),
+            f"{msg} ({len(switches)} switches + {len(nodes)} nodes "
+            "x (host + BMC), starting at offset "
+            f"{mgmt.first_host_offset})",
+        )
+        return
+    gw = int(IPNetwork(f"{mgmt.gateway}/32").first)
+    prefix = net.prefixlen
+    for item in [*switches, *nodes]:
+        value = pool.take()
+        if value == gw:
+            value = pool.take()
+        addr = f"{_dotted(value)}/{prefix}"
+        item.mgmt_address = addr
+    for node in nodes:
+        value = pool.take()
+        if value == gw:
+            value = pool.take()
+        node.bmc_address = f"{_dotted(value)}/{prefix}"
+
+
+def _dotted(v: int) -> str:
+    from aiinfra.design.addressing import dotted
+
+    return dotted(v)
+
+
+def _apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[dict[str, object]]:
+    """Mark RoCE ports, attach headroom profiles and check each switch's headroom budget."""
+    cables = ctx.spec.fabrics.backend.roce.cable_length_m
+    length = {"host": cables.host_leaf}
+    report: dict[tuple[str, str], dict[str, object]] = {}
+    profiles: dict[tuple[int, float, int], object] = {}
+    for d in backend:
+        model = ctx.catalog.switches[d.model]
+        budget = int(model.buffer_mb * 1e6 * model.headroom_pool_pct / 100)
+        total = 0
+        for i in d.interfaces:
+            if i.role == "host":
+                metres = length["host"]
+            elif (i.role == "uplink" and d.role == "leaf") or (i.role == "downlink" and d.role == "spine"):
+                metres = cables.leaf_spine
+            else:
+                metres = cables.spine_super_spine
+            key = (i.speed_gbps, metres, d.switch_mtu)
+            if key not in profiles:
+                profiles[key] = headroom_profile(*key)
+            i.roce = True
+            i.headroom = profiles[key]  # type: ignore[assignment]
+            total += i.headroom.bytes  # type: ignore[union-attr]
+        row_key = (d.role, d.model)
+        if total > budget:
+            problems.add(
+                ("fabrics", "backend", "roce", "cable_length_m"),
+                f"{d.name} ({model.model}) needs {total:,} B of PFC headroom but only {budget:,} B "
+                f"({model.headroom_pool_pct}% of {model.buffer_mb:g} MB) is available; shorten cables "
+                "or lower the MTU",
+            )
+        row = report.setdefault(
+            row_key,
+            {
+                "role": d.role,
+                "model": d.model,
+                "switches": 0,
+                "roce_ports": 0,
+                "max_headroom_bytes": 0,
+                "budget_bytes": budget,
+            },
+        )
+        row["switches"] = int(row["switches"]) + 1  # type: ignore[call-overload]
+        row["roce_ports"] = max(int(row["roce_ports"]), sum(1 for i in d.interfaces if i.roce))  # type: ignore[call-overload]
+        row["max_headroom_bytes"] = max(int(row["max_headroom_bytes"]), total)  # type: ignore[call-overload]
+    return [report[k] for k in sorted(report)]
+
+
+def _default_speed(ctx: BuildContext, d: Device) -> int:
+    spec = ctx.spec
+    if d.fabric == "backend":
+        return speed_gbps(spec.fabrics.backend.link_speed)
+    if d.fabric == "oob":
+        return ctx.catalog.switches[d.model].port_speed_gbps
+    fab = getattr(spec.fabrics, d.fabric)
+    return speed_gbps(fab.uplink_speed)
+
+
+def _fill_unused(ctx: BuildContext, d: Device) -> None:
+    """Every logical port not cabled is listed as unused, so configs can shut it down."""
+    alloc = ctx.allocators[d.name]
+    model = ctx.catalog.switches[d.model]
+    used = {(i.physical_port, i.breakout_member) for i in d.interfaces}
+    default = _default_speed(ctx, d)
+    for phys in range(1, model.ports + 1):
+        ways, speed = alloc.modes.get(phys, (0, 0))
+        if not ways:
+            b = model.breakout_for(default)
+            ways, speed = (b.ways, default) if b else (1, model.port_speed_gbps)
+        for member in range(ways):
+            if (phys, member) in used:
+                continue
+            d.interfaces.append(
+                Interface(
+                    name=port_name(model, d.os, phys, member, ways),
+                    role="unused",
+                    speed_gbps=speed,
+                    mtu=d.switch_mtu,
+                    description="unused - shut by aiinfra",
+                    enabled=False,
+                    physical_port=phys,
+                    breakout_member=member,
+                )
+            )
+    d.interfaces.sort(key=lambda i: (i.physical_port, i.breakout_member))
+
+
+def _tiers(
+    spec: ClusterSpec, rp: RailPlan, fps: dict[str, LeafSpinePlan], devices: dict[str, Device], models: dict
+) -> list[TierSummary]:
+    out = []
+    for d_fabric in ("backend", "frontend", "storage", "oob"):
+        for role in ("leaf", "spine", "super-spine", "oob"):
+            group = [d for d in devices.values() if d.fabric == d_fabric and d.role == role]
+            if not group:
+                continue
+            first = group[0]
+            down = sum(1 for i in first.interfaces if i.role in ("host", "downlink", "oob-access"))
+            up = sum(1 for i in first.interfaces if i.role in ("uplink", "oob-uplink"))
+            down_bw = sum(i.speed_gbps for i in first.interfaces if i.role in ("host", "downlink", "oob-access"))
+            up_bw = sum(i.speed_gbps for i in first.interfaces if i.role in ("uplink", "oob-uplink"))
+            ratio = round(down_bw / up_bw, 2) if up_bw and role != "super-spine" else 0.0
+            out.append(TierSummary(d_fabric, role, first.model, first.os, len(group), down, up, ratio))
+    return out
+
+
+def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> float:
+    """Back-end bisection bandwidth in Gb/s: half the leaf uplink capacity (Clos min-cut)."""
+    uplinks = sum(
+        1
+        for d in devices.values()
+        if d.fabric == "backend" and d.role == "leaf"
+        for i in d.interfaces
+        if i.role == "uplink"
+    )
+    return math.floor(uplinks * link / 2)

@@ -1,0 +1,102 @@
+"""Shared state while one design is built: catalog, pools, ports and naming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiinfra.catalog import Catalog
+from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.addressing import Pool
+from aiinfra.design.cabling import optic_name, reach_for
+from aiinfra.design.model import Device, Interface, Link
+from aiinfra.design.ports import PortAllocator
+from aiinfra.spec.base import SwitchChoice
+from aiinfra.spec.model import ClusterSpec
+
+
+def width(count: int) -> int:
+    """Zero-padding width so names sort in numeric order."""
+    return max(2, len(str(count)))
+
+
+@dataclass
+class BuildContext:
+    spec: ClusterSpec
+    catalog: Catalog
+    devices: dict[str, Device] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    allocators: dict[str, PortAllocator] = field(default_factory=dict)
+    mgmt: Pool | None = None
+
+    def switch_model(self, choice: SwitchChoice) -> SwitchModel:
+        return self.catalog.switches[choice.model]
+
+    def add_switch(self, name: str, fabric: str, role: str, choice: SwitchChoice, **attrs: object) -> Device:
+        model = self.switch_model(choice)
+        profile = self.catalog.os[choice.os]
+        device = Device(
+            name=name,
+            fabric=fabric,
+            role=role,
+            model=choice.model,
+            os=choice.os,
+            os_release=profile.release,
+            mgmt_interface=model.port_naming[choice.os].management,
+            mgmt_address="",
+            mgmt_gateway=str(self.spec.site.management.gateway),
+            switch_mtu=profile.switch_mtu,
+            rack_units=model.rack_units,
+            power_w=model.power_w,
+            **attrs,  # type: ignore[arg-type]
+        )
+        self.devices[name] = device
+        self.allocators[name] = PortAllocator(model, choice.os)
+        return device
+
+    def claim(self, device: Device, speed_gbps: int) -> tuple[str, int, int]:
+        return self.allocators[device.name].claim(speed_gbps)
+
+    def cable(
+        self,
+        fabric: str,
+        kind: str,
+        a: tuple[str, str, int],
+        b: tuple[str, str, int],
+        speed_gbps: int,
+        length_m: float,
+    ) -> Link:
+        """Record one cable. ``a``/``b`` are (device, interface, physical port speed);
+        ``a`` is the lower tier."""
+        reach, cable, family = reach_for(length_m)
+        link = Link(
+            fabric=fabric,
+            kind=kind,
+            a_device=a[0],
+            a_interface=a[1],
+            b_device=b[0],
+            b_interface=b[1],
+            speed_gbps=speed_gbps,
+            length_m=length_m,
+            reach=reach,
+            cable=cable,
+            a_optic=optic_name(a[2], speed_gbps, family),
+            b_optic=optic_name(b[2], speed_gbps, family),
+        )
+        self.links.append(link)
+        return link
+
+
+def fabric_interface(
+    name: str, role: str, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
+) -> Interface:
+    return Interface(
+        name=name,
+        role=role,
+        speed_gbps=speed,
+        mtu=mtu,
+        description=f"{role} to {peer} {peer_if}",
+        peer_device=peer,
+        peer_interface=peer_if,
+        physical_port=physical,
+        breakout_member=member,
+    )

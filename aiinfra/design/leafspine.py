@@ -1,0 +1,109 @@
+"""Front-end and storage fabrics: leaf pairs with every node dual-homed at layer 3.
+
+Each node uplink is a routed /31 (leaf .0, node .1) and the node's /32 lives on
+its loopback. Both leaves of the pair hold a static route to that /32 through
+the node's uplink and originate it into BGP, so the fabric sees two equal paths
+and no OS needs MLAG, vPC or EVPN multihoming.
+"""
+
+from __future__ import annotations
+
+from aiinfra.design.addressing import Pool
+from aiinfra.design.backend import connect
+from aiinfra.design.clos import LeafSpinePlan
+from aiinfra.design.context import BuildContext, fabric_interface, width
+from aiinfra.design.model import Device, Node, NodeNic, StaticRoute
+from aiinfra.spec.base import speed_gbps
+from aiinfra.spec.fabrics import EthernetFabric
+
+SHORT = {"frontend": "fe", "storage": "st"}
+TABLE_BASE = {"frontend": 200, "storage": 300}
+
+
+def build_leaf_spine(
+    ctx: BuildContext,
+    fabric_name: str,
+    fabric: EthernetFabric,
+    plan: LeafSpinePlan,
+    nodes: list[Node],
+    host_links: Pool,
+    hosts: Pool,
+) -> list[Device]:
+    c, short = ctx.spec.name, SHORT[fabric_name]
+    down = speed_gbps(fabric.link_speed)
+    up = speed_gbps(fabric.uplink_speed)
+    leaf_choice, spine_choice = fabric.switches.for_tier("leaf"), fabric.switches.for_tier("spine")
+    server = ctx.catalog.servers[ctx.spec.compute.node_model]
+    group = server.frontend if fabric_name == "frontend" else server.storage
+    assert group is not None  # checked before building
+    nic_model = ctx.catalog.nics[group.nic]
+
+    spines = [
+        ctx.add_switch(f"{c}-{short}-spine-{j:0{width(plan.spines)}d}", fabric_name, "spine", spine_choice)
+        for j in range(1, plan.spines + 1)
+    ]
+    pairs: list[tuple[Device, Device]] = []
+    for p in range(1, plan.leaf_pairs + 1):
+        pair = tuple(
+            ctx.add_switch(f"{c}-{short}-leaf-{p:0{width(plan.leaf_pairs)}d}{side}", fabric_name, "leaf", leaf_choice)
+            for side in "ab"
+        )
+        pairs.append(pair)  # type: ignore[arg-type]
+
+    mtu = ctx.catalog.os[leaf_choice.os].switch_mtu
+    for node in nodes:
+        pair = pairs[(node.index - 1) // plan.nodes_per_pair]
+        node_address = hosts.take_host()
+        nics: list[NodeNic] = []
+        for i, leaf in enumerate(pair):
+            leaf_side, node_side = host_links.take_p2p()
+            ifname, phys, member = ctx.claim(leaf, down)
+            netdev = group.netdevs[i] if group.netdevs else f"{short}{i}"
+            nics.append(
+                NodeNic(
+                    fabric=fabric_name,
+                    index=i,
+                    netdev=netdev,
+                    rdma_device=group.rdma_devices[i] if group.rdma_devices else "",
+                    nic_model=group.nic,
+                    speed_gbps=min(down, nic_model.speed_gbps),
+                    address=node_side,
+                    gateway=leaf_side.split("/")[0],
+                    switch=leaf.name,
+                    switch_interface=ifname,
+                    route_table=TABLE_BASE[fabric_name] + i,
+                    mtu=fabric.mtu,
+                )
+            )
+            iface = fabric_interface(ifname, "host", down, mtu, node.name, netdev, phys, member)
+            iface.address, iface.peer_address = leaf_side, node_side.split("/")[0]
+            leaf.interfaces.append(iface)
+            leaf.static_routes.append(
+                StaticRoute(node_address, node_side.split("/")[0], f"{node.name} {fabric_name} address")
+            )
+            ctx.cable(
+                fabric_name,
+                "node-leaf",
+                (node.name, netdev, nic_model.speed_gbps),
+                (leaf.name, ifname, ctx.switch_model(leaf_choice).port_speed_gbps),
+                down,
+                ctx.spec.fabrics.backend.roce.cable_length_m.host_leaf,
+            )
+        if fabric_name == "frontend":
+            node.frontend, node.frontend_address = nics, node_address
+        else:
+            node.storage, node.storage_address = nics, node_address
+
+    leaves = [leaf for pair in pairs for leaf in pair]
+    for leaf in leaves:
+        ctx.allocators[leaf.name].skip_to_boundary()
+        for u in range(plan.leaf_uplinks):
+            connect(
+                ctx,
+                "leaf-spine",
+                leaf,
+                spines[u % plan.spines],
+                up,
+                ctx.spec.fabrics.backend.roce.cable_length_m.leaf_spine,
+            )
+    return [*spines, *leaves]

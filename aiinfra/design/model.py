@@ -1,0 +1,319 @@
+"""The vendor-neutral ``Design``: every decision the renderers format.
+
+Plain slotted dataclasses rather than pydantic: a 32k-GPU design holds a few
+hundred thousand interfaces and links, and construction speed and memory matter
+more here than validation (the spec was validated already).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficClass:
+    """One egress class: what maps to it and how it is scheduled."""
+
+    name: str
+    tc: int  # traffic class == queue == switch priority in aiinfra's layout
+    dscps: tuple[int, ...]
+    scheduling: str  # "strict" | "dwrr"
+    weight_pct: int  # DWRR share (0 for strict)
+    lossless: bool
+    ecn: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EcnProfile:
+    """WRED-ECN thresholds on the RoCE queue, pre-converted to each vendor unit."""
+
+    mode: str  # "auto" | "explicit"
+    min_bytes: int
+    max_bytes: int
+    max_probability_pct: int
+    min_kbytes: int
+    max_kbytes: int
+    # Junos drop profiles take queue fill levels: Kmax pinned at max_fill_pct, Kmin scaled.
+    min_fill_pct: int
+    max_fill_pct: int
+    rule: str  # human-readable derivation, shown in design.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class PfcWatchdog:
+    enabled: bool
+    detection_ms: int
+    restoration_ms: int
+    poll_ms: int
+    action: str  # "drop"
+
+
+@dataclass(frozen=True, slots=True)
+class Headroom:
+    """PFC headroom for one (speed, cable length, MTU) port profile."""
+
+    speed_gbps: int
+    cable_m: float
+    mtu: int
+    bytes: int
+    name: str  # stable profile name, e.g. "pg_lossless_400g_50m"
+
+
+@dataclass(frozen=True, slots=True)
+class QosIntent:
+    """The lossless RoCEv2 contract shared by every switch and host of one fabric."""
+
+    nodrop_priority: int
+    roce_dscp: int
+    roce_dscps: tuple[int, ...]  # all DSCPs classified to the no-drop class, sorted
+    cnp_dscp: int
+    cnp_priority: int
+    roce_tos: int  # DSCP << 2 | ECT(0): what the NIC writes in the IP ToS byte
+    classes: tuple[TrafficClass, ...]
+    ecn: EcnProfile
+    pfc_watchdog: PfcWatchdog
+    dcqcn: bool
+    host_mtu: int
+    pause_8023x: bool  # always False: PFC and global pause are mutually exclusive
+
+    @property
+    def pfc_priority_bitmap(self) -> str:
+        """``0,0,0,1,0,0,0,0`` style list used by mlnx_qos."""
+        return ",".join("1" if p == self.nodrop_priority else "0" for p in range(8))
+
+
+@dataclass(slots=True)
+class Interface:
+    name: str
+    role: str  # host | uplink | downlink | mgmt | oob-access | oob-uplink | unused
+    speed_gbps: int
+    mtu: int
+    description: str
+    enabled: bool = True
+    address: str | None = None  # "10.0.0.0/31"
+    peer_device: str | None = None
+    peer_interface: str | None = None
+    peer_address: str | None = None
+    roce: bool = False  # PFC + ECN + trust on this port
+    headroom: Headroom | None = None
+    physical_port: int = 0
+    breakout_member: int = 0  # 0-based member of a broken-out port
+
+
+@dataclass(frozen=True, slots=True)
+class PhysicalPort:
+    """Front-panel port and the breakout mode it runs in (``ways`` 1 = no breakout)."""
+
+    number: int
+    ways: int
+    speed_gbps: int
+
+
+@dataclass(slots=True)
+class BgpNeighbor:
+    address: str
+    remote_asn: int
+    peer_device: str
+    interface: str
+    peer_group: str
+    bfd: bool
+
+
+@dataclass(slots=True)
+class Bgp:
+    asn: int
+    router_id: str
+    neighbors: list[BgpNeighbor]
+    networks: list[str]  # prefixes originated with `network` statements
+    peer_groups: dict[str, int | None]  # group name -> remote ASN when shared, else None
+    maximum_paths: int
+    multipath_relax: bool
+    bfd: bool
+    unnumbered: bool
+
+
+@dataclass(slots=True)
+class StaticRoute:
+    prefix: str
+    next_hop: str
+    description: str
+
+
+@dataclass(slots=True)
+class Device:
+    name: str
+    fabric: str  # backend | frontend | storage | oob
+    role: str  # leaf | spine | super-spine | oob
+    model: str  # catalog key
+    os: str
+    os_release: str
+    mgmt_interface: str
+    mgmt_address: str  # "192.168.0.11/22"
+    mgmt_gateway: str
+    interfaces: list[Interface] = field(default_factory=list)
+    physical_ports: list[PhysicalPort] = field(default_factory=list)
+    loopback: str | None = None
+    bgp: Bgp | None = None
+    static_routes: list[StaticRoute] = field(default_factory=list)
+    qos: QosIntent | None = None
+    load_balancing: str = "ecmp"
+    switch_mtu: int = 9216
+    su: int | None = None
+    rail: int | None = None
+    pod: int | None = None
+    plane: int | None = None
+    rack_units: int = 1
+    power_w: int = 0
+
+    @property
+    def groups(self) -> list[str]:
+        """Inventory groups this device belongs to."""
+        out = [
+            f"fabric_{self.fabric}",
+            f"role_{self.role.replace('-', '_')}",
+            f"os_{self.os}",
+            f"{self.fabric}_{self.role.replace('-', '_')}",
+        ]
+        if self.rail is not None:
+            out.append(f"rail_{self.rail}")
+        if self.su is not None:
+            out.append(f"su_{self.su}")
+        if self.pod is not None:
+            out.append(f"pod_{self.pod}")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One cable. ``a`` is the lower tier (node or leaf), ``b`` the upper."""
+
+    fabric: str
+    kind: str  # node-leaf | leaf-spine | spine-super-spine | mgmt | oob-uplink
+    a_device: str
+    a_interface: str
+    b_device: str
+    b_interface: str
+    speed_gbps: int
+    length_m: float
+    reach: str  # DAC | AOC/MMF | SMF-DR | SMF-FR | copper
+    cable: str
+    a_optic: str
+    b_optic: str
+
+
+@dataclass(slots=True)
+class NodeNic:
+    """One GPU node NIC port on a fabric, with everything the host must match."""
+
+    fabric: str
+    index: int  # rail for the back-end, uplink index otherwise
+    netdev: str
+    rdma_device: str
+    nic_model: str
+    speed_gbps: int
+    address: str  # "10.0.0.1/31"
+    gateway: str  # leaf side of the /31
+    switch: str
+    switch_interface: str
+    route_table: int
+    mtu: int
+
+
+@dataclass(slots=True)
+class Node:
+    name: str
+    index: int
+    su: int
+    model: str
+    gpu: str
+    gpus: int
+    mgmt_address: str
+    bmc_address: str
+    backend: list[NodeNic] = field(default_factory=list)
+    frontend: list[NodeNic] = field(default_factory=list)
+    storage: list[NodeNic] = field(default_factory=list)
+    frontend_address: str | None = None  # node /32 on loopback, routed by its leaf pair
+    storage_address: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TierSummary:
+    fabric: str
+    tier: str
+    model: str
+    os: str
+    count: int
+    downlinks_per_switch: int
+    uplinks_per_switch: int
+    oversubscription: float
+
+
+@dataclass(frozen=True, slots=True)
+class AaaServer:
+    address: str
+    key: str  # an Ansible expression such as "{{ vault_tacacs_key }}", never a value
+
+
+@dataclass(frozen=True, slots=True)
+class LocalUser:
+    name: str
+    role: str
+    ssh_keys: tuple[str, ...]
+    password_hash: str | None  # Ansible expression or None
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpUser:
+    name: str
+    auth: str
+    auth_key: str  # Ansible expression
+    priv: str
+    priv_key: str  # Ansible expression
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementPlane:
+    """Site services and access policy every switch renders identically."""
+
+    domain: str
+    allowed_cidrs: tuple[str, ...]
+    dns: tuple[str, ...]
+    ntp: tuple[str, ...]
+    syslog: tuple[str, ...]
+    timezone: str
+    aaa_protocol: str | None
+    aaa_servers: tuple[AaaServer, ...]
+    users: tuple[LocalUser, ...]
+    snmp_users: tuple[SnmpUser, ...]
+    snmp_contact: str
+    snmp_location: str
+    banner: str
+
+
+@dataclass
+class Design:
+    name: str
+    domain: str
+    devices: dict[str, Device]
+    links: list[Link]
+    nodes: list[Node]
+    qos: dict[str, QosIntent]  # per RoCE fabric
+    tiers: list[TierSummary]
+    backend_tiers: int
+    scalable_units: int
+    rails: int
+    backend_bisection_gbps: float
+    headroom_report: list[dict[str, object]]
+    mgmt_network: str
+    mgmt_gateway: str
+    pools: dict[str, str]
+    management: ManagementPlane
+    bom: list  # list[aiinfra.design.bom.BomLine]
+
+    def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
+        return [
+            d
+            for d in self.devices.values()
+            if (fabric is None or d.fabric == fabric) and (role is None or d.role == role)
+        ]

@@ -1,0 +1,76 @@
+"""Out-of-band management: every switch management port and every node's host
+management and BMC port is cabled to an OOB access switch, in a fixed order."""
+
+from __future__ import annotations
+
+import math
+
+from aiinfra.design.context import BuildContext, width
+from aiinfra.design.model import Device, Interface, Node
+
+OOB_UPLINK_PORTS = 4  # the last ports of an OOB switch are kept for uplinks
+MGMT_CABLE_M = 3.0
+
+
+def oob_endpoints(switches: list[Device], nodes: list[Node]) -> list[tuple[str, str]]:
+    """(device, port) pairs that need an OOB access port: nodes first, then switches."""
+    out: list[tuple[str, str]] = []
+    for node in nodes:
+        out.append((node.name, "bmc"))
+        out.append((node.name, "mgmt0"))
+    out.extend((sw.name, sw.mgmt_interface) for sw in switches)
+    return out
+
+
+def oob_switch_count(ctx: BuildContext, endpoints: int) -> int:
+    model = ctx.switch_model(ctx.spec.fabrics.oob.switch)
+    return max(1, math.ceil(endpoints / (model.ports - OOB_UPLINK_PORTS)))
+
+
+def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Device]:
+    oob = ctx.spec.fabrics.oob
+    model = ctx.switch_model(oob.switch)
+    access = model.ports - OOB_UPLINK_PORTS
+    count = oob_switch_count(ctx, len(endpoints))
+    switches = [
+        ctx.add_switch(f"{ctx.spec.name}-oob-{i:0{width(count)}d}", "oob", "oob", oob.switch)
+        for i in range(1, count + 1)
+    ]
+    speed = model.port_speed_gbps
+    for i, (device, port) in enumerate(endpoints):
+        sw = switches[i // access]
+        ifname, phys, member = ctx.claim(sw, speed)
+        sw.interfaces.append(
+            Interface(
+                name=ifname,
+                role="oob-access",
+                speed_gbps=speed,
+                mtu=1500,
+                description=f"mgmt: {device} {port}",
+                peer_device=device,
+                peer_interface=port,
+                physical_port=phys,
+                breakout_member=member,
+            )
+        )
+        ctx.cable("oob", "mgmt", (device, port, speed), (sw.name, ifname, speed), speed, MGMT_CABLE_M)
+    for sw in switches:
+        alloc = ctx.allocators[sw.name]
+        alloc.next_physical = access + 1
+        alloc.skip_to_boundary()
+        ifname, phys, member = ctx.claim(sw, speed)
+        sw.interfaces.append(
+            Interface(
+                name=ifname,
+                role="oob-uplink",
+                speed_gbps=speed,
+                mtu=1500,
+                description=f"uplink to {oob.uplink_to}",
+                peer_device=oob.uplink_to,
+                peer_interface="",
+                physical_port=phys,
+                breakout_member=member,
+            )
+        )
+        ctx.cable("oob", "oob-uplink", (sw.name, ifname, speed), (oob.uplink_to, "", speed), speed, MGMT_CABLE_M)
+    return switches

@@ -1,0 +1,82 @@
+"""Deterministic port allocation with each model's per-OS port naming.
+
+A switch's logical ports at one speed are numbered 0..radix-1 in front-panel
+order: logical index i is member ``i % ways`` of physical port ``i // ways + 1``.
+Allocation hands out logical ports in that order, so the same spec always
+cables the same ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.model import PhysicalPort
+
+
+def port_name(model: SwitchModel, os: str, physical: int, member: int, ways: int) -> str:
+    """Name of member ``member`` (0-based) of front-panel port ``physical`` (1-based)."""
+    naming = model.port_naming[os]
+    lanes = model.lanes_per_port
+    lane_in_port = member * lanes // ways
+    fields = {
+        "port": physical,
+        "port0": physical - 1,
+        "sub": member + 1,
+        "sub0": member,
+        "lane": lane_in_port + 1,
+        "lane0": (physical - 1) * lanes + lane_in_port,
+    }
+    pattern = naming.port if ways == 1 else naming.breakout
+    return pattern.format(**fields)
+
+
+@dataclass
+class PortAllocator:
+    """Hands out ports on one switch; physical ports are claimed for one breakout mode."""
+
+    model: SwitchModel
+    os: str
+    next_physical: int = 1
+    modes: dict[int, tuple[int, int]] = field(default_factory=dict)  # physical -> (ways, speed)
+    _open: dict[int, tuple[int, int]] = field(default_factory=dict)  # speed -> (physical, next member)
+
+    def claim(self, speed_gbps: int) -> tuple[str, int, int]:
+        """Next free logical port at ``speed_gbps``: (name, physical, member)."""
+        breakout = self.model.breakout_for(speed_gbps)
+        ways = breakout.ways if breakout else 1
+        current = self._open.get(speed_gbps)
+        if current is None or current[1] >= ways:
+            physical = self.next_physical
+            if physical > self.model.ports:
+                raise PortBudgetExceeded(self.model.model, self.model.ports)
+            self.next_physical += 1
+            self.modes[physical] = (ways, speed_gbps)
+            current = (physical, 0)
+        physical, member = current
+        self._open[speed_gbps] = (physical, member + 1)
+        return port_name(self.model, self.os, physical, member, ways), physical, member
+
+    def skip_to_boundary(self) -> None:
+        """Start the next claim on a fresh physical port (keeps uplinks off host ports)."""
+        self._open.clear()
+
+    def physical_ports(self, default_speed: int) -> list[PhysicalPort]:
+        """Every front-panel port with its mode; unused ones take ``default_speed``'s mode."""
+        out = []
+        default = self.model.breakout_for(default_speed)
+        for n in range(1, self.model.ports + 1):
+            ways, speed = self.modes.get(
+                n,
+                (
+                    default.ways if default else 1,
+                    default_speed if self.model.supports_speed(default_speed) else self.model.port_speed_gbps,
+                ),
+            )
+            out.append(PhysicalPort(n, ways, speed))
+        return out
+
+
+class PortBudgetExceeded(Exception):
+    def __init__(self, model: str, ports: int) -> None:
+        super().__init__(f"{model} has only {ports} front-panel ports")

@@ -1,0 +1,140 @@
+"""Review artefacts: design.yaml, cabling.csv, addressing.csv and bom.csv.
+
+These are formatting only: every number and name comes from the Design.
+design.yaml summarises per device (the per-port detail is in the CSVs) so it
+stays reviewable for a 32k-GPU cluster.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from typing import Any
+
+import yaml
+
+from aiinfra.design.model import Design
+
+try:
+    _Dumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Dumper = yaml.SafeDumper
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120, allow_unicode=True)
+
+
+def _csv(header: list[str], rows: Any) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def design_yaml(design: Design) -> str:
+    doc = {
+        "cluster": design.name,
+        "domain": design.domain,
+        "summary": {
+            "nodes": len(design.nodes),
+            "gpus": sum(n.gpus for n in design.nodes),
+            "scalable_units": design.scalable_units,
+            "rails": design.rails,
+            "backend_tiers": design.backend_tiers,
+            "backend_bisection_gbps": design.backend_bisection_gbps,
+            "switches": len(design.devices),
+            "cables": len(design.links),
+        },
+        "tiers": [asdict(t) for t in design.tiers],
+        "qos": {name: asdict(q) for name, q in design.qos.items()},
+        "pfc_headroom": design.headroom_report,
+        "pools": {"site.management": design.mgmt_network, **design.pools},
+        "devices": [
+            {
+                "name": d.name,
+                "fabric": d.fabric,
+                "role": d.role,
+                "model": d.model,
+                "os": d.os,
+                "os_release": d.os_release,
+                "su": d.su,
+                "rail": d.rail,
+                "pod": d.pod,
+                "plane": d.plane,
+                "mgmt": d.mgmt_address,
+                "loopback": d.loopback,
+                "asn": d.bgp.asn if d.bgp else None,
+                "bgp_neighbors": len(d.bgp.neighbors) if d.bgp else 0,
+                "ports": {
+                    role: sum(1 for i in d.interfaces if i.role == role)
+                    for role in sorted({i.role for i in d.interfaces})
+                },
+            }
+            for d in design.devices.values()
+        ],
+        "bom": [asdict(b) for b in design.bom],
+    }
+    return dump_yaml(doc)
+
+
+def cabling_csv(design: Design) -> str:
+    return _csv(
+        [
+            "fabric",
+            "kind",
+            "a_device",
+            "a_port",
+            "a_optic",
+            "b_device",
+            "b_port",
+            "b_optic",
+            "speed_gbps",
+            "reach",
+            "cable",
+            "length_m",
+        ],
+        (
+            [
+                link.fabric,
+                link.kind,
+                link.a_device,
+                link.a_interface,
+                link.a_optic,
+                link.b_device,
+                link.b_interface,
+                link.b_optic,
+                link.speed_gbps,
+                link.reach,
+                link.cable,
+                f"{link.length_m:g}",
+            ]
+            for link in design.links
+        ),
+    )
+
+
+def addressing_csv(design: Design) -> str:
+    rows: list[list[object]] = []
+    for d in design.devices.values():
+        rows.append([d.name, d.mgmt_interface, d.mgmt_address, "management", "", ""])
+        if d.loopback:
+            rows.append([d.name, "loopback0", d.loopback, "loopback", "", ""])
+        for i in d.interfaces:
+            if i.address:
+                rows.append([d.name, i.name, i.address, i.role, i.peer_device or "", i.peer_address or ""])
+    for n in design.nodes:
+        rows.append([n.name, "mgmt0", n.mgmt_address, "management", "", ""])
+        rows.append([n.name, "bmc", n.bmc_address, "bmc", "", ""])
+        for nic in (*n.backend, *n.frontend, *n.storage):
+            rows.append([n.name, nic.netdev, nic.address, f"{nic.fabric}-nic", nic.switch, nic.gateway])
+        for addr, fabric in ((n.frontend_address, "frontend"), (n.storage_address, "storage")):
+            if addr:
+                rows.append([n.name, "lo", addr, f"{fabric}-host", "", ""])
+    return _csv(["device", "interface", "address", "role", "peer_device", "peer_address"], rows)
+
+
+def bom_csv(design: Design) -> str:
+    return _csv(["category", "item", "count", "detail"], ([b.category, b.item, b.count, b.detail] for b in design.bom))
