@@ -1,0 +1,44 @@
+"""The template context every switch renderer starts from.
+
+Only selection and grouping of what the Design already decided: no numbers
+are derived here, so every OS formats the same facts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design, Device, Headroom
+
+
+def switch_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+    ifaces = device.interfaces
+    headrooms: dict[str, Headroom] = {}
+    for i in ifaces:
+        if i.headroom is not None:
+            headrooms.setdefault(i.headroom.name, i.headroom)
+    return {
+        "device": device,
+        "cluster": design.name,
+        "mgmt": design.management,
+        "qos": device.qos,
+        "bgp": device.bgp,
+        "os_profile": catalog.os[device.os],
+        "model": catalog.switches[device.model],
+        "interfaces": ifaces,
+        "active_ports": [i for i in ifaces if i.enabled],
+        "routed_ports": [i for i in ifaces if i.address],
+        "roce_ports": [i for i in ifaces if i.roce],
+        "host_ports": [i for i in ifaces if i.role == "host"],
+        "fabric_ports": [i for i in ifaces if i.role in ("uplink", "downlink")],
+        "access_ports": [i for i in ifaces if i.role == "oob-access"],
+        "oob_uplinks": [i for i in ifaces if i.role == "oob-uplink"],
+        "unused_ports": [i for i in ifaces if not i.enabled],
+        "breakouts": [p for p in device.physical_ports if p.ways > 1],
+        "headroom_profiles": [headrooms[k] for k in sorted(headrooms)],
+        "static_routes": device.static_routes,
+        "mgmt_address": device.mgmt_address,
+        "mgmt_gateway": device.mgmt_gateway,
+        "load_balancing": device.load_balancing,
+    }

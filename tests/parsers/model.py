@@ -1,0 +1,44 @@
+"""The OS-neutral view every config parser in tests/parsers/ returns.
+
+Parsers read a rendered config back (with an established parser where one
+exists) and report what the device would actually do, in common units, so the
+property and cross-target tests can compare OSes with one set of assertions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ParsedInterface:
+    name: str
+    mtu: int | None = None
+    address: str | None = None  # CIDR
+    shutdown: bool = False
+    description: str = ""
+    pfc_priorities: set[int] = field(default_factory=set)  # priorities with PFC enabled
+    ecn_on_roce_queue: bool = False  # WRED/ECN applied to the no-drop queue on this port
+    trust_dscp: bool = False
+
+
+@dataclass
+class ParsedSwitch:
+    hostname: str
+    interfaces: dict[str, ParsedInterface] = field(default_factory=dict)
+    loopback: str | None = None  # CIDR of the router-id loopback
+    asn: int | None = None
+    neighbors: dict[str, int] = field(default_factory=dict)  # peer address -> remote ASN
+    bfd_neighbors: set[str] = field(default_factory=set)
+    maximum_paths: int | None = None
+    dscp_to_tc: dict[int, int] = field(default_factory=dict)
+    nodrop_priorities: set[int] = field(default_factory=set)  # classes declared lossless/no-drop
+    strict_priority_tcs: set[int] = field(default_factory=set)
+    ecn_min_bytes: int | None = None
+    ecn_max_bytes: int | None = None
+    ecn_max_probability: int | None = None
+    pfc_watchdog: bool = False
+    load_balancing: str = "ecmp"  # ecmp | flowlet | per-packet, as the config would run
+    acl_cidrs: set[str] = field(default_factory=set)  # management ACL sources
+    ntp_servers: set[str] = field(default_factory=set)
+    text: str = ""  # the raw file(s), for secret scans
