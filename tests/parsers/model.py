@@ -37,6 +37,8 @@ class ParsedSwitch:
     ecn_min_bytes: int | None = None
     ecn_max_bytes: int | None = None
     ecn_max_probability: int | None = None
+    ecn_min_fill_pct: int | None = None  # for OSes whose WRED takes queue fill levels (Junos)
+    ecn_max_fill_pct: int | None = None
     pfc_watchdog: bool = False
     load_balancing: str = "ecmp"  # ecmp | flowlet | per-packet, as the config would run
     acl_cidrs: set[str] = field(default_factory=set)  # management ACL sources
