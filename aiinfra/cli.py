@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print("aiinfra: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:
-        log = Path.cwd() / "aiinfra-crash.log"
+        log = Path(tempfile.gettempdir()) / "aiinfra-crash.log"
         try:
             log.write_text(traceback.format_exc(), encoding="utf-8")
             where = f"; details in {log}"

@@ -36,10 +36,6 @@ def asn_groups(switches: list[Device], scheme: str) -> list[list[Device]]:
     return out
 
 
-def asns_needed(switches: list[Device], scheme: str) -> int:
-    return len(asn_groups(switches, scheme))
-
-
 def assign_underlay(
     switches: list[Device],
     links: list[Link],

@@ -216,6 +216,7 @@ def _check_pools(
     spec: ClusterSpec, n: int, rails: int, rp: RailPlan, fps: dict[str, LeafSpinePlan], problems: Problems
 ) -> None:
     pools = _pools(spec)
+    be_underlay = spec.fabrics.backend.underlay
     leaves = rp.scalable_units * rails * rp.leaves_per_rail
     be_switches = leaves + rp.spines + rp.super_spines
     be_links = leaves * rp.leaf_uplinks + rp.spines * rp.spine_uplinks
@@ -238,25 +239,29 @@ def _check_pools(
 
     named = {k: p.network for k, p in pools.items()}
     named["site.management.network"] = IPNetwork(str(spec.site.management.network))
-    for a, b in overlaps(named):
-        path = (
-            tuple(a.split("."))
-            if a.startswith("site")
-            else ("fabrics", *a.split(".")[:1], "addressing", a.split(".")[1])
-        )
-        problems.add(path, f"{named[a]} overlaps {b} ({named[b]}); address pools must be disjoint")
 
-    for fabric, underlay, switches in [("backend", spec.fabrics.backend.underlay, None)] + [
-        (k, getattr(spec.fabrics, k).underlay, None) for k in fps
-    ]:
-        del switches
+    def field_path(key: str) -> tuple[str, ...]:
+        fabric, _, field = key.partition(".")
+        return tuple(key.split(".")) if key.startswith("site") else ("fabrics", fabric, "addressing", field)
+
+    for a, b in overlaps(named):
+        problems.add(
+            field_path(a),
+            f"{named[a]} overlaps {'.'.join(field_path(b))} ({named[b]}); address pools must be disjoint",
+        )
+
+    asn_need = {
+        "backend": be_switches
+        if be_underlay.asn_scheme == "unique"
+        else leaves + rp.pods + (1 if rp.tiers == 3 else 0),
+    }
+    for name, fp in fps.items():
+        unique = getattr(spec.fabrics, name).underlay.asn_scheme == "unique"
+        asn_need[name] = fp.leaf_pairs * 2 + (fp.spines if unique else 1)
+    for fabric, want in asn_need.items():
+        underlay = getattr(spec.fabrics, fabric).underlay
         pool = underlay.asn_pool
         size = pool.last - pool.first + 1
-        if fabric == "backend":
-            want = be_switches if underlay.asn_scheme == "unique" else leaves + rp.pods + (1 if rp.tiers == 3 else 0)
-        else:
-            fp = fps[fabric]
-            want = fp.leaf_pairs * 2 + (fp.spines if underlay.asn_scheme == "unique" else 1)
         if want > size:
             problems.add(
                 ("fabrics", fabric, "underlay", "asn_pool"),

@@ -11,7 +11,12 @@ from aiinfra.design.problems import Problems
 from aiinfra.spec.base import SwitchChoice, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 
-L2_OVERHEAD = 22  # Ethernet header + 802.1Q tag + FCS beyond the IP MTU
+L2_OVERHEAD = 22
+PLURAL = {
+    "leaf": "leaves",
+    "spine": "spines",
+    "super_spine": "super-spines",
+}  # Ethernet header + 802.1Q tag + FCS beyond the IP MTU
 
 
 def _names(d: dict[str, object]) -> str:
@@ -92,7 +97,7 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
         if mode not in profile.load_balancing:
             p.add(
                 ("fabrics", "backend", "load_balancing"),
-                f"{profile.name} {profile.release} cannot do {mode} load balancing on {tier.replace('_', '-')}s; "
+                f"{profile.name} {profile.release} cannot do {mode} load balancing on {PLURAL[tier]}; "
                 f"it supports: {', '.join(profile.load_balancing)}",
             )
         elif (mode == "flowlet" and not model.features.dlb_flowlet) or (

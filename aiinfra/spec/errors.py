@@ -94,9 +94,8 @@ def translate_validation_error(exc: ValidationError, root: type[BaseModel] | Non
             message = f"required key {path[-1]!r} is missing" if path else "required key is missing"
         elif kind == "union_tag_invalid":
             ctx = err.get("ctx", {})
-            message = (
-                f"unknown {ctx.get('discriminator', 'type')} {ctx.get('tag')!r}; valid: {ctx.get('expected_tags')}"
-            )
+            field = str(ctx.get("discriminator", "type")).strip("'")
+            message = f"unknown {field} {ctx.get('tag')!r}; valid: {ctx.get('expected_tags')}"
         elif kind == "union_tag_not_found":
             message = f"missing {err.get('ctx', {}).get('discriminator', 'type')!s}"
         else:

@@ -23,7 +23,7 @@ from aiinfra.errors import Diagnostic, Path, SpecError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 2_000_000
+MAX_VALUES = 500_000
 MAX_ALIASES = 10_000
 
 
@@ -87,6 +87,9 @@ class _LoadLimit(Exception):
         self.mark = mark
 
 
+_DEFAULT_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
 class _Builder:
     """Turns a composed node graph into plain Python, within bounds."""
 
@@ -107,6 +110,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _LoadLimit(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
         self.source.add(path, node.start_mark)
+        expected = _DEFAULT_TAGS.get(type(node))
+        if expected is not None and node.tag != expected:
+            raise _LoadLimit(f"YAML tag {node.tag!r} is not allowed; aiinfra reads plain YAML only", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             self.constructor.flatten_mapping(node)
             out: dict[Any, Any] = {}
@@ -140,6 +146,28 @@ class _Builder:
         return self.constructor.construct_object(node)
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
+    """Values the node expands to once aliases are followed, without expanding them.
+
+    Aliased nodes are shared in the composed graph, so memoising on identity makes
+    this linear in the document's size while a billion-laughs graph reports its
+    true, exponential expansion.
+    """
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > MAX_DEPTH:
+        raise _LoadLimit(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        total = 1 + sum(_expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        total = 1 + sum(_expanded_size(item, memo, depth + 1) for item in node.value)
+    else:
+        total = 1
+    memo[key] = min(total, MAX_VALUES + 1)
+    return memo[key]
+
+
 def _dotted(path: Path) -> str:
     from aiinfra.errors import dotted
 
@@ -165,11 +193,19 @@ def load_yaml(file: FsPath | str, *, display_name: str | None = None) -> tuple[A
 
 def _load(text: str, name: str) -> tuple[Any, SourceMap]:
     source = SourceMap(name)
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)
         root = loader.get_single_node()
         if root is None:
             raise SpecError([Diagnostic("the file is empty", file=name, line=1, column=1)])
+        size = _expanded_size(root, {}, 0)
+        if size > MAX_VALUES:
+            raise _LoadLimit(
+                f"the document expands to more than {MAX_VALUES:,} values (alias expansion bomb?); "
+                "aiinfra refuses to load it",
+                root.start_mark,
+            )
         builder = _Builder(source, loader)
         data = builder.build(root, (), 0)
     except _LoadLimit as exc:
@@ -204,7 +240,8 @@ def _load(text: str, name: str) -> tuple[Any, SourceMap]:
     except RecursionError:
         raise SpecError([Diagnostic("the document is nested too deeply", file=name)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if builder.errors:
         raise SpecError(builder.errors)
     return data, source

@@ -1,0 +1,297 @@
+"""A corpus of bad specs: one case per error message, each checked end to end
+through the CLI for exit code 2, a file:line:column position, the field path and
+the message, and that nothing was written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aiinfra.cli import main
+from tests.conftest import lab_data, write_spec
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def apply(d: dict[str, Any]) -> None:
+        keys = path.split(".")
+        for k in keys[:-1]:
+            d = d[int(k)] if isinstance(d, list) else d.setdefault(k, {})
+        d[keys[-1]] = value
+
+    return apply
+
+
+def _delete(path: str) -> Mutation:
+    def apply(d: dict[str, Any]) -> None:
+        keys = path.split(".")
+        for k in keys[:-1]:
+            d = d[k]
+        del d[keys[-1]]
+
+    return apply
+
+
+CASES: list[tuple[str, Mutation, str, str]] = [
+    ("unknown-key", _set("site.colour", "blue"), "site.colour", "unknown key 'colour'; valid keys here: dns, domain"),
+    ("missing-key", _delete("compute.node_model"), "compute.node_model", "required key 'node_model' is missing"),
+    (
+        "bad-enum",
+        _set("fabrics.backend.load_balancing", "spray"),
+        "fabrics.backend.load_balancing",
+        "Input should be 'ecmp', 'flowlet' or 'per-packet'",
+    ),
+    (
+        "priority-range",
+        _set("fabrics.backend.roce.priority", 9),
+        "fabrics.backend.roce.priority",
+        "less than or equal to 7",
+    ),
+    (
+        "cnp-equals-nodrop",
+        _set("fabrics.backend.roce.cnp_priority", 3),
+        "fabrics.backend.roce",
+        "cnp_priority 3 equals the no-drop priority",
+    ),
+    (
+        "cnp-dscp-is-data",
+        _set("fabrics.backend.roce.cnp_dscp", 26),
+        "fabrics.backend.roce",
+        "cnp_dscp 26 is also a RoCE data DSCP",
+    ),
+    (
+        "plaintext-aaa-key",
+        _set("security.aaa.servers.0.key", "hunter2"),
+        "security.aaa.servers[0].key",
+        "plaintext secret",
+    ),
+    (
+        "plaintext-snmp-key",
+        _set("security.snmp.users.0.auth_key", "s3cret!"),
+        "security.snmp.users[0].auth_key",
+        "plaintext secret",
+    ),
+    (
+        "secret-both-forms",
+        _set("security.aaa.servers.0.key", {"vault": "a", "env": "B"}),
+        "security.aaa.servers[0].key",
+        "give exactly one of 'vault' or 'env'",
+    ),
+    (
+        "bad-ssh-key",
+        _set("security.users.0.ssh_keys", ["not a key"]),
+        "security.users[0].ssh_keys",
+        "not an OpenSSH public key",
+    ),
+    (
+        "gateway-outside",
+        _set("site.management.gateway", "10.9.9.9"),
+        "site.management",
+        "gateway 10.9.9.9 is not inside 192.168.0.0/24",
+    ),
+    ("nodes-and-sus", _set("compute.scalable_units", 2), "compute", "give exactly one of 'nodes' or 'scalable_units'"),
+    (
+        "bad-ratio",
+        _set("fabrics.backend.oversubscription", "two"),
+        "fabrics.backend.oversubscription",
+        "String should match pattern",
+    ),
+    (
+        "unknown-node-model",
+        _set("compute.node_model", "dgx-z9"),
+        "compute.node_model",
+        "unknown node model 'dgx-z9'; catalog has: dgx-b200",
+    ),
+    (
+        "unknown-switch",
+        _set("fabrics.backend.switches.leaf.model", "sn9999"),
+        "fabrics.backend.switches.leaf.model",
+        "unknown switch model 'sn9999'",
+    ),
+    (
+        "os-not-supported",
+        _set("fabrics.backend.switches.leaf.os", "eos"),
+        "fabrics.backend.switches.leaf.os",
+        "does not run eos; it runs: sonic",
+    ),
+    (
+        "lb-not-in-os",
+        _set("fabrics.backend.load_balancing", "flowlet"),
+        "fabrics.backend.load_balancing",
+        "cannot do flowlet load balancing on leaves; it supports: ecmp",
+    ),
+    (
+        "per-packet-needs-ooo-nic",
+        (
+            lambda d: (
+                _set("fabrics.backend.switches", {"model": "qfx5240-64od", "os": "junos"})(d),
+                _set("fabrics.backend.load_balancing", "per-packet")(d),
+            )
+        ),
+        "fabrics.backend.load_balancing",
+        "does not tolerate out-of-order delivery",
+    ),
+    (
+        "host-mtu-too-big",
+        _set("fabrics.backend.roce.host_mtu", 9216),
+        "fabrics.backend.roce.host_mtu",
+        "exceeds the SONiC (community) switch MTU 9216",
+    ),
+    (
+        "gpu-pool-small",
+        _set("fabrics.backend.addressing.gpu", "10.1.0.0/28"),
+        "fabrics.backend.addressing.gpu",
+        "10.1.0.0/28 holds 16 addresses but 32 /31s are needed (64 addresses); use a /26 or larger (4 nodes x 8 NICs)",
+    ),
+    (
+        "pools-overlap",
+        _set("fabrics.frontend.addressing.hosts", "10.1.0.0/25"),
+        "fabrics.backend.addressing.gpu",
+        "10.1.0.0/24 overlaps fabrics.frontend.addressing.hosts (10.1.0.0/25); address pools must be disjoint",
+    ),
+    (
+        "mgmt-pool-small",
+        _set("site.management.network", "192.168.0.0/28"),
+        "site.management.network",
+        "/32s are needed",
+    ),
+    (
+        "asn-pool-small",
+        _set("fabrics.backend.underlay.asn_pool", {"first": 4200000000, "last": 4200000003}),
+        "fabrics.backend.underlay.asn_pool",
+        "but the rfc7938 scheme needs 9",
+    ),
+    (
+        "asn-pools-overlap",
+        _set("fabrics.frontend.underlay.asn_pool", {"first": 4200000500, "last": 4200001500}),
+        "fabrics.frontend.underlay.asn_pool",
+        "overlaps the backend range",
+    ),
+    ("nic-speed-mismatch", _set("fabrics.backend.link_speed", "200G"), "fabrics.backend.link_speed", "runs at 400G"),
+    ("too-many-rails", _set("fabrics.backend.rails", 12), "fabrics.backend.rails", "has 8 back-end NICs"),
+    (
+        "cable-beyond-reach",
+        _set("fabrics.backend.roce.cable_length_m", {"host_leaf": 3, "leaf_spine": 5000}),
+        "fabrics.backend.roce.cable_length_m.leaf_spine",
+        "exceeds the 2000 m reach",
+    ),
+    (
+        "headroom-over-budget",
+        (
+            lambda d: (
+                _set(
+                    "catalog",
+                    {
+                        "switches": {
+                            "small-buffer-tor": {
+                                "vendor": "Example",
+                                "model": "SB-64",
+                                "asic": "shallow",
+                                "ports": 64,
+                                "port_speed_gbps": 800,
+                                "breakouts": [{"ways": 2, "speed_gbps": 400}],
+                                "buffer_mb": 2,
+                                "os": ["sonic"],
+                                "port_naming": {
+                                    "sonic": {
+                                        "port": "Ethernet{lane0}",
+                                        "breakout": "Ethernet{lane0}",
+                                        "management": "eth0",
+                                    }
+                                },
+                                "power_w": 500,
+                                "source": "test fixture",
+                            }
+                        }
+                    },
+                )(d),
+                _set("fabrics.backend.switches.leaf.model", "small-buffer-tor")(d),
+            )
+        ),
+        "fabrics.backend.roce.cable_length_m",
+        "of PFC headroom but only 500,000 B (25% of 2 MB) is available",
+    ),
+    (
+        "mgmt-switch-as-fabric",
+        _set("fabrics.backend.switches.spine", {"model": "sn2201", "os": "cumulus"}),
+        "fabrics.backend.switches.spine.model",
+        "is a management switch, not a fabric switch",
+    ),
+    (
+        "unsupported-speed",
+        (
+            lambda d: (
+                _set("fabrics.backend.switches.leaf", {"model": "n9364d-gx2a", "os": "nxos"})(d),
+                _set("fabrics.backend.switches.spine", {"model": "n9364d-gx2a", "os": "nxos"})(d),
+                _set("compute.node_model", "hgx-h100")(d),
+                _set("compute.backend_nic", "connectx-8")(d),
+                _set("fabrics.backend.link_speed", "800G")(d),
+            )
+        ),
+        "fabrics.backend.switches.leaf.model",
+        "cannot run 800G ports",
+    ),
+    (
+        "catalog-shadowing",
+        _set(
+            "catalog",
+            {
+                "gpus": {
+                    "h100": {
+                        "vendor": "x",
+                        "model": "y",
+                        "memory_gb": 1,
+                        "memory_bandwidth_tbps": 1,
+                        "bf16_tflops": 1,
+                        "fp8_tflops": 1,
+                        "tdp_w": 1,
+                        "source": "me",
+                    }
+                }
+            },
+        ),
+        "catalog.gpus.h100",
+        "already a built-in gpu",
+    ),
+    (
+        "platform-type",
+        _set("platform", {"type": "proxmox"}),
+        "platform",
+        "unknown type 'proxmox'; valid: 'baremetal', 'openshift', 'vmware', 'nutanix'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_spec_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: Mutation, path: str, message: str
+) -> None:
+    data = lab_data()
+    mutate(data)
+    spec = write_spec(tmp_path, data)
+    out = tmp_path / "out"
+    assert main(["render", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    pattern = re.compile(rf"^{re.escape(str(spec))}:(\d+):(\d+): {re.escape(path)}: (.*)$", re.M)
+    found = [m for m in pattern.finditer(err) if message in m.group(3)]
+    assert found, f"expected '{path}: ...{message}...' in:\n{err}"
+    assert int(found[0].group(1)) > 0
+    assert not out.exists(), "nothing may be written when validation fails"
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = lab_data()
+    independent = {"unknown-key", "missing-key", "bad-enum", "priority-range", "plaintext-snmp-key", "bad-ssh-key"}
+    for name, mutate, _, _ in CASES:
+        if name in independent:
+            mutate(data)
+    spec = write_spec(tmp_path, data)
+    assert main(["validate", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert err.count(str(spec) + ":") == len(independent)

@@ -1,0 +1,106 @@
+"""The bounded, position-aware YAML loader."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiinfra.errors import SpecError
+from aiinfra.spec import loader
+from aiinfra.spec.loader import load_yaml, load_yaml_text
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        load_yaml_text(text, "c.yaml")
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_duplicate_key_is_an_error_with_both_lines() -> None:
+    errs = _errors("a: 1\nb:\n  x: 1\n  x: 2\n")
+    assert errs == ["c.yaml:4:3: b.x: duplicate key 'x' (first defined on line 3); remove one of them"]
+
+
+def test_billion_laughs_fails_fast() -> None:
+    lol = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i, name in enumerate("bcdefghij"):
+        prev = "abcdefghij"[i]
+        lol.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    started = time.monotonic()
+    errs = _errors("\n".join(lol) + "\n")
+    assert time.monotonic() - started < 2.0
+    assert "expands to more than" in errs[0]
+
+
+def test_alias_count_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_ALIASES", 3)
+    errs = _errors("a: &x 1\nb: [*x, *x, *x, *x]\n")
+    assert "more than 3 YAML aliases" in errs[0]
+
+
+def test_nesting_depth_is_bounded() -> None:
+    text = "a: " + "[" * 100 + "]" * 100 + "\n"
+    assert "nesting deeper than" in _errors(text)[0]
+
+
+def test_file_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10)
+    f = tmp_path / "big.yaml"
+    f.write_text("name: something-long\n")
+    with pytest.raises(SpecError) as info:
+        load_yaml(f)
+    assert "the limit is 10" in str(info.value)
+
+
+def test_syntax_error_has_position() -> None:
+    errs = _errors("a: [1, 2\nb: 3\n")
+    assert errs[0].startswith("c.yaml:") and "YAML syntax error" in errs[0]
+
+
+def test_python_tags_are_refused() -> None:
+    errs = _errors("a: !!python/object/apply:os.system ['true']\n")
+    assert "is not allowed; aiinfra reads plain YAML only" in errs[0]
+
+
+def test_empty_file() -> None:
+    assert "empty" in _errors("")[0]
+
+
+def test_positions_point_at_keys(tmp_path: Path) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_text("top:\n  inner:\n    - a: 1\n      b: 2\n")
+    _, source = load_yaml(f)
+    assert source.locate(("top", "inner", 0, "b")) == loader.Position(4, 7)
+    # unknown deeper paths fall back to the nearest ancestor
+    assert source.locate(("top", "inner", 0, "b", "zz")) == loader.Position(4, 7)
+
+
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=20))
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(yaml_values)
+def test_round_trips_what_safe_dump_writes(value: object) -> None:
+    text = yaml.safe_dump({"root": value})
+    assert load_yaml_text(text) == {"root": value}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    try:
+        load_yaml_text(text)
+    except SpecError as exc:
+        assert exc.diagnostics and all(str(d) for d in exc.diagnostics)
