@@ -99,8 +99,9 @@ def test_no_collisions_and_consistent_peers(nodes: int, per_su: int, rails: int,
 
 
 def test_pool_message_sizes(tmp_path: Path) -> None:
-    from aiinfra.design.addressing import Pool
     from netaddr import IPNetwork
+
+    from aiinfra.design.addressing import Pool
 
     pool = Pool("gpu", IPNetwork("10.0.0.0/20"), 2)
     assert pool.need(2048) is None
