@@ -1,0 +1,131 @@
+"""What `aiinfra render` writes: determinism, atomicity, --check and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aiinfra.cli import main
+from aiinfra.render import output as output_module
+from tests.conftest import EXAMPLES, lab_data, write_spec
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def lab_spec(tmp_path: Path) -> Path:
+    spec = tmp_path / "lab" / "cluster.yaml"
+    spec.parent.mkdir()
+    shutil.copy(EXAMPLES / "lab" / "cluster.yaml", spec)
+    return spec
+
+
+def test_render_is_deterministic(lab_spec: Path, tmp_path: Path) -> None:
+    assert main(["render", str(lab_spec), "-o", str(tmp_path / "a")]) == 0
+    assert main(["render", str(lab_spec), "-o", str(tmp_path / "b")]) == 0
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a == b
+    expected = {"design.yaml", "cabling.csv", "addressing.csv", "bom.csv", "inventory/hosts.yml", "MANIFEST.sha256"}
+    assert expected <= set(a)
+    assert any(p.startswith("configs/") for p in a)
+
+
+def test_default_output_is_build_beside_spec(lab_spec: Path) -> None:
+    assert main(["render", str(lab_spec)]) == 0
+    assert (lab_spec.parent / "build" / "design.yaml").is_file()
+
+
+def test_manifest_lists_every_file_sorted(lab_spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 0
+    lines = (out / "MANIFEST.sha256").read_text().splitlines()
+    paths = [line.split("  ", 1)[1] for line in lines]
+    assert paths == sorted(paths)
+    assert set(paths) == set(_tree(out)) - {"MANIFEST.sha256"}
+    for line in lines:
+        digest, path = line.split("  ", 1)
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == digest
+
+
+def test_invalid_spec_leaves_previous_output_untouched(lab_spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 0
+    before = _tree(out)
+    data = lab_data()
+    data["fabrics"]["backend"]["roce"]["priority"] = 42
+    bad = write_spec(tmp_path, data, "bad.yaml")
+    assert main(["render", str(bad), "-o", str(out)]) == 2
+    assert _tree(out) == before
+
+
+def test_failure_while_writing_leaves_previous_output_untouched(
+    lab_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 0
+    before = _tree(out)
+    (out / "operator-note.txt").write_text("kept")
+    before["operator-note.txt"] = b"kept"
+
+    calls = {"n": 0}
+    real = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 1
+    monkeypatch.undo()
+    assert _tree(out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    assert leftovers == []
+
+
+def test_failure_during_swap_restores_nothing_partial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    real_rename = os.rename
+
+    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(src).name.startswith(".out.new-"):
+            raise OSError(1, "simulated failure")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(output_module.os, "rename", rename)
+    files = output_module.OutputSet()
+    files.add("new.txt", "new")
+    with pytest.raises(OSError):
+        files.write_atomic(out)
+    monkeypatch.undo()
+    assert _tree(out) == {"old.txt": b"old"}
+
+
+def test_check_mode(lab_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1  # nothing there yet
+    assert not out.exists()
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 0
+    (out / "cabling.csv").write_text("edited by hand\n")
+    (out / "stray.txt").write_text("x")
+    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1
+    listed = capsys.readouterr().out.split()
+    assert listed == ["cabling.csv", "stray.txt"]
+
+
+def test_output_paths_are_safe() -> None:
+    files = output_module.OutputSet()
+    for bad in ("/etc/passwd", "../x", "a/../../b"):
+        with pytest.raises(ValueError):
+            files.add(bad, "x")
