@@ -1,0 +1,61 @@
+"""A plain `pip install .` (a wheel, not an editable install) must carry templates/,
+playbooks/ and the catalog data, and render the lab example from anywhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+    )
+    (found,) = out.glob("aiinfra-*.whl")
+    return found
+
+
+def test_wheel_contains_resources(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()}
+    assert templates, "templates/ is empty"
+    assert {f"aiinfra/_templates/{t}" for t in templates} <= names
+    assert "aiinfra/catalog/data/switches.yaml" in names
+    assert any(n.startswith("aiinfra/_playbooks/") for n in names)
+
+
+def test_installed_wheel_renders_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text((ROOT / "inventories" / "lab" / "cluster.yaml").read_text())
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
+    where = subprocess.run(
+        [sys.executable, "-c", "import aiinfra; print(aiinfra.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(target))
+    run = subprocess.run(
+        [sys.executable, "-m", "aiinfra", "render", str(spec), "-o", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "MANIFEST.sha256").is_file()
