@@ -24,6 +24,11 @@ class Pool:
     block: int  # addresses per allocation: 1 for /32, 2 for /31
     offset: int = 0
 
+    def __post_init__(self) -> None:
+        # netaddr properties are slow in a loop of 100k allocations; cache them as ints.
+        self._first = int(self.network.first)
+        self._size = int(self.network.size)
+
     @property
     def capacity(self) -> int:
         return self.network.size // self.block
@@ -41,9 +46,9 @@ class Pool:
 
     def take(self) -> int:
         """First address (as int) of the next block."""
-        start = int(self.network.first) + self.offset
+        start = self._first + self.offset
         self.offset += self.block
-        if self.offset > self.network.size:
+        if self.offset > self._size:
             raise PoolExhausted(self.name)
         return start
 

@@ -8,8 +8,6 @@ Scheme ``unique`` gives every switch its own ASN.
 
 from __future__ import annotations
 
-import ipaddress
-
 from aiinfra.design.addressing import Pool
 from aiinfra.design.model import Bgp, BgpNeighbor, Device, Interface, Link
 from aiinfra.spec.fabrics import Underlay
@@ -105,4 +103,5 @@ def _host_networks(leaf: Device) -> list[str]:
     """Prefixes a leaf originates for its hosts: the host /31s (back-end) or host /32s (static)."""
     if leaf.static_routes:
         return [r.prefix for r in leaf.static_routes]
-    return [str(ipaddress.ip_interface(i.address).network) for i in leaf.interfaces if i.role == "host" and i.address]
+    # The leaf holds the even (.0) end of each host /31, so its address is the network.
+    return [i.address for i in leaf.interfaces if i.role == "host" and i.address]

@@ -40,11 +40,14 @@ class PortAllocator:
     next_physical: int = 1
     modes: dict[int, tuple[int, int]] = field(default_factory=dict)  # physical -> (ways, speed)
     _open: dict[int, tuple[int, int]] = field(default_factory=dict)  # speed -> (physical, next member)
+    _ways: dict[int, int] = field(default_factory=dict)  # speed -> breakout ways, cached
 
     def claim(self, speed_gbps: int) -> tuple[str, int, int]:
         """Next free logical port at ``speed_gbps``: (name, physical, member)."""
-        breakout = self.model.breakout_for(speed_gbps)
-        ways = breakout.ways if breakout else 1
+        ways = self._ways.get(speed_gbps)
+        if ways is None:
+            breakout = self.model.breakout_for(speed_gbps)
+            ways = self._ways[speed_gbps] = breakout.ways if breakout else 1
         current = self._open.get(speed_gbps)
         if current is None or current[1] >= ways:
             physical = self.next_physical
