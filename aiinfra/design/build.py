@@ -439,7 +439,7 @@ def _tiers(
             up = sum(1 for i in first.interfaces if i.role in ("uplink", "oob-uplink"))
             down_bw = sum(i.speed_gbps for i in first.interfaces if i.role in ("host", "downlink", "oob-access"))
             up_bw = sum(i.speed_gbps for i in first.interfaces if i.role in ("uplink", "oob-uplink"))
-            ratio = round(down_bw / up_bw, 2) if up_bw and role != "super-spine" else 0.0
+            ratio = round(down_bw / up_bw, 2) if up_bw and role in ("leaf", "spine") else 0.0
             out.append(TierSummary(d_fabric, role, first.model, first.os, len(group), down, up, ratio))
     return out
 
