@@ -1,0 +1,153 @@
+"""Community SONiC 202411: ``config_db.json`` plus FRR ``frr.conf``.
+
+config_db.json carries ports, addresses, QoS, buffers, the PFC watchdog and the
+management plane; FRR (split-unified mode) carries routing, rendered by the
+shared ``aiinfra.render.frr``. Table and field names follow the SONiC ConfigDB
+manual and YANG models (sonic-buildimage ``src/sonic-yang-models``); see
+docs/vendor-syntax.md section 4 and fabric.md 2.4.
+
+The template writes JSON freely (trailing commas allowed); this module parses
+it and dumps it with sorted keys, so the file is valid JSON, deterministic, and
+diff-friendly whatever order the template used. ConfigDB takes every value as
+a string, so numbers are quoted in the template.
+
+SONiC specifics kept here as data: map names, scheduler names, the SNMP and
+AAA keywords and the DEVICE_METADATA ``type`` per role.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design, Device, Interface, PhysicalPort, QosIntent
+from aiinfra.render.environment import render_template
+from aiinfra.render.frr import render_frr
+from aiinfra.render.inventory import config_files
+from aiinfra.render.switches.common import switch_context
+from aiinfra.render.switches.qosmaps import PRIORITIES, dscp_to_tc
+
+TEMPLATE = "sonic/config_db.json.j2"
+MAP_NAME = "AIINFRA"  # our own maps: the stock AZURE map puts DSCP 26 in lossy TC1 (fabric.md 2.4)
+WRED_PROFILE = "AIINFRA_ROCE"
+LOSSY_PG = 0  # SONiC convention: every lossy TC shares priority group 0 (qos_config.j2)
+LOSSLESS_POOL = "ingress_lossless_pool"  # the pool name every SONiC buffer template defines
+# PORT.speed is in Mb/s; the Design carries Gb/s. A unit name, not a derived quantity.
+MBPS_PER_GBPS = 1000
+# The OOB switch bridges its access ports in one VLAN. SONiC has no implicit default VLAN,
+# and the Design does not carry a management VLAN id, so the IEEE 802.1Q default VLAN is used.
+MGMT_VLAN = 1
+SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2", "sha-512": "HMAC-SHA-2"}  # sonic-snmp.yang enum
+SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
+AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
+DEVICE_TYPE = {
+    ("backend", "leaf"): "BackEndToRRouter",
+    ("backend", "spine"): "BackEndLeafRouter",
+    ("backend", "super-spine"): "SpineRouter",
+    ("frontend", "leaf"): "ToRRouter",
+    ("frontend", "spine"): "LeafRouter",
+    ("frontend", "super-spine"): "SpineRouter",
+    ("storage", "leaf"): "ToRRouter",
+    ("storage", "spine"): "LeafRouter",
+    ("storage", "super-spine"): "SpineRouter",
+    ("oob", "oob"): "MgmtToRRouter",
+}
+# A JSON string (kept as is) or a comma that closes nothing (dropped): string-aware, so a
+# banner or description containing ",}" is never touched.
+_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """One PORT entry: a Design interface with its speed in SONiC's unit."""
+
+    iface: Interface
+    speed_mbps: int
+
+
+@dataclass(frozen=True, slots=True)
+class AclRule:
+    """One control-plane ACL rule; SONiC orders rules by PRIORITY, higher first."""
+
+    name: str
+    priority: int
+    source: str
+
+
+def ports(device: Device) -> list[Port]:
+    """Every front-panel logical port, in front-panel order."""
+    ordered = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
+    return [Port(i, i.speed_gbps * MBPS_PER_GBPS) for i in ordered]
+
+
+def breakout_roots(device: Device) -> list[tuple[str, PhysicalPort]]:
+    """(root port name, mode) for each broken-out cage: the root is member 0's name."""
+    roots = {i.physical_port: i.name for i in device.interfaces if i.breakout_member == 0}
+    return [(roots[p.number], p) for p in device.physical_ports if p.ways > 1 and p.number in roots]
+
+
+def tc_to_pg(qos: QosIntent) -> dict[int, int]:
+    """Lossless classes keep their own priority group (PFC pauses per PG); the rest share the lossy PG."""
+    lossless = {c.tc for c in qos.classes if c.lossless}
+    return {tc: tc if tc in lossless else LOSSY_PG for tc in PRIORITIES}
+
+
+def acl_rules(cidrs: tuple[str, ...]) -> list[AclRule]:
+    """One ACCEPT rule per allowed CIDR; priorities count down from 9999 as in the ConfigDB manual."""
+    return [AclRule(f"RULE_{n}", 10000 - n, cidr) for n, cidr in enumerate(cidrs, 1)]
+
+
+def snmp_users(design: Design) -> list[dict[str, str]]:
+    out = []
+    for u in design.management.snmp_users:
+        if u.priv not in SNMP_PRIV:
+            raise ValueError(f"SNMPv3 user {u.name}: SONiC's net-snmp offers AES-128 privacy only, not {u.priv}")
+        out.append({"name": u.name, "auth": SNMP_AUTH[u.auth], "auth_key": u.auth_key, "priv_key": u.priv_key})
+    return out
+
+
+def aaa_servers(design: Design) -> list[dict[str, Any]]:
+    """Servers with SONiC priorities: higher is tried first, so the spec's first server gets the highest."""
+    servers = design.management.aaa_servers
+    return [{"address": s.address, "key": s.key, "priority": len(servers) - n} for n, s in enumerate(servers)]
+
+
+def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+    ctx = switch_context(device, design, catalog)
+    qos = device.qos
+    ctx.update(
+        release=device.os_release,
+        device_type=DEVICE_TYPE[(device.fabric, device.role)],
+        ports=ports(device),
+        breakout_roots=breakout_roots(device),
+        map_name=MAP_NAME,
+        wred_profile=WRED_PROFILE,
+        lossless_pool=LOSSLESS_POOL,
+        mgmt_vlan=MGMT_VLAN,
+        vlan_members=ctx["access_ports"] + ctx["oob_uplinks"],
+        dscp_map=dscp_to_tc(qos) if qos else {},
+        identity_map={p: p for p in PRIORITIES},
+        pg_map=tc_to_pg(qos) if qos else {},
+        acl_rules=acl_rules(design.management.allowed_cidrs),
+        snmp_users=snmp_users(design),
+        aaa_login=AAA_LOGIN.get(design.management.aaa_protocol or "", "local"),
+        aaa_servers=aaa_servers(design),
+        mgmt_ip=device.mgmt_address.split("/")[0],
+    )
+    return ctx
+
+
+def config_db(device: Device, design: Design, catalog: Catalog) -> str:
+    """config_db.json text: template output re-serialised with sorted keys."""
+    raw = render_template(TEMPLATE, **sonic_context(device, design, catalog))
+    data = json.loads(_STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(0) if m.group(0) != "," else "", raw))
+    return json.dumps(data, indent=4, sort_keys=True) + "\n"
+
+
+def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+    """``<hostname>.json`` (config_db) and ``<hostname>.frr.conf`` for one SONiC switch."""
+    db_path, frr_path = config_files(device, catalog)
+    return {db_path: config_db(device, design, catalog), frr_path: render_frr(device, design, catalog)}
