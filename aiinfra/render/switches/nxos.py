@@ -1,0 +1,92 @@
+"""Cisco NX-OS 10.5 running-config for every switch role aiinfra designs.
+
+The renderer only selects and names what the Design decided; the templates in
+``templates/nxos/`` format it. NX-OS specifics kept here as data:
+
+* the 8-queue system template: qos-group N lands in ``c-8q-nqN`` (network-qos)
+  and ``c-out-8q-qN`` (egress queuing), group 0 in the ``-default`` classes, so
+  the Design's traffic class number is the qos-group, the PFC CoS and the queue
+  (fabric.md 2.1: the indices must agree or PFC protects the wrong queue);
+* keyword spellings NX-OS uses for SNMPv3 algorithms and user roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
+from aiinfra.render.environment import render_template
+from aiinfra.render.inventory import config_files
+from aiinfra.render.switches.common import switch_context
+
+SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
+SNMP_PRIV = {"aes128": "aes-128"}
+USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
+UTC_NAMES = ("UTC", "Etc/UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueClass:
+    """One Design traffic class under its NX-OS 8q system class names."""
+
+    tc: TrafficClass
+    network_qos: str
+    queuing: str
+
+
+def queue_classes(qos: QosIntent) -> list[QueueClass]:
+    """Pair each traffic class with the 8q system classes of its qos-group."""
+    out = []
+    for c in qos.classes:
+        suffix = "-default" if c.tc == 0 else str(c.tc)
+        out.append(QueueClass(c, f"c-8q-nq{suffix}", f"c-out-8q-q{suffix}"))
+    return out
+
+
+def _snmp_users(design: Design) -> list[dict[str, str]]:
+    users = []
+    for u in design.management.snmp_users:
+        if u.priv not in SNMP_PRIV:
+            raise ValueError(f"SNMPv3 user {u.name}: NX-OS offers privacy aes-128 only, not {u.priv}")
+        users.append(
+            {
+                "name": u.name,
+                "auth": SNMP_AUTH[u.auth],
+                "auth_key": u.auth_key,
+                "priv": SNMP_PRIV[u.priv],
+                "priv_key": u.priv_key,
+            }
+        )
+    return users
+
+
+def _check_timezone(design: Design) -> None:
+    """NX-OS wants ``clock timezone NAME HOURS MINUTES``; the Design names the zone only."""
+    tz = design.management.timezone
+    if tz not in UTC_NAMES:
+        raise ValueError(
+            f"timezone {tz!r}: NX-OS needs the zone's UTC offset and summer-time rules, which the "
+            "Design does not carry; use UTC for NX-OS switches"
+        )
+
+
+def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+    ctx = switch_context(device, design, catalog)
+    _check_timezone(design)
+    if device.bgp and device.bgp.unnumbered:
+        raise ValueError(f"{device.name}: aiinfra renders NX-OS eBGP on /31 links only; set underlay.unnumbered: false")
+    ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
+    ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
+    ctx["snmp_users"] = _snmp_users(design)
+    ctx["user_roles"] = USER_ROLES
+    ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
+    ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]
+    return ctx
+
+
+def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+    """One complete NX-OS configuration file for ``device``."""
+    path = config_files(device, catalog)[0]
+    return {path: render_template("nxos/config.j2", **nxos_context(device, design, catalog))}
