@@ -20,8 +20,27 @@ class Baremetal(Strict):
     )
 
 
+class NetworkOperatorImages(Strict):
+    """Image pins for the NVIDIA Network Operator's NicClusterPolicy.
+
+    Defaults are a released pairing seen in a production NicClusterPolicy
+    (nvcr.io/nvidia/mellanox, DOCA driver 26.01 with operator 26.1.1) [S];
+    pin what your operator release ships.
+    """
+
+    repository: str = Field(default="nvcr.io/nvidia/mellanox", pattern=r"^[a-zA-Z0-9.\-/]+$")
+    doca_driver_version: str = "doca3.3.0-26.01-1.0.0.0-0"
+    rdma_shared_device_plugin_version: str = "network-operator-v26.1.1"
+
+
 class OpenShift(Strict):
-    """OpenShift via the agent-based installer, plus GPU/network operator day-2 objects."""
+    """OpenShift via the agent-based installer, plus GPU/network operator day-2 objects.
+
+    The first ``control_plane_replicas`` GPU nodes are the control plane (schedulable);
+    node IPs are the front-end /32s, and ``api_vip``/``ingress_vip`` are the addresses of
+    the user-managed load balancer in front of them (install-config ``platform: none``),
+    because a layer-3 front-end has no shared L2 segment for keepalived VIPs.
+    """
 
     type: Literal["openshift"]
     version: str = Field(default="4.18", pattern=r"^4\.\d+$")
@@ -34,10 +53,14 @@ class OpenShift(Strict):
     pull_secret: SecretRef
     ssh_key: str
     sriov: bool = False
+    sriov_vfs: int = Field(default=8, ge=1, le=127, description="VFs per rail NIC when sriov is on.")
+    network_operator: NetworkOperatorImages = NetworkOperatorImages()
 
     @model_validator(mode="after")
     def _key(self) -> OpenShift:
         check_ssh_key(self.ssh_key)
+        if self.api_vip == self.ingress_vip:
+            raise ValueError("api_vip and ingress_vip must differ")
         return self
 
 
@@ -54,11 +77,23 @@ class VMware(Strict):
     gpu_mode: Literal["passthrough", "vgpu"] = "passthrough"
     vgpu_profile: str | None = None
     sriov_vfs: int = Field(default=0, ge=0, le=127, description="VFs per rail NIC; 0 disables SR-IOV.")
+    esxi_username: str = Field(
+        default="root", description="SSH user for the ESXi steps no module covers (esxcli, mlxconfig)."
+    )
+    gpu_devices: list[str] = Field(
+        default_factory=list,
+        description="PCI device names to enable for DirectPath I/O, as vCenter lists them (passthrough mode).",
+    )
 
     @model_validator(mode="after")
     def _profile(self) -> VMware:
         if self.gpu_mode == "vgpu" and not self.vgpu_profile:
             raise ValueError("gpu_mode vgpu needs vgpu_profile (for example 'nvidia_h100xm-80c')")
+        if self.gpu_mode == "passthrough" and not self.gpu_devices:
+            raise ValueError(
+                "gpu_mode passthrough needs gpu_devices: the PCI device names vCenter shows for the GPUs "
+                "(community.vmware.vmware_host_passthrough selects devices by name only)"
+            )
         return self
 
 
@@ -75,6 +110,13 @@ class Nutanix(Strict):
     vm_vcpus: int = Field(default=96, ge=1)
     vm_memory_gib: int = Field(default=1024, ge=1)
     vm_image: str = "ubuntu-22.04-gpu"
+    vm_disk_gib: int = Field(default=500, ge=20)
+    gpu_device_id: int = Field(
+        ge=1, le=0xFFFF, description="PCI device ID of the GPU (or vGPU profile ID) ntnx_gpus_v2 attaches."
+    )
+    rail_virtual_switch_prefix: str = Field(
+        default="vs-rail", description="AHV virtual switch per rail is <prefix><rail>; it must exist."
+    )
 
     @model_validator(mode="after")
     def _profile(self) -> Nutanix:

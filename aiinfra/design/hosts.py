@@ -1,0 +1,322 @@
+"""Per-node host intent: what every GPU node's back-end NICs and NCCL must be set to.
+
+The classic RoCE failure is a host whose QoS disagrees with its leaf: it trusts
+PCP instead of DSCP, pauses the wrong priority, or lost its ``mlnx_qos`` state at
+the last reboot (fabric.md 3.2). Everything here is derived from the *same*
+``QosIntent`` object the switch templates format, so a host cannot drift from
+its switch by construction; renderers and templates only format these values.
+
+Sources: fabric.md 3.1 (per-port sequence, ToS 106 = DSCP 26 + ECT(0), NCCL
+variables), 3.2b (per-NIC table + source rule against ARP flux), 3.4 (MTU).
+NCCL defaults were read in NVIDIA/nccl ``src/transport/net_ib.cc``: adaptive
+routing is on by default only for InfiniBand links, ``NCCL_IB_HCA`` takes ``=``
+for exact names and ``NCCL_IB_QPS_PER_CONNECTION`` defaults to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Interface, IPv4Network
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design, Node, NodeNic, QosIntent
+from aiinfra.errors import Diagnostic
+from aiinfra.spec.node_facts import LoadedFacts, NodeFacts
+
+# RoCEv2 over IPv4: GID 0/1 are the link-local RoCE v1/v2 entries, 2/3 the IPv4-mapped
+# ones, so the IPv4 RoCEv2 GID is index 3 (fabric.md 3.1; AMD guide "in most cases for
+# RoCEv2, the value should be set to 3"). roce-check verifies it per NIC on the live host.
+ROCEV2_IPV4_GID_INDEX = 3
+ROCE_MODE = "RoCE v2"
+
+# QPs per connection by back-end load-balancing mode. With plain ECMP every QP is one
+# 5-tuple (distinct UDP source port), so several QPs spread one connection over several
+# paths (fabric.md 3.1 "QP scaling for ECMP entropy"). Flowlet DLB and per-packet spraying
+# re-path inside a flow, so one QP is enough and more only adds NIC state.
+QPS_PER_CONNECTION = {"ecmp": 4, "flowlet": 1, "per-packet": 1}
+# Per-packet spraying delivers out of order; NCCL's adaptive-routing mode tolerates that
+# and is off by default on RoCE, so it is switched on exactly for that mode.
+ADAPTIVE_ROUTING = {"ecmp": 0, "flowlet": 0, "per-packet": 1}
+
+# ARP flux fix for several NICs on one host (fabric.md 3.2b) plus loose reverse-path
+# filtering: replies to the front-end /32 and per-NIC source routing are asymmetric,
+# which strict rp_filter (1) would drop.
+SYSCTLS: tuple[tuple[str, str], ...] = (
+    ("net.ipv4.conf.all.arp_ignore", "2"),
+    ("net.ipv4.conf.all.arp_announce", "1"),
+    ("net.ipv4.conf.default.arp_ignore", "2"),
+    ("net.ipv4.conf.default.arp_announce", "1"),
+    ("net.ipv4.conf.all.rp_filter", "2"),
+    ("net.ipv4.conf.default.rp_filter", "2"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RailNicIntent:
+    """One back-end NIC port and every setting the host must hold for it."""
+
+    rail: int
+    netdev: str
+    rdma_device: str
+    rdma_driver: str
+    address: str  # "10.1.0.1/31"
+    ip: str  # "10.1.0.1"
+    gateway: str  # leaf side of the /31
+    route_table: int
+    mtu: int
+    switch: str
+    switch_interface: str
+    trust: str  # "dscp": classify on DSCP, never PCP
+    dscp_to_priority: tuple[tuple[int, int], ...]  # (dscp, priority), RoCE data + CNP
+    pfc_priority: int
+    pfc_bitmap: str  # "0,0,0,1,0,0,0,0" for mlnx_qos --pfc
+    pfc_mask: int  # bit p set for priority p: ESXi pfctx/pfcrx, dcb checks
+    dcqcn: bool
+    dcqcn_priorities: tuple[int, ...]  # ECN roce_np/roce_rp enabled on these
+    cnp_dscp: int
+    cnp_priority: int
+    roce_tos: int
+    roce_mode: str
+    gid_index: int
+    gid: str  # the GID the RoCEv2 IPv4 entry must hold, as sysfs prints it
+    pause_8023x: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HostIntent:
+    """Everything a node's host configuration formats: rail NICs, sysctls, NCCL env."""
+
+    node: str
+    load_balancing: str
+    nics: tuple[RailNicIntent, ...]
+    sysctls: tuple[tuple[str, str], ...]
+    nccl_env: tuple[tuple[str, str], ...]
+    gpu_pool: str  # back-end GPU prefix reachable through every rail
+
+    @property
+    def nccl(self) -> dict[str, str]:
+        return dict(self.nccl_env)
+
+
+def backend_qos(design: Design) -> QosIntent:
+    """The back-end QosIntent: the single source for both switches and hosts."""
+    return design.qos["backend"]
+
+
+def load_balancing(design: Design, node: Node) -> str:
+    """The mode the node's rail leaves run; all back-end switches share it."""
+    for nic in node.backend:
+        device = design.devices.get(nic.switch)
+        if device is not None:
+            return device.load_balancing
+    return "ecmp"
+
+
+def dscp_map(qos: QosIntent) -> tuple[tuple[int, int], ...]:
+    """DSCP -> priority entries the NIC must hold: every RoCE DSCP and the CNP DSCP."""
+    pairs = [(d, qos.nodrop_priority) for d in qos.roce_dscps] + [(qos.cnp_dscp, qos.cnp_priority)]
+    return tuple(sorted(pairs))
+
+
+def ipv4_gid(packed: bytes) -> str:
+    """IPv4-mapped GID (``::ffff:a.b.c.d``) in the fully expanded form sysfs prints."""
+    words = ["0000"] * 5 + ["ffff", packed[:2].hex(), packed[2:].hex()]
+    return ":".join(words)
+
+
+def rail_intent(nic: NodeNic, qos: QosIntent, rdma_driver: str) -> RailNicIntent:
+    iface = IPv4Interface(nic.address)
+    return RailNicIntent(
+        rail=nic.index,
+        netdev=nic.netdev,
+        rdma_device=nic.rdma_device,
+        rdma_driver=rdma_driver,
+        address=nic.address,
+        ip=str(iface.ip),
+        gateway=nic.gateway,
+        route_table=nic.route_table,
+        mtu=nic.mtu,
+        switch=nic.switch,
+        switch_interface=nic.switch_interface,
+        trust="dscp",
+        dscp_to_priority=dscp_map(qos),
+        pfc_priority=qos.nodrop_priority,
+        pfc_bitmap=qos.pfc_priority_bitmap,
+        pfc_mask=1 << qos.nodrop_priority,
+        dcqcn=qos.dcqcn,
+        dcqcn_priorities=(qos.nodrop_priority,) if qos.dcqcn else (),
+        cnp_dscp=qos.cnp_dscp,
+        cnp_priority=qos.cnp_priority,
+        roce_tos=qos.roce_tos,
+        roce_mode=ROCE_MODE,
+        gid_index=ROCEV2_IPV4_GID_INDEX,
+        gid=ipv4_gid(iface.ip.packed),
+        pause_8023x=qos.pause_8023x,
+    )
+
+
+def nccl_env(nics: tuple[RailNicIntent, ...], qos: QosIntent, mode: str) -> tuple[tuple[str, str], ...]:
+    """NCCL/RCCL variables implied by the rails and the QoS contract (RCCL reads the same names).
+
+    ``NCCL_IB_HCA`` lists the rail RDMA devices by exact name in rail order so NCCL never
+    picks a front-end or storage port; ``NCCL_IB_TC`` is the same ToS byte the NIC
+    programs, so NCCL's QPs land in the switch's no-drop class.
+    """
+    hcas = ",".join(f"{n.rdma_device}:1" for n in nics)
+    return (
+        ("NCCL_IB_HCA", f"={hcas}"),
+        ("NCCL_IB_TC", str(qos.roce_tos)),
+        ("NCCL_IB_GID_INDEX", str(ROCEV2_IPV4_GID_INDEX)),
+        ("NCCL_IB_QPS_PER_CONNECTION", str(QPS_PER_CONNECTION[mode])),
+        ("NCCL_IB_ADAPTIVE_ROUTING", str(ADAPTIVE_ROUTING[mode])),
+    )
+
+
+def host_intent(design: Design, node: Node, catalog: Catalog) -> HostIntent:
+    """The host settings one node needs so that it matches its leaves."""
+    qos = backend_qos(design)
+    mode = load_balancing(design, node)
+    nics = tuple(rail_intent(n, qos, catalog.nics[n.nic_model].rdma_driver) for n in node.backend)
+    return HostIntent(
+        node=node.name,
+        load_balancing=mode,
+        nics=nics,
+        sysctls=SYSCTLS,
+        nccl_env=nccl_env(nics, qos, mode),
+        gpu_pool=design.pools["backend.gpu"],
+    )
+
+
+# --- per-node facts -------------------------------------------------------------------
+
+
+def _all_nics(node: Node) -> list[NodeNic]:
+    return [*node.backend, *node.frontend, *node.storage]
+
+
+def apply_node_facts(design: Design, loaded: LoadedFacts) -> list[Diagnostic]:
+    """Attach site facts to the design's nodes and apply netdev/RDMA renames everywhere.
+
+    A rename must reach the switch port descriptions and cabling sheet too, or the
+    cabling team would label a cable with a name the host does not have; so links and
+    leaf ports that point at the node's NIC are rewritten along with the node.
+    Returns problems positioned in the facts file; nothing is applied when any exist.
+    """
+    problems: list[Diagnostic] = []
+    nodes = {n.name: n for n in design.nodes}
+    mgmt = IPv4Network(design.mgmt_network)
+    taken = _mgmt_addresses(design)
+    macs_seen: dict[str, str] = {}
+    plans: list[tuple[Node, NodeFacts]] = []
+    for name, facts in loaded.facts.nodes.items():
+        where = ("nodes", name)
+        node = nodes.get(name)
+        if node is None:
+            sample = ", ".join(sorted(nodes)[:3])
+            problems.append(loaded.diagnostic(where, f"no node {name!r} in the design (nodes are named like {sample})"))
+            continue
+        problems += _check_renames(node, facts, loaded, where)
+        final = {_renamed(n.netdev, facts.netdevs) for n in _all_nics(node)}
+        for netdev, mac in facts.macs.items():
+            if netdev not in final:
+                problems.append(
+                    loaded.diagnostic(
+                        (*where, "macs", netdev),
+                        f"{name} has no interface {netdev!r}; its NICs are {', '.join(sorted(final))}",
+                    )
+                )
+            key = mac.lower()
+            if key in macs_seen:
+                problems.append(loaded.diagnostic((*where, "macs", netdev), f"MAC {mac} is also {macs_seen[key]}"))
+            macs_seen[key] = f"{name} {netdev}"
+        if facts.bmc_address is not None:
+            ip = facts.bmc_address
+            if ip not in mgmt:
+                problems.append(
+                    loaded.diagnostic((*where, "bmc_address"), f"{ip} is outside the management network {mgmt}")
+                )
+            elif str(ip) in taken and taken[str(ip)] != f"{name} BMC":
+                problems.append(loaded.diagnostic((*where, "bmc_address"), f"{ip} is already {taken[str(ip)]}"))
+        plans.append((node, facts))
+    if problems:
+        return problems
+    for node, facts in plans:
+        _apply(design, node, facts, mgmt.prefixlen)
+    return []
+
+
+def _renamed(name: str, renames: dict[str, str]) -> str:
+    return renames.get(name, name)
+
+
+def _check_renames(node: Node, facts: NodeFacts, loaded: LoadedFacts, where: tuple[str, ...]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for field, attr in (("netdevs", "netdev"), ("rdma_devices", "rdma_device")):
+        renames: dict[str, str] = getattr(facts, field)
+        current = [getattr(n, attr) for n in _all_nics(node) if getattr(n, attr)]
+        for old in renames:
+            if old not in current:
+                out.append(
+                    loaded.diagnostic(
+                        (*where, field, old),
+                        f"{node.name} has no {attr} {old!r} to rename; it has {', '.join(current)}",
+                    )
+                )
+        final = [_renamed(c, renames) for c in current]
+        dupes = sorted({f for f in final if final.count(f) > 1})
+        if dupes:
+            out.append(loaded.diagnostic((*where, field), f"renames give {node.name} two {attr}s named {dupes[0]!r}"))
+    return out
+
+
+def _mgmt_addresses(design: Design) -> dict[str, str]:
+    taken = {d.mgmt_address.split("/")[0]: d.name for d in design.devices.values() if d.mgmt_address}
+    for n in design.nodes:
+        taken[n.mgmt_address.split("/")[0]] = n.name
+        taken[n.bmc_address.split("/")[0]] = f"{n.name} BMC"
+    taken[design.mgmt_gateway] = "the management gateway"
+    return taken
+
+
+def _apply(design: Design, node: Node, facts: NodeFacts, prefix: int) -> None:
+    renames = facts.netdevs
+    for nic in _all_nics(node):
+        old = nic.netdev
+        nic.netdev = _renamed(old, renames)
+        nic.rdma_device = _renamed(nic.rdma_device, facts.rdma_devices)
+        if nic.netdev != old:
+            _rename_peers(design, node.name, old, nic.netdev)
+    if facts.bmc_address is not None:
+        node.bmc_address = f"{facts.bmc_address}/{prefix}"
+    flat: dict[str, str] = {}
+    if facts.serial:
+        flat["serial"] = facts.serial
+    if facts.bmc_mac:
+        flat["bmc_mac"] = facts.bmc_mac.lower()
+    for netdev, mac in facts.macs.items():
+        flat[f"mac.{netdev}"] = mac.lower()
+    if facts.root_device is not None:
+        for key, value in facts.root_device.model_dump(exclude_none=True).items():
+            flat[f"root.{key}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    node.facts = flat
+
+
+def _rename_peers(design: Design, node: str, old: str, new: str) -> None:
+    for i, link in enumerate(design.links):
+        if link.a_device == node and link.a_interface == old:
+            design.links[i] = replace(link, a_interface=new)
+    for device in design.devices.values():
+        for iface in device.interfaces:
+            if iface.peer_device == node and iface.peer_interface == old:
+                iface.peer_interface = new
+                iface.description = iface.description.replace(f"{node} {old}", f"{node} {new}")
+
+
+def node_mac(node: Node, netdev: str) -> str | None:
+    """The MAC the facts file gave for one of the node's interfaces, if any."""
+    return node.facts.get(f"mac.{netdev}")
+
+
+def root_device_hints(node: Node) -> dict[str, str]:
+    """Root-disk hints from the facts file, keyed like the facts file (snake_case)."""
+    return {k.removeprefix("root."): v for k, v in node.facts.items() if k.startswith("root.")}

@@ -1,0 +1,91 @@
+"""baremetal: per-node Linux files under ``nodes/<host>/``, laid out like the target filesystem.
+
+The tree mirrors ``/`` on the node (``etc/netplan/...``, ``usr/local/bin/...``) so the
+``aiinfra_node`` Ansible role installs it file by file without knowing what each is.
+"""
+
+from __future__ import annotations
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design
+from aiinfra.render.inventory import HEADER
+from aiinfra.render.platforms.common import (
+    NETPLAN_FILE,
+    QOS_UNIT,
+    ecmp_dropins,
+    intents,
+    nccl_files,
+    netplan,
+    node_summary,
+    qos_files,
+    qos_tool,
+    sysctl_conf,
+)
+from aiinfra.render.reports import dump_yaml
+from aiinfra.spec.model import ClusterSpec
+
+# DOCA/MLNX_OFED loads the mlx5 stack from openibd; the QoS unit must run after it.
+AFTER_UNITS = "openibd.service"
+
+
+def node_tree(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, dict[str, str]]:
+    """host -> {path relative to / : text}."""
+    tool = qos_tool(spec)
+    out: dict[str, dict[str, str]] = {}
+    by_name = {n.name: n for n in design.nodes}
+    for name, intent in intents(design, catalog).items():
+        node = by_name[name]
+        files = {
+            NETPLAN_FILE: netplan(design, node, intent),
+            "etc/sysctl.d/60-aiinfra.conf": sysctl_conf(intent),
+            **ecmp_dropins(design, node),
+            **qos_files(intent, tool, after=AFTER_UNITS),
+            **nccl_files(intent),
+        }
+        out[name] = files
+    return out
+
+
+# Which handler each installed file needs; the role loops over one group per task.
+GROUPS = (
+    ("netplan", "etc/netplan/"),
+    ("networkd", "etc/systemd/network/"),
+    ("sysctl", "etc/sysctl.d/"),
+    ("scripts", "usr/local/bin/"),
+    ("units", "etc/systemd/system/"),
+    ("nccl", "etc/"),
+)
+
+
+def file_groups(paths: list[str]) -> dict[str, list[str]]:
+    """Installed paths grouped by the handler they need (first matching prefix wins)."""
+    groups: dict[str, list[str]] = {name: [] for name, _ in GROUPS}
+    for path in sorted(paths):
+        for name, prefix in GROUPS:
+            if path.startswith(prefix):
+                groups[name].append(path)
+                break
+    return groups
+
+
+def node_vars_file(files: dict[str, str], summary: list[dict[str, object]], tool: str) -> str:
+    """``nodes/<host>.yml``: what the aiinfra_node role installs and verifies on one node."""
+    return HEADER + dump_yaml(
+        {
+            "aiinfra_node_files": file_groups(list(files)),
+            "aiinfra_node_qos_unit": QOS_UNIT,
+            "aiinfra_node_qos_tool": tool,
+            "aiinfra_node_rail_nics": summary,
+        }
+    )
+
+
+def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
+    tool = qos_tool(spec)
+    all_intents = intents(design, catalog)
+    out: dict[str, str] = {}
+    for host, files in node_tree(design, spec, catalog).items():
+        for path, text in sorted(files.items()):
+            out[f"nodes/{host}/{path}"] = text
+        out[f"nodes/{host}.yml"] = node_vars_file(files, node_summary(all_intents[host]), tool)
+    return out
