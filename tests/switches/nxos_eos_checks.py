@@ -1,0 +1,219 @@
+"""Properties every rendered NX-OS and EOS switch config must have, checked on the
+config as parsed back (``ParsedSwitch``) against the Design that asked for it.
+
+Each check raises AssertionError naming the device and what is wrong, so one
+test per switch reports every broken property of that switch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from aiinfra.design.model import Design, Device
+from aiinfra.pipeline import DesignResult, design_from_file
+from tests.parsers.model import ParsedSwitch
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_DIR = Path(__file__).resolve().parent / "specs"
+LAB_SPEC = ROOT / "inventories" / "lab" / "cluster.yaml"
+FABRIC_LINKS = ("leaf-spine", "spine-super-spine")
+EXPRESSION = re.compile(r"\{\{.*?\}\}")
+SECRET_REF = "SECRET_REF"
+# Words after which a config line carries a secret value, per OS keyword style.
+SECRET_SLOTS = (
+    re.compile(r"\bkey \d+ (\S+)"),
+    re.compile(r"\bsecret sha512 (\S+)"),
+    re.compile(r"\bpassword \d (\S+)"),
+    re.compile(r"\bauth (?:md5|sha\S*) (\S+)"),
+    re.compile(r"\bpriv (?:aes\S*|des\S*) (\S+)"),
+)
+
+Renderer = Callable[[Device, Design, object], dict[str, str]]
+Parser = Callable[[str], ParsedSwitch]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Every switch of one OS in one spec: the design, each config text and its parse."""
+
+    result: DesignResult
+    texts: dict[str, str]
+    parsed: dict[str, ParsedSwitch]
+
+    @property
+    def design(self) -> Design:
+        return self.result.design
+
+
+@cache
+def load(spec: Path) -> DesignResult:
+    return design_from_file(spec)
+
+
+def render_all(spec: Path, os: str, render: Renderer, parse: Parser) -> Rendered:
+    result = load(spec)
+    texts: dict[str, str] = {}
+    for device in result.design.devices.values():
+        if device.os == os:
+            (text,) = render(device, result.design, result.catalog).values()
+            texts[device.name] = text
+    return Rendered(result, texts, {name: parse(text) for name, text in texts.items()})
+
+
+def best_effort_tc(device: Device) -> int:
+    assert device.qos is not None
+    (tc,) = [c.tc for c in device.qos.classes if not c.dscps]
+    return tc
+
+
+def check_interfaces(device: Device, parsed: ParsedSwitch) -> None:
+    for i in device.interfaces:
+        p = parsed.interfaces.get(i.name)
+        assert p is not None, f"{device.name}: no interface {i.name}"
+        assert p.description == i.description, f"{device.name} {i.name}: description {p.description!r}"
+        assert p.shutdown is not i.enabled, f"{device.name} {i.name}: shutdown={p.shutdown}, enabled={i.enabled}"
+        if i.address:
+            assert p.address == i.address, f"{device.name} {i.name}: address {p.address} != {i.address}"
+            assert p.mtu == device.switch_mtu, f"{device.name} {i.name}: MTU {p.mtu} != {device.switch_mtu}"
+        else:
+            assert p.address is None, f"{device.name} {i.name}: unexpected address {p.address}"
+
+
+def check_qos(device: Device, parsed: ParsedSwitch) -> None:
+    qos = device.qos
+    if qos is None:
+        assert not any(p.pfc_priorities for p in parsed.interfaces.values()), f"{device.name}: PFC off the back-end"
+        assert not parsed.nodrop_priorities and not parsed.pfc_watchdog, f"{device.name}: lossless QoS off the back-end"
+        return
+    for i in device.interfaces:
+        p = parsed.interfaces[i.name]
+        if i.roce:
+            assert p.pfc_priorities == {qos.nodrop_priority}, f"{device.name} {i.name}: PFC on {p.pfc_priorities}"
+            assert p.ecn_on_roce_queue, f"{device.name} {i.name}: no ECN on the RoCE queue"
+            assert p.trust_dscp, f"{device.name} {i.name}: DSCP not trusted"
+        else:
+            assert not p.pfc_priorities, f"{device.name} {i.name}: PFC on a non-RoCE port"
+    assert any(i.roce for i in device.interfaces), f"{device.name}: a back-end switch without RoCE ports"
+    expected = {d: best_effort_tc(device) for d in range(64)}
+    expected.update(dict.fromkeys(qos.roce_dscps, qos.nodrop_priority))
+    expected[qos.cnp_dscp] = qos.cnp_priority
+    assert parsed.dscp_to_tc == expected, f"{device.name}: DSCP map {parsed.dscp_to_tc}"
+    assert parsed.nodrop_priorities == {qos.nodrop_priority}, f"{device.name}: no-drop {parsed.nodrop_priorities}"
+    assert parsed.strict_priority_tcs == {qos.cnp_priority}, f"{device.name}: strict {parsed.strict_priority_tcs}"
+    assert (parsed.ecn_min_bytes, parsed.ecn_max_bytes, parsed.ecn_max_probability) == (
+        qos.ecn.min_kbytes * 1000,
+        qos.ecn.max_kbytes * 1000,
+        qos.ecn.max_probability_pct,
+    ), f"{device.name}: ECN {parsed.ecn_min_bytes}/{parsed.ecn_max_bytes}/{parsed.ecn_max_probability}"
+    assert parsed.pfc_watchdog == qos.pfc_watchdog.enabled, f"{device.name}: PFC watchdog {parsed.pfc_watchdog}"
+
+
+def check_routing(device: Device, parsed: ParsedSwitch) -> None:
+    bgp = device.bgp
+    if bgp is None:
+        assert parsed.asn is None and not parsed.neighbors, f"{device.name}: BGP on a switch without an underlay"
+        return
+    assert parsed.asn == bgp.asn, f"{device.name}: ASN {parsed.asn}"
+    assert parsed.loopback == device.loopback, f"{device.name}: loopback {parsed.loopback}"
+    assert parsed.neighbors == {n.address: n.remote_asn for n in bgp.neighbors}, f"{device.name}: neighbors"
+    assert parsed.bfd_neighbors == {n.address for n in bgp.neighbors if n.bfd}, f"{device.name}: BFD peers"
+    assert parsed.maximum_paths == bgp.maximum_paths, f"{device.name}: maximum-paths {parsed.maximum_paths}"
+    expected_lb = device.load_balancing if device.qos else "ecmp"
+    assert parsed.load_balancing == expected_lb, f"{device.name}: load balancing {parsed.load_balancing}"
+
+
+def check_management(device: Device, design: Design, parsed: ParsedSwitch) -> None:
+    mgmt = design.management
+    assert parsed.hostname == device.name
+    assert parsed.acl_cidrs == set(mgmt.allowed_cidrs), f"{device.name}: management ACL {parsed.acl_cidrs}"
+    assert parsed.ntp_servers == set(mgmt.ntp), f"{device.name}: NTP {parsed.ntp_servers}"
+
+
+def secret_expressions(design: Design) -> set[str]:
+    """The Ansible expressions the Design holds in place of every secret."""
+    mgmt = design.management
+    out = {s.key for s in mgmt.aaa_servers}
+    out |= {u.password_hash for u in mgmt.users if u.password_hash}
+    out |= {k for u in mgmt.snmp_users for k in (u.auth_key, u.priv_key)}
+    return out
+
+
+def check_no_secrets(device: Device, design: Design, text: str) -> None:
+    """Every secret slot holds one of the Design's expressions, and no other expression exists."""
+    expected = secret_expressions(design)
+    found = set(EXPRESSION.findall(text))
+    assert found == expected, f"{device.name}: expressions {found ^ expected} differ from the Design's secrets"
+    for line in text.splitlines():
+        masked = EXPRESSION.sub(SECRET_REF, line)
+        for slot in SECRET_SLOTS:
+            for m in slot.finditer(masked):
+                assert m.group(1).strip('"') == SECRET_REF, f"{device.name}: a secret value in {line.strip()!r}"
+    assert "snmp-server community" not in text, f"{device.name}: SNMP community configured"
+
+
+def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:
+    check_interfaces(device, parsed)
+    check_qos(device, parsed)
+    check_routing(device, parsed)
+    check_management(device, design, parsed)
+    check_no_secrets(device, design, parsed.text)
+
+
+def check_sessions_match(rendered: Rendered) -> int:
+    """Both ends of every fabric link agree: each side peers with the other's address and ASN.
+
+    A far end rendered by this OS is taken from its parsed config; any other end
+    (another OS) from the Design. Returns the number of link ends checked.
+    """
+    design = rendered.design
+    checked = 0
+    for link in design.links:
+        if link.kind not in FABRIC_LINKS:
+            continue
+        for near, near_if, far, far_if in (
+            (link.a_device, link.a_interface, link.b_device, link.b_interface),
+            (link.b_device, link.b_interface, link.a_device, link.a_interface),
+        ):
+            if near not in rendered.parsed:
+                continue
+            far_addr, far_asn = _far_end(rendered, far, far_if)
+            near_parsed = rendered.parsed[near]
+            assert near_parsed.neighbors.get(far_addr) == far_asn, (
+                f"{near} {near_if}: no session to {far} {far_addr} AS{far_asn}; has {near_parsed.neighbors}"
+            )
+            checked += 1
+    return checked
+
+
+def _far_end(rendered: Rendered, device: str, interface: str) -> tuple[str, int]:
+    if device in rendered.parsed:
+        parsed = rendered.parsed[device]
+        address = parsed.interfaces[interface].address
+        assert address and parsed.asn is not None, f"{device} {interface}: unaddressed fabric port"
+        return address.split("/")[0], parsed.asn
+    far = rendered.design.devices[device]
+    (iface,) = [i for i in far.interfaces if i.name == interface]
+    assert iface.address and far.bgp
+    return iface.address.split("/")[0], far.bgp.asn
+
+
+def check_unique_loopbacks(parsed: Iterable[ParsedSwitch]) -> int:
+    loopbacks = [p.loopback for p in parsed if p.loopback]
+    assert len(loopbacks) == len(set(loopbacks)), f"duplicate loopbacks: {sorted(loopbacks)}"
+    return len(loopbacks)
+
+
+def block(text: str, header: str) -> list[str]:
+    """The indented lines under one top-level ``header`` line."""
+    lines = text.splitlines()
+    start = lines.index(header)
+    out = []
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        out.append(line.strip())
+    return out

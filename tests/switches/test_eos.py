@@ -1,0 +1,208 @@
+"""EOS configs, parsed back with ciscoconfparse2 and checked against the Design.
+
+Specs: the lab example (EOS front-end spines) and two of our own: a two-tier
+cluster with EOS in every role (back-end, front-end, storage, OOB) and a
+three-tier back-end on 32-port switches.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from aiinfra.render.switches import eos
+from tests.parsers.eos import parse
+from tests.switches.nxos_eos_checks import (
+    LAB_SPEC,
+    ROOT,
+    SPEC_DIR,
+    Rendered,
+    block,
+    check_device,
+    check_sessions_match,
+    check_unique_loopbacks,
+    load,
+    render_all,
+)
+
+SPECS = {
+    "lab": LAB_SPEC,
+    "ar2": SPEC_DIR / "eos-2tier.yaml",
+    "ar3": SPEC_DIR / "eos-3tier.yaml",
+}
+GOLDEN = ROOT / "tests" / "golden" / "lab" / "configs"
+
+
+@cache
+def rendered(spec: str) -> Rendered:
+    return render_all(SPECS[spec], "eos", eos.render, parse)
+
+
+def _devices() -> list[tuple[str, str]]:
+    out = []
+    for spec, path in SPECS.items():
+        design = load(path).design
+        out += [(spec, d.name) for d in design.devices.values() if d.os == "eos"]
+    return out
+
+
+@pytest.mark.parametrize(("spec", "name"), _devices())
+def test_switch_properties(spec: str, name: str) -> None:
+    r = rendered(spec)
+    check_device(r.design.devices[name], r.design, r.parsed[name])
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_bgp_sessions_match_both_ends(spec: str) -> None:
+    r = rendered(spec)
+    assert check_sessions_match(r) > 0
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_loopbacks_unique(spec: str) -> None:
+    r = rendered(spec)
+    routers = [d for d in r.design.devices.values() if d.os == "eos" and d.bgp]
+    assert check_unique_loopbacks(r.parsed.values()) == len(routers)
+
+
+def test_specs_cover_every_role() -> None:
+    roles = {(d.fabric, d.role) for s in SPECS for d in rendered(s).design.devices.values() if d.os == "eos"}
+    assert roles == {
+        ("backend", "leaf"),
+        ("backend", "spine"),
+        ("backend", "super-spine"),
+        ("frontend", "leaf"),
+        ("frontend", "spine"),
+        ("storage", "leaf"),
+        ("storage", "spine"),
+        ("oob", "oob"),
+    }
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_breakout_speeds_and_port_modes(spec: str) -> None:
+    r = rendered(spec)
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        lanes = r.result.catalog.switches[device.model].lanes_per_port
+        broken = {p.number: p for p in device.physical_ports if p.ways > 1}
+        for i in device.interfaces:
+            body = block(text, f"interface {i.name}")
+            speeds = [line for line in body if line.startswith("speed ")]
+            if i.physical_port in broken:
+                port = broken[i.physical_port]
+                assert speeds == [f"speed {port.speed_gbps}g-{lanes // port.ways}"], f"{name} {i.name}: {speeds}"
+            else:
+                assert speeds == [], f"{name} {i.name}: {speeds}"
+            if i.role in ("oob-access", "oob-uplink"):
+                assert "switchport mode access" in body and "no switchport" not in body
+            elif i.enabled:
+                assert "no switchport" in body and "no shutdown" in body, f"{name} {i.name}"
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_management_plane(spec: str) -> None:
+    r = rendered(spec)
+    mgmt = r.design.management
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        lines = set(text.splitlines())
+        assert {"vrf instance MGMT", f"ip route vrf MGMT 0.0.0.0/0 {device.mgmt_gateway}"} <= lines
+        mgmt_port = block(text, f"interface {device.mgmt_interface}")
+        assert mgmt_port[-2:] == ["vrf MGMT", f"ip address {device.mgmt_address}"]
+        assert block(text, "management telnet") == ["shutdown"]
+        assert block(text, "management api http-commands") == ["shutdown"]
+        ssh = block(text, "management ssh")
+        assert ssh[ssh.index("vrf MGMT") + 1] == "no shutdown"
+        assert "authentication empty-passwords deny" in ssh
+        assert f"clock timezone {mgmt.timezone}" in lines
+        for user in mgmt.snmp_users:
+            (line,) = [x for x in lines if x.startswith(f"snmp-server user {user.name} ")]
+            assert " v3 auth " in line and line.endswith(f" {user.priv_key}"), line
+        for user in mgmt.users:
+            keys = [x for x in text.splitlines() if x.startswith(f"username {user.name} ssh-key ")]
+            assert [k.split(" ssh-key ", 1)[1].removeprefix("secondary ") for k in keys] == list(user.ssh_keys)
+        for server in mgmt.dns:
+            assert f"ip name-server vrf MGMT {server}" in lines
+        for server in mgmt.syslog:
+            assert f"logging vrf MGMT host {server}" in lines
+        assert block(text, "banner login") == [] and f"banner login\n{mgmt.banner}\nEOF\n" in text
+        group = "tacacs+" if mgmt.aaa_protocol == "tacacs" else "radius"
+        assert block(text, f"aaa group server {group} AIINFRA-AAA") == [
+            f"server {s.address} vrf MGMT" for s in mgmt.aaa_servers
+        ]
+        assert ("ip routing" in lines) is bool(device.bgp)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_static_routes(spec: str) -> None:
+    r = rendered(spec)
+    routed = 0
+    for name, text in r.texts.items():
+        lines = set(text.splitlines())
+        for route in r.design.devices[name].static_routes:
+            assert f"ip route {route.prefix} {route.next_hop} name {route.description.replace(' ', '_')}" in lines
+            routed += 1
+    fronts = [d for d in r.design.devices.values() if d.os == "eos" and d.fabric != "backend" and d.role == "leaf"]
+    assert (routed > 0) is bool(fronts)
+
+
+def test_deterministic() -> None:
+    """A second render is identical, and lands in configs/<hostname>.cfg."""
+    r = rendered("ar2")
+    for name, text in r.texts.items():
+        assert eos.render(r.design.devices[name], r.design, r.result.catalog) == {f"configs/{name}.cfg": text}
+
+
+def test_golden_lab_configs() -> None:
+    """The lab's EOS configs, byte for byte; AIINFRA_UPDATE_GOLDEN=1 rewrites them."""
+    r = rendered("lab")
+    assert r.texts
+    for name, text in r.texts.items():
+        path = GOLDEN / f"{name}.cfg"
+        if os.environ.get("AIINFRA_UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        assert path.read_text() == text, f"{path} differs; rerun with AIINFRA_UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_checks_catch_a_broken_config() -> None:
+    """The property checks fail on a RoCE port without its QoS profile, a wider ACL or a leaked key."""
+    r = rendered("ar2")
+    name = "ar2-be-leaf-su01-r1"
+    device, text = r.design.devices[name], r.texts[name]
+    no_profile = text.replace("   service-profile AIINFRA-ROCE\n", "", 1)
+    with pytest.raises(AssertionError, match="PFC on set"):
+        check_device(device, r.design, parse(no_profile))
+    acl = "ip access-list standard AIINFRA-MGMT\n"
+    wide_acl = text.replace(acl, f"{acl}   permit any\n")
+    with pytest.raises(AssertionError, match="management ACL"):
+        check_device(device, r.design, parse(wide_acl))
+    no_snmp_acl = text.replace("snmp-server ipv4 access-list AIINFRA-MGMT vrf MGMT\n", "")
+    with pytest.raises(AssertionError, match="management ACL"):
+        check_device(device, r.design, parse(no_snmp_acl))
+    leaked = text.replace("secret sha512 {{ vault_netadmin_hash }}", "secret sha512 $6$abc")
+    with pytest.raises(AssertionError, match="expressions"):
+        check_device(device, r.design, parse(leaked))
+
+
+def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
+    tmp_path.mkdir()
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(path.read_text().replace(*edit.split(" => ")))
+    result = load(spec)
+    device = next(d for d in result.design.devices.values() if d.os == "eos" and d.fabric == "backend")
+    with pytest.raises(ValueError, match=match):
+        eos.render(device, result.design, result.catalog)
+
+
+def test_refuses_what_eos_cannot_say(tmp_path: Path) -> None:
+    """Settings the EOS templates cannot express fail loudly instead of rendering wrong."""
+    spec = SPECS["ar2"]
+    unnumbered = "asn_scheme: unique => asn_scheme: unique\n      unnumbered: true"
+    _refuses(spec, unnumbered, "/31 links only", tmp_path / "unnumbered")
+    third_key = 'admin2@ar2" => admin2@ar2"\n        - "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIThirdKeyX admin3@ar2"'
+    _refuses(spec, third_key, "2 SSH keys", tmp_path / "keys")

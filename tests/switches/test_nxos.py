@@ -1,0 +1,216 @@
+"""NX-OS configs, parsed back with ciscoconfparse2 and checked against the Design.
+
+Specs: the lab example (NX-OS back-end spines) and two of our own: a two-tier
+cluster with NX-OS in every role (DLB flowlet, front-end, storage, OOB) and a
+three-tier back-end with per-packet DLB.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from aiinfra.render.switches import nxos
+from tests.parsers.nxos import parse
+from tests.switches.nxos_eos_checks import (
+    LAB_SPEC,
+    ROOT,
+    SPEC_DIR,
+    Rendered,
+    block,
+    check_device,
+    check_sessions_match,
+    check_unique_loopbacks,
+    load,
+    render_all,
+)
+
+SPECS = {
+    "lab": LAB_SPEC,
+    "nx2": SPEC_DIR / "nxos-2tier.yaml",
+    "nx3": SPEC_DIR / "nxos-3tier.yaml",
+}
+GOLDEN = ROOT / "tests" / "golden" / "lab" / "configs"
+
+
+@cache
+def rendered(spec: str) -> Rendered:
+    return render_all(SPECS[spec], "nxos", nxos.render, parse)
+
+
+def _devices() -> list[tuple[str, str]]:
+    out = []
+    for spec, path in SPECS.items():
+        design = load(path).design
+        out += [(spec, d.name) for d in design.devices.values() if d.os == "nxos"]
+    return out
+
+
+@pytest.mark.parametrize(("spec", "name"), _devices())
+def test_switch_properties(spec: str, name: str) -> None:
+    r = rendered(spec)
+    check_device(r.design.devices[name], r.design, r.parsed[name])
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_bgp_sessions_match_both_ends(spec: str) -> None:
+    r = rendered(spec)
+    assert check_sessions_match(r) > 0
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_loopbacks_unique(spec: str) -> None:
+    r = rendered(spec)
+    routers = [d for d in r.design.devices.values() if d.os == "nxos" and d.bgp]
+    assert check_unique_loopbacks(r.parsed.values()) == len(routers)
+
+
+def test_specs_cover_every_role() -> None:
+    roles = {(d.fabric, d.role) for s in SPECS for d in rendered(s).design.devices.values() if d.os == "nxos"}
+    assert roles == {
+        ("backend", "leaf"),
+        ("backend", "spine"),
+        ("backend", "super-spine"),
+        ("frontend", "leaf"),
+        ("frontend", "spine"),
+        ("storage", "leaf"),
+        ("storage", "spine"),
+        ("oob", "oob"),
+    }
+    modes = {d.load_balancing for s in SPECS for d in rendered(s).design.devices.values() if d.qos and d.os == "nxos"}
+    assert modes == {"ecmp", "flowlet", "per-packet"}
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_dlb_lists_exactly_the_fabric_ports(spec: str) -> None:
+    r = rendered(spec)
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        fabric = [i.name for i in device.interfaces if i.role in ("uplink", "downlink")]
+        if device.load_balancing == "ecmp":
+            assert "hardware profile dlb" not in text
+            continue
+        lines = block(text, "hardware profile dlb")
+        assert lines[0] == f"mode {device.load_balancing}"
+        assert lines[1].removeprefix("dlb-interface ").split(", ") == fabric
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_breakouts_and_port_modes(spec: str) -> None:
+    r = rendered(spec)
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        lines = set(text.splitlines())
+        for port in device.physical_ports:
+            line = f"interface breakout module 1 port {port.number} map {port.speed_gbps}g-{port.ways}x"
+            assert (line in lines) is (port.ways > 1), f"{name}: {line}"
+        for i in device.interfaces:
+            body = block(text, f"interface {i.name}")
+            if i.role in ("oob-access", "oob-uplink"):
+                assert "switchport mode access" in body and "no switchport" not in body
+            elif i.enabled:
+                assert "no switchport" in body and "no shutdown" in body, f"{name} {i.name}"
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_management_plane(spec: str) -> None:
+    r = rendered(spec)
+    mgmt = r.design.management
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        lines = set(text.splitlines())
+        assert block(text, "vrf context management") == [f"ip route 0.0.0.0/0 {device.mgmt_gateway}"]
+        assert block(text, f"interface {device.mgmt_interface}")[-2:] == [
+            "vrf member management",
+            f"ip address {device.mgmt_address}",
+        ]
+        assert {"no feature telnet", "no feature nxapi", "snmp-server globalEnforcePriv"} <= lines
+        assert block(text, "line vty") == ["access-class AIINFRA-MGMT in"]
+        for user in mgmt.snmp_users:
+            (line,) = [x for x in lines if x.startswith(f"snmp-server user {user.name} network-operator auth ")]
+            assert f" priv aes-128 {user.priv_key}" in line, line
+        for user in mgmt.users:
+            for key in user.ssh_keys:
+                assert f"username {user.name} sshkey {key}" in lines
+        for server in mgmt.dns:
+            assert f"ip name-server {server} use-vrf management" in lines
+        for server in mgmt.syslog:
+            assert f"logging server {server} 6 use-vrf management" in lines
+        assert f"banner motd ^{mgmt.banner}^" in lines
+        group = "tacacs+" if mgmt.aaa_protocol == "tacacs" else "radius"
+        assert block(text, f"aaa group server {group} AIINFRA-AAA") == [
+            *(f"server {s.address}" for s in mgmt.aaa_servers),
+            "use-vrf management",
+            f"source-interface {device.mgmt_interface}",
+        ]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_static_routes(spec: str) -> None:
+    r = rendered(spec)
+    routed = 0
+    for name, text in r.texts.items():
+        lines = set(text.splitlines())
+        for route in r.design.devices[name].static_routes:
+            assert f"ip route {route.prefix} {route.next_hop} name {route.description.replace(' ', '_')}" in lines
+            routed += 1
+    fronts = [d for d in r.design.devices.values() if d.os == "nxos" and d.fabric != "backend" and d.role == "leaf"]
+    assert (routed > 0) is bool(fronts)
+
+
+def test_deterministic() -> None:
+    """A second render is identical, and lands in configs/<hostname>.cfg."""
+    r = rendered("nx2")
+    for name, text in r.texts.items():
+        assert nxos.render(r.design.devices[name], r.design, r.result.catalog) == {f"configs/{name}.cfg": text}
+
+
+def test_golden_lab_configs() -> None:
+    """The lab's NX-OS configs, byte for byte; AIINFRA_UPDATE_GOLDEN=1 rewrites them."""
+    r = rendered("lab")
+    assert r.texts
+    for name, text in r.texts.items():
+        path = GOLDEN / f"{name}.cfg"
+        if os.environ.get("AIINFRA_UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        assert path.read_text() == text, f"{path} differs; rerun with AIINFRA_UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_checks_catch_a_broken_config() -> None:
+    """The property checks fail on a config missing PFC on one RoCE port or with a wider ACL."""
+    r = rendered("lab")
+    name = "lab-be-spine-01"
+    device, text = r.design.devices[name], r.texts[name]
+    no_pfc = text.replace("  priority-flow-control mode on\n", "", 1)
+    with pytest.raises(AssertionError, match="PFC on set"):
+        check_device(device, r.design, parse(no_pfc))
+    wide_acl = text.replace("  deny ip any any log\n", "  permit tcp any any eq 22\n  deny ip any any log\n")
+    with pytest.raises(AssertionError, match="management ACL"):
+        check_device(device, r.design, parse(wide_acl))
+    leaked = text.replace('key 0 "{{ vault_tacacs_key }}"', 'key 0 "s3cret"')
+    with pytest.raises(AssertionError, match="expressions"):
+        check_device(device, r.design, parse(leaked))
+
+
+def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
+    text = path.read_text()
+    tmp_path.mkdir()
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(text.replace(*edit.split(" => ")))
+    result = load(spec)
+    device = next(d for d in result.design.devices.values() if d.os == "nxos" and d.fabric == "backend")
+    with pytest.raises(ValueError, match=match):
+        nxos.render(device, result.design, result.catalog)
+
+
+def test_refuses_what_nxos_cannot_say(tmp_path: Path) -> None:
+    """Settings the NX-OS templates cannot express fail loudly instead of rendering wrong."""
+    spec = SPECS["nx2"]
+    _refuses(spec, "timezone: UTC => timezone: Europe/Paris", "UTC offset", tmp_path / "tz")
+    _refuses(spec, "priv: aes128 => priv: aes256", "aes-128 only", tmp_path / "aes")
+    unnumbered = "load_balancing: flowlet => load_balancing: flowlet\n    underlay: {unnumbered: true}"
+    _refuses(spec, unnumbered, "/31 links only", tmp_path / "unnumbered")
