@@ -1,0 +1,233 @@
+"""Juniper Junos OS Evolved 23.4 (QFX5240) renderer: one curly-brace file per switch.
+
+The file is a complete configuration meant for ``junos_config`` with
+``update: override``, so it must carry everything the switch needs (system,
+management instance, AAA, SNMPv3, the RE filter) and nothing that depends on
+what is already on the box. Numbers come from the Design; this module only
+picks, groups and spells them the way Junos wants (DSCP as six bits, key types
+as Junos keywords), and refuses, loudly, anything Junos cannot express rather
+than rendering a config that quietly means something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
+from aiinfra.render.environment import render_template
+from aiinfra.render.inventory import config_files
+from aiinfra.render.switches.common import switch_context
+
+TEMPLATE = "junos/config.conf.j2"
+
+# Junos detects a PFC stall after this many poll intervals unless `detection` is set
+# (Junos CoS guide, "PFC watchdog": poll 100 ms, detection 2 intervals). The Design
+# gives the detection time in ms, not in polls, so the template relies on this default
+# and render() refuses a Design whose detection time the default would not produce.
+JUNOS_DEFAULT_DETECTION_POLLS = 2
+
+# BFD timers are not in the Design; Junos needs a minimum-interval to run BFD at all.
+# 300 ms x 3 matches the other OS notes in docs/vendor-syntax.md so both ends agree.
+BFD_MINIMUM_INTERVAL_MS = 300
+BFD_MULTIPLIER = 3
+
+SNMP_AUTH = {"sha": "authentication-sha", "sha-256": "authentication-sha256"}
+SNMP_PRIV = {"aes128": "privacy-aes128"}
+LOGIN_CLASS = {"admin": "super-user", "operator": "operator"}
+AAA_ORDER = {"tacacs": "tacplus", "radius": "radius"}
+
+
+class JunosRenderError(ValueError):
+    """The Design asks for something Junos EVO 23.4 cannot express."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForwardingClass:
+    """A Design traffic class under the Junos name the configlet layout uses."""
+
+    name: str
+    scheduler: str
+    tc: TrafficClass
+
+
+@dataclass(frozen=True, slots=True)
+class Breakout:
+    """A broken-out front-panel port: Junos configures it on the parent interface."""
+
+    parent: str
+    ways: int
+    speed: str
+
+
+def junos_quote(text: str) -> str:
+    """A Junos double-quoted string; free text is always quoted so spaces are safe.
+
+    Backslash and quote are escaped, and a newline becomes ``\\n``, which the
+    login message expands, so a multi-line banner stays one statement.
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def junos_comment(text: str) -> str:
+    """Text safe inside ``/* */``: Junos keeps it as an annotation on the next statement."""
+    return text.replace("*/", "* /")
+
+
+def dscp_bits(dscp: int) -> str:
+    """Junos classifiers spell a DSCP as its six bits (26 -> 011010)."""
+    return format(dscp, "06b")
+
+
+def pcp_bits(priority: int) -> str:
+    """IEEE 802.1p code points are three bits (3 -> 011)."""
+    return format(priority, "03b")
+
+
+def ssh_key_keyword(key: str) -> str:
+    """Junos names the key type in the statement (``ssh-ecdsa`` for every NIST curve)."""
+    kind = key.split(" ", 1)[0]
+    if kind in ("ssh-ed25519", "ssh-rsa"):
+        return kind
+    if kind.startswith("ecdsa-sha2-nistp"):
+        return "ssh-ecdsa"
+    raise JunosRenderError(f"Junos login cannot take an SSH key of type {kind!r}")
+
+
+def forwarding_classes(qos: QosIntent) -> list[ForwardingClass]:
+    """Name each Design class the way fabric.md 2.5's configlet does.
+
+    The lossless class is NO-LOSS and the strict class CNP; the catch-all class
+    keeps the Junos default name ``best-effort`` so unclassified traffic, which
+    Junos puts there, gets the Design's weight.
+    """
+    out: list[ForwardingClass] = []
+    for tc in qos.classes:
+        if tc.lossless:
+            name, scheduler = "NO-LOSS", "S-NO-LOSS"
+        elif tc.scheduling == "strict":
+            name, scheduler = "CNP", "S-CNP"
+        elif not tc.dscps:
+            name, scheduler = "best-effort", "S-BEST-EFFORT"
+        else:
+            name, scheduler = tc.name, f"S-{tc.name}"
+        out.append(ForwardingClass(name, scheduler, tc))
+    names = [fc.name for fc in out]
+    if names.count("NO-LOSS") != 1 or names.count("CNP") != 1 or len(set(names)) != len(names):
+        raise JunosRenderError(f"the configlet layout needs one lossless and one strict class, the Design has {names}")
+    return out
+
+
+def check_qos(qos: QosIntent) -> None:
+    """Refuse watchdog settings the template cannot state (see JUNOS_DEFAULT_DETECTION_POLLS)."""
+    wd = qos.pfc_watchdog
+    if not wd.enabled:
+        return
+    if wd.action != "drop":
+        raise JunosRenderError(f"Junos PFC watchdog action {wd.action!r} is not rendered; only drop is")
+    if wd.detection_ms != wd.poll_ms * JUNOS_DEFAULT_DETECTION_POLLS:
+        raise JunosRenderError(
+            f"PFC watchdog detection {wd.detection_ms} ms is not {JUNOS_DEFAULT_DETECTION_POLLS} polls of "
+            f"{wd.poll_ms} ms; Junos counts detection in polls and the Design has no poll count"
+        )
+
+
+def breakouts(device: Device) -> list[Breakout]:
+    """Parent interface per broken-out port, named from its members (``et-0/0/4:1`` -> ``et-0/0/4``).
+
+    On the QFX5240 under Junos EVO the split is set on the parent interface
+    (``interfaces et-0/0/4 number-of-sub-ports 2; speed 400g``), as the QFX5240
+    JVD configs do; the ``chassis fpc 0 pic 0 port`` form belongs to the MX/PTX
+    line cards. The parent's name is read from the Design's member names, so no
+    port number is recomputed here.
+    """
+    parents = {i.physical_port: i.name.split(":", 1)[0] for i in device.interfaces if ":" in i.name}
+    out = []
+    for port in device.physical_ports:
+        if port.ways > 1:
+            if port.number not in parents:
+                raise JunosRenderError(f"{device.name}: broken-out port {port.number} has no member interfaces")
+            out.append(Breakout(parents[port.number], port.ways, f"{port.speed_gbps}g"))
+    return out
+
+
+def snmp_keywords(design: Design) -> dict[str, tuple[str, str]]:
+    """User name -> (auth statement, privacy statement); Junos has no SHA-512 or AES-256."""
+    out = {}
+    for user in design.management.snmp_users:
+        if user.auth not in SNMP_AUTH or user.priv not in SNMP_PRIV:
+            raise JunosRenderError(
+                f"SNMP user {user.name}: Junos offers auth {sorted(SNMP_AUTH)} and privacy {sorted(SNMP_PRIV)}, "
+                f"not {user.auth}/{user.priv}"
+            )
+        out[user.name] = (SNMP_AUTH[user.auth], SNMP_PRIV[user.priv])
+    return out
+
+
+def bgp_groups(device: Device) -> dict[str, list[BgpNeighbor]]:
+    """Neighbors per peer group, groups sorted by name, neighbors in Design order."""
+    groups: dict[str, list[BgpNeighbor]] = {}
+    if device.bgp is None:
+        return groups
+    if device.bgp.unnumbered:
+        raise JunosRenderError(f"{device.name}: aiinfra renders Junos BGP on /31s only, not unnumbered")
+    for n in device.bgp.neighbors:
+        groups.setdefault(n.peer_group, []).append(n)
+    return {g: groups[g] for g in sorted(groups)}
+
+
+def root_keys(design: Design) -> list[str]:
+    """Keys for ``root-authentication``, which Junos requires before it commits anything.
+
+    Root SSH login stays denied; the admins' keys only satisfy the commit check
+    without putting a secret the Design does not have into the file.
+    """
+    users = design.management.users
+    admins = [u for u in users if u.role == "admin"] or list(users)
+    return [k for u in admins for k in u.ssh_keys]
+
+
+def service_hosts(design: Design) -> list[str]:
+    """Servers whose replies the RE filter must let in (DNS, NTP, AAA), first-seen order."""
+    mgmt = design.management
+    hosts = [*mgmt.dns, *mgmt.ntp, *(s.address for s in mgmt.aaa_servers)]
+    return list(dict.fromkeys(hosts))
+
+
+def junos_context(device: Device, design: Design) -> dict[str, Any]:
+    """Everything the Junos templates need beyond the shared switch context."""
+    qos = device.qos
+    if qos is not None:
+        check_qos(qos)
+    classes = forwarding_classes(qos) if qos else []
+    mgmt = design.management
+    aaa_order = AAA_ORDER[mgmt.aaa_protocol] if mgmt.aaa_protocol else None
+    return {
+        "q": junos_quote,
+        "comment": junos_comment,
+        "dscp_bits": dscp_bits,
+        "pcp_bits": pcp_bits,
+        "ssh_key_keyword": ssh_key_keyword,
+        "login_class": LOGIN_CLASS,
+        "aaa_order": aaa_order,
+        "os_name": "Juniper Junos OS Evolved",
+        "junos_breakouts": breakouts(device),
+        "forwarding_classes": classes,
+        "nodrop_class": next((fc for fc in classes if fc.tc.lossless), None),
+        "snmp_keywords": snmp_keywords(design),
+        "bgp_groups": bgp_groups(device),
+        "bgp_peers": [n.address for n in device.bgp.neighbors] if device.bgp else [],
+        "bfd_minimum_interval": BFD_MINIMUM_INTERVAL_MS,
+        "bfd_multiplier": BFD_MULTIPLIER,
+        "root_keys": root_keys(design),
+        "service_hosts": service_hosts(design),
+    }
+
+
+def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+    """Render ``configs/<hostname>.conf`` for one Junos switch."""
+    context = switch_context(device, design, catalog)
+    context.update(junos_context(device, design))
+    return {config_files(device, catalog)[0]: render_template(TEMPLATE, **context)}
