@@ -138,7 +138,7 @@ class _Nxos:
         return bool(self.dscp_to_group(policy_name))
 
     def interfaces(self, parsed: ParsedSwitch, pfc_cos: set[int], ecn_on_nodrop: bool) -> None:
-        for obj in self.top(r"^interface "):
+        for obj in self.top(r"^interface (?!breakout )"):
             name = _words(obj)[1]
             iface = ParsedInterface(name=name)
             for child in obj.children:
@@ -251,7 +251,7 @@ def parse(text: str) -> ParsedSwitch:
     nx.interfaces(parsed, pfc_cos, bool(ecn_queues & nodrop_groups))
     inputs = {
         _words(c)[4]
-        for o in nx.top(r"^interface ")
+        for o in nx.top(r"^interface (?!breakout )")
         for c in o.children
         if _words(c)[:4] == ["service-policy", "type", "qos", "input"]
     }

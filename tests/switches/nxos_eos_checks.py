@@ -71,6 +71,9 @@ def best_effort_tc(device: Device) -> int:
 
 
 def check_interfaces(device: Device, parsed: ParsedSwitch) -> None:
+    ports = {n for n in parsed.interfaces if n != device.mgmt_interface and not n.lower().startswith("loopback")}
+    designed = {i.name for i in device.interfaces}
+    assert ports == designed, f"{device.name}: ports {sorted(ports ^ designed)} differ from the Design"
     for i in device.interfaces:
         p = parsed.interfaces.get(i.name)
         assert p is not None, f"{device.name}: no interface {i.name}"
