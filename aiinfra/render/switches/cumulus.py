@@ -18,6 +18,7 @@ rule layout, and the OOB access VLAN.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,16 @@ class PfcProfile:
 
     headroom: Headroom
     cable_length: str
+
+
+def quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax) that keeps ``'`` literal.
+
+    Jinja's ``tojson`` escapes ``'`` as ``\\u0027``; YAML would read that back, but
+    Ansible templates this file before NVUE sees it, and an env lookup such as
+    ``{{ lookup('ansible.builtin.env', 'X') }}`` must reach Ansible intact.
+    """
+    return json.dumps(text)
 
 
 def breakout_parents(device: Device, catalog: Catalog) -> list[tuple[str, PhysicalPort]]:
@@ -156,6 +167,7 @@ def cumulus_context(device: Device, design: Design, catalog: Catalog) -> dict[st
         aaa_servers=[{"address": s.address, "key": s.key, "priority": n} for n, s in enumerate(servers, 1)],
         mgmt_ip=device.mgmt_address.split("/")[0],
         peer_groups=peer_groups(device),
+        quote=quote,
     )
     return ctx
 
