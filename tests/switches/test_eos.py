@@ -101,6 +101,12 @@ def test_breakout_speeds_and_port_modes(spec: str) -> None:
                 assert "switchport mode access" in body and "no switchport" not in body
             elif i.enabled:
                 assert "no switchport" in body and "no shutdown" in body, f"{name} {i.name}"
+            bgp = device.bgp
+            fabric = bgp is not None and bgp.bfd and i.role in ("uplink", "downlink")
+            bfd = [line for line in body if line.startswith("bfd ")]
+            ms = bgp.bfd_interval_ms if bgp else 0
+            timers = f"{ms} min-rx {ms} multiplier {bgp.bfd_multiplier}" if bgp else ""
+            assert bfd == ([f"bfd interval {timers}"] if fabric else []), f"{name} {i.name}: {bfd}"
 
 
 @pytest.mark.parametrize("spec", SPECS)
