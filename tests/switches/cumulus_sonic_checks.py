@@ -7,6 +7,7 @@ a failing switch reports what is wrong rather than which line changed.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -155,3 +156,19 @@ def check_unique_loopbacks(parsed: Iterable[ParsedSwitch]) -> None:
     loopbacks = [p.loopback for p in parsed if p.loopback]
     assert loopbacks, "no loopback parsed at all"
     assert len(loopbacks) == len(set(loopbacks)), "duplicate loopbacks"
+
+
+def check_golden(files: dict[str, str]) -> None:
+    """Rendered files equal the committed golden copies byte for byte.
+
+    ``AIINFRA_UPDATE_GOLDEN=1`` rewrites them instead; review the diff line by
+    line before committing, as a golden file is only as right as that review.
+    """
+    update = os.environ.get("AIINFRA_UPDATE_GOLDEN") == "1"
+    for path, text in sorted(files.items()):
+        golden = GOLDEN / path
+        if update:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(text)
+        assert golden.is_file(), f"no golden file {golden}; render with AIINFRA_UPDATE_GOLDEN=1 and review it"
+        assert golden.read_text() == text, f"{path} differs from {golden}"

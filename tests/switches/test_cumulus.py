@@ -22,6 +22,7 @@ from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,
     SPEC_DIR,
     Spec,
+    check_golden,
     check_secrets,
     check_switch,
     check_unique_loopbacks,
@@ -204,3 +205,12 @@ def test_secret_lookups_reach_ansible_intact() -> None:
     device = r.devices["lab-oob-01"]
     assert cumulus.quote("{{ lookup('ansible.builtin.env', 'X') }}") == "\"{{ lookup('ansible.builtin.env', 'X') }}\""
     assert "\\u0027" not in r.text[device.name]
+
+
+def test_lab_golden_files() -> None:
+    r = rendered("lab")
+    files = {}
+    for d in r.devices.values():
+        files.update(cumulus.render(d, r.spec.design, r.spec.catalog))
+    assert files
+    check_golden(files)

@@ -23,6 +23,7 @@ from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,
     SPEC_DIR,
     Spec,
+    check_golden,
     check_secrets,
     check_switch,
     check_unique_loopbacks,
@@ -205,3 +206,12 @@ def test_json_survives_hostile_text() -> None:
         device.interfaces[0].description = original
     db = json.loads(out[config_files(device, catalog)[0]])
     assert db["PORT"][device.interfaces[0].name]["description"] == tricky
+
+
+def test_lab_golden_files() -> None:
+    r = rendered("lab")
+    files = {}
+    for d in r.devices.values():
+        files.update(sonic.render(d, r.spec.design, r.spec.catalog))
+    assert len(files) == 2 * len(r.devices) > 0
+    check_golden(files)
