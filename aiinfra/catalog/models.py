@@ -148,6 +148,11 @@ class OsProfile(Strict):
     switch_mtu: int
     load_balancing: list[Literal["ecmp", "flowlet", "per-packet"]]
     unnumbered: bool
+    snmp_auth: list[Literal["sha", "sha-256", "sha-512"]]
+    snmp_priv: list[Literal["aes128", "aes256"]]
+    ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
+    max_ssh_keys_per_user: int | None = None
+    named_timezones: bool = True
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str

@@ -152,4 +152,51 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
                         f"host MTU {fab.mtu} does not fit the {profile.name} switch MTU {profile.switch_mtu}",
                     )
     check_switch(p, catalog, spec.fabrics.oob.switch, ("fabrics", "oob", "switch"), [], role="management")
+    check_management_plane(p, catalog, spec)
     return p
+
+
+def oses_in_use(spec: ClusterSpec) -> list[str]:
+    """Every network OS the spec asks for, in a stable order."""
+    choices = [spec.fabrics.backend.switches.for_tier(t) for t in ("leaf", "spine", "super_spine")]
+    for name in ("frontend", "storage"):
+        fab = getattr(spec.fabrics, name)
+        if fab is not None:
+            choices += [fab.switches.for_tier("leaf"), fab.switches.for_tier("spine")]
+    choices.append(spec.fabrics.oob.switch)
+    return sorted({c.os for c in choices})
+
+
+def check_management_plane(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
+    """SNMP, SSH-key and timezone requests every OS in use can render (catalog os.yaml)."""
+    profiles = [catalog.os[o] for o in oses_in_use(spec)]
+    sec = spec.security
+    if sec.snmp:
+        for i, user in enumerate(sec.snmp.users):
+            for field, value in (("auth", user.auth), ("priv", user.priv)):
+                lacking = [o.name for o in profiles if value not in getattr(o, f"snmp_{field}")]
+                if lacking:
+                    common = sorted(set.intersection(*(set(getattr(o, f"snmp_{field}")) for o in profiles)))
+                    p.add(
+                        ("security", "snmp", "users", i, field),
+                        f"{value} is not available on {', '.join(lacking)}; every OS in this spec offers: "
+                        f"{', '.join(common) or 'nothing in common'}",
+                    )
+    for i, user in enumerate(sec.users):
+        for o in profiles:
+            if o.max_ssh_keys_per_user is not None and len(user.ssh_keys) > o.max_ssh_keys_per_user:
+                p.add(
+                    ("security", "users", i, "ssh_keys"),
+                    f"{o.name} holds {o.max_ssh_keys_per_user} SSH keys per user; {len(user.ssh_keys)} given",
+                )
+        for k, key in enumerate(user.ssh_keys):
+            kind = key.split(" ", 1)[0]
+            kind = "ecdsa" if kind.startswith("ecdsa-sha2-") else kind
+            lacking = [o.name for o in profiles if kind not in o.ssh_key_types]
+            if lacking:
+                p.add(("security", "users", i, "ssh_keys", k), f"{kind} keys are not accepted by {', '.join(lacking)}")
+    tz = spec.site.timezone
+    if tz not in ("UTC", "Etc/UTC"):
+        lacking = [o.name for o in profiles if not o.named_timezones]
+        if lacking:
+            p.add(("site", "timezone"), f"{', '.join(lacking)} needs a UTC offset rather than a zone name; use UTC")

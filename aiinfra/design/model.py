@@ -41,11 +41,18 @@ class EcnProfile:
 
 @dataclass(frozen=True, slots=True)
 class PfcWatchdog:
+    """PFC storm watchdog timers, pre-converted to every unit an OS takes."""
+
     enabled: bool
     detection_ms: int
     restoration_ms: int
     poll_ms: int
     action: str  # "drop"
+    detection_polls: int  # Junos/NX-OS count detection in poll intervals
+    restoration_polls: int
+    detection_s: str  # EOS takes seconds, e.g. "0.2"
+    restoration_s: str
+    poll_s: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,12 @@ def ecn_profile(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> EcnProfil
     )
 
 
+def _seconds(ms: int) -> str:
+    """Milliseconds as a decimal-seconds string without float noise: 200 -> "0.2"."""
+    whole, frac = divmod(ms, 1000)
+    return f"{whole}.{frac:03d}".rstrip("0").rstrip(".") if frac else str(whole)
+
+
 def qos_intent(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> QosIntent:
     roce_dscps = tuple(sorted({roce.dscp, *roce.also_classify_dscp}))
     classes = (
@@ -110,7 +116,18 @@ def qos_intent(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> QosIntent:
         roce_tos=(roce.dscp << 2) | 0b10,
         classes=tuple(sorted(classes, key=lambda c: c.tc)),
         ecn=ecn_profile(roce, speed_gbps, min_buffer_bytes),
-        pfc_watchdog=PfcWatchdog(wd.enabled, wd.detection_ms, wd.restoration_ms, wd.poll_ms, "drop"),
+        pfc_watchdog=PfcWatchdog(
+            enabled=wd.enabled,
+            detection_ms=wd.detection_ms,
+            restoration_ms=wd.restoration_ms,
+            poll_ms=wd.poll_ms,
+            action="drop",
+            detection_polls=wd.detection_ms // wd.poll_ms,
+            restoration_polls=wd.restoration_ms // wd.poll_ms,
+            detection_s=_seconds(wd.detection_ms),
+            restoration_s=_seconds(wd.restoration_ms),
+            poll_s=_seconds(wd.poll_ms),
+        ),
         dcqcn=roce.dcqcn,
         host_mtu=roce.host_mtu,
         pause_8023x=False,

@@ -42,6 +42,17 @@ class PfcWatchdog(Strict):
     restoration_ms: int = Field(default=400, ge=10, le=60000)
     poll_ms: int = Field(default=100, ge=10, le=1000)
 
+    @model_validator(mode="after")
+    def _whole_polls(self) -> PfcWatchdog:
+        for name in ("detection_ms", "restoration_ms"):
+            value = getattr(self, name)
+            if value % self.poll_ms:
+                raise ValueError(
+                    f"{name} {value} is not a whole number of {self.poll_ms} ms polls; switches count the "
+                    "watchdog timers in polls"
+                )
+        return self
+
 
 class Roce(Strict):
     """Lossless RoCEv2 contract; the same numbers drive switches and hosts."""

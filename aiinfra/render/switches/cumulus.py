@@ -36,7 +36,7 @@ OS = "cumulus"
 USER_ROLES = {"admin": "system-admin", "operator": "nvue-monitor"}
 # NVUE 5.14 documents auth-md5 and auth-sha only: SHA-2 user auth is not expressible, so
 # every SHA flavour renders as auth-sha (HMAC-SHA-1); the template says so next to the user.
-SNMP_AUTH = {"sha": "auth-sha", "sha-256": "auth-sha", "sha-512": "auth-sha"}
+SNMP_AUTH = {"sha": "auth-sha"}  # NVUE 5.14 states SHA only; os.yaml keeps specs from asking for more
 SNMP_PRIV = {"aes128": "encrypt-aes"}
 # OOB access ports join br_default as access ports of one VLAN. The Design carries no
 # management VLAN id, so the bridge's own default (untagged VLAN 1) is used.

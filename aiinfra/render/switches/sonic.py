@@ -40,7 +40,7 @@ MBPS_PER_GBPS = 1000
 # The OOB switch bridges its access ports in one VLAN. SONiC has no implicit default VLAN,
 # and the Design does not carry a management VLAN id, so the IEEE 802.1Q default VLAN is used.
 MGMT_VLAN = 1
-SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2", "sha-512": "HMAC-SHA-2"}  # sonic-snmp.yang enum
+SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2"}  # sonic-snmp.yang enum
 SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
 AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
 DEVICE_TYPE = {
