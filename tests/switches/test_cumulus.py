@@ -133,7 +133,9 @@ def test_pfc_groups_follow_cable_length(name: str, device: str) -> None:
         assert profile == i.headroom.name
         assert qos["pfc"][profile]["cable-length"] == i.headroom.cable_m
         assert "pfc-watchdog" in t["interface"][i.name]["qos"]
-    assert qos["pfc-watchdog"]["polling-interval"] == dev.qos.pfc_watchdog.poll_ms
+    wd = dev.qos.pfc_watchdog
+    assert qos["pfc-watchdog"] == {"polling-interval": wd.poll_ms, "robustness": wd.detection_polls}
+    assert wd.poll_ms * wd.detection_polls == wd.detection_ms, "NVUE detects after polling-interval x robustness"
 
 
 @pytest.mark.parametrize(("name", "device"), cases())

@@ -34,8 +34,7 @@ from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 TEMPLATE = "cumulus/startup.yaml.j2"
 OS = "cumulus"
 USER_ROLES = {"admin": "system-admin", "operator": "nvue-monitor"}
-# NVUE 5.14 documents auth-md5 and auth-sha only: SHA-2 user auth is not expressible, so
-# every SHA flavour renders as auth-sha (HMAC-SHA-1); the template says so next to the user.
+# NVUE 5.14 documents auth-md5 and auth-sha only (Configure-SNMP page).
 SNMP_AUTH = {"sha": "auth-sha"}  # NVUE 5.14 states SHA only; os.yaml keeps specs from asking for more
 SNMP_PRIV = {"aes128": "encrypt-aes"}
 # OOB access ports join br_default as access ports of one VLAN. The Design carries no
@@ -130,7 +129,6 @@ def snmp_users(design: Design) -> list[dict[str, str]]:
         out.append(
             {
                 "name": u.name,
-                "spec_auth": u.auth,
                 "auth": SNMP_AUTH[u.auth],
                 "auth_key": u.auth_key,
                 "priv": SNMP_PRIV[u.priv],
