@@ -75,6 +75,7 @@ class RailNicIntent:
     dcqcn_priorities: tuple[int, ...]  # ECN roce_np/roce_rp enabled on these
     cnp_dscp: int
     cnp_priority: int
+    roce_dscp: int
     roce_tos: int
     roce_mode: str
     gid_index: int
@@ -147,6 +148,7 @@ def rail_intent(nic: NodeNic, qos: QosIntent, rdma_driver: str) -> RailNicIntent
         dcqcn_priorities=(qos.nodrop_priority,) if qos.dcqcn else (),
         cnp_dscp=qos.cnp_dscp,
         cnp_priority=qos.cnp_priority,
+        roce_dscp=qos.roce_dscp,
         roce_tos=qos.roce_tos,
         roce_mode=ROCE_MODE,
         gid_index=ROCEV2_IPV4_GID_INDEX,

@@ -117,6 +117,9 @@ class Nutanix(Strict):
     rail_virtual_switch_prefix: str = Field(
         default="vs-rail", description="AHV virtual switch per rail is <prefix><rail>; it must exist."
     )
+    vm_management_subnet: str = Field(
+        min_length=1, description="Existing AHV subnet (DHCP) for the GPU VMs' management/front-end NIC."
+    )
 
     @model_validator(mode="after")
     def _profile(self) -> Nutanix:

@@ -67,7 +67,9 @@ def _facts_path(spec: ClusterSpec) -> tuple[str, ...]:
 
 
 def _facts_file(spec: ClusterSpec) -> str:
-    return str(spec.compute.node_facts) if spec.compute.node_facts is not None else "a node_facts file"
+    if spec.compute.node_facts is not None:
+        return str(spec.compute.node_facts)
+    return "a per-node facts file (CSV or YAML) named by compute.node_facts"
 
 
 def _driver_problems(spec: ClusterSpec, design: Design, catalog: Catalog) -> list[Problem]:
@@ -103,33 +105,44 @@ def _openshift(spec: ClusterSpec, design: Design) -> list[Problem]:
 
 
 def _openshift_macs(spec: ClusterSpec, design: Design) -> list[Problem]:
-    out = []
+    """One problem per missing MAC field, naming the nodes (the first few, then a count)."""
+    missing: dict[str, list[str]] = {}
     for node in design.nodes:
         for nic in node.frontend:
             if node_mac(node, nic.netdev) is None:
-                out.append(
-                    Problem(
-                        _facts_path(spec),
-                        f"{node.name}: OpenShift agent-config needs the MAC of front-end interface {nic.netdev}; "
-                        f"add macs.{nic.netdev} for {node.name} to {_facts_file(spec)}",
-                    )
-                )
-    return out
+                missing.setdefault(nic.netdev, []).append(node.name)
+    return [
+        Problem(
+            _facts_path(spec),
+            f"OpenShift agent-config needs each node's MAC for front-end interface {netdev} (field "
+            f"macs.{netdev}); it is missing for {_name_list(nodes)}; add it to {_facts_file(spec)}",
+        )
+        for netdev, nodes in missing.items()
+    ]
+
+
+def _name_list(names: list[str], shown: int = 5) -> str:
+    if len(names) <= shown:
+        return "node " + names[0] if len(names) == 1 else "nodes " + ", ".join(names)
+    return f"nodes {', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def _vmware(spec: ClusterSpec, design: Design) -> list[Problem]:
-    out = []
+    """Rail NICs must carry their ESXi vmnic names; one problem per rail, naming the nodes."""
+    missing: dict[tuple[int, str], list[str]] = {}
     for node in design.nodes:
         for nic in node.backend:
             if not VMNIC.match(nic.netdev):
-                out.append(
-                    Problem(
-                        _facts_path(spec),
-                        f"{node.name}: rail {nic.index} NIC is {nic.netdev!r}, a Linux name; the dvSwitch uplink needs "
-                        f"the ESXi name: add netdevs.{nic.netdev}: vmnicN for {node.name} to {_facts_file(spec)}",
-                    )
-                )
-    return out
+                missing.setdefault((nic.index, nic.netdev), []).append(node.name)
+    return [
+        Problem(
+            _facts_path(spec),
+            f"the dvSwitch uplink for rail {rail} needs the ESXi vmnic name (field netdevs.{netdev}); it is "
+            f"missing for {_name_list(nodes)}, whose rail NIC is still the Linux name {netdev!r}; "
+            f"add netdevs.{netdev}: vmnicN to {_facts_file(spec)}",
+        )
+        for (rail, netdev), nodes in sorted(missing.items())
+    ]
 
 
 def _mtu_limit(design: Design, limit: int, what: str) -> list[Problem]:
