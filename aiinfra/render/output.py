@@ -55,9 +55,15 @@ class OutputSet:
         return changed
 
     def write_atomic(self, directory: Path) -> None:
+        """Write every file into a sibling staging folder, then swap it in.
+
+        The swap is two renames on one filesystem. If the second fails, the first is
+        undone, so DIR is either the old tree or the new one, never a mix or nothing.
+        """
         directory = directory.resolve()
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
+        old: Path | None = None
         try:
             for path, data in self.files.items():
                 target = staging / path
@@ -67,13 +73,18 @@ class OutputSet:
                 os.chmod(d, 0o755)
                 for f in files:
                     os.chmod(os.path.join(d, f), 0o644)
-            old = None
             if directory.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
                 os.rename(directory, old / "tree")
-            os.rename(staging, directory)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.rename(staging, directory)
+            except BaseException:
+                if old is not None:
+                    os.rename(old / "tree", directory)
+                raise
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)

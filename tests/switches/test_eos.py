@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from aiinfra.errors import SpecError
 from aiinfra.render.switches import eos
 from tests.parsers.eos import parse
 from tests.switches.nxos_eos_checks import (
@@ -199,16 +200,14 @@ def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
     tmp_path.mkdir()
     spec = tmp_path / "cluster.yaml"
     spec.write_text(path.read_text().replace(*edit.split(" => ")))
-    result = load(spec)
-    device = next(d for d in result.design.devices.values() if d.os == "eos" and d.fabric == "backend")
-    with pytest.raises(ValueError, match=match):
-        eos.render(device, result.design, result.catalog)
+    with pytest.raises(SpecError, match=match):
+        load(spec)
 
 
 def test_refuses_what_eos_cannot_say(tmp_path: Path) -> None:
-    """Settings the EOS templates cannot express fail loudly instead of rendering wrong."""
+    """Settings EOS cannot express are rejected at validation (catalog os.yaml), before any render."""
     spec = SPECS["ar2"]
     unnumbered = "asn_scheme: unique => asn_scheme: unique\n      unnumbered: true"
-    _refuses(spec, unnumbered, "/31 links only", tmp_path / "unnumbered")
+    _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
     third_key = 'admin2@ar2" => admin2@ar2"\n        - "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIThirdKeyX admin3@ar2"'
-    _refuses(spec, third_key, "2 SSH keys", tmp_path / "keys")
+    _refuses(spec, third_key, "holds 2 SSH keys per user; 3 given", tmp_path / "keys")

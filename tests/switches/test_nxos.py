@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from aiinfra.errors import SpecError
 from aiinfra.render.switches import nxos
 from tests.parsers.nxos import parse
 from tests.switches.nxos_eos_checks import (
@@ -207,16 +208,16 @@ def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
     tmp_path.mkdir()
     spec = tmp_path / "cluster.yaml"
     spec.write_text(text.replace(*edit.split(" => ")))
-    result = load(spec)
-    device = next(d for d in result.design.devices.values() if d.os == "nxos" and d.fabric == "backend")
-    with pytest.raises(ValueError, match=match):
-        nxos.render(device, result.design, result.catalog)
+    with pytest.raises(SpecError, match=match):
+        load(spec)
 
 
 def test_refuses_what_nxos_cannot_say(tmp_path: Path) -> None:
-    """Settings the NX-OS templates cannot express fail loudly instead of rendering wrong."""
+    """Settings NX-OS cannot express are rejected at validation (catalog os.yaml), before any render."""
     spec = SPECS["nx2"]
-    _refuses(spec, "timezone: UTC => timezone: Europe/Paris", "UTC offset", tmp_path / "tz")
-    _refuses(spec, "priv: aes128 => priv: aes256", "aes-128 only", tmp_path / "aes")
+    _refuses(
+        spec, "timezone: UTC => timezone: Europe/Paris", "needs a UTC offset rather than a zone name", tmp_path / "tz"
+    )
+    _refuses(spec, "priv: aes128 => priv: aes256", "aes256 is not available on Cisco NX-OS", tmp_path / "aes")
     unnumbered = "load_balancing: flowlet => load_balancing: flowlet\n    underlay: {unnumbered: true}"
-    _refuses(spec, unnumbered, "/31 links only", tmp_path / "unnumbered")
+    _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
