@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tests.parsers.model import ParsedInterface, ParsedSwitch
+
 
 @dataclass
 class FrrNeighbor:
@@ -186,3 +188,23 @@ def _interface(conf: FrrConfig, name: str, words: list[str]) -> str | None:
     elif words[0] != "description":
         raise ValueError("unknown interface statement")
     return f"interface:{name}"
+
+
+def frr_switch(conf: FrrConfig, text: str = "") -> ParsedSwitch:
+    """The routing facts of an FRR config in the OS-neutral model (active sessions only)."""
+    sw = ParsedSwitch(hostname=conf.hostname, asn=conf.asn, maximum_paths=conf.maximum_paths, text=text)
+    for key in conf.neighbors:
+        if conf.is_active(key):
+            sw.neighbors[key] = conf.remote_as(key)  # type: ignore[assignment]
+        if conf.has_bfd(key):
+            sw.bfd_neighbors.add(key)
+    sw.loopback = conf.interfaces.get("lo")
+    for name, address in conf.interfaces.items():
+        if name != "lo":
+            sw.interfaces[name] = ParsedInterface(name=name, address=address)
+    return sw
+
+
+def parse_frr_switch(text: str) -> ParsedSwitch:
+    """Parse an FRR config straight into a ParsedSwitch (for FRR-only renderings, e.g. the lab's)."""
+    return frr_switch(parse_frr(text), text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.parsers.frr import FrrConfig, parse_frr
+from tests.parsers.frr import FrrConfig, frr_switch, parse_frr
 from tests.parsers.model import ParsedInterface, ParsedSwitch
 
 ECN_MARKING = {"ecn_green", "ecn_yellow", "ecn_red", "ecn_green_yellow", "ecn_green_red", "ecn_yellow_red", "ecn_all"}
@@ -94,16 +94,14 @@ def _qos(db: dict[str, Any], sw: ParsedSwitch) -> None:
 
 
 def _routing(db: dict[str, Any], frr: FrrConfig, sw: ParsedSwitch) -> None:
-    sw.asn = frr.asn
     meta_asn = db["DEVICE_METADATA"]["localhost"].get("bgp_asn")
     if meta_asn is not None and frr.asn is not None and int(meta_asn) != frr.asn:
         raise ValueError(f"DEVICE_METADATA bgp_asn {meta_asn} disagrees with frr.conf router bgp {frr.asn}")
-    for key in frr.neighbors:
-        if frr.is_active(key):
-            sw.neighbors[key] = frr.remote_as(key)  # type: ignore[assignment]
-        if frr.has_bfd(key):
-            sw.bfd_neighbors.add(key)
-    sw.maximum_paths = frr.maximum_paths
+    if frr.interfaces:
+        raise ValueError("SONiC's frr.conf must not configure interfaces: config_db.json owns the addresses")
+    routing = frr_switch(frr)
+    sw.asn, sw.neighbors, sw.bfd_neighbors = routing.asn, routing.neighbors, routing.bfd_neighbors
+    sw.maximum_paths = routing.maximum_paths
 
 
 def _management(db: dict[str, Any], sw: ParsedSwitch) -> None:

@@ -17,8 +17,7 @@ import pytest
 
 from aiinfra.design.model import Device
 from aiinfra.render.frr import render_frr
-from tests.parsers.frr import FrrConfig, parse_frr
-from tests.parsers.model import ParsedSwitch
+from tests.parsers.frr import frr_switch, parse_frr
 from tests.switches.cumulus_sonic_checks import LAB_SPEC, SPEC_DIR, check_bgp, spec
 
 SPECS = {
@@ -40,16 +39,6 @@ def device(name: str, hostname: str) -> Device:
     return spec(SPECS[name]).design.devices[hostname]
 
 
-def as_switch(conf: FrrConfig) -> ParsedSwitch:
-    sw = ParsedSwitch(hostname=conf.hostname, asn=conf.asn, maximum_paths=conf.maximum_paths)
-    for key in conf.neighbors:
-        if conf.is_active(key):
-            sw.neighbors[key] = conf.remote_as(key)  # type: ignore[assignment]
-        if conf.has_bfd(key):
-            sw.bfd_neighbors.add(key)
-    return sw
-
-
 def cases(with_interfaces: bool) -> list[tuple[str, str]]:
     return [(name, host) for name in SPECS for host in rendered(name, with_interfaces)]
 
@@ -61,7 +50,7 @@ def test_routing_matches_design(name: str, host: str, with_interfaces: bool) -> 
     design = spec(SPECS[name]).design
     conf = parse_frr(rendered(name, with_interfaces)[host])
     assert conf.hostname == host
-    check_bgp(dev, design, as_switch(conf))
+    check_bgp(dev, design, frr_switch(conf))
     assert conf.static_routes == [(r.prefix, r.next_hop) for r in dev.static_routes]
     if dev.bgp:
         assert conf.router_id == dev.bgp.router_id
