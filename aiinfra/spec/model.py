@@ -11,6 +11,7 @@ from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.platform import Platform
 from aiinfra.spec.security import Security
 from aiinfra.spec.site import Site
+from aiinfra.spec.workloads import Workloads
 
 
 class ClusterSpec(Strict):
@@ -23,3 +24,4 @@ class ClusterSpec(Strict):
     platform: Platform
     security: Security
     catalog: CatalogData | None = Field(default=None, description="Additions to the built-in hardware catalog.")
+    workloads: Workloads | None = Field(default=None, description="AI workloads to size the cluster for.")

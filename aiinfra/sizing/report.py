@@ -1,0 +1,388 @@
+"""Turn sizing results into JSON-ready dicts and readable tables.
+
+The dict is the single source: the table is rendered from it, so the two formats
+can never disagree. Keys carry units (``_gb``, ``_ms``, ``_gbps``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiinfra.sizing.inference import InferenceSizing, ReplicaChoice, kv_kib_per_token
+from aiinfra.sizing.memory import GB, kv_bytes_for_context
+from aiinfra.sizing.power import PowerReport
+from aiinfra.sizing.training import INTERRUPTIONS_PER_GPU_HOUR, TrainingSizing
+
+Json = dict[str, Any]
+
+
+def _r(x: float, digits: int = 1) -> float:
+    return round(float(x), digits)
+
+
+def _model(arch: Any, weights: str, kv: str | None) -> Json:
+    out: Json = {
+        "name": arch.name,
+        "params_total": arch.params_total,
+        "params_active": arch.active,
+        "weights_precision": weights,
+        "source": arch.source,
+    }
+    if kv is not None:
+        out["kv_precision"] = kv
+    if arch.mla is not None:
+        out["attention"] = "MLA (latent KV)"
+    elif arch.n_kv_heads < arch.n_heads:
+        out["attention"] = f"GQA ({arch.n_heads} query / {arch.n_kv_heads} KV heads)"
+    else:
+        out["attention"] = "multi-head"
+    if arch.moe is not None:
+        out["moe"] = f"{arch.moe.active_experts} of {arch.moe.experts} experts per token"
+    return out
+
+
+def power_json(p: PowerReport) -> Json:
+    out: Json = {
+        "gpus": p.gpus,
+        "nodes": p.nodes,
+        "it_max_kw": _r(p.it_max_w / 1000),
+        "it_avg_kw": _r(p.it_avg_w / 1000),
+        "facility_max_kw": _r(p.facility_max_w / 1000),
+        "facility_avg_kw": _r(p.facility_avg_w / 1000),
+        "nodes_kw": _r(p.nodes_w / 1000),
+        "switches_kw": _r(p.switches_w / 1000),
+        "optics_kw": _r(p.optics_w / 1000),
+        "hours": _r(p.hours),
+        "energy_mwh": _r(p.energy_kwh / 1000),
+        "co2e_t": _r(p.co2e_t),
+        "gpu_hours": round(p.gpu_hours),
+        "cost": round(p.cost) if p.cost is not None else None,
+        "cost_basis": p.cost_basis,
+        "note": p.note,
+    }
+    return out
+
+
+def _point(point: Any) -> Json:
+    return {
+        "concurrency": point.concurrency,
+        "ttft_ms": _r(point.ttft_s * 1000),
+        "itl_ms": _r(point.itl_s * 1000, 2),
+        "tokens_per_s_per_user": _r(point.tokens_per_s_per_user),
+        "output_tokens_per_s": _r(point.output_tokens_per_s),
+        "requests_per_s": _r(point.requests_per_s, 3),
+        "prefill_share": _r(point.prefill_share, 3),
+    }
+
+
+def _choice(c: ReplicaChoice) -> Json:
+    return {
+        "tensor_parallel": c.plan.tensor_parallel,
+        "pipeline_parallel": c.plan.pipeline_parallel,
+        "meets_slo": c.at_slo is not None,
+        "concurrency_per_replica": c.at_slo.concurrency if c.at_slo else None,
+        "replicas": c.replicas,
+        "gpus": c.gpus,
+        "nodes": c.nodes,
+    }
+
+
+def inference_json(s: InferenceSizing, power: PowerReport | None) -> Json:
+    setup = s.setup
+    e = setup.engine
+    chosen = s.chosen
+    plan = chosen.plan if chosen else s.minimal
+    out: Json = {
+        "workload": s.name,
+        "kind": "inference",
+        "feasible": s.feasible,
+        "shortfall": s.shortfall,
+        "model": _model(setup.arch, setup.weights_precision, setup.kv_precision),
+        "hardware": {
+            "server": setup.hw.server_key,
+            "gpu": setup.hw.gpu_key,
+            "gpus_per_node": setup.hw.gpus_per_node,
+            "scale_up_domain": setup.hw.scale_up_domain,
+        },
+        "tokens": {
+            "prompt_mean": setup.prompt.mean,
+            "prompt_p95": setup.prompt.tail,
+            "output_mean": setup.output.mean,
+            "output_p95": setup.output.tail,
+            "source": s.token_source,
+        },
+        "memory": {
+            "weights_gb": _r(setup.weights_bytes / GB),
+            "kv_kib_per_token": _r(kv_kib_per_token(setup), 2),
+            "kv_mean_sequence_gb": _r(
+                kv_bytes_for_context(setup.arch, setup.kv_precision, setup.mean_context_tokens) / GB, 3
+            ),
+        },
+        "replica": {
+            "minimal_tensor_parallel": s.minimal.tensor_parallel,
+            "tensor_parallel": plan.tensor_parallel,
+            "pipeline_parallel": plan.pipeline_parallel,
+            "gpus": plan.gpus,
+            "weights_per_gpu_gb": _r(plan.weights_per_gpu_bytes / GB, 2),
+            "kv_pool_per_gpu_gb": _r(plan.kv_pool_per_gpu_bytes / GB, 2),
+            "kv_capacity_tokens": plan.kv_capacity_tokens,
+            "max_sequences": plan.max_sequences,
+            "single_request": _point(chosen.single) if chosen else None,
+            "at_slo": _point(chosen.at_slo) if chosen and chosen.at_slo else None,
+        },
+        "alternatives": [_choice(c) for c in s.candidates],
+        "fleet": {
+            "load": s.load_text,
+            "peak_to_average": s.peak_to_average,
+            "slo": s.slo_text + (" (ITL by default)" if s.itl_is_default else ""),
+            "peak_concurrency": _r(s.peak_concurrency) if s.peak_concurrency is not None else None,
+            "peak_requests_per_s": _r(s.peak_requests_per_s, 3) if s.peak_requests_per_s is not None else None,
+            "replicas": chosen.replicas if chosen else None,
+            "gpus": s.gpus if s.feasible else None,
+            "nodes": s.nodes if s.feasible else None,
+            "racks": s.racks,
+        },
+        "power_per_month": power_json(power) if power else None,
+        "assumptions": {
+            "prefix_cache_hit_ratio": setup.prefix_cache_hit_ratio,
+            "gpu_memory_utilization": e.gpu_memory_utilization,
+            "kv_budget": e.kv_budget,
+            "activation_reserve_gb": e.activation_reserve_gb,
+            "cuda_context_gb": e.cuda_context_gb,
+            "decode_bandwidth_efficiency": e.decode_bandwidth_efficiency,
+            "decode_compute_efficiency": e.decode_compute_efficiency,
+            "prefill_compute_efficiency": e.prefill_compute_efficiency,
+            "ttft_overhead_ms": e.ttft_overhead_ms,
+            "step_overhead_ms": e.step_overhead_ms,
+            "collective_latency_us": e.collective_latency_us,
+            "collective_bandwidth_efficiency": e.collective_bandwidth_efficiency,
+            "max_batch_size": e.max_batch_size,
+            "scale_up_gbyte_per_s": setup.hw.scale_up_bytes_per_s / 1e9,
+            "scale_up_from_catalog": setup.hw.scale_up_from_catalog,
+            "latency_targets_compare": "modelled means under load",
+        },
+    }
+    return out
+
+
+def training_json(t: TrainingSizing, power: PowerReport | None) -> Json:
+    return {
+        "workload": t.name,
+        "kind": "training",
+        "model": _model(t.arch, t.precision, None),
+        "hardware": {"server": t.hw.server_key, "gpu": t.hw.gpu_key, "gpus_per_node": t.hw.gpus_per_node},
+        "compute": {
+            "tokens": t.tokens,
+            "total_flops": float(f"{t.total_flops:.4g}"),
+            "precision": t.precision,
+            "peak_tflops_per_gpu": _r(t.peak_flops_per_gpu / 1e12),
+            "mfu": t.mfu,
+            "goodput": t.goodput,
+        },
+        "result": {
+            "gpus": t.gpus,
+            "nodes": t.nodes,
+            "days": _r(t.days),
+            "gpu_hours": round(t.gpu_hours),
+        },
+        "parallelism": {
+            "tensor": t.tensor,
+            "pipeline": t.pipeline,
+            "context": t.context,
+            "data": t.data_parallel,
+            "zero_stage": t.zero_stage,
+        },
+        "memory_per_gpu": {
+            "states_gb": _r(t.state_bytes_per_gpu / GB),
+            "activations_gb": _r(t.activation_bytes_per_gpu / GB),
+            "total_gb": _r(t.memory_bytes_per_gpu / GB),
+            "gpu_gb": t.hw.gpu.memory_gb,
+            "fits": t.fits_memory,
+        },
+        "network": {
+            "step_s": _r(t.step_s, 3),
+            "grad_traffic_gb_per_gpu_per_step": _r(t.grad_traffic_bytes_per_gpu / GB, 2),
+            "backend_gbps_per_gpu": _r(t.backend_gbps_per_gpu),
+            "backend_gbps_total": _r(t.backend_gbps_total),
+        },
+        "reliability": {
+            "expected_interruptions": _r(t.interruptions),
+            "hours_between_interruptions": _r(t.hours_between_interruptions, 2),
+            "rate_per_gpu_hour": float(f"{INTERRUPTIONS_PER_GPU_HOUR:.3g}"),
+        },
+        "power_over_run": power_json(power) if power else None,
+        "warnings": list(t.warnings),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, float):
+        if x != 0 and abs(x) >= 1e7:
+            return f"{x:.3g}"
+        return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:,.0f}"
+    return str(x)
+
+
+def _section(title: str, rows: list[tuple[str, Any]]) -> list[str]:
+    width = max((len(label) for label, _ in rows), default=0)
+    return [f"  {title}"] + [f"    {label.ljust(width)}  {_num(value)}" for label, value in rows]
+
+
+def _power_rows(p: Json, period: str) -> list[tuple[str, Any]]:
+    return [
+        ("IT power, max / avg (kW)", f"{_num(p['it_max_kw'])} / {_num(p['it_avg_kw'])}"),
+        (
+            "  nodes / switches / optics (kW)",
+            f"{_num(p['nodes_kw'])} / {_num(p['switches_kw'])} / {_num(p['optics_kw'])}",
+        ),
+        ("facility power, max / avg (kW)", f"{_num(p['facility_max_kw'])} / {_num(p['facility_avg_kw'])}"),
+        (f"energy {period} (MWh)", p["energy_mwh"]),
+        (f"CO2e {period} (t)", p["co2e_t"]),
+        (f"GPU-hours {period}", p["gpu_hours"]),
+        (f"cost {period}", p["cost"]),
+        ("cost basis", p["cost_basis"]),
+        ("scope", p["note"]),
+    ]
+
+
+def inference_table(d: Json) -> str:
+    m, r, f, t = d["model"], d["replica"], d["fleet"], d["tokens"]
+    lines = [f"inference workload {d['workload']}: {m['name']} on {d['hardware']['server']}"]
+    if not d["feasible"]:
+        lines.append(f"  CANNOT MEET THE TARGET: {d['shortfall']}")
+    lines += _section(
+        "model",
+        [
+            ("parameters total / active", f"{_num(m['params_total'])} / {_num(m['params_active'])}"),
+            ("attention", m["attention"]),
+            ("precision weights / KV", f"{m['weights_precision']} / {m['kv_precision']}"),
+            ("weights (GB)", d["memory"]["weights_gb"]),
+            ("KV per token (KiB)", d["memory"]["kv_kib_per_token"]),
+            ("KV per mean sequence (GB)", d["memory"]["kv_mean_sequence_gb"]),
+        ],
+    )
+    lines += _section(
+        "tokens",
+        [
+            ("prompt mean / p95", f"{_num(t['prompt_mean'])} / {_num(t['prompt_p95'])}"),
+            ("output mean / p95", f"{_num(t['output_mean'])} / {_num(t['output_p95'])}"),
+            ("source", t["source"]),
+        ],
+    )
+    rows: list[tuple[str, Any]] = [
+        ("minimal TP to fit", r["minimal_tensor_parallel"]),
+        ("chosen TP x PP", f"{r['tensor_parallel']} x {r['pipeline_parallel']} = {r['gpus']} GPUs"),
+        ("weights per GPU (GB)", r["weights_per_gpu_gb"]),
+        ("KV pool per GPU (GB)", r["kv_pool_per_gpu_gb"]),
+        ("KV capacity (tokens)", r["kv_capacity_tokens"]),
+        ("max concurrent sequences", r["max_sequences"]),
+    ]
+    if r["single_request"]:
+        s = r["single_request"]
+        rows.append(("single request TTFT / ITL (ms)", f"{_num(s['ttft_ms'])} / {_num(s['itl_ms'])}"))
+    if r["at_slo"]:
+        a = r["at_slo"]
+        rows += [
+            ("at the SLO: concurrency", a["concurrency"]),
+            ("  TTFT / ITL (ms)", f"{_num(a['ttft_ms'])} / {_num(a['itl_ms'])}"),
+            ("  tokens/s per user", a["tokens_per_s_per_user"]),
+            ("  output tokens/s per replica", a["output_tokens_per_s"]),
+        ]
+    lines += _section("replica", rows)
+    lines += _section(
+        "fleet",
+        [
+            ("load (average)", f["load"]),
+            ("peak-to-average", f["peak_to_average"]),
+            ("target", f["slo"]),
+            ("peak in flight" if f["peak_concurrency"] is not None else "peak requests/s",
+             f["peak_concurrency"] if f["peak_concurrency"] is not None else f["peak_requests_per_s"]),
+            ("replicas", f["replicas"]),
+            ("GPUs", f["gpus"]),
+            ("nodes", f["nodes"]),
+            ("racks", f["racks"]),
+        ],
+    )
+    alts = [
+        (f"TP{a['tensor_parallel']} x PP{a['pipeline_parallel']}",
+         f"{_num(a['gpus'])} GPUs, {_num(a['nodes'])} nodes" if a["meets_slo"] else "misses the target")
+        for a in d["alternatives"]
+    ]
+    lines += _section("replica shapes tried", alts)
+    if d["power_per_month"]:
+        lines += _section("power and cost per month", _power_rows(d["power_per_month"], "per month"))
+    lines += _section("assumptions", list(d["assumptions"].items()))
+    return "\n".join(lines)
+
+
+def training_table(d: Json) -> str:
+    m, c, r, p, mem, n, rel = (
+        d["model"], d["compute"], d["result"], d["parallelism"], d["memory_per_gpu"], d["network"], d["reliability"],
+    )
+    lines = [f"training workload {d['workload']}: {m['name']} on {d['hardware']['server']}"]
+    lines += [f"  WARNING: {w}" for w in d["warnings"]]
+    lines += _section(
+        "compute",
+        [
+            ("parameters total / active", f"{_num(m['params_total'])} / {_num(m['params_active'])}"),
+            ("tokens", c["tokens"]),
+            ("6 x N_active x D (FLOP)", c["total_flops"]),
+            ("peak per GPU (TFLOP/s)", f"{_num(c['peak_tflops_per_gpu'])} {c['precision']}"),
+            ("MFU / goodput", f"{c['mfu']} / {c['goodput']}"),
+        ],
+    )
+    lines += _section(
+        "result",
+        [("GPUs", r["gpus"]), ("nodes", r["nodes"]), ("days", r["days"]), ("GPU-hours", r["gpu_hours"])],
+    )
+    lines += _section(
+        "parallelism and memory per GPU",
+        [
+            ("TP x PP x CP x DP", f"{p['tensor']} x {p['pipeline']} x {p['context']} x {_num(p['data'])}"),
+            ("ZeRO stage", p["zero_stage"]),
+            ("states / activations (GB)", f"{_num(mem['states_gb'])} / {_num(mem['activations_gb'])}"),
+            ("total / GPU memory (GB)", f"{_num(mem['total_gb'])} / {_num(mem['gpu_gb'])}"),
+        ],
+    )
+    lines += _section(
+        "back-end network",
+        [
+            ("step time (s)", n["step_s"]),
+            ("gradient traffic per GPU per step (GB)", n["grad_traffic_gb_per_gpu_per_step"]),
+            ("needed per GPU (Gb/s)", n["backend_gbps_per_gpu"]),
+            ("needed in total (Gb/s)", n["backend_gbps_total"]),
+        ],
+    )
+    lines += _section(
+        "reliability",
+        [
+            ("expected interruptions", rel["expected_interruptions"]),
+            ("hours between interruptions", rel["hours_between_interruptions"]),
+            ("rate per GPU-hour (Llama 3)", rel["rate_per_gpu_hour"]),
+        ],
+    )
+    if d["power_over_run"]:
+        lines += _section("power and cost over the run", _power_rows(d["power_over_run"], "over the run"))
+    return "\n".join(lines)
+
+
+def cluster_table(d: Json) -> str:
+    rows: list[tuple[str, Any]] = [
+        ("nodes x GPUs", f"{_num(d['nodes'])} x {d['gpus_per_node']} = {_num(d['gpus'])} GPUs of {d['gpu']}"),
+        ("inference GPUs needed", d["inference_gpus"]),
+        ("largest training run (GPUs)", d["training_gpus"]),
+    ]
+    lines = [f"cluster {d['name']}", *_section("capacity", rows)]
+    lines += [f"  PROBLEM: {p}" for p in d["problems"]]
+    if d["power_per_month"]:
+        lines += _section("power and cost per month", _power_rows(d["power_per_month"], "per month"))
+    return "\n".join(lines)
