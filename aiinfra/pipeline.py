@@ -12,6 +12,7 @@ from aiinfra.design.problems import DesignError
 from aiinfra.errors import SpecError
 from aiinfra.render.output import OutputSet
 from aiinfra.render.pipeline import Progress, render_outputs
+from aiinfra.render.platforms import check_platform
 from aiinfra.spec.load import LoadedSpec, load_spec
 
 
@@ -29,6 +30,9 @@ def design_from_file(path: Path) -> DesignResult:
         design = build_design(loaded.spec, catalog)
     except DesignError as exc:
         raise SpecError([loaded.diagnostic(p.path, p.message) for p in exc.problems]) from None
+    problems = check_platform(loaded.spec, design, loaded.path.parent, catalog)
+    if problems:
+        raise SpecError([loaded.diagnostic(p.path, p.message) for p in problems])
     return DesignResult(loaded, catalog, design)
 
 

@@ -8,6 +8,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import OutputSet
+from aiinfra.render.platforms import platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
 from aiinfra.render.switches import renderer_for
 from aiinfra.spec.model import ClusterSpec
@@ -29,4 +30,6 @@ def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress
             out.add(path, text)
         if progress:
             progress("switch configs", i, len(devices))
+    for path, text in platform_files(design, spec, catalog).items():
+        out.add(path, text)
     return out.with_manifest()
