@@ -13,6 +13,13 @@ a string, so numbers are quoted in the template.
 
 SONiC specifics kept here as data: map names, scheduler names, the SNMP and
 AAA keywords and the DEVICE_METADATA ``type`` per role.
+
+Platform facts the Design does not carry are left out rather than guessed:
+PORT ``lanes``/``alias``/``index`` (from the platform's platform.json), the
+DEVICE_METADATA ``hwsku``/``platform``/``mac``, BUFFER_POOL sizes, and the
+``size``/``xon``/``dynamic_th`` of the lossless BUFFER_PROFILEs (only ``xoff``,
+the PFC headroom, is a Design number). Local users and their SSH keys have no
+ConfigDB table; the playbooks create them.
 """
 
 from __future__ import annotations
