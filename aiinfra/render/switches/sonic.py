@@ -19,7 +19,7 @@ PORT ``lanes``/``alias``/``index`` (from the platform's platform.json), the
 DEVICE_METADATA ``hwsku``/``platform``/``mac``, BUFFER_POOL sizes, and the
 ``size``/``xon``/``dynamic_th`` of the lossless BUFFER_PROFILEs (only ``xoff``,
 the PFC headroom, is a Design number). Local users and their SSH keys have no
-ConfigDB table; the playbooks create them.
+ConfigDB table, so they must be created as Linux accounts outside this file.
 """
 
 from __future__ import annotations
