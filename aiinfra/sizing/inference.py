@@ -130,8 +130,8 @@ def _slo_text(ttft_s: float | None, itl_s: float | None) -> str:
 
 def _duration(seconds: float) -> str:
     if seconds >= 1:
-        return f"{seconds:g}s"
-    return f"{seconds * 1000:g}ms"
+        return f"{seconds:.3g}s"
+    return f"{seconds * 1000:.3g}ms"
 
 
 def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40.0) -> InferenceSizing:

@@ -32,6 +32,18 @@ def weights_bytes(arch: ModelArchitecture, precision: str) -> float:
     return arch.params_total * bytes_per_value(precision)
 
 
+def routed_expert_params(arch: ModelArchitecture) -> float:
+    """Parameters in routed experts; the rest (attention, embeddings, shared experts) every token uses.
+
+    From the totals alone: with E experts of which k are active, ``active = shared + routed x k/E``
+    and ``total = shared + routed``, so ``routed = (total - active) x E / (E - k)``.
+    """
+    if arch.moe is None:
+        return 0.0
+    e, k = arch.moe.experts, arch.moe.active_experts
+    return (arch.params_total - arch.active) * e / (e - k)
+
+
 def kv_bytes_per_token_per_layer(arch: ModelArchitecture, kv_precision: str) -> float:
     """K and V for one token in one layer.
 

@@ -31,6 +31,7 @@ from aiinfra.sizing.memory import (
     kv_bytes_for_context,
     kv_pool_bytes_per_gpu,
     kv_shard_degree,
+    routed_expert_params,
     weights_bytes,
 )
 from aiinfra.spec.workloads import EngineEfficiency, ModelArchitecture, TokenLength
@@ -191,8 +192,7 @@ def _weights_read_bytes(setup: ServingSetup, tokens_per_pass: float) -> float:
     if moe is None:
         return total
     e, k = moe.experts, moe.active_experts
-    routed_params = (setup.arch.params_total - setup.arch.active) * e / (e - k) if e > k else 0.0
-    routed = total * routed_params / setup.arch.params_total
+    routed = total * routed_expert_params(setup.arch) / setup.arch.params_total
     touched = 1 - (1 - k / e) ** max(tokens_per_pass, 1e-9)
     return total - routed + routed * touched
 
@@ -261,8 +261,15 @@ def operating_point(setup: ServingSetup, plan: ReplicaPlan, concurrency: int) ->
     Solves ``rate x (TTFT + (OSL-1) x ITL) = concurrency`` for the request rate, where
     prefills of the *other* requests take a share ``rho = rate x busy x (n-1)/n`` of the
     replica's time: decode slows by ``1/(1-rho)`` and a new request waits the M/D/1 time
-    ``rho x busy / (2 (1-rho))`` for the prefills queued before it.
+    ``rho x busy / (2 (1-rho))`` for the prefills queued before it. Requests beyond the
+    KV capacity wait outside the engine: throughput stays at saturation, TTFT absorbs the wait.
     """
+    if 0 < plan.max_sequences < concurrency:
+        sat = operating_point(setup, plan, plan.max_sequences)
+        wait = concurrency / sat.requests_per_s - sat.e2e_s
+        return OperatingPoint(
+            concurrency, sat.requests_per_s, sat.ttft_s + wait, sat.itl_s, sat.prefill_share, sat.tokens_per_request
+        )
     latency, busy = prefill_times_s(setup, plan)
     step = decode_step_s(setup, plan, concurrency)
     tokens = setup.output.mean

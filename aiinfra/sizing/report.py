@@ -190,7 +190,9 @@ def training_json(t: TrainingSizing, power: PowerReport | None) -> Json:
             "pipeline": t.pipeline,
             "context": t.context,
             "data": t.data_parallel,
+            "expert": t.expert,
             "zero_stage": t.zero_stage,
+            "chosen_by": "aiinfra (smallest layout that fits)" if t.parallelism_chosen else "the workload",
         },
         "memory_per_gpu": {
             "states_gb": _r(t.state_bytes_per_gpu / GB),
@@ -202,6 +204,7 @@ def training_json(t: TrainingSizing, power: PowerReport | None) -> Json:
         "network": {
             "step_s": _r(t.step_s, 3),
             "grad_traffic_gb_per_gpu_per_step": _r(t.grad_traffic_bytes_per_gpu / GB, 2),
+            "expert_all_to_all_gb_per_gpu_per_step": _r(t.expert_traffic_bytes_per_gpu / GB, 2),
             "backend_gbps_per_gpu": _r(t.backend_gbps_per_gpu),
             "backend_gbps_total": _r(t.backend_gbps_total),
         },
@@ -226,7 +229,7 @@ def _num(x: Any) -> str:
     if isinstance(x, int):
         return f"{x:,}"
     if isinstance(x, float):
-        if x != 0 and abs(x) >= 1e7:
+        if x != 0 and (abs(x) >= 1e7 or abs(x) < 0.01):
             return f"{x:.3g}"
         return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:,.0f}"
     return str(x)
@@ -348,7 +351,9 @@ def training_table(d: Json) -> str:
         "parallelism and memory per GPU",
         [
             ("TP x PP x CP x DP", f"{p['tensor']} x {p['pipeline']} x {p['context']} x {_num(p['data'])}"),
+            ("expert parallel (within DP)", p["expert"]),
             ("ZeRO stage", p["zero_stage"]),
+            ("layout chosen by", p["chosen_by"]),
             ("states / activations (GB)", f"{_num(mem['states_gb'])} / {_num(mem['activations_gb'])}"),
             ("total / GPU memory (GB)", f"{_num(mem['total_gb'])} / {_num(mem['gpu_gb'])}"),
         ],
@@ -358,6 +363,7 @@ def training_table(d: Json) -> str:
         [
             ("step time (s)", n["step_s"]),
             ("gradient traffic per GPU per step (GB)", n["grad_traffic_gb_per_gpu_per_step"]),
+            ("expert all-to-all per GPU per step (GB)", n["expert_all_to_all_gb_per_gpu_per_step"]),
             ("needed per GPU (Gb/s)", n["backend_gbps_per_gpu"]),
             ("needed in total (Gb/s)", n["backend_gbps_total"]),
         ],

@@ -57,11 +57,12 @@ class MoeSpec(Strict):
 
     experts: int = Field(ge=2, description="Routed experts per MoE layer.")
     active_experts: int = Field(ge=1, description="Routed experts each token uses (top-k).")
+    layers: int | None = Field(default=None, ge=1, description="Layers with experts. Default: every layer.")
 
     @model_validator(mode="after")
-    def _k_le_e(self) -> MoeSpec:
-        if self.active_experts > self.experts:
-            raise ValueError(f"active_experts {self.active_experts} exceeds experts {self.experts}")
+    def _k_lt_e(self) -> MoeSpec:
+        if self.active_experts >= self.experts:
+            raise ValueError(f"active_experts {self.active_experts} must be below experts {self.experts}")
         return self
 
 
@@ -109,6 +110,8 @@ class ModelArchitecture(Strict):
             raise ValueError("params_active is larger than params_total")
         if self.moe is not None and self.params_active is None:
             raise ValueError("an MoE model needs params_active (parameters used per token)")
+        if self.moe is not None and (self.moe.layers or 0) > self.layers:
+            raise ValueError(f"moe.layers {self.moe.layers} exceeds layers {self.layers}")
         if self.sliding_window is not None and self.sliding_window.layers > self.layers:
             raise ValueError(f"sliding_window.layers {self.sliding_window.layers} exceeds layers {self.layers}")
         return self
@@ -334,6 +337,9 @@ class Parallelism(Strict):
     tensor: int = Field(default=1, ge=1, le=1024)
     pipeline: int = Field(default=1, ge=1, le=1024)
     context: int = Field(default=1, ge=1, le=1024)
+    expert: int = Field(
+        default=1, ge=1, le=4096, description="MoE expert parallelism, carved out of data parallelism."
+    )
     zero_stage: Literal[0, 1, 2, 3] = Field(
         default=1, description="Optimizer sharding over data-parallel ranks (ZeRO/FSDP stage)."
     )
@@ -356,7 +362,9 @@ class TrainingWorkload(Strict):
     sequence_length: int = Field(default=8192, ge=1, le=10_000_000)
     global_batch_tokens: Count = Field(default=4_194_304, description="Tokens per optimizer step.")
     activation_recompute: Literal["none", "selective", "full"] = "selective"
-    parallelism: Parallelism = Parallelism()
+    parallelism: Parallelism | None = Field(
+        default=None, description="Layout hints. Default: the smallest TP (inside a node), then PP, that fits memory."
+    )
 
     _model_name = field_validator("model", mode="before")(check_model_name)
 
