@@ -141,9 +141,9 @@ def candidate_plans(setup: ServingSetup, pinned_tp: int | None = None) -> list[R
     tps = [1 << i for i in range(int(math.log2(domain)) + 1)] if pinned_tp is None else [pinned_tp]
     tps = [t for t in tps if arch.n_heads % t == 0 and (arch.n_kv_heads % t == 0 or t % arch.n_kv_heads == 0)]
     plans = [p for p in (plan_replica(setup, t) for t in tps if t <= domain) if p.max_sequences > 0]
-    if plans:
-        return plans
-    tp = max(tps) if tps else 1
+    if plans or not tps or max(tps) != domain:
+        return plans  # pipeline stages only once TP fills the domain (not for a smaller pinned TP)
+    tp = domain
     for pp in range(2, min(arch.layers, 64) + 1):
         plan = plan_replica(setup, tp, pp)
         if plan.max_sequences > 0:
