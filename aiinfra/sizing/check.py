@@ -47,7 +47,7 @@ def _inference_problem(s: InferenceSizing, cap: BackendCapacity, load: str) -> s
 
 
 def _training_problems(t: TrainingSizing, cap: BackendCapacity, days: float | None) -> list[str]:
-    out = []
+    out = []  # a NIC shortfall implies the bisection one (uniform traffic): report the first only
     if t.gpus > cap.gpus:
         why = f"to train in {days:g} days" if days is not None else "as its GPU budget"
         out.append(f"needs {t.gpus:,} GPUs {why}; the cluster has {cap.gpus:,}")
@@ -58,7 +58,7 @@ def _training_problems(t: TrainingSizing, cap: BackendCapacity, days: float | No
             f"the fabric gives {cap.gpu_nic_gbps:,.0f} Gb/s per GPU"
         )
     crossing = t.backend_gbps_total / 2
-    if crossing > cap.bisection_gbps:
+    if t.backend_gbps_per_gpu <= cap.gpu_nic_gbps and crossing > cap.bisection_gbps:
         out.append(
             f"needs {crossing:,.0f} Gb/s across the back-end bisection (half of {t.gpus:,} GPUs x "
             f"{t.backend_gbps_per_gpu:,.0f} Gb/s); the fabric's bisection is {cap.bisection_gbps:,.0f} Gb/s"

@@ -112,8 +112,6 @@ def _length(text: str, flag: str) -> dict[str, int]:
 
 def _what_if_workloads(a: argparse.Namespace) -> Workloads:
     """Build a ``workloads:`` section from flags, so what-if input meets the same validation as a spec."""
-    if a.model is None:
-        raise SizingError("give a spec file, or --model with --gpu/--server for a what-if")
     power: dict[str, Any] = {}
     for flag, key in (("pue", "pue"), ("grid_gco2", "grid_gco2_per_kwh"), ("energy_price", "energy_price_per_kwh")):
         if getattr(a, flag) is not None:
@@ -277,6 +275,8 @@ def _run_spec(a: argparse.Namespace) -> int:
 
 
 def _run_what_if(a: argparse.Namespace) -> int:
+    if a.model is None:
+        raise SizingError("give a spec file, or --model with --gpu/--server for a what-if")
     catalog = Catalog.with_additions(None)
     hw = _what_if_hardware(a, catalog)
     try:

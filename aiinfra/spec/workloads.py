@@ -23,7 +23,7 @@ Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
 KvPrecision = Literal["bf16", "fp16", "fp8"]
 
 _SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
-_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([KMBGTP]?)\s*$")
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([KMBGTP]?)\s*$", re.IGNORECASE)
 
 
 def parse_count(value: object) -> object:
@@ -42,7 +42,10 @@ def parse_count(value: object) -> object:
         m = _COUNT.match(value.replace("_", "").replace(",", ""))
         if not m:
             raise ValueError(f"{value!r} is not a count; write e.g. 70.6B, 15T, 4M or 1.5e13")
-        return round(float(m.group(1)) * _SUFFIX.get(m.group(2).upper(), 1))
+        number = float(m.group(1)) * _SUFFIX.get(m.group(2).upper(), 1)
+        if not math.isfinite(number) or number > 1e30:
+            raise ValueError(f"{value!r} is too large to be a count")
+        return round(number)
     return value
 
 
