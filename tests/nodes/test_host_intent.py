@@ -37,7 +37,7 @@ NIC = NodeNic(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(roce=roces(), mode=st.sampled_from(sorted(QPS_PER_CONNECTION)))
 def test_nic_intent_is_the_switch_contract(roce: Roce, mode: str) -> None:
     qos = qos_intent(roce, 400, 64_000_000)
