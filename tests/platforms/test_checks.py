@@ -1,0 +1,96 @@
+"""Design-time platform checks: each limit or missing fact is a positioned spec error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aiinfra.design.build import build_design, resolve_catalog
+from aiinfra.errors import SpecError
+from aiinfra.pipeline import design_from_file
+from aiinfra.render.platforms import platform_files
+from aiinfra.spec.load import load_spec
+from tests.conftest import lab_data, write_spec
+from tests.nodes.test_node_facts import _openshift_platform
+
+VMWARE = {
+    "type": "vmware",
+    "vcenter": "vc.example.org",
+    "datacenter": "dc",
+    "cluster": "gpu",
+    "password": {"vault": "vault_vc"},
+    "gpu_mode": "vgpu",
+    "vgpu_profile": "nvidia_h100xm-80c",
+}
+NUTANIX = {
+    "type": "nutanix",
+    "prism_central": "pc.example.org",
+    "cluster": "gpu",
+    "password": {"env": "PC_PASSWORD"},
+    "gpu_device_id": 9008,
+    "vm_management_subnet": "mgmt",
+}
+
+
+def _errors(tmp_path: Path, data: dict[str, Any]) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        design_from_file(write_spec(tmp_path, data))
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_vmware_needs_vmnic_names(tmp_path: Path) -> None:
+    data = lab_data()
+    data["platform"] = VMWARE
+    errors = _errors(tmp_path, data)
+    assert len(errors) == 8  # one per rail
+    assert ": compute: the dvSwitch uplink for rail 1 needs the ESXi vmnic name (field netdevs.enp24s0np0)" in errors[0]
+    assert "missing for nodes lab-gpu-01, lab-gpu-02, lab-gpu-03, lab-gpu-04" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("platform", "what"), [(VMWARE, "vSphere distributed switch"), (NUTANIX, "AHV virtual switch")]
+)
+def test_hypervisor_switch_mtu_limit(tmp_path: Path, platform: dict[str, Any], what: str) -> None:
+    data = lab_data()
+    data["platform"] = platform
+    data["fabrics"]["backend"]["roce"]["host_mtu"] = 9100
+    errors = _errors(tmp_path, data)
+    expected = f"fabrics.backend.roce.host_mtu: host MTU 9100 is above the 9000 maximum of the {what}; use 9000 or less"
+    assert any(expected in e for e in errors), errors
+
+
+def test_host_qos_only_for_nics_it_can_program(tmp_path: Path) -> None:
+    data = lab_data()
+    data["compute"]["node_model"] = "mi300x-8"
+    errors = _errors(tmp_path, data)
+    assert any(
+        "compute.node_model: back-end NIC pollara-400 uses the ionic RDMA driver; aiinfra renders host RoCE QoS" in e
+        for e in errors
+    ), errors
+
+
+def test_openshift_vip_must_not_be_a_node_address(tmp_path: Path) -> None:
+    data = lab_data()
+    data["platform"] = {**_openshift_platform(), "api_vip": "10.2.3.1"}
+    errors = _errors(tmp_path, data)
+    assert any("platform.api_vip: 10.2.3.1 is already the front-end address of lab-gpu-02" in e for e in errors), errors
+
+
+def test_passthrough_needs_device_names(tmp_path: Path) -> None:
+    data = lab_data()
+    data["platform"] = {**VMWARE, "gpu_mode": "passthrough"}
+    errors = _errors(tmp_path, data)
+    assert any("platform: gpu_mode passthrough needs gpu_devices" in e for e in errors), errors
+
+
+def test_renderer_refuses_a_design_without_the_facts(tmp_path: Path) -> None:
+    """A caller that skips design_from_file gets an error, never an agent-config with gaps."""
+    data = lab_data()
+    data["platform"] = _openshift_platform()
+    loaded = load_spec(write_spec(tmp_path, data))
+    catalog = resolve_catalog(loaded.spec)
+    design = build_design(loaded.spec, catalog)
+    with pytest.raises(ValueError, match=r"macs\.enp170s0f0np0"):
+        platform_files(design, loaded.spec, catalog)
