@@ -12,18 +12,13 @@ import io
 from dataclasses import asdict
 from typing import Any
 
-import yaml
-
 from aiinfra.design.model import Design
-
-try:
-    _Dumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Dumper = yaml.SafeDumper
+from aiinfra.render.yamlout import dump
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120, allow_unicode=True)
+    """Block-style YAML, insertion order kept (see aiinfra/render/yamlout.py for why not PyYAML)."""
+    return dump(data)
 
 
 def _csv(header: list[str], rows: Any) -> str:

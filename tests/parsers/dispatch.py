@@ -1,0 +1,14 @@
+"""One entry point over the per-OS parsers: rendered files of a switch -> ParsedSwitch."""
+
+from __future__ import annotations
+
+from tests.parsers import cumulus, eos, junos, nxos, sonic
+from tests.parsers.model import ParsedSwitch
+
+
+def parse_rendered(os: str, hostname: str, files: dict[str, str]) -> ParsedSwitch:
+    if os == "sonic":
+        return sonic.parse_sonic(files[f"configs/{hostname}.json"], files[f"configs/{hostname}.frr.conf"])
+    (text,) = files.values()
+    parser = {"nxos": nxos.parse, "eos": eos.parse, "cumulus": cumulus.parse_cumulus, "junos": junos.parse_switch}
+    return parser[os](text)

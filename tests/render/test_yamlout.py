@@ -1,0 +1,84 @@
+"""The fast YAML emitter reads back, through PyYAML's safe loader, as exactly what was written."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiinfra.render.yamlout import dump
+
+TRICKY = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "~",
+    "1e3",
+    "0x1F",
+    "012",
+    "1:30",
+    "2024-01-02",
+    ".5",
+    "-",
+    "- a",
+    "a: b",
+    "#x",
+    "{{ vault_x }}",
+    "'q'",
+    '"d"',
+    "",
+    " lead",
+    "trail ",
+    "multi\nline",
+    "tab\t",
+    "@x",
+    "!t",
+    "&a",
+    "*a",
+    "%p",
+    "ünïcode",
+    "=",
+    "10.0.0.1/31",
+    "Ethernet1/1",
+    "et-0/0/0:1",
+    "1_000",
+    "+1",
+    "3.0",
+]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63),
+    st.sampled_from(TRICKY),
+    st.text(max_size=12),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(TRICKY), st.text(min_size=1, max_size=6)), inner, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values)
+def test_round_trip(value: object) -> None:
+    assert yaml.safe_load(dump({"root": value})) == {"root": value}
+
+
+@given(st.sampled_from(TRICKY))
+def test_tricky_strings_stay_strings(text: str) -> None:
+    assert yaml.safe_load(dump({"k": text})) == {"k": text}
+
+
+def test_plain_where_safe() -> None:
+    assert dump({"ansible_host": "10.0.0.1", "os": "nxos", "count": 3, "ok": True}) == (
+        "ansible_host: 10.0.0.1\nos: nxos\ncount: 3\nok: true\n"
+    )
+    assert dump({"l": [{"a": 1, "b": [1, 2]}, "x"]}) == "l:\n  - a: 1\n    b:\n      - 1\n      - 2\n  - x\n"

@@ -1,0 +1,81 @@
+"""One spec, five OSes: every back-end leaf config carries the same lossless contract,
+each in its own units, read back from the rendered text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aiinfra.pipeline import DesignResult, design_from_file
+from aiinfra.render.switches import renderer_for
+from tests.conftest import lab_data, write_spec
+from tests.parsers.dispatch import parse_rendered
+from tests.parsers.model import ParsedSwitch
+
+MODELS = {
+    "nxos": "n9364e-sg2",
+    "eos": "7060x6-64pe",
+    "cumulus": "sn5600",
+    "sonic": "z9864f-on",
+    "junos": "qfx5240-64od",
+}
+ECN_MODES = {"auto": "auto", "explicit": {"min_kbytes": 950, "max_kbytes": 3000, "max_probability": 7}}
+
+
+def _design(tmp_path: Path, os: str, ecn: object) -> DesignResult:
+    data = lab_data()
+    be = data["fabrics"]["backend"]
+    be["switches"] = {"model": MODELS[os], "os": os}
+    be["roce"]["ecn"] = ecn
+    return design_from_file(write_spec(tmp_path, data, f"{os}.yaml"))
+
+
+def _leaf(tmp_path: Path, os: str, ecn: object) -> tuple[DesignResult, ParsedSwitch]:
+    result = _design(tmp_path, os, ecn)
+    leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+    files = renderer_for(os)(leaf, result.design, result.catalog)
+    return result, parse_rendered(os, leaf.name, files)
+
+
+@pytest.mark.parametrize("ecn_mode", sorted(ECN_MODES))
+def test_all_five_oses_carry_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) -> None:
+    contracts = {}
+    for os in MODELS:
+        result, parsed = _leaf(tmp_path, os, ECN_MODES[ecn_mode])
+        qos = result.design.qos["backend"]
+        leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+        roce_ports = [i.name for i in leaf.interfaces if i.roce]
+        # the normalised contract this OS's config actually states
+        contract = {
+            "roce_dscps_to_tc": {d: parsed.dscp_to_tc.get(d) for d in qos.roce_dscps},
+            "cnp_dscp_to_tc": parsed.dscp_to_tc.get(qos.cnp_dscp),
+            "nodrop": parsed.nodrop_priorities,
+            "strict": parsed.strict_priority_tcs,
+            "pfc_on_roce_ports": {frozenset(parsed.interfaces[p].pfc_priorities) for p in roce_ports},
+            "ecn_on_roce_ports": all(parsed.interfaces[p].ecn_on_roce_queue for p in roce_ports),
+            "mtu_on_roce_ports": {parsed.interfaces[p].mtu for p in roce_ports},
+            "ecn_probability": parsed.ecn_max_probability,
+            "watchdog": parsed.pfc_watchdog,
+        }
+        if os == "junos":  # Junos states WRED as queue fill levels
+            contract["ecn"] = (parsed.ecn_min_fill_pct, parsed.ecn_max_fill_pct)
+            expected_ecn = (qos.ecn.min_fill_pct, qos.ecn.max_fill_pct)
+        else:
+            contract["ecn"] = (parsed.ecn_min_bytes, parsed.ecn_max_bytes)
+            expected_ecn = (qos.ecn.min_bytes, qos.ecn.max_bytes)
+        assert contract["ecn"] == expected_ecn, os
+        assert contract["mtu_on_roce_ports"] == {leaf.switch_mtu}, os
+        del contract["ecn"], contract["mtu_on_roce_ports"]
+        contracts[os] = contract
+    expected = {
+        "roce_dscps_to_tc": {24: 3, 26: 3},
+        "cnp_dscp_to_tc": 6,
+        "nodrop": {3},
+        "strict": {6},
+        "pfc_on_roce_ports": {frozenset({3})},
+        "ecn_on_roce_ports": True,
+        "ecn_probability": 100 if ecn_mode == "auto" else 7,
+        "watchdog": True,
+    }
+    assert contracts == dict.fromkeys(MODELS, expected)
