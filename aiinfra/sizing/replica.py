@@ -80,10 +80,6 @@ class ReplicaPlan:
     kv_capacity_tokens: int
     max_sequences: int
 
-    @property
-    def shares_node(self) -> bool:
-        return self.pipeline_parallel == 1
-
 
 @dataclass(frozen=True)
 class OperatingPoint:
@@ -322,4 +318,4 @@ def best_concurrency(
             lo, best = mid, point
         else:
             hi = mid - 1
-    return best if best.concurrency == lo else operating_point(setup, plan, lo)
+    return best

@@ -22,10 +22,23 @@ workloads:
 """
 
 
+def _without_workloads(text: str) -> str:
+    """Drop a top-level ``workloads:`` block, should the example ever gain one."""
+    out, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("workloads:"):
+            skipping = True
+            continue
+        if skipping and line and not line[0].isspace() and not line.startswith("#"):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return "\n".join(out)
+
+
 def lab_with(tmp_path: Path, workloads_yaml: str, name: str = "cluster.yaml") -> Path:
-    """Write the lab spec with ``workloads_yaml`` appended (the lab has no workloads of its own)."""
-    text = LAB.read_text(encoding="utf-8")
-    assert "\nworkloads:" not in text
+    """Write the lab spec with its workloads replaced by ``workloads_yaml``."""
+    text = _without_workloads(LAB.read_text(encoding="utf-8"))
     path = tmp_path / name
     path.write_text(text.rstrip("\n") + "\n" + workloads_yaml, encoding="utf-8")
     return path
