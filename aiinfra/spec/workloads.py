@@ -15,7 +15,7 @@ import math
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
 
@@ -49,7 +49,20 @@ def parse_count(value: object) -> object:
     return value
 
 
-Count = Annotated[int, BeforeValidator(parse_count), Field(ge=1)]
+Count = Annotated[
+    int,
+    BeforeValidator(parse_count),
+    Field(ge=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*[KMBGTPkmbgtp]?\s*$"},
+            ],
+            "description": "A count; suffixes K, M, B (or G), T, P are accepted, e.g. 70.6B or 15T.",
+        }
+    ),
+]
 
 
 # --------------------------------------------------------------------------- models

@@ -121,3 +121,18 @@ def test_count_parsing_either_parses_or_says_why(text: str) -> None:
         assert "is not a count" in str(exc) or "too large" in str(exc)
     else:
         assert isinstance(value, int) and value >= 0
+
+
+def test_json_schema_accepts_counts_with_suffixes(tmp_path: Path) -> None:
+    """Editors validate with the JSON Schema: ``tokens: 15T`` must not be flagged there."""
+    import jsonschema
+    import yaml
+
+    from aiinfra.spec.schema import json_schema
+
+    workloads = CHAT_2000 + "  training:\n    - {name: t, model: llama-3.1-8b, tokens: 15T, gpus: 64}\n"
+    doc = yaml.safe_load(lab_with(tmp_path, workloads).read_text())
+    jsonschema.validate(doc, json_schema())
+    doc["workloads"]["training"][0]["tokens"] = "lots"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, json_schema())
