@@ -16,6 +16,7 @@ for exact names and ``NCCL_IB_QPS_PER_CONNECTION`` defaults to 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from ipaddress import IPv4Interface, IPv4Network
 
 from aiinfra.catalog import Catalog
@@ -113,6 +114,7 @@ def load_balancing(design: Design, node: Node) -> str:
     return "ecmp"
 
 
+@lru_cache(maxsize=64)
 def dscp_map(qos: QosIntent) -> tuple[tuple[int, int], ...]:
     """DSCP -> priority entries the NIC must hold: every RoCE DSCP and the CNP DSCP."""
     pairs = [(d, qos.nodrop_priority) for d in qos.roce_dscps] + [(qos.cnp_dscp, qos.cnp_priority)]

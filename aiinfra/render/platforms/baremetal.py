@@ -16,7 +16,6 @@ from aiinfra.render.platforms.common import (
     intents,
     nccl_files,
     netplan,
-    node_summary,
     qos_files,
     qos_tool,
     sysctl_conf,
@@ -68,24 +67,23 @@ def file_groups(paths: list[str]) -> dict[str, list[str]]:
     return groups
 
 
-def node_vars_file(files: dict[str, str], summary: list[dict[str, object]], tool: str) -> str:
-    """``nodes/<host>.yml``: what the aiinfra_node role installs and verifies on one node."""
+def node_vars_file(files: dict[str, str], tool: str) -> str:
+    """``nodes/<host>.yml``: what the aiinfra_node role installs on one node. The expected
+    QoS values themselves live in the node's roce-check, which the role runs last."""
     return HEADER + dump_yaml(
         {
             "aiinfra_node_files": file_groups(list(files)),
             "aiinfra_node_qos_unit": QOS_UNIT,
             "aiinfra_node_qos_tool": tool,
-            "aiinfra_node_rail_nics": summary,
         }
     )
 
 
 def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
     tool = qos_tool(spec)
-    all_intents = intents(design, catalog)
     out: dict[str, str] = {}
     for host, files in node_tree(design, spec, catalog).items():
         for path, text in sorted(files.items()):
             out[f"nodes/{host}/{path}"] = text
-        out[f"nodes/{host}.yml"] = node_vars_file(files, node_summary(all_intents[host]), tool)
+        out[f"nodes/{host}.yml"] = node_vars_file(files, tool)
     return out

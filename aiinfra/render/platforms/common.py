@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Interface
-from typing import Any
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.hosts import HostIntent, host_intent
@@ -121,32 +120,3 @@ def nccl_files(intent: HostIntent) -> dict[str, str]:
 
 def intents(design: Design, catalog: Catalog) -> dict[str, HostIntent]:
     return {node.name: host_intent(design, node, catalog) for node in design.nodes}
-
-
-def node_summary(intent: HostIntent) -> list[dict[str, Any]]:
-    """Per-rail host settings as plain data, for Ansible vars and review files."""
-    return [
-        {
-            "rail": n.rail,
-            "netdev": n.netdev,
-            "rdma_device": n.rdma_device,
-            "address": n.address,
-            "gateway": n.gateway,
-            "route_table": n.route_table,
-            "mtu": n.mtu,
-            "leaf": n.switch,
-            "leaf_port": n.switch_interface,
-            "trust": n.trust,
-            "dscp_to_priority": {d: p for d, p in n.dscp_to_priority},
-            "pfc_priority": n.pfc_priority,
-            "pfc_bitmap": n.pfc_bitmap,
-            "dcqcn": n.dcqcn,
-            "cnp_dscp": n.cnp_dscp,
-            "cnp_priority": n.cnp_priority,
-            "roce_tos": n.roce_tos,
-            "roce_mode": n.roce_mode,
-            "gid_index": n.gid_index,
-            "pause_8023x": n.pause_8023x,
-        }
-        for n in intent.nics
-    ]

@@ -56,9 +56,7 @@ def guest_nccl_env(intent: HostIntent) -> list[tuple[str, str]]:
 
 
 def cloud_init(design: Design, node: Node, intent: HostIntent) -> str:
-    nics = [
-        {"name": f"rail{n.rail}", "mac": rail_mac(design.name, node, n.rail), "nic": n} for n in intent.nics
-    ]
+    nics = [{"name": f"rail{n.rail}", "mac": rail_mac(design.name, node, n.rail), "nic": n} for n in intent.nics]
     return render_template(
         "nutanix/cloud-init.yaml.j2",
         vm=vm_name(node),
