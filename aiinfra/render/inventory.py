@@ -95,6 +95,8 @@ def node_vars(node: Node, design: Design) -> dict[str, Any]:
     if node.storage:
         out["aiinfra_storage_address"] = node.storage_address
         out["aiinfra_storage_nics"] = nics(node.storage)
+    if node.facts:
+        out["aiinfra_node_facts"] = dict(sorted(node.facts.items()))  # site facts: serial, MACs, disk hints
     return out
 
 

@@ -62,6 +62,9 @@ def test_yaml_facts_rename_nics_everywhere(tmp_path: Path) -> None:
     assert b"gpu0_eth" in files["cabling.csv"]
     assert b"enp24s0np0" not in files[f"nodes/{node.name}/etc/netplan/60-aiinfra.yaml"]
     assert b"=mlx5_20:1," in files[f"nodes/{node.name}/etc/nccl.conf"]
+    host_vars = yaml.safe_load(files[f"inventory/host_vars/{node.name}.yml"])
+    assert host_vars["aiinfra_node_facts"]["serial"] == "SN-0001"
+    assert host_vars["aiinfra_bmc_address"] == "192.168.0.200/24"
     # other nodes keep the catalog names
     assert result.design.nodes[1].backend[0].netdev == "enp24s0np0"
 
