@@ -23,17 +23,39 @@ class DesignResult:
     design: Design
 
 
-def design_from_file(path: Path) -> DesignResult:
+def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResult:
+    """Load, design and run the cross-layer checks that need a finished design:
+    per-node platform facts, and (unless ``aiinfra size`` asks otherwise) whether the
+    cluster can carry its declared workloads."""
     loaded = load_spec(path)
     catalog = resolve_catalog(loaded.spec)
     try:
         design = build_design(loaded.spec, catalog)
     except DesignError as exc:
         raise SpecError([loaded.diagnostic(p.path, p.message) for p in exc.problems]) from None
-    problems = check_platform(loaded.spec, design, loaded.path.parent, catalog)
+    problems = [(p.path, p.message) for p in check_platform(loaded.spec, design, loaded.path.parent, catalog)]
+    if check_workloads:
+        problems += workload_problems(loaded, catalog, design)
     if problems:
-        raise SpecError([loaded.diagnostic(p.path, p.message) for p in problems])
+        raise SpecError([loaded.diagnostic(path, message) for path, message in problems])
     return DesignResult(loaded, catalog, design)
+
+
+def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> list[tuple[tuple[str | int, ...], str]]:
+    """Shortfalls of the designed cluster against ``workloads:`` (GPUs, per-GPU and bisection bandwidth)."""
+    from aiinfra.sizing.check import BackendCapacity, check_workloads
+
+    if loaded.spec.workloads is None:
+        return []
+    gpus = sum(n.gpus for n in design.nodes)
+    nic_gbps = sum(nic.speed_gbps for n in design.nodes for nic in n.backend)
+    capacity = BackendCapacity(
+        gpus=gpus,
+        nodes=len(design.nodes),
+        gpu_nic_gbps=nic_gbps / gpus if gpus else 0.0,
+        bisection_gbps=design.backend_bisection_gbps,
+    )
+    return check_workloads(loaded.spec, catalog, capacity)
 
 
 def render_files(result: DesignResult, progress: Progress | None = None) -> OutputSet:

@@ -20,6 +20,7 @@ class BomLine:
     item: str
     count: int
     detail: str
+    speed_gbps: int = 0  # optics: module line rate, for power figures
 
 
 def bill_of_materials(
@@ -38,25 +39,25 @@ def bill_of_materials(
         lines.append(BomLine("server", f"{s.vendor} {s.model}", count, f"{s.gpus}x {s.gpu}"))
 
     phys = {(d.name, i.name): i.physical_port for d in devices.values() for i in d.interfaces}
-    optics: Counter[str] = Counter()
+    optics: Counter[tuple[str, int]] = Counter()
     seen_ports: set[tuple[str, int]] = set()
     cables: Counter[tuple[str, str]] = Counter()
     for link in links:
         cables[(link.cable, f"{link.speed_gbps}G {link.reach}")] += 1
         if link.reach == "DAC" or link.kind in ("mgmt", "oob-uplink"):
             continue
-        for dev, ifname, optic in (
-            (link.a_device, link.a_interface, link.a_optic),
-            (link.b_device, link.b_interface, link.b_optic),
+        for dev, ifname, optic, gbps in (
+            (link.a_device, link.a_interface, link.a_optic, link.a_port_gbps),
+            (link.b_device, link.b_interface, link.b_optic, link.b_port_gbps),
         ):
             if dev in devices:
                 key = (dev, phys[(dev, ifname)])
                 if key in seen_ports:
                     continue
                 seen_ports.add(key)
-            optics[optic] += 1
-    for optic, count in sorted(optics.items()):
-        lines.append(BomLine("optic", optic, count, ""))
+            optics[(optic, gbps)] += 1
+    for (optic, speed), count in sorted(optics.items()):
+        lines.append(BomLine("optic", optic, count, "", speed))
     for (cable, detail), count in sorted(cables.items()):
         lines.append(BomLine("cable", cable, count, detail))
     return lines

@@ -81,6 +81,8 @@ class BuildContext:
             cable=cable,
             a_optic=optic_name(a[2], speed_gbps, family),
             b_optic=optic_name(b[2], speed_gbps, family),
+            a_port_gbps=a[2],
+            b_port_gbps=b[2],
         )
         self.links.append(link)
         return link

@@ -210,6 +210,8 @@ class Link:
     cable: str
     a_optic: str
     b_optic: str
+    a_port_gbps: int  # line rate of the module/cage at each end (800 for a broken-out 800G port)
+    b_port_gbps: int
 
 
 @dataclass(slots=True)

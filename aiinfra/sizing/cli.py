@@ -40,9 +40,31 @@ from aiinfra.spec.workloads import Workloads
 EXIT_OK, EXIT_INVALID = 0, 2
 
 _WHAT_IF = (
-    "model", "gpu", "server", "users", "rate", "think_time", "ttft", "itl", "tokens_per_s", "profile",
-    "prompt_tokens", "output_tokens", "precision", "kv_precision", "pattern", "peak_to_average",
-    "prefix_cache_hit", "tp", "train_tokens", "gpus", "days", "mfu", "pue", "grid_gco2", "energy_price",
+    "model",
+    "gpu",
+    "server",
+    "users",
+    "rate",
+    "think_time",
+    "ttft",
+    "itl",
+    "tokens_per_s",
+    "profile",
+    "prompt_tokens",
+    "output_tokens",
+    "precision",
+    "kv_precision",
+    "pattern",
+    "peak_to_average",
+    "prefix_cache_hit",
+    "tp",
+    "train_tokens",
+    "gpus",
+    "days",
+    "mfu",
+    "pue",
+    "grid_gco2",
+    "energy_price",
     "price_per_gpu_hour",
 )
 
@@ -229,8 +251,11 @@ def _cluster_json(c: ClusterSizing) -> dict[str, Any]:
             f"the largest training run needs {c.training_gpus:,} GPUs beside {c.inference_gpus:,} for "
             f"inference; the cluster has {c.gpus:,}"
         )
-    problems += [f"{o.name}: {o.result.shortfall}" for o in c.inference
-                 if isinstance(o.result, InferenceSizing) and not o.result.feasible]
+    problems += [
+        f"{o.name}: {o.result.shortfall}"
+        for o in c.inference
+        if isinstance(o.result, InferenceSizing) and not o.result.feasible
+    ]
     return {
         "name": c.name,
         "server": c.hw.server_key,
@@ -246,17 +271,19 @@ def _cluster_json(c: ClusterSizing) -> dict[str, Any]:
 
 
 def _run_spec(a: argparse.Namespace) -> int:
-    from aiinfra.spec.load import load_spec
+    from aiinfra.pipeline import design_from_file
+    from aiinfra.sizing.power import bom_from_design
 
     try:
-        loaded = load_spec(a.spec)
+        # Design without the workload check: `size` reports a shortfall, it does not refuse.
+        result = design_from_file(a.spec, check_workloads=False)
     except SpecError as exc:
         for d in exc.diagnostics:
             print(d, file=sys.stderr)
         return EXIT_INVALID
+    loaded, catalog = result.loaded, result.catalog
     spec = loaded.spec
-    catalog = Catalog.with_additions(spec.catalog)
-    sized = size_cluster(spec, catalog)
+    sized = size_cluster(spec, catalog, bom_from_design(result.design))
     errors = [
         loaded.diagnostic(("workloads", kind, o.index), o.error)
         for kind, outcomes in (("inference", sized.inference), ("training", sized.training))

@@ -8,7 +8,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware, hardware_for_server
 from aiinfra.sizing.inference import InferenceSizing, size_inference
-from aiinfra.sizing.power import PowerReport, estimate_bom, power_from_bom
+from aiinfra.sizing.power import Bom, PowerReport, estimate_bom, power_from_bom
 from aiinfra.sizing.training import TrainingSizing, size_training
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.workloads import Workloads
@@ -73,11 +73,13 @@ def size_workloads(workloads: Workloads, hw: Hardware) -> tuple[tuple[Outcome, .
     return tuple(inference), tuple(training)
 
 
-def size_cluster(spec: ClusterSpec, catalog: Catalog) -> ClusterSizing:
+def size_cluster(spec: ClusterSpec, catalog: Catalog, bom: Bom | None = None) -> ClusterSizing:
+    """Size the spec's workloads; power comes from ``bom`` (the design's) when given."""
     hw = hardware_for_server(catalog, spec.compute.node_model)
     workloads = spec.workloads or Workloads()
     inference, training = size_workloads(workloads, hw)
     nodes = declared_nodes(spec)
-    bom = estimate_bom(hw, nodes, catalog, spec.fabrics.backend.switches.leaf.model)
+    if bom is None:
+        bom = estimate_bom(hw, nodes, catalog, spec.fabrics.backend.switches.leaf.model)
     power = power_from_bom(bom, catalog, workloads.power, workloads.cost)
     return ClusterSizing(spec.name, hw, nodes, workloads, inference, training, power)

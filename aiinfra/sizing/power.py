@@ -8,10 +8,12 @@ Units: W, kWh, tonnes CO2e, currency per month (730 h) or per run.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.spec.workloads import CostSettings, PowerSettings
@@ -175,3 +177,14 @@ def _default_switch(catalog: Catalog, speed_gbps: int) -> str:
         if s.role == "fabric" and s.supports_speed(speed_gbps):
             return key
     raise SizingError(f"no fabric switch in the catalog runs {speed_gbps}G ports")
+
+
+def bom_from_design(design: Design) -> Bom:
+    """The power-relevant part of the design's bill of materials: real switch and optic counts."""
+    nodes = Counter(n.model for n in design.nodes)
+    switches = Counter(d.model for d in design.devices.values())
+    optics: Counter[int] = Counter()
+    for line in design.bom:
+        if line.category == "optic":
+            optics[line.speed_gbps] += line.count
+    return Bom(nodes=dict(nodes), switches=dict(switches), optics=dict(optics), note="from the design's BOM")
