@@ -64,15 +64,16 @@ class OutputSet:
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
         old: Path | None = None
+        previous_umask = os.umask(0o022)  # files 0644, folders 0755, whatever the caller's umask
         try:
+            made: set[Path] = set()
             for path, data in self.files.items():
                 target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(data)
-            for d, _dirs, files in os.walk(staging):
-                os.chmod(d, 0o755)
-                for f in files:
-                    os.chmod(os.path.join(d, f), 0o644)
+            os.chmod(staging, 0o755)  # mkdtemp creates it 0700
             if directory.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
                 os.rename(directory, old / "tree")
@@ -86,5 +87,6 @@ class OutputSet:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
+            os.umask(previous_umask)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)

@@ -129,3 +129,16 @@ def test_output_paths_are_safe() -> None:
     for bad in ("/etc/passwd", "../x", "a/../../b"):
         with pytest.raises(ValueError):
             files.add(bad, "x")
+
+
+def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiinfra.render import pipeline
+    from tests.conftest import example
+
+    r = example("lab")
+    serial = pipeline.render_outputs(r.design, r.loaded.spec, r.catalog).files
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_DEVICES", 0)
+    monkeypatch.setattr(pipeline, "SWITCH_CHUNK", 4)
+    assert pipeline._workers(r.design) > 1 or (os.cpu_count() or 1) == 1
+    parallel = pipeline.render_outputs(r.design, r.loaded.spec, r.catalog).files
+    assert parallel == serial
