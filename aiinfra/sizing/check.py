@@ -97,8 +97,10 @@ def check_workloads(
             serving += o.result.gpus
     if serving > cap.gpus:
         problems.append(
-            (("workloads", "inference"), f"together the inference workloads need {serving:,} GPUs; "
-             f"the cluster has {cap.gpus:,}")
+            (
+                ("workloads", "inference"),
+                f"together the inference workloads need {serving:,} GPUs; the cluster has {cap.gpus:,}",
+            )
         )
     for o in training:
         path = ("workloads", "training", o.index)
@@ -110,7 +112,6 @@ def check_workloads(
         problems += [(path, m) for m in found]
         if not found and serving and o.result.gpus + serving > cap.gpus:
             problems.append(
-                (path, f"needs {o.result.gpus:,} GPUs while inference holds {serving:,}; "
-                 f"the cluster has {cap.gpus:,}")
+                (path, f"needs {o.result.gpus:,} GPUs while inference holds {serving:,}; the cluster has {cap.gpus:,}")
             )
     return problems

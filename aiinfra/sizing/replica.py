@@ -122,9 +122,7 @@ def plan_replica(setup: ServingSetup, tensor_parallel: int, pipeline_parallel: i
     fits_tail = capacity >= blocks_tokens(setup.tail_sequence_tokens, engine.block_tokens)
     max_sequences = min(engine.max_batch_size, capacity // per_sequence) if fits_tail else 0
     nodes = math.ceil(gpus / hw.gpus_per_node)
-    return ReplicaPlan(
-        tensor_parallel, pipeline_parallel, gpus, nodes, weights_per_gpu, pool, capacity, max_sequences
-    )
+    return ReplicaPlan(tensor_parallel, pipeline_parallel, gpus, nodes, weights_per_gpu, pool, capacity, max_sequences)
 
 
 def candidate_plans(setup: ServingSetup, pinned_tp: int | None = None) -> list[ReplicaPlan]:

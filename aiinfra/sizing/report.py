@@ -307,8 +307,10 @@ def inference_table(d: Json) -> str:
             ("load (average)", f["load"]),
             ("peak-to-average", f["peak_to_average"]),
             ("target", f["slo"]),
-            ("peak in flight" if f["peak_concurrency"] is not None else "peak requests/s",
-             f["peak_concurrency"] if f["peak_concurrency"] is not None else f["peak_requests_per_s"]),
+            (
+                "peak in flight" if f["peak_concurrency"] is not None else "peak requests/s",
+                f["peak_concurrency"] if f["peak_concurrency"] is not None else f["peak_requests_per_s"],
+            ),
             ("replicas", f["replicas"]),
             ("GPUs", f["gpus"]),
             ("nodes", f["nodes"]),
@@ -316,8 +318,10 @@ def inference_table(d: Json) -> str:
         ],
     )
     alts = [
-        (f"TP{a['tensor_parallel']} x PP{a['pipeline_parallel']}",
-         f"{_num(a['gpus'])} GPUs, {_num(a['nodes'])} nodes" if a["meets_slo"] else "misses the target")
+        (
+            f"TP{a['tensor_parallel']} x PP{a['pipeline_parallel']}",
+            f"{_num(a['gpus'])} GPUs, {_num(a['nodes'])} nodes" if a["meets_slo"] else "misses the target",
+        )
         for a in d["alternatives"]
     ]
     lines += _section("replica shapes tried", alts)
@@ -329,7 +333,13 @@ def inference_table(d: Json) -> str:
 
 def training_table(d: Json) -> str:
     m, c, r, p, mem, n, rel = (
-        d["model"], d["compute"], d["result"], d["parallelism"], d["memory_per_gpu"], d["network"], d["reliability"],
+        d["model"],
+        d["compute"],
+        d["result"],
+        d["parallelism"],
+        d["memory_per_gpu"],
+        d["network"],
+        d["reliability"],
     )
     lines = [f"training workload {d['workload']}: {m['name']} on {d['hardware']['server']}"]
     lines += [f"  WARNING: {w}" for w in d["warnings"]]

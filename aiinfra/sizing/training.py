@@ -107,9 +107,10 @@ def _memory(arch: ModelArchitecture, w: TrainingWorkload, par: Parallelism, gpus
     data-parallel ranks that do not already split the experts (``dp / ep``)."""
     group = gpus // (par.tensor * par.pipeline)  # data x context ranks
     dense, experts = _split_params(arch, par)
-    states = training_state_bytes_per_param(par.zero_stage, group) * dense + training_state_bytes_per_param(
-        par.zero_stage, max(1, group // par.expert)
-    ) * experts
+    states = (
+        training_state_bytes_per_param(par.zero_stage, group) * dense
+        + training_state_bytes_per_param(par.zero_stage, max(1, group // par.expert)) * experts
+    )
     activations = training_activation_bytes_per_gpu(
         arch, w.sequence_length, w.activation_recompute, par.tensor, par.context
     )
@@ -121,9 +122,7 @@ def _ring(n: int) -> float:
     return 2 * (n - 1) / n if n > 1 else 0.0
 
 
-def _network_bytes(
-    arch: ModelArchitecture, w: TrainingWorkload, par: Parallelism, gpus: int
-) -> tuple[float, float]:
+def _network_bytes(arch: ModelArchitecture, w: TrainingWorkload, par: Parallelism, gpus: int) -> tuple[float, float]:
     """(gradient all-reduce, expert all-to-all) bytes one GPU sends per optimizer step.
 
     Gradients: a ring all-reduce of the bf16 gradients of the parameters the GPU holds,
