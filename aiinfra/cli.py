@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         sizing_cli = None  # type: ignore[assignment]
     if sizing_cli is not None:
         sizing_cli.add_parser(sub)
+    from aiinfra.lab import cli as lab_cli
+
+    lab_cli.add_parser(sub)
     return p
 
 
@@ -107,6 +110,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aiinfra.sizing import cli as sizing_cli
 
         return sizing_cli.run(args)
+    if args.command == "lab":
+        from aiinfra.lab import cli as lab_cli
+
+        return lab_cli.run(args)
     from aiinfra.pipeline import design_from_file
 
     started = time.monotonic()
