@@ -208,3 +208,36 @@ def test_report_lists_each_failed_check() -> None:
     text = report.render()
     assert not report.ok
     assert "FAIL  BGP sessions: 1/2" in text and "a -> c: Active" in text and "FAILED" in text
+
+
+def test_missing_root_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiinfra.lab import requirements
+
+    monkeypatch.setattr(requirements.os, "geteuid", lambda: 1000)
+    assert any("needs root" in reason for reason in requirements.missing())
+
+
+def test_cli_reports_bad_input_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from aiinfra.lab import cli, requirements
+
+    monkeypatch.setattr(requirements, "missing", lambda: [])
+    parser = argparse.ArgumentParser(prog="aiinfra")
+    cli.add_parser(parser.add_subparsers(dest="command", required=True))
+    assert cli.run(parser.parse_args(["lab", "verify", "/nonexistent/cluster.yaml"])) == 1
+    assert capsys.readouterr().err.strip() == "aiinfra lab: /nonexistent/cluster.yaml: no such spec file"
+
+
+def test_fail_targets_must_name_a_cabled_end_or_a_switch() -> None:
+    from aiinfra.lab import context, fail
+
+    ctx = context.load(Path(__file__).resolve().parents[2] / "inventories" / LAB / "cluster.yaml", "t9")
+    assert fail.resolve(ctx, "lab-be-spine-01").kind == "switch"
+    assert len(fail.resolve(ctx, "lab-be-spine-01").ports) == 16
+    link = fail.resolve(ctx, "lab-be-leaf-su01-r1:Ethernet16")
+    assert link.kind == "link" and link.ports == [["aiinfra-t9-lab-be-leaf-su01-r1", "t9Ethernet16"]]
+    with pytest.raises(LabError, match="no cabled fabric link has the end"):
+        fail.resolve(ctx, "lab-be-spine-01:Ethernet9/9")
+    with pytest.raises(LabError, match="neither a switch"):
+        fail.resolve(ctx, "no-such-switch")
