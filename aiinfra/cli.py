@@ -126,19 +126,18 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(summary_json(result.design) if args.format == "json" else summary_table(result.design), end="")
         return EXIT_OK
-    from aiinfra.pipeline import render_files
+    from aiinfra.pipeline import render_files, write_rendered
 
     progress = _Progress(started) if sys.stderr.isatty() else None
-    outputs = render_files(result, progress)
     target = args.output or args.spec.parent / "build"
     if args.check:
-        changed = outputs.changes_against(target)
+        changed = render_files(result, progress).changes_against(target)
         for path in changed:
             print(path)
         print(f"aiinfra: {len(changed)} file(s) would change in {target}", file=sys.stderr)
         return EXIT_INTERNAL if changed else EXIT_OK
-    outputs.write_atomic(target)
-    print(f"aiinfra: wrote {len(outputs.files)} files to {target}")
+    count = write_rendered(result, target, progress)
+    print(f"aiinfra: wrote {count} files to {target}")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from aiinfra.design.model import Design
 from aiinfra.design.problems import DesignError
 from aiinfra.errors import SpecError
 from aiinfra.render.output import OutputSet
-from aiinfra.render.pipeline import Progress, render_outputs
+from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
 from aiinfra.render.platforms import check_platform
 from aiinfra.spec.load import LoadedSpec, load_spec
 
@@ -59,4 +59,10 @@ def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> l
 
 
 def render_files(result: DesignResult, progress: Progress | None = None) -> OutputSet:
+    """Every rendered file in memory (for --check and tests)."""
     return render_outputs(result.design, result.loaded.spec, result.catalog, progress)
+
+
+def write_rendered(result: DesignResult, directory: Path, progress: Progress | None = None) -> int:
+    """Render into ``directory`` atomically, on every core; returns the number of files."""
+    return write_outputs(result.design, result.loaded.spec, result.catalog, directory, progress)

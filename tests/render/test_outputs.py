@@ -131,14 +131,20 @@ def test_output_paths_are_safe() -> None:
             files.add(bad, "x")
 
 
-def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """In-memory and streamed renders, serial and on every core, give the same bytes."""
     from aiinfra.render import pipeline
     from tests.conftest import example
 
     r = example("lab")
     serial = pipeline.render_outputs(r.design, r.loaded.spec, r.catalog).files
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_DEVICES", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(pipeline, "SWITCH_CHUNK", 4)
+    monkeypatch.setattr(pipeline, "NODE_CHUNK", 1)
     assert pipeline._workers(r.design) > 1 or (os.cpu_count() or 1) == 1
+    assert len(pipeline.jobs(r.design, r.loaded.spec)) > 8
     parallel = pipeline.render_outputs(r.design, r.loaded.spec, r.catalog).files
     assert parallel == serial
+    count = pipeline.write_outputs(r.design, r.loaded.spec, r.catalog, tmp_path / "streamed")
+    assert count == len(serial)
+    assert _tree(tmp_path / "streamed") == serial

@@ -23,6 +23,9 @@ from aiinfra.render.platforms.common import (
 from aiinfra.render.reports import dump_yaml
 from aiinfra.spec.model import ClusterSpec
 
+# Every file depends on one node only, so the render pipeline may split nodes across workers.
+PER_NODE = True
+
 # DOCA/MLNX_OFED loads the mlx5 stack from openibd; the QoS unit must run after it.
 AFTER_UNITS = "openibd.service"
 
