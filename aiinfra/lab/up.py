@@ -20,7 +20,7 @@ from aiinfra.lab.context import LabContext
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.names import namespace_prefixes
 from aiinfra.lab.topology import LabPlan, SwitchPlan, mgmt_ip
-from aiinfra.pipeline import render_files
+from aiinfra.pipeline import write_rendered
 
 # What the switch ASIC does without being configured: forward, hash ECMP on L4, never
 # use a next hop whose link is down, and answer every traceroute probe (no ICMP rate
@@ -57,7 +57,7 @@ def up(ctx: LabContext, progress: Progress) -> state.LabState:
 
     t = started
     progress(f"rendering {ctx.spec.name} into {ctx.render_dir}")
-    render_files(ctx.result).write_atomic(ctx.render_dir)
+    write_rendered(ctx.result, ctx.render_dir)  # what `aiinfra render SPEC -o DIR` writes
     t = phase("render_s", t)
 
     progress(f"creating {len(ctx.plan.namespaces())} namespaces and {len(ctx.plan.cables)} veth pairs")

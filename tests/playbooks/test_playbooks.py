@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aiinfra.pipeline import render_files
+from aiinfra.pipeline import write_rendered
 from tests.conftest import example
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ def _run(argv: list[str], tmp: Path, timeout: float = 120) -> subprocess.Complet
 def lab_inventory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The lab example rendered exactly as `aiinfra render` writes it."""
     out = tmp_path_factory.mktemp("render")
-    render_files(example("lab")).write_atomic(out)
+    write_rendered(example("lab"), out)
     return out / "inventory"
 
 
