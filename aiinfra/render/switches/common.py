@@ -6,6 +6,7 @@ are derived here, so every OS formats the same facts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiinfra.catalog import Catalog
@@ -42,3 +43,15 @@ def switch_context(device: Device, design: Design, catalog: Catalog) -> dict[str
         "mgmt_gateway": device.mgmt_gateway,
         "load_balancing": device.load_balancing,
     }
+
+
+def snmp_users(design: Design, auth: Mapping[str, str], priv: Mapping[str, str]) -> list[dict[str, str]]:
+    """The design's SNMPv3 users with the algorithms spelled in one OS's keywords.
+
+    Validation has already refused any algorithm an OS lacks (catalog os.yaml), so a
+    missing key here is a bug, and the KeyError says so.
+    """
+    return [
+        {"name": u.name, "auth": auth[u.auth], "auth_key": u.auth_key, "priv": priv[u.priv], "priv_key": u.priv_key}
+        for u in design.management.snmp_users
+    ]

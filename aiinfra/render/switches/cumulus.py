@@ -28,7 +28,7 @@ from aiinfra.design.ports import port_name
 from aiinfra.render.environment import render_template
 from aiinfra.render.frr import peer_groups
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context
 from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 
 TEMPLATE = "cumulus/startup.yaml.j2"
@@ -121,23 +121,6 @@ def users(design: Design) -> list[dict[str, Any]]:
     ]
 
 
-def snmp_users(design: Design) -> list[dict[str, str]]:
-    out = []
-    for u in design.management.snmp_users:
-        if u.priv not in SNMP_PRIV:
-            raise ValueError(f"SNMPv3 user {u.name}: NVUE 5.14 offers encrypt-aes (AES-128) only, not {u.priv}")
-        out.append(
-            {
-                "name": u.name,
-                "auth": SNMP_AUTH[u.auth],
-                "auth_key": u.auth_key,
-                "priv": SNMP_PRIV[u.priv],
-                "priv_key": u.priv_key,
-            }
-        )
-    return out
-
-
 def pfc_profiles(headrooms: list[Headroom]) -> list[PfcProfile]:
     return [PfcProfile(h, f"{h.cable_m:g}") for h in headrooms]
 
@@ -161,7 +144,7 @@ def cumulus_context(device: Device, design: Design, catalog: Catalog) -> dict[st
         acl_name=MGMT_ACL,
         acl_rules=acl_rules(design.management.allowed_cidrs),
         users=users(design),
-        snmp_users=snmp_users(design),
+        snmp_users=snmp_users(design, SNMP_AUTH, SNMP_PRIV),
         aaa_servers=[{"address": s.address, "key": s.key, "priority": n} for n, s in enumerate(servers, 1)],
         mgmt_ip=device.mgmt_address.split("/")[0],
         peer_groups=peer_groups(device),

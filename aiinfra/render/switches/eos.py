@@ -19,7 +19,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context
 
 # (cage speed G, members) -> EOS speed keyword of each member: 8-lane OSFP/QSFP-DD cages.
 BREAKOUT_SPEED = {
@@ -60,19 +60,6 @@ def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
     return [free[i : i + DSCPS_PER_MAP_LINE] for i in range(0, len(free), DSCPS_PER_MAP_LINE)]
 
 
-def _snmp_users(design: Design) -> list[dict[str, str]]:
-    return [
-        {
-            "name": u.name,
-            "auth": SNMP_AUTH[u.auth],
-            "auth_key": u.auth_key,
-            "priv": SNMP_PRIV[u.priv],
-            "priv_key": u.priv_key,
-        }
-        for u in design.management.snmp_users
-    ]
-
-
 def _check(device: Device, design: Design) -> None:
     if device.bgp and device.bgp.unnumbered:
         raise ValueError(f"{device.name}: aiinfra renders EOS eBGP on /31 links only; set underlay.unnumbered: false")
@@ -88,7 +75,7 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
-    ctx["snmp_users"] = _snmp_users(design)
+    ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     return ctx
 

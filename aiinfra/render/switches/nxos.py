@@ -19,7 +19,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
@@ -45,23 +45,6 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-def _snmp_users(design: Design) -> list[dict[str, str]]:
-    users = []
-    for u in design.management.snmp_users:
-        if u.priv not in SNMP_PRIV:
-            raise ValueError(f"SNMPv3 user {u.name}: NX-OS offers privacy aes-128 only, not {u.priv}")
-        users.append(
-            {
-                "name": u.name,
-                "auth": SNMP_AUTH[u.auth],
-                "auth_key": u.auth_key,
-                "priv": SNMP_PRIV[u.priv],
-                "priv_key": u.priv_key,
-            }
-        )
-    return users
-
-
 def _check_timezone(design: Design) -> None:
     """NX-OS wants ``clock timezone NAME HOURS MINUTES``; the Design names the zone only."""
     tz = design.management.timezone
@@ -79,7 +62,7 @@ def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, 
         raise ValueError(f"{device.name}: aiinfra renders NX-OS eBGP on /31 links only; set underlay.unnumbered: false")
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
-    ctx["snmp_users"] = _snmp_users(design)
+    ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
     ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]

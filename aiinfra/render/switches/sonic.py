@@ -34,7 +34,7 @@ from aiinfra.design.model import Design, Device, Interface, PhysicalPort, QosInt
 from aiinfra.render.environment import render_template
 from aiinfra.render.frr import render_frr
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context
 from aiinfra.render.switches.qosmaps import PRIORITIES, dscp_to_tc
 
 TEMPLATE = "sonic/config_db.json.j2"
@@ -107,15 +107,6 @@ def acl_rules(cidrs: tuple[str, ...]) -> list[AclRule]:
     return [AclRule(f"RULE_{n}", 10000 - n, cidr) for n, cidr in enumerate(cidrs, 1)]
 
 
-def snmp_users(design: Design) -> list[dict[str, str]]:
-    out = []
-    for u in design.management.snmp_users:
-        if u.priv not in SNMP_PRIV:
-            raise ValueError(f"SNMPv3 user {u.name}: SONiC's net-snmp offers AES-128 privacy only, not {u.priv}")
-        out.append({"name": u.name, "auth": SNMP_AUTH[u.auth], "auth_key": u.auth_key, "priv_key": u.priv_key})
-    return out
-
-
 def aaa_servers(design: Design) -> list[dict[str, Any]]:
     """Servers with SONiC priorities: higher is tried first, so the spec's first server gets the highest."""
     servers = design.management.aaa_servers
@@ -139,7 +130,7 @@ def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str,
         identity_map={p: p for p in PRIORITIES},
         pg_map=tc_to_pg(qos) if qos else {},
         acl_rules=acl_rules(design.management.allowed_cidrs),
-        snmp_users=snmp_users(design),
+        snmp_users=snmp_users(design, SNMP_AUTH, SNMP_PRIV),
         aaa_login=AAA_LOGIN.get(design.management.aaa_protocol or "", "local"),
         aaa_servers=aaa_servers(design),
         mgmt_ip=device.mgmt_address.split("/")[0],
