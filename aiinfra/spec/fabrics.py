@@ -86,7 +86,12 @@ class Roce(Strict):
         return self
 
 
+PRIVATE_ASN_RANGES = ((64_512, 65_534), PRIVATE_ASN_4B)  # RFC 6996
+
+
 class AsnRange(Strict):
+    """A pool of private ASNs (RFC 6996): 4200000000-4294967294, or 64512-65534."""
+
     first: int = Field(ge=1, le=4_294_967_294)
     last: int = Field(ge=1, le=4_294_967_294)
 
@@ -94,6 +99,11 @@ class AsnRange(Strict):
     def _ordered(self) -> AsnRange:
         if self.first > self.last:
             raise ValueError(f"first {self.first} is above last {self.last}")
+        if not any(lo <= self.first and self.last <= hi for lo, hi in PRIVATE_ASN_RANGES):
+            raise ValueError(
+                f"{self.first}-{self.last} is not inside one private ASN range (RFC 6996): "
+                "4200000000-4294967294, or 64512-65534"
+            )
         return self
 
 

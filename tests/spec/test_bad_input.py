@@ -167,6 +167,12 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "but the rfc7938 scheme needs 9",
     ),
     (
+        "asn-pool-public",
+        _set("fabrics.backend.underlay.asn_pool", {"first": 65000, "last": 66000}),
+        "fabrics.backend.underlay.asn_pool",
+        "is not inside one private ASN range (RFC 6996)",
+    ),
+    (
         "asn-pools-overlap",
         _set("fabrics.frontend.underlay.asn_pool", {"first": 4200000500, "last": 4200001500}),
         "fabrics.frontend.underlay.asn_pool",
