@@ -15,6 +15,7 @@ paths run the same jobs, so they produce the same bytes (tested).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -109,11 +110,19 @@ def _map(func: Callable[[Job], dict[str, str]], work: list[Job], workers: int, p
                 progress("render jobs", i, len(work))
             yield result
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for i, result in enumerate(pool.map(func, work), 1):
-            if progress:
-                progress("render jobs", i, len(work))
-            yield result
+    # Freeze the Design into the permanent GC generation before forking: the workers'
+    # collectors then never walk (and copy-on-write) its million objects.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+        ) as pool:
+            for i, result in enumerate(pool.map(func, work), 1):
+                if progress:
+                    progress("render jobs", i, len(work))
+                yield result
+    finally:
+        gc.unfreeze()
 
 
 def _merge(into: dict[str, str], new: dict[str, str]) -> None:
