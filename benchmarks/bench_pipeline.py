@@ -20,11 +20,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def scaled_spec(sus: int, directory: Path) -> Path:
+    """ai-factory-32k with ``sus`` scalable units instead of 64, to show how time scales."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "inventories" / "ai-factory-32k" / "cluster.yaml").read_text())
+    data["compute"]["scalable_units"] = sus
+    data.pop("workloads", None)
+    path = directory / f"factory-{sus}su.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
 def measure(example: str, write_dir: str | None) -> dict[str, float]:
     """Run in a child process: stage timings (s) and peak RSS (MiB)."""
     from aiinfra.pipeline import design_from_file, write_rendered
 
-    spec_path = ROOT / "inventories" / example / "cluster.yaml"
+    spec_path = Path(example) if example.endswith(".yaml") else ROOT / "inventories" / example / "cluster.yaml"
     t0 = time.perf_counter()
     result = design_from_file(spec_path)  # load, validate, design, cross-layer checks
     t1 = time.perf_counter()
@@ -52,12 +64,16 @@ def main() -> int:
     parser.add_argument("examples", nargs="*")
     parser.add_argument("--repeat", type=int, default=1, help="runs per example; the fastest is reported")
     parser.add_argument("--write-dir", help="filesystem to write the output to (default: the system temp dir)")
+    parser.add_argument("--scale", action="store_true", help="ai-factory-32k at 8, 16, 32 and 64 SU instead")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure(args.child, args.write_dir)))
         return 0
     examples = args.examples or sorted(p.parent.name for p in (ROOT / "inventories").glob("*/cluster.yaml"))
+    if args.scale:
+        scratch = Path(tempfile.mkdtemp(prefix="aiinfra-bench-"))
+        examples = [str(scaled_spec(sus, scratch)) for sus in (8, 16, 32, 64)]
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}\n")
     print(
         "| example | nodes | switches | files | MB | validate+design s | render+write s | total s | RSS MiB (worker) |"
@@ -72,8 +88,9 @@ def main() -> int:
             out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
             runs.append(json.loads(out.stdout))
         r = min(runs, key=lambda x: x["total_s"])
+        name = Path(example).stem if example.endswith(".yaml") else example
         print(
-            f"| {example} | {r['nodes']} | {r['switches']} | {r['files']} | {r['mbytes']:.1f} | {r['design_s']:.2f} | "
+            f"| {name} | {r['nodes']} | {r['switches']} | {r['files']} | {r['mbytes']:.1f} | {r['design_s']:.2f} | "
             f"{r['render_s']:.2f} | {r['total_s']:.2f} | {r['peak_rss_mib']:.0f} ({r['worker_rss_mib']:.0f}) |"
         )
     return 0

@@ -65,9 +65,7 @@ def avd_structured_config(device, design) -> dict:  # type: ignore[no-untyped-de
             }
             for i in device.interfaces
         ],
-        "static_routes": [
-            {"prefix": r.prefix, "next_hop": r.next_hop} for r in device.static_routes
-        ],
+        "static_routes": [{"prefix": r.prefix, "next_hop": r.next_hop} for r in device.static_routes],
         "router_bgp": {
             "as": str(bgp.asn),
             "router_id": bgp.router_id,
