@@ -1,14 +1,16 @@
 """The SONiC personality of a lab switch: ``config reload`` and ``systemctl restart bgp``.
 
 The playbook's SONiC tasks run unchanged against a lab SONiC switch. Its SSH session
-finds these two commands first on its PATH (set by the switch's sshd), and they do to
+finds these commands first on its PATH (set by the switch's sshd), and they do to
 the namespace what SONiC does to the box:
 
 - ``config reload -y FILE`` loads config_db.json: PORT mtu and admin_status, INTERFACE
   and LOOPBACK_INTERFACE addresses (a full replace: addresses not in the file go), then
   restarts FRR, because a reload restarts the bgp container;
 - ``systemctl restart bgp`` restarts this switch's FRR daemons, which come back with an
-  empty config and load frr.conf, as the bgp container does at start.
+  empty config and load frr.conf, as the bgp container does at start;
+- ``sonic-cfggen -d --print-data`` prints the loaded CONFIG_DB, which on a lab switch
+  holds no hardware facts (platform, HwSKU, lanes) for the playbook to carry over.
 
 The management tables are left alone: the management address is what the session
 itself runs over, and the lab set it from the same design.
@@ -24,7 +26,10 @@ from typing import Any
 from aiinfra.lab import frr, netns
 from aiinfra.lab.errors import LabError
 
-USAGE = "usage: config reload -y [FILE] | systemctl restart bgp (aiinfra lab SONiC personality)"
+USAGE = (
+    "usage: config reload -y [FILE] | systemctl restart bgp | sonic-cfggen -d --print-data "
+    "(aiinfra lab SONiC personality)"
+)
 SONIC_DEFAULT_MTU = "9100"
 
 
@@ -105,6 +110,19 @@ def reload(me: dict[str, Any], config_db_path: Path) -> None:
     restart_frr(me)
 
 
+def running_config(me: dict[str, Any]) -> dict[str, Any]:
+    """What ``sonic-cfggen -d --print-data`` shows: the loaded config_db.json, or an empty
+    CONFIG_DB before the first reload. A lab switch has no platform, HwSKU or SerDes lanes,
+    so there are no hardware facts for the playbook to carry over."""
+    path = Path(me["config_db"])
+    if not path.exists():
+        return {"DEVICE_METADATA": {"localhost": {}}, "PORT": {}}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except (OSError, ValueError) as exc:
+        raise LabError(f"cannot read {path}: {exc}") from None
+
+
 def main(argv: list[str]) -> int:
     """Entry point of the wrappers the lab puts on a SONiC switch's PATH."""
     if len(argv) < 2:
@@ -120,6 +138,9 @@ def main(argv: list[str]) -> int:
             return 0
         if args == ["systemctl", "restart", "bgp"]:
             restart_frr(me)
+            return 0
+        if args == ["sonic-cfggen", "-d", "--print-data"]:
+            print(json.dumps(running_config(me), indent=2, sort_keys=True))
             return 0
     except LabError as exc:
         print(f"aiinfra lab SONiC personality: {exc}", file=sys.stderr)

@@ -159,7 +159,7 @@ def _start_sshd(ctx: LabContext) -> None:
 
 
 def _sonic_personality(sw: SwitchPlan, dirs: inventory.SwitchDirs) -> None:
-    """`config` and `systemctl` for the SONiC tasks of the playbook (see lab/sonic.py)."""
+    """`config`, `systemctl` and `sonic-cfggen` for the SONiC tasks of the playbook (see lab/sonic.py)."""
     ports = {name: ifname for name, ifname in sw.ports.items() if name != sw.mgmt.design_name}
     me = sonic.write_personality(
         dirs.root,
@@ -174,7 +174,7 @@ def _sonic_personality(sw: SwitchPlan, dirs: inventory.SwitchDirs) -> None:
         },
     )
     source_root = Path(aiinfra.__file__).resolve().parent.parent
-    for command in ("config", "systemctl"):
+    for command in ("config", "systemctl", "sonic-cfggen"):
         wrapper = dirs.bin / command
         wrapper.write_text(
             "#!/bin/sh\n# aiinfra lab: SONiC personality of this switch (aiinfra/lab/sonic.py)\n"
