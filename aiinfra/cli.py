@@ -1,4 +1,4 @@
-"""Command line: ``aiinfra validate | render | show | schema | size``.
+"""Command line: ``aiinfra validate | render | show | schema | size | lab``.
 
 Thin by design: parse arguments, call the pipeline, print diagnostics.
 
@@ -21,6 +21,11 @@ from aiinfra import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 
+DESCRIPTION = (
+    "Turn one cluster.yaml into an on-prem AI cluster: validate it, design the fabrics, render "
+    "switch, host and platform configs, size it for its workloads, and rehearse the deployment."
+)
+
 EPILOG = """exit codes:
   0  success (valid spec, files written, or nothing to change)
   1  internal error, or `render --check` found files that would change
@@ -31,7 +36,7 @@ EPILOG = """exit codes:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="aiinfra",
-        description=__doc__.splitlines()[0],
+        description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
