@@ -185,5 +185,5 @@ def _openshift_platform() -> dict[str, object]:
         "api_vip": "10.2.3.250",
         "ingress_vip": "10.2.3.251",
         "pull_secret": {"vault": "vault_pull_secret"},
-        "ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyOnlyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX core@test",
+        "ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID77yNcHDeduXlQrP/uvc2vy0GLnfNCo9FSI6fDYEcJL core@test",
     }
