@@ -220,3 +220,66 @@ def block(text: str, header: str) -> list[str]:
             break
         out.append(line.strip())
     return out
+
+
+ALL_ROLES = {
+    ("backend", "leaf"),
+    ("backend", "spine"),
+    ("backend", "super-spine"),
+    ("frontend", "leaf"),
+    ("frontend", "spine"),
+    ("storage", "leaf"),
+    ("storage", "spine"),
+    ("oob", "oob"),
+}
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The property tests NX-OS and EOS share; each test module binds them to its OS."""
+
+    rendered: Callable[[str], Rendered]
+    test_switch_properties: Callable[..., None]
+    test_bgp_sessions_match_both_ends: Callable[..., None]
+    test_loopbacks_unique: Callable[..., None]
+    test_specs_cover_every_role: Callable[..., None]
+
+
+def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser, modes: set[str]) -> Suite:
+    import pytest
+
+    @cache
+    def rendered(spec: str) -> Rendered:
+        return render_all(specs[spec], os_name, render, parse)
+
+    devices = [
+        (spec, d.name) for spec, path in specs.items() for d in load(path).design.devices.values() if d.os == os_name
+    ]
+
+    @pytest.mark.parametrize(("spec", "name"), devices)
+    def test_switch_properties(spec: str, name: str) -> None:
+        r = rendered(spec)
+        check_device(r.design.devices[name], r.design, r.parsed[name])
+
+    @pytest.mark.parametrize("spec", specs)
+    def test_bgp_sessions_match_both_ends(spec: str) -> None:
+        assert check_sessions_match(rendered(spec)) > 0
+
+    @pytest.mark.parametrize("spec", specs)
+    def test_loopbacks_unique(spec: str) -> None:
+        r = rendered(spec)
+        routers = [d for d in r.design.devices.values() if d.os == os_name and d.bgp]
+        assert check_unique_loopbacks(r.parsed.values()) == len(routers)
+
+    def test_specs_cover_every_role() -> None:
+        ours = [d for s in specs for d in rendered(s).design.devices.values() if d.os == os_name]
+        assert {(d.fabric, d.role) for d in ours} == ALL_ROLES
+        assert {d.load_balancing for d in ours if d.qos} == modes
+
+    return Suite(
+        rendered,
+        test_switch_properties,
+        test_bgp_sessions_match_both_ends,
+        test_loopbacks_unique,
+        test_specs_cover_every_role,
+    )

@@ -8,7 +8,6 @@ three-tier back-end with per-packet DLB.
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,10 @@ from tests.switches.nxos_eos_checks import (
     LAB_SPEC,
     ROOT,
     SPEC_DIR,
-    Rendered,
     block,
     check_device,
-    check_sessions_match,
-    check_unique_loopbacks,
     load,
-    render_all,
+    suite,
 )
 
 SPECS = {
@@ -37,52 +33,12 @@ SPECS = {
 GOLDEN = ROOT / "tests" / "golden" / "lab" / "configs"
 
 
-@cache
-def rendered(spec: str) -> Rendered:
-    return render_all(SPECS[spec], "nxos", nxos.render, parse)
-
-
-def _devices() -> list[tuple[str, str]]:
-    out = []
-    for spec, path in SPECS.items():
-        design = load(path).design
-        out += [(spec, d.name) for d in design.devices.values() if d.os == "nxos"]
-    return out
-
-
-@pytest.mark.parametrize(("spec", "name"), _devices())
-def test_switch_properties(spec: str, name: str) -> None:
-    r = rendered(spec)
-    check_device(r.design.devices[name], r.design, r.parsed[name])
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_bgp_sessions_match_both_ends(spec: str) -> None:
-    r = rendered(spec)
-    assert check_sessions_match(r) > 0
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_loopbacks_unique(spec: str) -> None:
-    r = rendered(spec)
-    routers = [d for d in r.design.devices.values() if d.os == "nxos" and d.bgp]
-    assert check_unique_loopbacks(r.parsed.values()) == len(routers)
-
-
-def test_specs_cover_every_role() -> None:
-    roles = {(d.fabric, d.role) for s in SPECS for d in rendered(s).design.devices.values() if d.os == "nxos"}
-    assert roles == {
-        ("backend", "leaf"),
-        ("backend", "spine"),
-        ("backend", "super-spine"),
-        ("frontend", "leaf"),
-        ("frontend", "spine"),
-        ("storage", "leaf"),
-        ("storage", "spine"),
-        ("oob", "oob"),
-    }
-    modes = {d.load_balancing for s in SPECS for d in rendered(s).design.devices.values() if d.qos and d.os == "nxos"}
-    assert modes == {"ecmp", "flowlet", "per-packet"}
+_SUITE = suite("nxos", SPECS, nxos.render, parse, {"ecmp", "flowlet", "per-packet"})
+rendered = _SUITE.rendered
+test_switch_properties = _SUITE.test_switch_properties
+test_bgp_sessions_match_both_ends = _SUITE.test_bgp_sessions_match_both_ends
+test_loopbacks_unique = _SUITE.test_loopbacks_unique
+test_specs_cover_every_role = _SUITE.test_specs_cover_every_role
 
 
 @pytest.mark.parametrize("spec", SPECS)
