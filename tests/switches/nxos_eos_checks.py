@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from os import environ
 from pathlib import Path
 
 from aiinfra.design.model import Design, Device
@@ -243,10 +244,20 @@ class Suite:
     test_bgp_sessions_match_both_ends: Callable[..., None]
     test_loopbacks_unique: Callable[..., None]
     test_specs_cover_every_role: Callable[..., None]
+    test_static_routes: Callable[..., None]
+    test_deterministic: Callable[..., None]
+    test_golden_lab_configs: Callable[..., None]
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "lab" / "configs"
 
 
 def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser, modes: set[str]) -> Suite:
+    """Tests over every spec in ``specs`` (the first non-lab one is the OS's own two-tier spec)."""
+
     import pytest
+
+    own = next(name for name in specs if name != "lab")
 
     @cache
     def rendered(spec: str) -> Rendered:
@@ -276,10 +287,44 @@ def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser,
         assert {(d.fabric, d.role) for d in ours} == ALL_ROLES
         assert {d.load_balancing for d in ours if d.qos} == modes
 
+    @pytest.mark.parametrize("spec", specs)
+    def test_static_routes(spec: str) -> None:
+        r = rendered(spec)
+        routed = 0
+        for name, text in r.texts.items():
+            lines = set(text.splitlines())
+            for route in r.design.devices[name].static_routes:
+                assert f"ip route {route.prefix} {route.next_hop} name {route.description.replace(' ', '_')}" in lines
+                routed += 1
+        fronts = [
+            d for d in r.design.devices.values() if d.os == os_name and d.fabric != "backend" and d.role == "leaf"
+        ]
+        assert (routed > 0) is bool(fronts)
+
+    def test_deterministic() -> None:
+        """A second render is identical, and lands in configs/<hostname>.cfg."""
+        r = rendered(own)
+        for name, text in r.texts.items():
+            assert render(r.design.devices[name], r.design, r.result.catalog) == {f"configs/{name}.cfg": text}
+
+    def test_golden_lab_configs() -> None:
+        """The lab's configs of this OS, byte for byte; AIINFRA_UPDATE_GOLDEN=1 rewrites them."""
+        r = rendered("lab")
+        assert r.texts
+        for name, text in r.texts.items():
+            path = GOLDEN / f"{name}.cfg"
+            if environ.get("AIINFRA_UPDATE_GOLDEN") == "1":
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+            assert path.read_text() == text, f"{path} differs; rerun with AIINFRA_UPDATE_GOLDEN=1 and review the diff"
+
     return Suite(
         rendered,
         test_switch_properties,
         test_bgp_sessions_match_both_ends,
         test_loopbacks_unique,
         test_specs_cover_every_role,
+        test_static_routes,
+        test_deterministic,
+        test_golden_lab_configs,
     )

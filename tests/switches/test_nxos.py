@@ -7,7 +7,6 @@ three-tier back-end with per-packet DLB.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from aiinfra.render.switches import nxos
 from tests.parsers.nxos import parse
 from tests.switches.nxos_eos_checks import (
     LAB_SPEC,
-    ROOT,
     SPEC_DIR,
     block,
     check_device,
@@ -30,7 +28,6 @@ SPECS = {
     "nx2": SPEC_DIR / "nxos-2tier.yaml",
     "nx3": SPEC_DIR / "nxos-3tier.yaml",
 }
-GOLDEN = ROOT / "tests" / "golden" / "lab" / "configs"
 
 
 _SUITE = suite("nxos", SPECS, nxos.render, parse, {"ecmp", "flowlet", "per-packet"})
@@ -39,6 +36,9 @@ test_switch_properties = _SUITE.test_switch_properties
 test_bgp_sessions_match_both_ends = _SUITE.test_bgp_sessions_match_both_ends
 test_loopbacks_unique = _SUITE.test_loopbacks_unique
 test_specs_cover_every_role = _SUITE.test_specs_cover_every_role
+test_static_routes = _SUITE.test_static_routes
+test_deterministic = _SUITE.test_deterministic
+test_golden_lab_configs = _SUITE.test_golden_lab_configs
 
 
 @pytest.mark.parametrize("spec", SPECS)
@@ -109,38 +109,6 @@ def test_management_plane(spec: str) -> None:
             "use-vrf management",
             f"source-interface {device.mgmt_interface}",
         ]
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_static_routes(spec: str) -> None:
-    r = rendered(spec)
-    routed = 0
-    for name, text in r.texts.items():
-        lines = set(text.splitlines())
-        for route in r.design.devices[name].static_routes:
-            assert f"ip route {route.prefix} {route.next_hop} name {route.description.replace(' ', '_')}" in lines
-            routed += 1
-    fronts = [d for d in r.design.devices.values() if d.os == "nxos" and d.fabric != "backend" and d.role == "leaf"]
-    assert (routed > 0) is bool(fronts)
-
-
-def test_deterministic() -> None:
-    """A second render is identical, and lands in configs/<hostname>.cfg."""
-    r = rendered("nx2")
-    for name, text in r.texts.items():
-        assert nxos.render(r.design.devices[name], r.design, r.result.catalog) == {f"configs/{name}.cfg": text}
-
-
-def test_golden_lab_configs() -> None:
-    """The lab's NX-OS configs, byte for byte; AIINFRA_UPDATE_GOLDEN=1 rewrites them."""
-    r = rendered("lab")
-    assert r.texts
-    for name, text in r.texts.items():
-        path = GOLDEN / f"{name}.cfg"
-        if os.environ.get("AIINFRA_UPDATE_GOLDEN") == "1":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        assert path.read_text() == text, f"{path} differs; rerun with AIINFRA_UPDATE_GOLDEN=1 and review the diff"
 
 
 def test_checks_catch_a_broken_config() -> None:
