@@ -33,7 +33,17 @@ EPILOG = """exit codes:
 """
 
 
+def _command(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand that takes a spec and documents the exit codes."""
+    cmd = sub.add_parser(name, help=help, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmd.add_argument("spec", type=Path)
+    return cmd
+
+
 def _parser() -> argparse.ArgumentParser:
+    from aiinfra.lab import cli as lab_cli
+    from aiinfra.sizing import cli as sizing_cli
+
     p = argparse.ArgumentParser(
         prog="aiinfra",
         description=DESCRIPTION,
@@ -42,39 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"aiinfra {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser(
-        "validate",
-        help="check a spec without writing anything",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    v.add_argument("spec", type=Path)
-    r = sub.add_parser(
-        "render",
-        help="validate, design and write every artefact",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    r.add_argument("spec", type=Path)
-    r.add_argument("-o", "--output", type=Path, help="output directory (default: build/ beside the spec)")
-    r.add_argument("--check", action="store_true", help="render in memory; exit 1 listing files that would change")
-    s = sub.add_parser(
-        "show",
-        help="print a summary of the designed cluster",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    s.add_argument("spec", type=Path)
-    s.add_argument("--format", choices=["table", "json"], default="table")
+    _command(sub, "validate", "check a spec without writing anything")
+    render = _command(sub, "render", "validate, design and write every artefact")
+    render.add_argument("-o", "--output", type=Path, help="output directory (default: build/ beside the spec)")
+    render.add_argument("--check", action="store_true", help="render in memory; exit 1 listing files that would change")
+    show = _command(sub, "show", "print a summary of the designed cluster")
+    show.add_argument("--format", choices=["table", "json"], default="table")
     sub.add_parser("schema", help="print the JSON Schema of cluster.yaml")
-    try:
-        from aiinfra.sizing import cli as sizing_cli
-    except ImportError:
-        sizing_cli = None  # type: ignore[assignment]
-    if sizing_cli is not None:
-        sizing_cli.add_parser(sub)
-    from aiinfra.lab import cli as lab_cli
-
+    sizing_cli.add_parser(sub)
     lab_cli.add_parser(sub)
     return p
 

@@ -8,7 +8,7 @@ import math
 from netaddr import IPNetwork
 
 from aiinfra.catalog import Catalog
-from aiinfra.design.addressing import Pool, overlaps
+from aiinfra.design.addressing import Pool, dotted, overlaps
 from aiinfra.design.backend import build_backend
 from aiinfra.design.bgp import assign_underlay
 from aiinfra.design.bom import bill_of_materials
@@ -21,7 +21,7 @@ from aiinfra.design.model import Design, Device, Interface, TierSummary
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.ports import PortBudgetExceeded, port_name
-from aiinfra.design.problems import DesignError, Problems
+from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import headroom_profile, qos_intent
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
@@ -98,7 +98,7 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
                 ctx, name, fab, plan, nodes, pools[f"{name}.host_links"], pools[f"{name}.hosts"]
             )
     except PortBudgetExceeded as exc:
-        raise DesignError(problems.items or [_problem(("fabrics",), str(exc))]) from None
+        raise DesignError(problems.items or [Problem(("fabrics",), str(exc))]) from None
 
     assign_underlay(
         backend,
@@ -159,12 +159,6 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         management=management_plane(spec),
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
     )
-
-
-def _problem(path: tuple[str | int, ...], message: str):  # type: ignore[no-untyped-def]
-    from aiinfra.design.problems import Problem
-
-    return Problem(path, message)
 
 
 def _plan(
@@ -318,24 +312,17 @@ def _assign_management(spec: ClusterSpec, switches: list[Device], nodes: list, p
         )
         return
     gw = int(IPNetwork(f"{mgmt.gateway}/32").first)
-    prefix = net.prefixlen
+
+    def next_address() -> str:
+        value = pool.take()
+        if value == gw:  # the gateway may sit inside the allocation range; never hand it out
+            value = pool.take()
+        return f"{dotted(value)}/{net.prefixlen}"
+
     for item in [*switches, *nodes]:
-        value = pool.take()
-        if value == gw:
-            value = pool.take()
-        addr = f"{_dotted(value)}/{prefix}"
-        item.mgmt_address = addr
+        item.mgmt_address = next_address()
     for node in nodes:
-        value = pool.take()
-        if value == gw:
-            value = pool.take()
-        node.bmc_address = f"{_dotted(value)}/{prefix}"
-
-
-def _dotted(v: int) -> str:
-    from aiinfra.design.addressing import dotted
-
-    return dotted(v)
+        node.bmc_address = next_address()
 
 
 def _apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[dict[str, object]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SwitchOs = Literal["nxos", "eos", "cumulus", "sonic", "junos"]
 SWITCH_OSES: tuple[str, ...] = ("nxos", "eos", "cumulus", "sonic", "junos")
@@ -122,7 +122,6 @@ __all__ = [
     "SwitchOs",
     "TieredSwitches",
     "check_ssh_key",
-    "field_validator",
     "parse_ratio",
     "speed_gbps",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from aiinfra.errors import Diagnostic, Path, SpecError
+from aiinfra.errors import Diagnostic, Path, SpecError, dotted
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -52,8 +52,6 @@ class SourceMap:
         return None
 
     def diagnostic(self, path: Path, message: str) -> Diagnostic:
-        from aiinfra.errors import dotted
-
         pos = self.locate(path)
         return Diagnostic(
             message=message,
@@ -129,7 +127,7 @@ class _Builder:
                     self.errors.append(
                         Diagnostic(
                             message=f"duplicate key {key!r} (first defined on line {first}); remove one of them",
-                            path=_dotted((*path, str(key))),
+                            path=dotted((*path, str(key))),
                             file=self.source.file,
                             line=pos.line + 1,
                             column=pos.column + 1,
@@ -166,12 +164,6 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
         total = 1
     memo[key] = min(total, MAX_VALUES + 1)
     return memo[key]
-
-
-def _dotted(path: Path) -> str:
-    from aiinfra.errors import dotted
-
-    return dotted(path)
 
 
 def load_yaml(file: FsPath | str, *, display_name: str | None = None) -> tuple[Any, SourceMap]:

@@ -353,9 +353,7 @@ class Parallelism(Strict):
     tensor: int = Field(default=1, ge=1, le=1024)
     pipeline: int = Field(default=1, ge=1, le=1024)
     context: int = Field(default=1, ge=1, le=1024)
-    expert: int = Field(
-        default=1, ge=1, le=4096, description="MoE expert parallelism, carved out of data parallelism."
-    )
+    expert: int = Field(default=1, ge=1, le=4096, description="MoE expert parallelism, carved out of data parallelism.")
     zero_stage: Literal[0, 1, 2, 3] = Field(
         default=1, description="Optimizer sharding over data-parallel ranks (ZeRO/FSDP stage)."
     )
@@ -371,8 +369,10 @@ class TrainingWorkload(Strict):
     target_days: float | None = Field(default=None, gt=0, le=3650)
     gpus: int | None = Field(default=None, ge=1, le=10_000_000, description="GPU budget.")
     mfu: float | None = Field(
-        default=None, gt=0, le=1, description="Model FLOPs utilisation of the precision's peak. "
-        "Default 0.40 for bf16, 0.36 for fp8."
+        default=None,
+        gt=0,
+        le=1,
+        description="Model FLOPs utilisation of the precision's peak. Default 0.40 for bf16, 0.36 for fp8.",
     )
     goodput: float = Field(default=0.90, gt=0, le=1, description="Share of wall time that trains.")
     sequence_length: int = Field(default=8192, ge=1, le=10_000_000)
@@ -404,9 +404,7 @@ class PowerSettings(Strict):
     """Facility and grid figures for power, energy and CO2e."""
 
     pue: float = Field(default=1.3, ge=1, le=5, description="1.3 new build; industry average 1.58.")
-    grid_gco2_per_kwh: float = Field(
-        default=436, ge=0, le=2000, description="Default: 2022 world average (Ember)."
-    )
+    grid_gco2_per_kwh: float = Field(default=436, ge=0, le=2000, description="Default: 2022 world average (Ember).")
     energy_price_per_kwh: float | None = Field(default=None, ge=0, le=100)
     rack_power_kw: float = Field(
         default=40, gt=0, le=1000, description="Power budget per rack; sets nodes per rack. Assumption."
