@@ -19,7 +19,7 @@ TOOLS: dict[str, str] = {
     "/usr/lib/frr/bgpd": "frr",
     "/usr/lib/frr/bfdd": "frr",
     "/usr/lib/frr/staticd": "frr",
-    "/usr/lib/frr/frr-reload.py": "frr",
+    "/usr/lib/frr/frr-reload.py": "frr-pythontools",
     "vtysh": "frr",
     "/usr/sbin/sshd": "openssh-server",
     "ssh": "openssh-client",
