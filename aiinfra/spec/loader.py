@@ -5,14 +5,19 @@ two duplicate keys. We compose the node graph with the safe loader instead and
 build plain Python values ourselves, so that we can:
 
 * reject duplicate keys (a duplicated ``priority:`` is almost always a bad merge);
-* bound the input: file size, nesting depth, and the number of values produced
-  after alias expansion, so a "billion laughs" document fails in milliseconds;
+* bound the input: only regular files, read no further than the size limit,
+  nesting depth, items per list and keys per mapping (counted while composing,
+  so a 600,000-item list stops at the first item over the bound), and the number
+  of values produced after alias expansion, so a "billion laughs" document fails
+  in milliseconds;
 * remember where every value came from, so later stages can point at
   ``cluster.yaml:42:7`` for any field path.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -25,6 +30,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_VALUES = 500_000
 MAX_ALIASES = 10_000
+MAX_LIST_ITEMS = 4_096
+MAX_MAPPING_KEYS = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +70,17 @@ class SourceMap:
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """Safe loader that counts aliases while composing."""
+    """Safe loader that counts aliases, nodes, list items and mapping keys while composing.
+
+    Counting here, before any node graph exists, is what keeps a huge but
+    small-on-disk document (``[1,1,1,...]``) from costing seconds and hundreds of
+    megabytes before a later bound refuses it.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.alias_count = 0
+        self.node_count = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -75,6 +88,22 @@ class _BoundedLoader(yaml.SafeLoader):
             if self.alias_count > MAX_ALIASES:
                 event = self.peek_event()
                 raise _LoadLimit(f"more than {MAX_ALIASES} YAML aliases", event.start_mark)
+        self.node_count += 1
+        if self.node_count > MAX_VALUES:
+            raise _LoadLimit(
+                f"the document has more than {MAX_VALUES:,} values; aiinfra refuses to load it",
+                self.peek_event().start_mark,
+            )
+        if isinstance(parent, yaml.SequenceNode) and isinstance(index, int) and index >= MAX_LIST_ITEMS:
+            raise _LoadLimit(
+                f"a list has more than {MAX_LIST_ITEMS:,} items; aiinfra refuses to load it",
+                parent.start_mark,
+            )
+        if isinstance(parent, yaml.MappingNode) and index is None and len(parent.value) >= MAX_MAPPING_KEYS:
+            raise _LoadLimit(
+                f"a mapping has more than {MAX_MAPPING_KEYS:,} keys; aiinfra refuses to load it",
+                parent.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -166,21 +195,62 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
     return memo[key]
 
 
-def load_yaml(file: FsPath | str, *, display_name: str | None = None) -> tuple[Any, SourceMap]:
-    """Load one YAML document with positions. Raises :class:`SpecError` on any problem."""
-    file = FsPath(file)
-    name = display_name or str(file)
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bounded(file: FsPath | str, name: str, *, encoding: str = "utf-8") -> str:
+    """The text of a regular file of at most ``MAX_FILE_BYTES``; SpecError otherwise.
+
+    The file is opened non-blocking (a FIFO would otherwise wait for a writer
+    forever), checked with ``fstat`` on the open descriptor (so a symlink is
+    judged by what it points at, and nothing can be swapped in between), and
+    read no further than one byte past the limit (``/dev/zero`` never ends).
+    """
     try:
-        size = file.stat().st_size
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", file=name)]) from None
-    if size > MAX_FILE_BYTES:
-        raise SpecError([Diagnostic(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=name)])
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            message = f"{_kind(mode)}, not a regular file; aiinfra reads regular files only"
+            raise SpecError([Diagnostic(message, file=name)])
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", file=name)]) from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        message = f"file is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        raise SpecError([Diagnostic(message, file=name)])
+    try:
+        return b"".join(chunks).decode(encoding)
+    except UnicodeDecodeError as exc:
         raise SpecError([Diagnostic(f"cannot read file as UTF-8: {exc}", file=name)]) from None
-    return _load(text, name)
+
+
+def load_yaml(file: FsPath | str, *, display_name: str | None = None) -> tuple[Any, SourceMap]:
+    """Load one YAML document with positions. Raises :class:`SpecError` on any problem."""
+    name = display_name or str(file)
+    return _load(read_bounded(file, name), name)
 
 
 def _load(text: str, name: str) -> tuple[Any, SourceMap]:
