@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from aiinfra.spec.text import CatalogName, check_free_text
+
 SwitchOs = Literal["nxos", "eos", "cumulus", "sonic", "junos"]
 SWITCH_OSES: tuple[str, ...] = ("nxos", "eos", "cumulus", "sonic", "junos")
 
@@ -75,7 +77,7 @@ RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$"
 class SwitchChoice(Strict):
     """A switch model from the catalog and the network OS it runs."""
 
-    model: str
+    model: CatalogName
     os: SwitchOs
 
 
@@ -106,8 +108,16 @@ _SSH_KEY = re.compile(
 )
 
 
+MAX_SSH_KEY = 16_384
+"""Longer than any OpenSSH public key (an ssh-rsa 16384-bit key is about 2,800 characters)."""
+
+
 def check_ssh_key(value: str) -> str:
-    if not _SSH_KEY.match(value.strip()):
+    """An OpenSSH public key line; its free-form comment is free text like any other."""
+    if len(value) > MAX_SSH_KEY:
+        raise ValueError(f"an SSH public key is at most {MAX_SSH_KEY:,} characters; this one has {len(value):,}")
+    check_free_text(value.strip())
+    if not _SSH_KEY.fullmatch(value.strip()):
         raise ValueError("not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment')")
     return value.strip()
 

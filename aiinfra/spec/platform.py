@@ -8,6 +8,11 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from aiinfra.spec.base import SecretRef, Strict, check_ssh_key
+from aiinfra.spec.text import DomainName, FreeText, HostName, ImageRepository, ImageTag, Token
+
+VSPHERE_NAME = 80
+"""vCenter Server supports an 80 character limit for all its entities (vSphere 7.0, "Organizing Your Inventory")."""
+MAX_GPU_DEVICES = 64
 
 
 class Baremetal(Strict):
@@ -28,9 +33,9 @@ class NetworkOperatorImages(Strict):
     pin what your operator release ships.
     """
 
-    repository: str = Field(default="nvcr.io/nvidia/mellanox", pattern=r"^[a-zA-Z0-9.\-/]+$")
-    doca_driver_version: str = "doca3.3.0-26.01-1.0.0.0-0"
-    rdma_shared_device_plugin_version: str = "network-operator-v26.1.1"
+    repository: ImageRepository = "nvcr.io/nvidia/mellanox"
+    doca_driver_version: ImageTag = "doca3.3.0-26.01-1.0.0.0-0"
+    rdma_shared_device_plugin_version: ImageTag = "network-operator-v26.1.1"
 
 
 class OpenShift(Strict):
@@ -43,8 +48,8 @@ class OpenShift(Strict):
     """
 
     type: Literal["openshift"]
-    version: str = Field(default="4.18", pattern=r"^4\.\d+$")
-    base_domain: str
+    version: str = Field(default="4.18", pattern=r"^4\.[0-9]{1,3}$")
+    base_domain: DomainName
     control_plane_replicas: Literal[1, 3] = 3
     api_vip: IPv4Address
     ingress_vip: IPv4Address
@@ -68,20 +73,21 @@ class VMware(Strict):
     """vSphere: distributed switch per rail, GPU passthrough or vGPU for AI VMs."""
 
     type: Literal["vmware"]
-    vcenter: str
-    datacenter: str
-    cluster: str
-    username: str = "administrator@vsphere.local"
+    vcenter: HostName
+    datacenter: FreeText = Field(max_length=VSPHERE_NAME)
+    cluster: FreeText = Field(max_length=VSPHERE_NAME)
+    username: Token = "administrator@vsphere.local"
     password: SecretRef
-    dvs_name: str = "dvs-ai-backend"
+    dvs_name: FreeText = Field(default="dvs-ai-backend", max_length=VSPHERE_NAME)
     gpu_mode: Literal["passthrough", "vgpu"] = "passthrough"
-    vgpu_profile: str | None = None
+    vgpu_profile: Token | None = None
     sriov_vfs: int = Field(default=0, ge=0, le=127, description="VFs per rail NIC; 0 disables SR-IOV.")
-    esxi_username: str = Field(
+    esxi_username: Token = Field(
         default="root", description="SSH user for the ESXi steps no module covers (esxcli, mlxconfig)."
     )
-    gpu_devices: list[str] = Field(
+    gpu_devices: list[FreeText] = Field(
         default_factory=list,
+        max_length=MAX_GPU_DEVICES,
         description="PCI device names to enable for DirectPath I/O, as vCenter lists them (passthrough mode).",
     )
 
@@ -101,23 +107,23 @@ class Nutanix(Strict):
     """Nutanix AHV: GPU VMs with passthrough or vGPU and the rail networks."""
 
     type: Literal["nutanix"]
-    prism_central: str
-    cluster: str
-    username: str = "admin"
+    prism_central: HostName
+    cluster: FreeText
+    username: Token = "admin"
     password: SecretRef
     gpu_mode: Literal["passthrough", "vgpu"] = "passthrough"
-    vgpu_profile: str | None = None
-    vm_vcpus: int = Field(default=96, ge=1)
-    vm_memory_gib: int = Field(default=1024, ge=1)
-    vm_image: str = "ubuntu-22.04-gpu"
-    vm_disk_gib: int = Field(default=500, ge=20)
+    vgpu_profile: Token | None = None
+    vm_vcpus: int = Field(default=96, ge=1, le=4096)
+    vm_memory_gib: int = Field(default=1024, ge=1, le=65_536)
+    vm_image: FreeText = "ubuntu-22.04-gpu"
+    vm_disk_gib: int = Field(default=500, ge=20, le=1_000_000)
     gpu_device_id: int = Field(
         ge=1, le=0xFFFF, description="PCI device ID of the GPU (or vGPU profile ID) ntnx_gpus_v2 attaches."
     )
-    rail_virtual_switch_prefix: str = Field(
+    rail_virtual_switch_prefix: FreeText = Field(
         default="vs-rail", description="AHV virtual switch per rail is <prefix><rail>; it must exist."
     )
-    vm_management_subnet: str = Field(
+    vm_management_subnet: FreeText = Field(
         min_length=1, description="Existing AHV subnet (DHCP) for the GPU VMs' management/front-end NIC."
     )
 
