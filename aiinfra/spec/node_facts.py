@@ -35,48 +35,77 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from aiinfra.errors import Diagnostic, Path, SpecError
 from aiinfra.spec.base import Strict
 from aiinfra.spec.errors import translate_validation_error
-from aiinfra.spec.loader import MAX_FILE_BYTES, SourceMap, load_yaml
+from aiinfra.spec.loader import MAX_MAPPING_KEYS, SourceMap, load_yaml, read_bounded
+from aiinfra.spec.text import FreeText, HostLabel, Netdev, RdmaName
 
-Mac = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", description="aa:bb:cc:dd:ee:ff")]
-Netdev = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,15}$", description="Linux interface name (IFNAMSIZ)")]
-RdmaName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,63}$")]
-Hostname = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+MAX_CSV_COLUMNS = 1024
+
+
+def check_unicast_mac(value: str) -> str:
+    """A MAC a device can own: not all-zero, not broadcast, not multicast (I/G bit set)."""
+    octets = [int(part, 16) for part in value.split(":")]
+    if not any(octets):
+        raise ValueError(f"{value} is the all-zero MAC, which no interface owns")
+    if all(o == 0xFF for o in octets):
+        raise ValueError(f"{value} is the broadcast MAC, which no interface owns")
+    if octets[0] & 1:
+        raise ValueError(f"{value} is a multicast MAC (the first octet is odd); an interface MAC is unicast")
+    return value
+
+
+Mac = Annotated[
+    str,
+    Field(pattern=r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", description="aa:bb:cc:dd:ee:ff"),
+    AfterValidator(check_unicast_mac),
+]
+
+
+def check_device_name(value: str) -> str:
+    if ".." in value.split("/"):
+        raise ValueError(f"{value!r}: '..' may not appear in a device path")
+    return value
 
 
 class RootDeviceHints(Strict):
     """Which disk to install on; the OpenShift agent-config ``rootDeviceHints`` keys."""
 
-    device_name: str | None = Field(default=None, pattern=r"^/dev/\S+$")
-    hctl: str | None = Field(default=None, pattern=r"^\d+:\d+:\d+:\d+$")
-    model: str | None = None
-    vendor: str | None = None
-    serial_number: str | None = None
-    wwn: str | None = Field(default=None, pattern=r"^0x[0-9a-fA-F]+$")
-    min_size_gigabytes: int | None = Field(default=None, ge=1)
+    device_name: Annotated[str, AfterValidator(check_device_name)] | None = Field(
+        default=None, pattern=r"^/dev/[A-Za-z0-9._/:+-]+$", max_length=255
+    )
+    hctl: str | None = Field(default=None, pattern=r"^[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10}$")
+    model: FreeText | None = Field(default=None, max_length=255)
+    vendor: FreeText | None = Field(default=None, max_length=255)
+    serial_number: FreeText | None = Field(default=None, max_length=255)
+    wwn: str | None = Field(default=None, pattern=r"^0x[0-9a-fA-F]{1,64}$")
+    min_size_gigabytes: int | None = Field(default=None, ge=1, le=1_000_000)
     rotational: bool | None = None
 
 
 class NodeFacts(Strict):
     """Facts about one node that only the site knows."""
 
-    serial: str | None = Field(default=None, min_length=1, max_length=64)
+    serial: FreeText | None = Field(default=None, min_length=1, max_length=64)
     bmc_address: IPv4Address | None = Field(default=None, description="Overrides the planned BMC address.")
     bmc_mac: Mac | None = None
-    macs: dict[Netdev, Mac] = Field(default_factory=dict, description="MAC per netdev (site names).")
+    macs: dict[Netdev, Mac] = Field(default_factory=dict, max_length=64, description="MAC per netdev (site names).")
     root_device: RootDeviceHints | None = None
-    netdevs: dict[Netdev, Netdev] = Field(default_factory=dict, description="Catalog netdev name -> site name.")
-    rdma_devices: dict[RdmaName, RdmaName] = Field(default_factory=dict, description="Catalog RDMA name -> site.")
+    netdevs: dict[Netdev, Netdev] = Field(
+        default_factory=dict, max_length=64, description="Catalog netdev name -> site name."
+    )
+    rdma_devices: dict[RdmaName, RdmaName] = Field(
+        default_factory=dict, max_length=64, description="Catalog RDMA name -> site."
+    )
 
 
 class NodeFactsFile(Strict):
     """The whole facts file: node name -> facts."""
 
-    nodes: dict[Hostname, NodeFacts]
+    nodes: dict[HostLabel, NodeFacts] = Field(max_length=MAX_MAPPING_KEYS)
 
 
 @dataclass(frozen=True)
@@ -115,7 +144,34 @@ def load_node_facts(file: FsPath) -> LoadedFacts:
         raise SpecError(
             [source.diagnostic(p, m) for p, m in translate_validation_error(exc, root=NodeFactsFile)]
         ) from None
+    duplicates = duplicate_macs(facts)
+    if duplicates:
+        raise SpecError([source.diagnostic(p, m) for p, m in duplicates])
     return LoadedFacts(facts, source, file)
+
+
+def duplicate_macs(facts: NodeFactsFile) -> list[tuple[Path, str]]:
+    """Every BMC MAC that another BMC or a NIC also claims, at the second place.
+
+    A MAC belongs to one interface; a copied row would give two BMCs, or a BMC
+    and a NIC, one address, and DHCP reservations would then bind the wrong
+    machine. (Two NICs sharing a MAC are reported by the design's node checks.)
+    """
+    first: dict[str, tuple[str, bool]] = {}
+    out: list[tuple[Path, str]] = []
+    for host, node in facts.nodes.items():
+        places: list[tuple[Path, str, bool]] = []
+        if node.bmc_mac is not None:
+            places.append((("nodes", host, "bmc_mac"), node.bmc_mac, True))
+        places += [(("nodes", host, "macs", netdev), mac, False) for netdev, mac in node.macs.items()]
+        for path, mac, is_bmc in places:
+            key = mac.lower()
+            where = f"{host} BMC" if is_bmc else f"{host} {path[-1]}"
+            if key not in first:
+                first[key] = (where, is_bmc)
+            elif is_bmc or first[key][1]:
+                out.append((path, f"MAC {mac} is also {first[key][0]}; every interface needs its own MAC"))
+    return out
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -141,23 +197,24 @@ def _cell_starts(raw: str) -> list[int]:
 
 def _load_csv(file: FsPath) -> tuple[dict[str, Any], SourceMap]:
     name = str(file)
-    try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecError([Diagnostic(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=name)])
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", file=name)]) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError([Diagnostic(f"cannot read file as UTF-8: {exc}", file=name)]) from None
+    text = read_bounded(file, name, encoding="utf-8-sig")
     source = SourceMap(name)
     source.add(("nodes",), _mark(1, 1))
-    lines = text.splitlines()
+    # Split on LF only: str.splitlines() also breaks at CR, VT, FF, NEL and U+2028, which would
+    # let one cell smuggle in a row of its own; those characters stay in the cell and are refused.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows:
         raise SpecError([Diagnostic("the file has no header row", file=name, line=1, column=1)])
+    if len(rows) > MAX_MAPPING_KEYS + 1:
+        line_no = rows[MAX_MAPPING_KEYS + 1][0]
+        message = f"more than {MAX_MAPPING_KEYS:,} node rows; aiinfra refuses to load the file"
+        raise SpecError([Diagnostic(message, file=name, line=line_no, column=1)])
     errors: list[Diagnostic] = []
     header_line, header_raw = rows[0]
+    if header_raw.count(",") >= MAX_CSV_COLUMNS:
+        message = f"the header has more than {MAX_CSV_COLUMNS} columns"
+        raise SpecError([Diagnostic(message, file=name, line=header_line, column=1)])
     header = [h.strip() for h in next(csv.reader([header_raw]))]
     header_cols = _cell_starts(header_raw)
     columns: list[tuple[str, ...] | None] = []
