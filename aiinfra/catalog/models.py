@@ -2,18 +2,107 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from string import Formatter
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from aiinfra.spec.base import Strict, SwitchOs
+from aiinfra.spec.text import MAX_FREE_TEXT, CatalogName, FreeText, Netdev, OsRelease, RdmaName, Token
+
+# Physical maxima: a catalog entry beyond them is a typo, and the design would
+# otherwise allocate, name and render every one of them (50,000,000 ports took
+# 58 s and 3 GB before this bound).
+MAX_SWITCH_PORTS = 1024
+MAX_SPEED_GBPS = 1600
+MAX_BUFFER_MB = 65_536
+MAX_DEVICE_POWER_W = 200_000
+MAX_RACK_UNITS = 60
+MAX_NIC_PORTS = 64
+MAX_SERVER_GPUS = 72
+MAX_SCALE_UP_DOMAIN = 576
+MAX_NAME_LIST = 64
+MAX_CATALOG_ENTRIES = 256
+
+PORT_FIELDS = ("port", "port0", "sub", "sub0", "lane", "lane0")
+"""The fields :func:`aiinfra.design.ports.port_name` fills in; nothing else may appear."""
+
+_NAME_TEXT = re.compile(r"[A-Za-z0-9/:._-]*")
+MAX_PORT_PATTERN = 64
+
+
+def format_fields(pattern: str, allowed: tuple[str, ...]) -> set[str]:
+    """The fields of a ``str.format`` pattern, refusing anything but plain ``{name}``.
+
+    A format spec or conversion (``{port:>200000000}``, ``{port!r}``) is refused,
+    because it lets data choose how much memory a name takes; an unknown field
+    (``{nonexistent}``) is refused here rather than failing inside the design.
+    """
+    if len(pattern) > MAX_PORT_PATTERN:
+        raise ValueError(f"a name pattern is at most {MAX_PORT_PATTERN} characters; this one has {len(pattern)}")
+    fields: set[str] = set()
+    try:
+        parsed = list(Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValueError(f"{pattern!r} is not a valid name pattern: {exc}") from None
+    for literal, name, spec, conversion in parsed:
+        if not _NAME_TEXT.fullmatch(literal):
+            bad = next(ch for ch in literal if not _NAME_TEXT.fullmatch(ch))
+            raise ValueError(
+                f"{bad!r} may not appear in an interface name; use letters, digits and '/', ':', '.', '_', '-'"
+            )
+        if name is None:
+            continue
+        if name not in allowed:
+            raise ValueError(f"unknown field {{{name}}} in {pattern!r}; valid fields: {', '.join(allowed)}")
+        if spec or conversion:
+            raise ValueError(
+                f"write the field as {{{name}}}: a format spec or conversion "
+                f"({'!' + conversion if conversion else ''}{':' + spec if spec else ''}) is not allowed"
+            )
+        fields.add(name)
+    return fields
+
+
+def _port_pattern(pattern: str) -> str:
+    fields = format_fields(pattern, PORT_FIELDS)
+    if not fields & {"port", "port0", "lane0"}:
+        raise ValueError(f"{pattern!r} must contain {{port}}, {{port0}} or {{lane0}}, or every port gets one name")
+    return pattern
+
+
+def names_members(pattern: str) -> bool:
+    """Whether a breakout pattern gives the members of one port different names."""
+    names = format_fields(pattern, PORT_FIELDS)
+    return bool(names & {"sub", "sub0", "lane", "lane0"})
+
+
+def _literal_name(name: str) -> str:
+    format_fields(name, ())
+    if not name:
+        raise ValueError("the management interface name is empty")
+    return name
+
+
+PortPattern = Annotated[str, AfterValidator(_port_pattern)]
+InterfaceName = Annotated[str, AfterValidator(_literal_name)]
+
+
+def _hostname_pattern(pattern: str) -> str:
+    if "hostname" not in format_fields(pattern, ("hostname",)):
+        raise ValueError(f"{pattern!r} must contain {{hostname}}: every device needs its own file")
+    return pattern
+
+
+FilePattern = Annotated[str, AfterValidator(_hostname_pattern)]
 
 
 class Breakout(Strict):
     """A breakout mode: one physical port becomes ``ways`` logical ports of ``speed_gbps``."""
 
     ways: int = Field(ge=1, le=8)
-    speed_gbps: int
+    speed_gbps: int = Field(ge=1, le=MAX_SPEED_GBPS)
 
 
 class PortNaming(Strict):
@@ -25,9 +114,9 @@ class PortNaming(Strict):
     the start of the front panel for ``lane0`` and within the port for ``lane``).
     """
 
-    port: str
-    breakout: str
-    management: str
+    port: PortPattern
+    breakout: PortPattern
+    management: InterfaceName
 
 
 class SwitchFeatures(Strict):
@@ -37,31 +126,38 @@ class SwitchFeatures(Strict):
 
 
 class SwitchModel(Strict):
-    vendor: str
-    model: str
-    asic: str
+    vendor: FreeText
+    model: FreeText
+    asic: FreeText
     role: Literal["fabric", "management"] = "fabric"
-    ports: int = Field(ge=1)
-    port_speed_gbps: int
+    ports: int = Field(ge=1, le=MAX_SWITCH_PORTS)
+    port_speed_gbps: int = Field(ge=1, le=MAX_SPEED_GBPS)
     lanes_per_port: int = Field(default=8, ge=1, le=8)
-    breakouts: list[Breakout] = Field(default_factory=list)
-    buffer_mb: float = Field(gt=0, description="Packet buffer, MB (10^6 bytes).")
+    breakouts: list[Breakout] = Field(default_factory=list, max_length=8)
+    buffer_mb: float = Field(gt=0, le=MAX_BUFFER_MB, description="Packet buffer, MB (10^6 bytes).")
     headroom_pool_pct: int = Field(
         default=25, ge=1, le=90, description="Share of the buffer available to PFC headroom."
     )
-    os: list[SwitchOs] = Field(min_length=1)
+    os: list[SwitchOs] = Field(min_length=1, max_length=5)
     port_naming: dict[SwitchOs, PortNaming]
     features: SwitchFeatures = SwitchFeatures()
-    min_os_release: dict[SwitchOs, str] = Field(default_factory=dict)
-    power_w: int = Field(ge=0, description="Typical power draw, W.")
-    rack_units: int = 1
-    source: str
+    min_os_release: dict[SwitchOs, OsRelease] = Field(default_factory=dict)
+    power_w: int = Field(ge=0, le=MAX_DEVICE_POWER_W, description="Typical power draw, W.")
+    rack_units: int = Field(default=1, ge=1, le=MAX_RACK_UNITS)
+    source: FreeText
 
     @model_validator(mode="after")
     def _naming_for_every_os(self) -> SwitchModel:
         missing = [o for o in self.os if o not in self.port_naming]
         if missing:
             raise ValueError(f"port_naming is missing for OS {missing}")
+        if self.breakouts:
+            for os, naming in self.port_naming.items():
+                if not names_members(naming.breakout):
+                    raise ValueError(
+                        f"port_naming.{os}.breakout {naming.breakout!r} must contain {{sub}}, {{sub0}}, {{lane}} or "
+                        "{lane0}: the members of a broken-out port need different names"
+                    )
         return self
 
     def logical_speeds(self) -> list[int]:
@@ -86,25 +182,25 @@ class SwitchModel(Strict):
 
 
 class NicModel(Strict):
-    vendor: str
-    model: str
-    speed_gbps: int
-    ports: int = 1
+    vendor: FreeText
+    model: FreeText
+    speed_gbps: int = Field(ge=1, le=MAX_SPEED_GBPS)
+    ports: int = Field(default=1, ge=1, le=MAX_NIC_PORTS)
     out_of_order_tolerant: bool = Field(
         description="Accepts out-of-order RoCE delivery, so per-packet spraying is safe."
     )
     rdma_driver: Literal["mlx5", "bnxt_re", "ionic"]
-    power_w: int = 0
-    source: str
+    power_w: int = Field(default=0, ge=0, le=MAX_DEVICE_POWER_W)
+    source: FreeText
 
 
 class NicGroup(Strict):
     """A set of identical NIC ports on a server, with the OS names of each port."""
 
-    nic: str
-    count: int = Field(ge=0)
-    netdevs: list[str] = Field(default_factory=list)
-    rdma_devices: list[str] = Field(default_factory=list)
+    nic: CatalogName
+    count: int = Field(ge=0, le=MAX_NAME_LIST)
+    netdevs: list[Netdev] = Field(default_factory=list, max_length=MAX_NAME_LIST)
+    rdma_devices: list[RdmaName] = Field(default_factory=list, max_length=MAX_NAME_LIST)
 
     @model_validator(mode="after")
     def _names(self) -> NicGroup:
@@ -116,54 +212,70 @@ class NicGroup(Strict):
 
 
 class ServerModel(Strict):
-    vendor: str
-    model: str
-    gpu: str
-    gpus: int = Field(ge=1)
-    scale_up_domain: int = Field(ge=1, description="GPUs sharing NVLink/xGMI.")
+    vendor: FreeText
+    model: FreeText
+    gpu: CatalogName
+    gpus: int = Field(ge=1, le=MAX_SERVER_GPUS)
+    scale_up_domain: int = Field(ge=1, le=MAX_SCALE_UP_DOMAIN, description="GPUs sharing NVLink/xGMI.")
     backend: NicGroup
     frontend: NicGroup
     storage: NicGroup | None = None
-    power_w: int = Field(ge=0, description="Maximum system power, W.")
-    rack_units: int
-    source: str
+    power_w: int = Field(ge=0, le=MAX_DEVICE_POWER_W, description="Maximum system power, W.")
+    rack_units: int = Field(ge=1, le=MAX_RACK_UNITS)
+    source: FreeText
 
 
 class GpuModel(Strict):
-    vendor: str
-    model: str
-    memory_gb: float
-    memory_bandwidth_tbps: float
-    bf16_tflops: float = Field(description="Dense BF16 peak, TFLOP/s.")
-    fp8_tflops: float = Field(description="Dense FP8 peak, TFLOP/s.")
-    tdp_w: int
-    source: str
+    vendor: FreeText
+    model: FreeText
+    memory_gb: float = Field(gt=0, le=10_000)
+    memory_bandwidth_tbps: float = Field(gt=0, le=1_000)
+    bf16_tflops: float = Field(gt=0, le=1_000_000, description="Dense BF16 peak, TFLOP/s.")
+    fp8_tflops: float = Field(gt=0, le=1_000_000, description="Dense FP8 peak, TFLOP/s.")
+    tdp_w: int = Field(ge=1, le=MAX_DEVICE_POWER_W)
+    source: FreeText
+
+
+class TextLimits(Strict):
+    """The longest value an OS accepts for each free-text field aiinfra renders; null when no source gives one."""
+
+    snmp_location: int | None = Field(ge=1, le=MAX_FREE_TEXT)
+    snmp_contact: int | None = Field(ge=1, le=MAX_FREE_TEXT)
+    banner: int | None = Field(ge=1, le=MAX_FREE_TEXT * 2)
+    source: FreeText
 
 
 class OsProfile(Strict):
     """What one network OS release can do, and how Ansible talks to it."""
 
-    name: str
-    release: str
+    name: FreeText
+    release: OsRelease
     switch_mtu: int
     load_balancing: list[Literal["ecmp", "flowlet", "per-packet"]]
     unnumbered: bool
     snmp_auth: list[Literal["sha", "sha-256", "sha-512"]]
     snmp_priv: list[Literal["aes128", "aes256"]]
     ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
-    max_ssh_keys_per_user: int | None = None
+    max_ssh_keys_per_user: int | None = Field(default=None, ge=1, le=1024)
     named_timezones: bool = True
-    config_file: str
-    extra_files: list[str] = Field(default_factory=list)
-    ansible_network_os: str
-    ansible_connection: str
-    source: str
+    text_limits: TextLimits
+    config_file: FilePattern
+    extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
+    ansible_network_os: Token
+    ansible_connection: Token
+    source: FreeText
 
 
 class CatalogData(Strict):
     """The shape of the built-in catalog files and of ``catalog:`` in a spec."""
 
-    switches: dict[str, SwitchModel] = Field(default_factory=dict)
-    servers: dict[str, ServerModel] = Field(default_factory=dict)
-    nics: dict[str, NicModel] = Field(default_factory=dict)
-    gpus: dict[str, GpuModel] = Field(default_factory=dict)
+    switches: dict[CatalogName, SwitchModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
+    servers: dict[CatalogName, ServerModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
+    nics: dict[CatalogName, NicModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
+    gpus: dict[CatalogName, GpuModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
+
+
+class OsCatalog(Strict):
+    """The shape of ``os.yaml``."""
+
+    os: dict[SwitchOs, OsProfile]
