@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from aiinfra.spec.base import RatioStr, Speed, Strict, SwitchChoice, TieredSwitches
+from aiinfra.spec.text import HostName
 
 LoadBalancing = Literal["ecmp", "flowlet", "per-packet"]
 
@@ -173,7 +174,7 @@ class Oob(Strict):
     """Out-of-band management switches (layer-2 access on the management subnet)."""
 
     switch: SwitchChoice
-    uplink_to: str = Field(default="site-oob-core", description="Name of the upstream OOB router/firewall.")
+    uplink_to: HostName = Field(default="site-oob-core", description="Name of the upstream OOB router/firewall.")
 
 
 class Fabrics(Strict):

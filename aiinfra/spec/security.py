@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from aiinfra.spec.base import SecretRef, Strict, check_ssh_key
+from aiinfra.spec.text import BannerText, FreeText
 
 
 class AaaServer(Strict):
@@ -48,16 +49,15 @@ class SnmpUser(Strict):
 
 class Snmp(Strict):
     users: list[SnmpUser] = Field(min_length=1)
-    contact: str = ""
-    location: str = ""
+    contact: FreeText = ""
+    location: FreeText = ""
 
 
 class Security(Strict):
     aaa: Aaa | None = None
     users: list[LocalUser] = Field(min_length=1)
     snmp: Snmp | None = None
-    banner: str = Field(
+    banner: BannerText = Field(
         default="Authorized access only. Activity is logged.",
         max_length=2000,
-        pattern=r"^[^\x00-\x08\x0b-\x1f\x7f^\"]*$",
     )

@@ -7,6 +7,7 @@ from ipaddress import IPv4Address, IPv4Network
 from pydantic import Field, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.text import DomainName
 
 
 class Management(Strict):
@@ -32,7 +33,7 @@ class Management(Strict):
 class Site(Strict):
     """Site-wide services every device and node is pointed at."""
 
-    domain: str = Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+    domain: DomainName
     management: Management
     dns: list[IPv4Address] = Field(min_length=1)
     ntp: list[IPv4Address] = Field(min_length=1)
