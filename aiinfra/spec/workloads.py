@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.text import FreeText
 
 Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
 KvPrecision = Literal["bf16", "fp16", "fp8"]
@@ -100,7 +101,7 @@ class SlidingWindowSpec(Strict):
 class ModelArchitecture(Strict):
     """What sizing needs to know about an LLM. Catalog entries and inline models share it."""
 
-    name: str = Field(min_length=1, description="Display name, e.g. Llama-3.1-70B.")
+    name: FreeText = Field(min_length=1, description="Display name, e.g. Llama-3.1-70B.")
     params_total: Count = Field(description="All parameters (memory). Accepts 70.6B style.")
     params_active: Count | None = Field(
         default=None, description="Parameters used per token (FLOPs); MoE only. Default: params_total."
@@ -116,7 +117,7 @@ class ModelArchitecture(Strict):
     moe: MoeSpec | None = None
     mla: MlaSpec | None = None
     sliding_window: SlidingWindowSpec | None = None
-    source: str = "inline model in the spec"
+    source: FreeText = "inline model in the spec"
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelArchitecture:
