@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiinfra.catalog import Catalog, collisions
 from aiinfra.design.cabling import MAX_REACH_M
 from aiinfra.design.problems import Problems
+from aiinfra.design.text_limits import check_text_limits
 from aiinfra.spec.base import SwitchChoice, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 
@@ -170,6 +171,7 @@ def oses_in_use(spec: ClusterSpec) -> list[str]:
 def check_management_plane(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
     """SNMP, SSH-key and timezone requests every OS in use can render (catalog os.yaml)."""
     profiles = [catalog.os[o] for o in oses_in_use(spec)]
+    check_text_limits(p, profiles, spec)
     sec = spec.security
     if sec.snmp:
         for i, user in enumerate(sec.snmp.users):
