@@ -161,9 +161,14 @@ def check_host(value: str) -> str:
         return value
     except ValueError:
         pass
-    if "." in value and not value.replace(".", "").isdigit():
-        return check_domain(value)
-    return check_host_label(value)
+    if _LABEL_RE.fullmatch(value) or (
+        len(value) <= MAX_DOMAIN and all(_LABEL_RE.fullmatch(p) for p in value.split("."))
+    ):
+        return value
+    raise ValueError(
+        f"{value!r} is not a host name or IPv4 address: one or more dot-separated labels of 1-63 lower-case "
+        f"letters, digits and '-', not starting or ending with '-' (RFC 1123), {MAX_DOMAIN} characters in all"
+    )
 
 
 HostLabel = Annotated[str, AfterValidator(check_host_label)]
