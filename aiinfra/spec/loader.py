@@ -81,37 +81,53 @@ class _BoundedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.alias_count = 0
         self.node_count = 0
+        self.path: list[str | int] = []  # field path of the node being composed, for messages
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
                 event = self.peek_event()
-                raise _LoadLimit(f"more than {MAX_ALIASES} YAML aliases", event.start_mark)
+                raise _LoadLimit(f"more than {MAX_ALIASES} YAML aliases", event.start_mark, tuple(self.path))
         self.node_count += 1
         if self.node_count > MAX_VALUES:
             raise _LoadLimit(
                 f"the document has more than {MAX_VALUES:,} values; aiinfra refuses to load it",
                 self.peek_event().start_mark,
+                tuple(self.path),
             )
         if isinstance(parent, yaml.SequenceNode) and isinstance(index, int) and index >= MAX_LIST_ITEMS:
             raise _LoadLimit(
                 f"a list has more than {MAX_LIST_ITEMS:,} items; aiinfra refuses to load it",
                 parent.start_mark,
+                tuple(self.path),
             )
         if isinstance(parent, yaml.MappingNode) and index is None and len(parent.value) >= MAX_MAPPING_KEYS:
             raise _LoadLimit(
                 f"a mapping has more than {MAX_MAPPING_KEYS:,} keys; aiinfra refuses to load it",
                 parent.start_mark,
+                tuple(self.path),
             )
-        return super().compose_node(parent, index)
+        step: str | int | None = None
+        if isinstance(parent, yaml.SequenceNode) and isinstance(index, int):
+            step = index
+        elif isinstance(parent, yaml.MappingNode) and isinstance(index, yaml.ScalarNode):
+            step = str(index.value)
+        if step is None:
+            return super().compose_node(parent, index)
+        self.path.append(step)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.path.pop()
 
 
 class _LoadLimit(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, message: str, mark: yaml.Mark | None, path: Path = ()) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
+        self.path = path
 
 
 _DEFAULT_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
@@ -135,7 +151,7 @@ class _Builder:
                 node.start_mark,
             )
         if depth > MAX_DEPTH:
-            raise _LoadLimit(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+            raise _LoadLimit(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark, path)
         self.source.add(path, node.start_mark)
         expected = _DEFAULT_TAGS.get(type(node))
         if expected is not None and node.tag != expected:
@@ -276,6 +292,7 @@ def _load(text: str, name: str) -> tuple[Any, SourceMap]:
             [
                 Diagnostic(
                     exc.message,
+                    path=dotted(exc.path),
                     file=name,
                     line=mark.line + 1 if mark else 0,
                     column=mark.column + 1 if mark else 0,
