@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -104,3 +105,58 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         load_yaml_text(text)
     except SpecError as exc:
         assert exc.diagnostics and all(str(d) for d in exc.diagnostics)
+
+
+def test_read_stops_one_byte_past_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit bounds what is read, not what stat() claims: a file that grows (or /proc, which reports
+    size 0) is never read further than the limit plus one byte."""
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10)
+    f = tmp_path / "big.yaml"
+    f.write_text("a: " + "x" * 100_000 + "\n")
+    read: list[int] = []
+    real_read = loader.os.read
+
+    def counting_read(fd: int, n: int) -> bytes:
+        chunk = real_read(fd, n)
+        read.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(loader.os, "read", counting_read)
+    with pytest.raises(SpecError) as info:
+        load_yaml(f)
+    assert "the limit is 10" in str(info.value)
+    assert sum(read) == 11
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a:\n  b: [" + "1, " * 5000 + "]\n", "c.yaml:2:6: a.b: a list has more than 4,096 items"),
+        ("a:\n" + "".join(f"  - {i}\n" for i in range(5000)), "c.yaml:2:3: a: a list has more than 4,096 items"),
+        (
+            "m: {" + ", ".join(f"k{i}: 1" for i in range(70_000)) + "}\n",
+            "c.yaml:1:4: m: a mapping has more than 65,536",
+        ),
+    ],
+    ids=["flow-list", "block-list", "mapping"],
+)
+def test_collections_are_bounded_while_composing(text: str, message: str) -> None:
+    started = time.monotonic()
+    errs = _errors(text)
+    assert time.monotonic() - started < 2.0
+    assert errs[0].startswith(message), errs
+
+
+def test_node_count_is_bounded_while_composing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_VALUES", 50)
+    text = "".join(f"k{i}: [1, 2]\n" for i in range(40))
+    assert "the document has more than 50 values" in _errors(text)[0]
+
+
+def test_non_regular_files_are_refused_by_load_yaml(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for target, kind in ((fifo, "a FIFO (named pipe)"), (tmp_path, "a directory"), (Path("/dev/null"), "a character")):
+        with pytest.raises(SpecError) as info:
+            load_yaml(target)
+        assert f"{kind}" in str(info.value) and "not a regular file" in str(info.value)
