@@ -215,6 +215,9 @@ def _load_csv(file: FsPath) -> tuple[dict[str, Any], SourceMap]:
     if header_raw.count(",") >= MAX_CSV_COLUMNS:
         message = f"the header has more than {MAX_CSV_COLUMNS} columns"
         raise SpecError([Diagnostic(message, file=name, line=header_line, column=1)])
+    if "\r" in header_raw:
+        message = "U+000D CR (carriage return) is not allowed in the header"
+        raise SpecError([Diagnostic(message, file=name, line=header_line, column=header_raw.index("\r") + 1)])
     header = [h.strip() for h in next(csv.reader([header_raw]))]
     header_cols = _cell_starts(header_raw)
     columns: list[tuple[str, ...] | None] = []
@@ -242,8 +245,15 @@ def _load_csv(file: FsPath) -> tuple[dict[str, Any], SourceMap]:
         if raw.count('"') % 2:
             errors.append(Diagnostic("unbalanced double quote", file=name, line=line_no, column=raw.index('"') + 1))
             continue
-        cells = next(csv.reader([raw]))
         starts = _cell_starts(raw)
+        if "\r" in raw:
+            # the csv module cannot even split a row with a bare CR; name the character at its cell
+            at = raw.index("\r")
+            column = max(c for c in starts if c <= at + 1)
+            message = "U+000D CR (carriage return) is not allowed in free text"
+            errors.append(Diagnostic(message, file=name, line=line_no, column=column))
+            continue
+        cells = next(csv.reader([raw]))
         if len(cells) != len(header):
             errors.append(
                 Diagnostic(
