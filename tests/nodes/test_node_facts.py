@@ -187,3 +187,93 @@ def _openshift_platform() -> dict[str, object]:
         "pull_secret": {"vault": "vault_pull_secret"},
         "ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID77yNcHDeduXlQrP/uvc2vy0GLnfNCo9FSI6fDYEcJL core@test",
     }
+
+
+PIPE = "{{ lookup('ansible.builtin.pipe', 'id') }}"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "message"),
+    [
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-01: {bmc_mac: 'aa:bb:cc:00:00:01'}\n  lab-gpu-02: {bmc_mac: 'AA:BB:CC:00:00:01'}\n",
+            "facts.yaml:3:",
+            "nodes.lab-gpu-02.bmc_mac: MAC AA:BB:CC:00:00:01 is also lab-gpu-01 BMC",
+        ),
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-01: {macs: {enp170s0f0np0: 'aa:bb:cc:00:00:01'}}\n"
+            "  lab-gpu-02: {bmc_mac: 'aa:bb:cc:00:00:01'}\n",
+            "facts.yaml:3:",
+            "nodes.lab-gpu-02.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-01 enp170s0f0np0",
+        ),
+        (
+            "facts.csv",
+            "host,bmc_mac\nlab-gpu-01,aa:bb:cc:00:00:01\nlab-gpu-02,aa:bb:cc:00:00:01\n",
+            "facts.csv:3:12:",
+            "nodes.lab-gpu-02.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-01 BMC",
+        ),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-01,ff:ff:ff:ff:ff:ff\n", "facts.csv:2:12:", "is the broadcast MAC"),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-01,01:00:5e:00:00:01\n", "facts.csv:2:12:", "is a multicast MAC"),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-01,00:00:00:00:00:00\n", "facts.csv:2:12:", "is the all-zero MAC"),
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-01: {macs: {enp170s0f0np0: '33:33:00:00:00:01'}}\n",
+            "facts.yaml:2:",
+            "nodes.lab-gpu-01.macs.enp170s0f0np0: 33:33:00:00:00:01 is a multicast MAC",
+        ),
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-01:\n    serial: '{{ vault_tacacs_key }}'\n",
+            "facts.yaml:3:5:",
+            "nodes.lab-gpu-01.serial: '{{' is a Jinja template delimiter",
+        ),
+        ("facts.csv", f'host,serial\nlab-gpu-01,"{PIPE}"\n', "facts.csv:2:12:", "'{{' is a Jinja template delimiter"),
+        ("facts.csv", "host,serial\nlab-gpu-01,SN1\u2028lab-gpu-02\n", "facts.csv:2:12:", "U+2028 LINE SEPARATOR"),
+        ("facts.csv", "host,serial\nlab-gpu-01,SN1\rx\n", "facts.csv:2:12:", "U+000D CR"),
+        ("facts.csv", "host,serial\nlab-gpu-01,SN1\x85x\n", "facts.csv:2:12:", "U+0085 NEL"),
+        ("facts.yaml", 'nodes:\n  lab-gpu-01: {serial: "SN\\e[31m"}\n', "facts.yaml:2:", "U+001B ESC"),
+        (
+            "facts.yaml",
+            f'nodes:\n  lab-gpu-01:\n    root_device: {{model: "{PIPE}"}}\n',
+            "facts.yaml:3:",
+            "nodes.lab-gpu-01.root_device.model: '{{' is a Jinja template delimiter",
+        ),
+        (
+            "facts.yaml",
+            'nodes:\n  lab-gpu-01:\n    root_device: {serial_number: "S\\nx"}\n',
+            "facts.yaml:3:",
+            "nodes.lab-gpu-01.root_device.serial_number: U+000A LF",
+        ),
+        (
+            "facts.csv",
+            "host,root_device.vendor\nlab-gpu-01,{% raw %}\n",
+            "facts.csv:2:12:",
+            "nodes.lab-gpu-01.root_device.vendor: '{%' is a Jinja template delimiter",
+        ),
+        (
+            "facts.yaml",
+            'nodes:\n  lab-gpu-01:\n    root_device: {device_name: "/dev/sda{{ x }}"}\n',
+            "facts.yaml:3:",
+            "nodes.lab-gpu-01.root_device.device_name: String should match pattern",
+        ),
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-01:\n    root_device: {device_name: /dev/../etc/shadow}\n",
+            "facts.yaml:3:",
+            "'..' may not appear in a device path",
+        ),
+    ],
+)
+def test_hostile_facts_are_refused_by_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, where: str, message: str
+) -> None:
+    spec = _spec(tmp_path, name, text)
+    out = tmp_path / "out"
+    assert main(["render", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith(str(tmp_path / where))]
+    assert any(message in line for line in lines), err
+    assert not out.exists()
