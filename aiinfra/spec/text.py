@@ -119,10 +119,24 @@ def check_banner(value: str) -> str:
     return value
 
 
-FreeText = Annotated[str, AfterValidator(check_free_text), Field(max_length=MAX_FREE_TEXT)]
+_JSON_NO_DELIMITERS = r"(?![\s\S]*(\{\{|\}\}|\{%|%\}|\{#|#\}))"
+_JSON_OTHER = r"\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff"
+_JSON_FREE_TEXT = rf"^{_JSON_NO_DELIMITERS}[^\u0000-\u001f{_JSON_OTHER}]*$"
+_JSON_BANNER = rf"^{_JSON_NO_DELIMITERS}[^\u0000-\u0009\u000b-\u001f{_JSON_OTHER}^\"]*$"
+"""The same rules as ECMA-262 patterns, for editors that check the spec against the JSON Schema."""
+
+FreeText = Annotated[
+    str,
+    AfterValidator(check_free_text),
+    Field(max_length=MAX_FREE_TEXT, json_schema_extra={"pattern": _JSON_FREE_TEXT}),
+]
 """One line of human text (names, descriptions, SNMP location): see :func:`check_free_text`."""
 
-BannerText = Annotated[str, AfterValidator(check_banner), Field(max_length=MAX_FREE_TEXT * 2)]
+BannerText = Annotated[
+    str,
+    AfterValidator(check_banner),
+    Field(max_length=MAX_FREE_TEXT * 2, json_schema_extra={"pattern": _JSON_BANNER}),
+]
 """A login banner; the only text that may span lines."""
 
 # --- identifiers -----------------------------------------------------------------------
@@ -171,10 +185,14 @@ def check_host(value: str) -> str:
     )
 
 
-HostLabel = Annotated[str, AfterValidator(check_host_label)]
+HostLabel = Annotated[str, AfterValidator(check_host_label), Field(json_schema_extra={"pattern": f"^{_LABEL}$"})]
 """One RFC 1123 label, e.g. a device name."""
 
-DomainName = Annotated[str, AfterValidator(check_domain)]
+DomainName = Annotated[
+    str,
+    AfterValidator(check_domain),
+    Field(max_length=MAX_DOMAIN, json_schema_extra={"pattern": rf"^{_LABEL}(\.{_LABEL})+$"}),
+]
 """A DNS domain, e.g. ``lab.aiinfra.example``."""
 
 HostName = Annotated[str, AfterValidator(check_host)]
