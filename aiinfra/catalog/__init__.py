@@ -62,7 +62,7 @@ def builtin() -> CatalogData:
 @cache
 def os_profiles() -> dict[str, OsProfile]:
     data, source = load_catalog_file(DATA / "os.yaml")
-    return dict(_validate(OsCatalog, data, source).os)
+    return {str(name): profile for name, profile in _validate(OsCatalog, data, source).os.items()}
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ class _Open:
 
     is_list: bool
     path: Path
-    mark: yaml.Mark
+    mark: Any  # yaml.Mark, or libyaml's own Mark class
     items: int = 0
     key: str | int | None = None
     expect_key: bool = True
@@ -136,7 +136,7 @@ def _prescan(text: str) -> None:
 
 
 class _LoadLimit(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None, path: Path = ()) -> None:
+    def __init__(self, message: str, mark: Any, path: Path = ()) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
