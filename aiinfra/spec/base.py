@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
 from aiinfra.spec.text import CatalogName, check_free_text
 
@@ -94,6 +95,12 @@ class TieredSwitches(Strict):
         if isinstance(data, dict) and ("model" in data or "os" in data):
             return {"leaf": data}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Editors should accept the ``{model, os}`` shorthand that ``_shared`` accepts."""
+        tiered = handler(core_schema)
+        return {"anyOf": [tiered, handler(SwitchChoice.__pydantic_core_schema__)]}
 
     def for_tier(self, tier: str) -> SwitchChoice:
         if tier == "leaf":

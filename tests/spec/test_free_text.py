@@ -335,3 +335,24 @@ def test_identifier_grammars(check: Callable[[str], str], good: list[str], bad: 
     for value in bad:
         with pytest.raises(ValueError):
             check(value)
+
+
+def test_json_schema_carries_the_text_rules_and_accepts_every_example() -> None:
+    """Editors check specs against schema/cluster.schema.json: it must accept the examples (the
+    ``{model, os}`` switch shorthand included) and refuse what validate refuses."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from tests.conftest import EXAMPLES
+
+    schema = json.loads((EXAMPLES.parent / "schema" / "cluster.schema.json").read_text())
+    for spec in sorted(EXAMPLES.glob("*/cluster.yaml")):
+        jsonschema.validate(yaml.safe_load(spec.read_text()), schema)
+    data = lab_data()
+    for path, value in ((LOC, "r\nusername evil"), ("security.snmp.contact", PIPE), ("site.domain", "-x.example")):
+        bad = copy.deepcopy(data)
+        _set(path, value)(bad)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
