@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 SwitchOs = Literal["nxos", "eos", "cumulus", "sonic", "junos"]
 SWITCH_OSES: tuple[str, ...] = ("nxos", "eos", "cumulus", "sonic", "junos")
@@ -69,7 +69,13 @@ def parse_ratio(text: str) -> float:
     return value
 
 
-RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$")]
+def _check_ratio(text: str) -> str:
+    """Refuse at validation what :func:`parse_ratio` would refuse while designing."""
+    parse_ratio(text)
+    return text
+
+
+RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$"), AfterValidator(_check_ratio)]
 
 
 class SwitchChoice(Strict):
