@@ -125,7 +125,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "lb-not-in-os",
         _set("fabrics.backend.load_balancing", "flowlet"),
         "fabrics.backend.load_balancing",
-        "cannot do flowlet load balancing on leaves; it supports: ecmp",
+        "SONiC (community) 202411 on the leaves cannot do flowlet load balancing; it supports: ecmp",
     ),
     (
         "per-packet-needs-ooo-nic",
@@ -142,7 +142,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "host-mtu-too-big",
         _set("fabrics.backend.roce.host_mtu", 9216),
         "fabrics.backend.roce.host_mtu",
-        "exceeds the SONiC (community) switch MTU 9216",
+        "exceeds the Cisco NX-OS switch MTU 9216, SONiC (community) switch MTU 9216; use 9194 or less",
     ),
     (
         "gpu-pool-small",
