@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aiinfra.catalog import Catalog, collisions
 from aiinfra.design.cabling import MAX_REACH_M
+from aiinfra.design.checks_addresses import check_openshift_networks, check_server_addresses
 from aiinfra.design.checks_fabric import (
     BACKEND_TIERS,
     built_backend_tiers,
@@ -89,6 +90,8 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
         check_ethernet_fabric(p, spec, catalog, name)
     check_switch(p, catalog, spec.fabrics.oob.switch, ("fabrics", "oob", "switch"), [], role="management")
     check_management_plane(p, catalog, spec, tiers)
+    check_server_addresses(p, spec)
+    check_openshift_networks(p, spec, node_count(spec))
     return p
 
 

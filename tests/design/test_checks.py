@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from netaddr import IPNetwork
 
+from aiinfra.design.addressing import Pool
 from aiinfra.design.problems import Problems
 from aiinfra.errors import Diagnostic, SpecError
 from tests.conftest import lab_data
@@ -91,3 +93,19 @@ def test_problems_keep_one_of_each() -> None:
 def test_spec_error_prints_a_diagnostic_once() -> None:
     d = Diagnostic("m", "site.ntp[0]", "c.yaml", 3, 5)
     assert str(SpecError([d, Diagnostic("n"), d])) == "c.yaml:3:5: site.ntp[0]: m\n<spec>: n"
+
+
+@pytest.mark.parametrize(
+    ("network", "block", "count", "offset", "hint"),
+    [
+        ("10.0.0.0/28", 1, 32, 0, "use a /27 or larger"),
+        ("10.0.0.0/24", 2, 250, 10, "use a /23 or larger"),
+        ("10.0.0.0/24", 1, 1, 1 << 40, "that is more than all of IPv4 holds"),
+        ("10.0.0.0/8", 2, (1 << 31) + 1, 0, "that is more than all of IPv4 holds"),
+    ],
+)
+def test_pool_size_hints_name_a_real_prefix(network: str, block: int, count: int, offset: int, hint: str) -> None:
+    """The hint once said 'use a /-8 or larger' when the need passed 2**32 addresses."""
+    message = Pool("p", IPNetwork(network), block, offset=offset).need(count)
+    assert message is not None and message.endswith(hint), message
+    assert "/-" not in message
