@@ -115,6 +115,15 @@ def check_openshift_networks(p: Problems, spec: ClusterSpec, nodes: int) -> None
             f"service_network {platform.service_network} overlaps cluster_network {platform.cluster_network}; "
             "they must be disjoint",
         )
+    for path, address in servers(spec):
+        for field in ("cluster_network", "service_network"):
+            net = getattr(platform, field)
+            if address in net:
+                p.add(
+                    path,
+                    f"{address} is inside platform.{field} ({net}), which OpenShift routes inside the cluster, "
+                    "so nodes and pods could not reach the server; give its address outside that network",
+                )
     hosts = spec.fabrics.frontend.addressing.hosts
     free = f"{hosts.network_address + nodes}-{hosts.broadcast_address}" if nodes < hosts.num_addresses else None
     where = (

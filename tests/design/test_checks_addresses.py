@@ -128,6 +128,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "ingress_vip 192.168.0.200 is inside the management network site.management.network (192.168.0.0/24)",
     ),
     (
+        "dns-in-service-network",
+        both(openshift(), put("site.dns", ["172.30.0.10"])),
+        "site.dns[0]",
+        "172.30.0.10 is inside platform.service_network (172.30.0.0/16), which OpenShift routes inside the "
+        "cluster, so nodes and pods could not reach the server",
+    ),
+    (
         "ingress-vip-in-service-network",
         openshift(ingress_vip="172.30.0.10"),
         "platform.ingress_vip",
