@@ -123,19 +123,27 @@ def check_management_plane(
                         f"{value} is not available on {', '.join(lacking)}; every OS in this spec offers: "
                         f"{', '.join(common) or 'nothing in common'}",
                     )
+    limits = [o for o in profiles if o.max_ssh_keys_per_user is not None]
+    key_types = sorted(set.intersection(*(set(o.ssh_key_types) for o in profiles)))
     for i, user in enumerate(sec.users):
-        for o in profiles:
-            if o.max_ssh_keys_per_user is not None and len(user.ssh_keys) > o.max_ssh_keys_per_user:
-                p.add(
-                    ("security", "users", i, "ssh_keys"),
-                    f"{o.name} holds {o.max_ssh_keys_per_user} SSH keys per user; {len(user.ssh_keys)} given",
-                )
+        over = [o for o in limits if len(user.ssh_keys) > int(o.max_ssh_keys_per_user or 0)]
+        if over:
+            most = min(int(o.max_ssh_keys_per_user or 0) for o in over)
+            p.add(
+                ("security", "users", i, "ssh_keys"),
+                f"{', '.join(f'{o.name} holds {o.max_ssh_keys_per_user}' for o in over)} SSH keys per user; "
+                f"{len(user.ssh_keys)} given: keep at most {most}",
+            )
         for k, key in enumerate(user.ssh_keys):
             kind = key.split(" ", 1)[0]
             kind = "ecdsa" if kind.startswith("ecdsa-sha2-") else kind
             lacking = [o.name for o in profiles if kind not in o.ssh_key_types]
             if lacking:
-                p.add(("security", "users", i, "ssh_keys", k), f"{kind} keys are not accepted by {', '.join(lacking)}")
+                p.add(
+                    ("security", "users", i, "ssh_keys", k),
+                    f"{kind} keys are not accepted by {', '.join(lacking)}; every OS in this spec accepts: "
+                    f"{', '.join(key_types) or 'no key type in common'}",
+                )
     tz = spec.site.timezone
     if tz not in ("UTC", "Etc/UTC"):
         lacking = [o.name for o in profiles if not o.named_timezones]

@@ -109,3 +109,31 @@ def test_pool_size_hints_name_a_real_prefix(network: str, block: int, count: int
     message = Pool("p", IPNetwork(network), block, offset=offset).need(count)
     assert message is not None and message.endswith(hint), message
     assert "/-" not in message
+
+
+SK_KEY = "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIGrudQijcwYzEP+TdWXHs+yI7ku x@lab"
+ED_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl x@lab"
+
+
+@pytest.mark.parametrize(
+    ("keys", "path", "message"),
+    [
+        (
+            [SK_KEY],
+            "security.users[0].ssh_keys[0]",
+            "sk-ssh-ed25519@openssh.com keys are not accepted by NVIDIA Cumulus Linux (NVUE), Arista EOS, Juniper "
+            "Junos EVO, Cisco NX-OS, SONiC (community); every OS in this spec accepts: ecdsa, ssh-ed25519, ssh-rsa",
+        ),
+        (
+            [ED_KEY, ED_KEY + "2", ED_KEY + "3"],
+            "security.users[0].ssh_keys",
+            "Arista EOS holds 2 SSH keys per user; 3 given: keep at most 2",
+        ),
+    ],
+)
+def test_ssh_key_hints_say_what_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: list[str], path: str, message: str
+) -> None:
+    rc, lines = _lines(tmp_path, capsys, put("security.users.0.ssh_keys", keys))
+    assert rc == 2
+    assert (path, message) in lines, lines
