@@ -355,3 +355,17 @@ def test_priority_collision_points_at_the_field_written(kwargs: dict[str, int], 
     taken = kwargs.get("priority", 3) if field == "cnp_priority" else kwargs.get("cnp_priority", 6)
     hint = err["msg"].split("use ", 1)[1]
     assert str(taken) not in hint and "0" not in hint
+
+
+def test_without_a_zone_database_only_utc_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No system zoneinfo and no tzdata package: say so instead of accepting an unchecked name."""
+    import zoneinfo
+
+    monkeypatch.setattr(zoneinfo, "available_timezones", set)
+    iana_timezones.cache_clear()
+    try:
+        assert timezone_problem("UTC") is None
+        problem = timezone_problem("Europe/Amsterdam")
+        assert problem is not None and "no IANA time zone database" in problem and "tzdata" in problem
+    finally:
+        iana_timezones.cache_clear()
