@@ -61,7 +61,7 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     from aiinfra.design.build import node_count  # build imports this module
 
     path = ("fabrics", "backend", "switches")
-    tiers = BACKEND_TIERS[:2]
+    tiers: tuple[str, ...] = BACKEND_TIERS[:2]
     if check_tier_identities(p, catalog, be.switches, path, BACKEND_TIERS, lambda tier: [link]):
         tiers = built_backend_tiers(spec, catalog, node_count(spec), min(rails, server.backend.count))
         check_backend_capabilities(p, spec, catalog, tiers)
@@ -113,8 +113,8 @@ def check_management_plane(
     profiles = [catalog.os[o] for o in oses_in_use(spec, backend_tiers)]
     sec = spec.security
     if sec.snmp:
-        for i, user in enumerate(sec.snmp.users):
-            for field, value in (("auth", user.auth), ("priv", user.priv)):
+        for i, snmp_user in enumerate(sec.snmp.users):
+            for field, value in (("auth", snmp_user.auth), ("priv", snmp_user.priv)):
                 lacking = [o.name for o in profiles if value not in getattr(o, f"snmp_{field}")]
                 if lacking:
                     common = sorted(set.intersection(*(set(getattr(o, f"snmp_{field}")) for o in profiles)))

@@ -9,7 +9,7 @@ OpenShift cluster network over a pool makes pod routes shadow the fabric.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import IPv4Address, IPv4Network, ip_interface
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from aiinfra.design.model import Device, Node
 from aiinfra.design.problems import Problems
@@ -69,10 +69,10 @@ def check_management_collisions(p: Problems, spec: ClusterSpec, switches: list[D
     """A server, or an OpenShift VIP, must not be a management address aiinfra assigned."""
     taken: dict[IPv4Address, str] = {}
     for d in switches:
-        taken[ip_interface(d.mgmt_address).ip] = f"the management address of switch {d.name}"
+        taken[IPv4Interface(d.mgmt_address).ip] = f"the management address of switch {d.name}"
     for n in nodes:
-        taken[ip_interface(n.mgmt_address).ip] = f"the management address of node {n.name}"
-        taken[ip_interface(n.bmc_address).ip] = f"the BMC address of node {n.name}"
+        taken[IPv4Interface(n.mgmt_address).ip] = f"the management address of node {n.name}"
+        taken[IPv4Interface(n.bmc_address).ip] = f"the BMC address of node {n.name}"
     if not taken:
         return
     mgmt = spec.site.management

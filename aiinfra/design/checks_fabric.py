@@ -10,7 +10,7 @@ model, naming the tiers that use it, and only for tiers the design has.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from aiinfra.catalog import Catalog
 from aiinfra.catalog.models import OsProfile, SwitchModel
@@ -26,7 +26,7 @@ BACKEND_TIERS = ("leaf", "spine", "super_spine")
 LEAF_SPINE_TIERS = ("leaf", "spine")
 
 
-def names(d: dict[str, object]) -> str:
+def names(d: Mapping[str, object]) -> str:
     return ", ".join(sorted(d))
 
 

@@ -146,9 +146,9 @@ class Roce(Strict):
                 out.append(((field,), message, value))
         if self.priority == self.cnp_priority != BEST_EFFORT_PRIORITY:
             field = self._blame("cnp_priority", "priority")
-            other = "priority" if field == "cnp_priority" else "cnp_priority"
+            partner = "priority" if field == "cnp_priority" else "cnp_priority"
             message = (
-                f"{field} {self.priority} equals {other}; CNPs must bypass the congested lossless queue, so "
+                f"{field} {self.priority} equals {partner}; CNPs must bypass the congested lossless queue, so "
                 f"the two classes need different priorities: use {free(self.priority)}"
             )
             out.append(((field,), message, self.priority))
