@@ -35,6 +35,10 @@ class SpecError(Exception):
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Every stage adds to the same report; one problem found by two of them is printed once.
+        self.diagnostics = list(dict.fromkeys(self.diagnostics))
+
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics)
 

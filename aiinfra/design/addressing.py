@@ -38,10 +38,11 @@ class Pool:
         if count <= self.capacity - self.offset // self.block:
             return None
         prefix = 32 - (self.block.bit_length() - 1)
+        want = _prefix_for(count * self.block + self.offset)
+        hint = f"use a /{want} or larger" if want >= 0 else "that is more than all of IPv4 holds"
         return (
             f"{self.network} holds {self.network.size:,} addresses but {count:,} /{prefix}s are needed "
-            f"({count * self.block:,} addresses); use a /{_prefix_for(count * self.block + self.offset)} "
-            "or larger"
+            f"({count * self.block:,} addresses); {hint}"
         )
 
     def take(self) -> int:
@@ -66,6 +67,7 @@ class PoolExhausted(Exception):
 
 
 def _prefix_for(addresses: int) -> int:
+    """Longest prefix length holding ``addresses``; negative when no IPv4 prefix does."""
     bits = max(0, (addresses - 1).bit_length())
     return 32 - bits
 

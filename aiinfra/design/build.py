@@ -13,6 +13,7 @@ from aiinfra.design.backend import build_backend
 from aiinfra.design.bgp import assign_underlay
 from aiinfra.design.bom import bill_of_materials
 from aiinfra.design.checks import precheck
+from aiinfra.design.checks_addresses import check_management_collisions
 from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
 from aiinfra.design.context import BuildContext
 from aiinfra.design.leafspine import build_leaf_spine
@@ -123,6 +124,8 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
     oob = build_oob(ctx, oob_endpoints(fabric_switches, nodes))
     all_switches = oob + fabric_switches
     _assign_management(spec, all_switches, nodes, problems)
+    if not problems:
+        check_management_collisions(problems, spec, all_switches, nodes)
     if problems:
         raise DesignError(problems.items)
 
@@ -302,16 +305,20 @@ def _assign_management(spec: ClusterSpec, switches: list[Device], nodes: list, p
     net = IPNetwork(str(mgmt.network))
     pool = Pool("site.management", net, 1, offset=mgmt.first_host_offset)
     need = len(switches) + 2 * len(nodes)
-    msg = pool.need(need)
+    gw = int(IPNetwork(f"{mgmt.gateway}/32").first)
+    # next_address skips the gateway when it falls among the addresses handed out, and the
+    # broadcast address must never be handed out: both take room in the pool.
+    reserved = ["the gateway"] * (mgmt.first_host_offset <= gw - net.first < mgmt.first_host_offset + need)
+    reserved += ["the broadcast address"] * (net.prefixlen <= 30)
+    msg = pool.need(need + len(reserved))
     if msg:
         problems.add(
             ("site", "management", "network"),
             f"{msg} ({len(switches)} switches + {len(nodes)} nodes "
             "x (host + BMC), starting at offset "
-            f"{mgmt.first_host_offset})",
+            f"{mgmt.first_host_offset}" + "".join(f", {r} left out" for r in reserved) + ")",
         )
         return
-    gw = int(IPNetwork(f"{mgmt.gateway}/32").first)
 
     def next_address() -> str:
         value = pool.take()

@@ -7,47 +7,20 @@ from __future__ import annotations
 
 from aiinfra.catalog import Catalog, collisions
 from aiinfra.design.cabling import MAX_REACH_M
+from aiinfra.design.checks_addresses import check_openshift_networks, check_server_addresses
+from aiinfra.design.checks_fabric import (
+    BACKEND_TIERS,
+    built_backend_tiers,
+    check_backend_capabilities,
+    check_ethernet_fabric,
+    check_switch,
+    check_tier_identities,
+    names,
+)
 from aiinfra.design.problems import Problems
 from aiinfra.design.text_limits import check_text_limits
-from aiinfra.spec.base import SwitchChoice, speed_gbps
+from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
-
-L2_OVERHEAD = 22
-PLURAL = {
-    "leaf": "leaves",
-    "spine": "spines",
-    "super_spine": "super-spines",
-}  # Ethernet header + 802.1Q tag + FCS beyond the IP MTU
-
-
-def _names(d: dict[str, object]) -> str:
-    return ", ".join(sorted(d))
-
-
-def check_switch(
-    p: Problems,
-    catalog: Catalog,
-    choice: SwitchChoice,
-    path: tuple[str | int, ...],
-    speeds: list[int],
-    role: str = "fabric",
-) -> bool:
-    model = catalog.switches.get(choice.model)
-    if model is None:
-        p.add((*path, "model"), f"unknown switch model {choice.model!r}; catalog has: {_names(catalog.switches)}")
-        return False
-    ok = True
-    if choice.os not in model.os:
-        p.add((*path, "os"), f"{model.model} does not run {choice.os}; it runs: {', '.join(model.os)}")
-        ok = False
-    if model.role != role:
-        p.add((*path, "model"), f"{model.model} is a {model.role} switch, not a {role} switch")
-        ok = False
-    for s in speeds:
-        if not model.supports_speed(s):
-            p.add((*path, "model"), f"{model.model} cannot run {s}G ports; it offers {model.logical_speeds()} G")
-            ok = False
-    return ok
 
 
 def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
@@ -61,7 +34,7 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     if server is None:
         p.add(
             ("compute", "node_model"),
-            f"unknown node model {compute.node_model!r}; catalog has: {_names(catalog.servers)}",
+            f"unknown node model {compute.node_model!r}; catalog has: {names(catalog.servers)}",
         )
         return p
     if server.gpu not in catalog.gpus:
@@ -69,7 +42,7 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     nic_key = compute.backend_nic or server.backend.nic
     nic = catalog.nics.get(nic_key)
     if nic is None:
-        p.add(("compute", "backend_nic"), f"unknown NIC {nic_key!r}; catalog has: {_names(catalog.nics)}")
+        p.add(("compute", "backend_nic"), f"unknown NIC {nic_key!r}; catalog has: {names(catalog.nics)}")
         return p
 
     be = spec.fabrics.backend
@@ -86,39 +59,13 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
             f"{be.link_speed} links but the back-end NIC {nic.model} runs at {nic.speed_gbps}G",
         )
 
-    tiers = ["leaf", "spine", "super_spine"]
-    for tier in tiers:
-        choice = be.switches.for_tier(tier)
-        path = ("fabrics", "backend", "switches", tier if getattr(be.switches, tier) else "leaf")
-        if not check_switch(p, catalog, choice, path, [link]):
-            continue
-        model = catalog.switches[choice.model]
-        profile = catalog.os[choice.os]
-        mode = be.load_balancing
-        if mode not in profile.load_balancing:
-            p.add(
-                ("fabrics", "backend", "load_balancing"),
-                f"{profile.name} {profile.release} cannot do {mode} load balancing on {PLURAL[tier]}; "
-                f"it supports: {', '.join(profile.load_balancing)}",
-            )
-        elif (mode == "flowlet" and not model.features.dlb_flowlet) or (
-            mode == "per-packet" and not model.features.dlb_per_packet
-        ):
-            p.add(
-                ("fabrics", "backend", "load_balancing"),
-                f"{model.model} ({model.asic}) has no {mode} dynamic load balancing",
-            )
-        if be.roce.host_mtu + L2_OVERHEAD > profile.switch_mtu:
-            p.add(
-                ("fabrics", "backend", "roce", "host_mtu"),
-                f"host MTU {be.roce.host_mtu} + {L2_OVERHEAD} B L2 overhead exceeds the {profile.name} "
-                f"switch MTU {profile.switch_mtu}; use {profile.switch_mtu - L2_OVERHEAD} or less",
-            )
-        if be.underlay.unnumbered and not profile.unnumbered:
-            p.add(
-                ("fabrics", "backend", "underlay", "unnumbered"),
-                f"aiinfra renders BGP unnumbered only where the OS supports it; {profile.name} does not",
-            )
+    from aiinfra.design.build import node_count  # build imports this module
+
+    path = ("fabrics", "backend", "switches")
+    tiers: tuple[str, ...] = BACKEND_TIERS[:2]
+    if check_tier_identities(p, catalog, be.switches, path, BACKEND_TIERS, lambda tier: [link]):
+        tiers = built_backend_tiers(spec, catalog, node_count(spec), min(rails, server.backend.count))
+        check_backend_capabilities(p, spec, catalog, tiers)
     if be.load_balancing == "per-packet" and not nic.out_of_order_tolerant:
         p.add(
             ("fabrics", "backend", "load_balancing"),
@@ -141,25 +88,17 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
         group = server.frontend if name == "frontend" else server.storage
         if group is None or group.count < 2:
             p.add(("fabrics", name), f"{server.model} has no pair of {name} NIC ports to dual-home")
-        for tier in ("leaf", "spine"):
-            choice = fab.switches.for_tier(tier)
-            path = ("fabrics", name, "switches", tier if getattr(fab.switches, tier) else "leaf")
-            speeds = [speed_gbps(fab.uplink_speed)] + ([speed_gbps(fab.link_speed)] if tier == "leaf" else [])
-            if check_switch(p, catalog, choice, path, speeds):
-                profile = catalog.os[choice.os]
-                if fab.mtu + L2_OVERHEAD > profile.switch_mtu:
-                    p.add(
-                        ("fabrics", name, "mtu"),
-                        f"host MTU {fab.mtu} does not fit the {profile.name} switch MTU {profile.switch_mtu}",
-                    )
+        check_ethernet_fabric(p, spec, catalog, name)
     check_switch(p, catalog, spec.fabrics.oob.switch, ("fabrics", "oob", "switch"), [], role="management")
-    check_management_plane(p, catalog, spec)
+    check_management_plane(p, catalog, spec, tiers)
+    check_server_addresses(p, spec)
+    check_openshift_networks(p, spec, node_count(spec))
     return p
 
 
-def oses_in_use(spec: ClusterSpec) -> list[str]:
-    """Every network OS the spec asks for, in a stable order."""
-    choices = [spec.fabrics.backend.switches.for_tier(t) for t in ("leaf", "spine", "super_spine")]
+def oses_in_use(spec: ClusterSpec, backend_tiers: tuple[str, ...] = BACKEND_TIERS) -> list[str]:
+    """Every network OS of the switches the design builds, in a stable order."""
+    choices = [spec.fabrics.backend.switches.for_tier(t) for t in backend_tiers]
     for name in ("frontend", "storage"):
         fab = getattr(spec.fabrics, name)
         if fab is not None:
@@ -168,14 +107,16 @@ def oses_in_use(spec: ClusterSpec) -> list[str]:
     return sorted({c.os for c in choices})
 
 
-def check_management_plane(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
+def check_management_plane(
+    p: Problems, catalog: Catalog, spec: ClusterSpec, backend_tiers: tuple[str, ...] = BACKEND_TIERS
+) -> None:
     """SNMP, SSH-key and timezone requests every OS in use can render (catalog os.yaml)."""
-    profiles = [catalog.os[o] for o in oses_in_use(spec)]
+    profiles = [catalog.os[o] for o in oses_in_use(spec, backend_tiers)]
     check_text_limits(p, profiles, spec)
     sec = spec.security
     if sec.snmp:
-        for i, user in enumerate(sec.snmp.users):
-            for field, value in (("auth", user.auth), ("priv", user.priv)):
+        for i, snmp_user in enumerate(sec.snmp.users):
+            for field, value in (("auth", snmp_user.auth), ("priv", snmp_user.priv)):
                 lacking = [o.name for o in profiles if value not in getattr(o, f"snmp_{field}")]
                 if lacking:
                     common = sorted(set.intersection(*(set(getattr(o, f"snmp_{field}")) for o in profiles)))
@@ -184,19 +125,27 @@ def check_management_plane(p: Problems, catalog: Catalog, spec: ClusterSpec) -> 
                         f"{value} is not available on {', '.join(lacking)}; every OS in this spec offers: "
                         f"{', '.join(common) or 'nothing in common'}",
                     )
+    limits = [o for o in profiles if o.max_ssh_keys_per_user is not None]
+    key_types = sorted(set.intersection(*(set(o.ssh_key_types) for o in profiles)))
     for i, user in enumerate(sec.users):
-        for o in profiles:
-            if o.max_ssh_keys_per_user is not None and len(user.ssh_keys) > o.max_ssh_keys_per_user:
-                p.add(
-                    ("security", "users", i, "ssh_keys"),
-                    f"{o.name} holds {o.max_ssh_keys_per_user} SSH keys per user; {len(user.ssh_keys)} given",
-                )
+        over = [o for o in limits if len(user.ssh_keys) > int(o.max_ssh_keys_per_user or 0)]
+        if over:
+            most = min(int(o.max_ssh_keys_per_user or 0) for o in over)
+            p.add(
+                ("security", "users", i, "ssh_keys"),
+                f"{', '.join(f'{o.name} holds {o.max_ssh_keys_per_user}' for o in over)} SSH keys per user; "
+                f"{len(user.ssh_keys)} given: keep at most {most}",
+            )
         for k, key in enumerate(user.ssh_keys):
             kind = key.split(" ", 1)[0]
             kind = "ecdsa" if kind.startswith("ecdsa-sha2-") else kind
             lacking = [o.name for o in profiles if kind not in o.ssh_key_types]
             if lacking:
-                p.add(("security", "users", i, "ssh_keys", k), f"{kind} keys are not accepted by {', '.join(lacking)}")
+                p.add(
+                    ("security", "users", i, "ssh_keys", k),
+                    f"{kind} keys are not accepted by {', '.join(lacking)}; every OS in this spec accepts: "
+                    f"{', '.join(key_types) or 'no key type in common'}",
+                )
     tz = spec.site.timezone
     if tz not in ("UTC", "Etc/UTC"):
         lacking = [o.name for o in profiles if not o.named_timezones]

@@ -18,9 +18,15 @@ class Problems:
     """Collects every problem so the user sees them all in one run."""
 
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, repr=False)
 
     def add(self, path: Path, message: str) -> None:
-        self.items.append(Problem(tuple(path), message))
+        """Record a problem once: checks that loop over tiers, devices or fabrics may find
+        the same one several times, and the user needs to read it once."""
+        problem = Problem(tuple(path), message)
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
 
     def __bool__(self) -> bool:
         return bool(self.items)

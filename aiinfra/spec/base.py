@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 
 from aiinfra.spec.text import CatalogName, check_free_text
@@ -72,7 +72,13 @@ def parse_ratio(text: str) -> float:
     return value
 
 
-RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$")]
+def _check_ratio(text: str) -> str:
+    """Refuse at validation what :func:`parse_ratio` would refuse while designing."""
+    parse_ratio(text)
+    return text
+
+
+RatioStr = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$"), AfterValidator(_check_ratio)]
 
 
 class SwitchChoice(Strict):

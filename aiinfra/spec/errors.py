@@ -12,8 +12,49 @@ import typing
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from aiinfra.errors import Path
+
+FieldProblem = tuple[Path, str, Any]
+"""``(location inside the model, message, offending value)``."""
+
+
+def raise_field_problems(model: type[BaseModel], problems: list[FieldProblem]) -> None:
+    """Report cross-field problems at the field to change, not at the model.
+
+    A ``ValueError`` from a model validator is located at the model itself
+    (``fabrics.backend.roce``); raising a ``ValidationError`` whose errors carry
+    their own locations lets pydantic prefix them with the model's path, so the
+    user is pointed at ``fabrics.backend.roce.cnp_priority``. Does nothing when
+    ``problems`` is empty.
+    """
+    if not problems:
+        return
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{message}", {"message": message}),
+            loc=tuple(loc),
+            input=value,
+        )
+        for loc, message, value in problems
+    ]
+    raise ValidationError.from_exception_data(model.__name__, details)
+
+
+def _tagged(models: list[type[BaseModel]], tag: str) -> list[type[BaseModel]]:
+    """The union members a pydantic location label names: a discriminator value
+    (``'baremetal'``) or, for a smart union, the member's class name."""
+    named = []
+    for m in models:
+        if m.__name__ == tag or tag.endswith(f", {m.__name__}]"):
+            named.append(m)
+            continue
+        for f in m.model_fields.values():
+            if typing.get_origin(f.annotation) is typing.Literal and tag in typing.get_args(f.annotation):
+                named.append(m)
+                break
+    return named
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -42,14 +83,16 @@ def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Path, list[type[
     while i < len(loc):
         part = loc[i]
         models = [m for t in current for m in _models(t)]
-        if len(models) > 1 and isinstance(part, str):
-            # discriminated union: pydantic inserts the tag; skip it if it names no field
-            tagged = [m for m in models if part not in m.model_fields]
-            if len(tagged) == len(models):
-                i += 1
-                continue
+        if len(models) > 1 and isinstance(part, str) and all(part not in m.model_fields for m in models):
+            # a union: pydantic inserts the member's tag, which names no field. Skip it, and
+            # follow only the member it names, so hints list that member's keys alone.
+            current = _tagged(models, part) or current
+            i += 1
+            continue
         if isinstance(part, str) and "[" in part and part.endswith("]"):
-            i += 1  # validator/function labels such as 'function-after[...]'
+            # validator/function labels such as 'function-after[_ordered(), EcnThresholds]'
+            current = _tagged(models, part) or current
+            i += 1
             continue
         clean.append(part)
         nxt: list[Any] = []
@@ -72,9 +115,17 @@ def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Path, list[type[
     return tuple(clean), parents
 
 
-def _parent_models(root: type[BaseModel], path: Path) -> list[type[BaseModel]]:
-    _, models = _walk(root, tuple(path[:-1]))
-    return models
+def _other_branch(path: Path, err: Any, errors: list[tuple[Path, Any]]) -> bool:
+    """Whether ``err`` is a union member's type mismatch for a mapping or list that
+    another member accepted far enough to report problems inside it.
+
+    ``ecn: {min_kbytes: 1, foo: 2}`` fails both ``'auto'`` and the thresholds model;
+    "Input should be 'auto'" beside "unknown key 'foo'" only tells the user to
+    abandon what they meant, so the mismatch is dropped.
+    """
+    if not isinstance(err.get("input"), dict | list) or err["type"] in ("value_error", "missing"):
+        return False
+    return any(len(other) > len(path) and other[: len(path)] == path for other, _ in errors)
 
 
 def translate_validation_error(exc: ValidationError, root: type[BaseModel] | None = None) -> list[tuple[Path, str]]:
@@ -83,11 +134,14 @@ def translate_validation_error(exc: ValidationError, root: type[BaseModel] | Non
     root = root or ClusterSpec
     out: list[tuple[Path, str]] = []
     seen: set[tuple[Path, str]] = set()
-    for err in exc.errors(include_url=False):
-        path, _ = _walk(root, tuple(err["loc"]))
+    errors = [(_walk(root, tuple(err["loc"]))[0], err) for err in exc.errors(include_url=False)]
+    for path, err in errors:
         kind = err["type"]
+        if _other_branch(path, err, errors):
+            continue
         if kind == "extra_forbidden":
-            parents = _parent_models(root, path)
+            # walk the raw location: its union tags say which member the key was checked against
+            parents = _walk(root, tuple(err["loc"][:-1]))[1]
             valid = sorted({k for m in parents for k in m.model_fields})
             message = f"unknown key {path[-1]!r}" + (f"; valid keys here: {', '.join(valid)}" if valid else "")
         elif kind == "missing":

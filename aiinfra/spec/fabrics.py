@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from aiinfra.errors import Path
 from aiinfra.spec.base import RatioStr, Speed, Strict, SwitchChoice, TieredSwitches
+from aiinfra.spec.errors import FieldProblem, raise_field_problems
 from aiinfra.spec.text import HostName
 
 LoadBalancing = Literal["ecmp", "flowlet", "per-packet"]
@@ -25,7 +27,11 @@ class EcnThresholds(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> EcnThresholds:
         if self.min_kbytes > self.max_kbytes:
-            raise ValueError(f"min_kbytes {self.min_kbytes} is above max_kbytes {self.max_kbytes}")
+            message = (
+                f"min_kbytes {self.min_kbytes} is above max_kbytes {self.max_kbytes}; marking must start "
+                f"below where it peaks: use {self.max_kbytes} or less"
+            )
+            raise_field_problems(EcnThresholds, [(("min_kbytes",), message, self.min_kbytes)])
         return self
 
 
@@ -45,22 +51,60 @@ class PfcWatchdog(Strict):
 
     @model_validator(mode="after")
     def _whole_polls(self) -> PfcWatchdog:
+        problems: list[FieldProblem] = []
         for name in ("detection_ms", "restoration_ms"):
             value = getattr(self, name)
             if value % self.poll_ms:
-                raise ValueError(
+                low = max(self.poll_ms, value // self.poll_ms * self.poll_ms)
+                message = (
                     f"{name} {value} is not a whole number of {self.poll_ms} ms polls; switches count the "
-                    "watchdog timers in polls"
+                    f"watchdog timers in polls: use {low} or {low + self.poll_ms}"
                 )
+                problems.append(((name,), message, value))
+        raise_field_problems(PfcWatchdog, problems)
         return self
 
 
+BEST_EFFORT_PRIORITY = 0  # traffic class / queue of unmarked traffic (design.qos.BEST_EFFORT_TC)
+PRIORITIES = range(8)  # 802.1p priority = traffic class = queue on every back-end switch and NIC
+BEST_EFFORT_DSCP = 0  # DSCP of unmarked traffic
+
+
+def _values(values: list[int]) -> str:
+    """``[1, 2, 4, 5, 7]`` -> ``"1, 2, 4, 5 or 7"``."""
+    text = [str(v) for v in values]
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " or " + text[-1]
+
+
+def _dscp_hint(taken: set[int]) -> str:
+    """The DSCPs still free, as ranges (``1-23, 25, 27-47, 49-63``)."""
+    free = [d for d in range(1, 64) if d not in taken]
+    spans: list[str] = []
+    start = prev = free[0]
+    for d in [*free[1:], None]:
+        if d is not None and d == prev + 1:
+            prev = d
+            continue
+        spans.append(str(start) if start == prev else f"{start}-{prev}")
+        if d is not None:
+            start = prev = d
+    return "use one of " + ", ".join(spans)
+
+
 class Roce(Strict):
-    """Lossless RoCEv2 contract; the same numbers drive switches and hosts."""
+    """Lossless RoCEv2 contract; the same numbers drive switches and hosts.
+
+    Every switch and NIC maps priority = traffic class = queue, and design.qos builds
+    three classes from these numbers: best effort (traffic class 0, everything
+    unmarked, DSCP 0), RoCE (``priority``, PFC on) and CNP (``cnp_priority``, strict).
+    Two of them sharing a number merges the classes on the switch (PFC then pauses
+    best-effort traffic too), so the validator keeps the three apart, and keeps the
+    DSCPs that select them apart too.
+    """
 
     priority: int = Field(default=3, ge=0, le=7, description="PFC no-drop priority / traffic class.")
     dscp: int = Field(default=26, ge=0, le=63, description="DSCP the NICs mark RoCE data with.")
-    also_classify_dscp: list[int] = Field(
+    also_classify_dscp: list[Annotated[int, Field(ge=0, le=63)]] = Field(
         default_factory=lambda: [24], description="Extra DSCPs mapped to the no-drop class (CS3)."
     )
     cnp_dscp: int = Field(default=48, ge=0, le=63)
@@ -71,20 +115,85 @@ class Roce(Strict):
     pfc_watchdog: PfcWatchdog = PfcWatchdog()
     host_mtu: int = Field(default=9000, ge=1280, le=9216)
 
+    def _blame(self, *fields: str) -> str:
+        """Of fields in conflict, the first one the spec wrote (else the first): the one
+        the user chose, so the message points at a line that is in the file."""
+        return next((f for f in fields if f in self.model_fields_set), fields[0])
+
     @model_validator(mode="after")
     def _distinct(self) -> Roce:
-        if self.priority == self.cnp_priority:
-            raise ValueError(
-                f"cnp_priority {self.cnp_priority} equals the no-drop priority; CNPs must bypass "
-                "the congested lossless queue (use 6)"
-            )
-        classified = {self.dscp, *self.also_classify_dscp}
-        if self.cnp_dscp in classified:
-            raise ValueError(f"cnp_dscp {self.cnp_dscp} is also a RoCE data DSCP")
-        bad = [d for d in self.also_classify_dscp if not 0 <= d <= 63]
-        if bad:
-            raise ValueError(f"DSCP values must be 0..63, got {bad}")
+        problems: list[FieldProblem] = []
+        problems += self._priority_problems()
+        problems += self._dscp_problems()
+        raise_field_problems(Roce, problems)
         return self
+
+    def _priority_problems(self) -> list[FieldProblem]:
+        out: list[FieldProblem] = []
+
+        def free(other: int) -> str:
+            return _values([v for v in PRIORITIES if v not in (BEST_EFFORT_PRIORITY, other)])
+
+        for field, role, other in (
+            ("priority", "the lossless RoCE class", self.cnp_priority),
+            ("cnp_priority", "the CNP class", self.priority),
+        ):
+            value = getattr(self, field)
+            if value == BEST_EFFORT_PRIORITY:
+                message = (
+                    f"{field} {value} is the best-effort traffic class, which carries every unmarked packet; "
+                    f"{role} needs a class of its own: use {free(other)}"
+                )
+                out.append(((field,), message, value))
+        if self.priority == self.cnp_priority != BEST_EFFORT_PRIORITY:
+            field = self._blame("cnp_priority", "priority")
+            partner = "priority" if field == "cnp_priority" else "cnp_priority"
+            message = (
+                f"{field} {self.priority} equals {partner}; CNPs must bypass the congested lossless queue, so "
+                f"the two classes need different priorities: use {free(self.priority)}"
+            )
+            out.append(((field,), message, self.priority))
+        return out
+
+    def _dscp_problems(self) -> list[FieldProblem]:
+        out: list[FieldProblem] = []
+        unmarked = f"DSCP {BEST_EFFORT_DSCP} is unmarked, best-effort traffic"
+        data: dict[int, Path] = {self.dscp: ("dscp",)}
+        if self.dscp == BEST_EFFORT_DSCP:
+            hint = _dscp_hint({self.cnp_dscp, *self.also_classify_dscp})
+            out.append((("dscp",), f"{unmarked}; RoCE data needs a mark of its own: {hint}", self.dscp))
+        for i, d in enumerate(self.also_classify_dscp):
+            loc: Path = ("also_classify_dscp", i)
+            if d == BEST_EFFORT_DSCP:
+                out.append((loc, f"{unmarked}; classifying it as RoCE would make all of it lossless", d))
+            elif d in data and "also_classify_dscp" not in self.model_fields_set:
+                message = (
+                    f"also_classify_dscp defaults to {self.also_classify_dscp}, which repeats dscp {d}; "
+                    "set also_classify_dscp to [] or to other DSCPs"
+                )
+                out.append((("dscp",), message, d))
+            elif d in data:
+                out.append((loc, f"DSCP {d} is already given at {_dotted(data[d])}; list each DSCP once", d))
+            data.setdefault(d, loc)
+        if self.cnp_dscp == BEST_EFFORT_DSCP:
+            hint = _dscp_hint(set(data))
+            out.append((("cnp_dscp",), f"{unmarked}; CNPs need a mark of their own: {hint}", self.cnp_dscp))
+        elif self.cnp_dscp in data:
+            clash = data[self.cnp_dscp]
+            if self._blame("cnp_dscp", str(clash[0])) == "cnp_dscp":
+                loc, hint = ("cnp_dscp",), _dscp_hint(set(data))
+            else:
+                loc, hint = clash, _dscp_hint({self.cnp_dscp, *(d for d in data if d != self.cnp_dscp)})
+            message = (
+                f"cnp_dscp {self.cnp_dscp} is also the RoCE data DSCP at {_dotted(clash)}; switches and NICs "
+                f"tell CNPs from data by DSCP alone: {hint}"
+            )
+            out.append((loc, message, self.cnp_dscp))
+        return out
+
+
+def _dotted(loc: Path) -> str:
+    return f"{loc[0]}[{loc[1]}]" if len(loc) == 2 else str(loc[0])
 
 
 PRIVATE_ASN_RANGES = ((64_512, 65_534), PRIVATE_ASN_4B)  # RFC 6996
@@ -99,7 +208,8 @@ class AsnRange(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> AsnRange:
         if self.first > self.last:
-            raise ValueError(f"first {self.first} is above last {self.last}")
+            message = f"first {self.first} is above last {self.last}; use {self.last} or less"
+            raise_field_problems(AsnRange, [(("first",), message, self.first)])
         if not any(lo <= self.first and self.last <= hi for lo, hi in PRIVATE_ASN_RANGES):
             raise ValueError(
                 f"{self.first}-{self.last} is not inside one private ASN range (RFC 6996): "

@@ -5,9 +5,11 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from aiinfra.spec.base import SecretRef, Strict, check_ssh_key
+from aiinfra.spec.errors import raise_field_problems
+from aiinfra.spec.site import address_class_problem, duplicate_problems
 from aiinfra.spec.text import BannerText, FreeText
 
 
@@ -15,12 +17,26 @@ class AaaServer(Strict):
     address: IPv4Address
     key: SecretRef
 
+    @field_validator("address")
+    @classmethod
+    def _unicast(cls, address: IPv4Address) -> IPv4Address:
+        problem = address_class_problem(address)
+        if problem:
+            raise ValueError(problem)
+        return address
+
 
 class Aaa(Strict):
     """Remote authentication; local users remain as the fallback."""
 
     protocol: Literal["tacacs", "radius"]
     servers: list[AaaServer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _once(self) -> Aaa:
+        addresses = [s.address for s in self.servers]
+        raise_field_problems(Aaa, duplicate_problems(addresses, "servers", "server", "address"))
+        return self
 
 
 class LocalUser(Strict):
@@ -52,6 +68,12 @@ class Snmp(Strict):
     contact: FreeText = ""
     location: FreeText = ""
 
+    @model_validator(mode="after")
+    def _once(self) -> Snmp:
+        names = [u.name for u in self.users]
+        raise_field_problems(Snmp, duplicate_problems(names, "users", "SNMP user", "name"))
+        return self
+
 
 class Security(Strict):
     aaa: Aaa | None = None
@@ -61,3 +83,11 @@ class Security(Strict):
         default="Authorized access only. Activity is logged.",
         max_length=2000,
     )
+
+    @field_validator("users")
+    @classmethod
+    def _once(cls, users: list[LocalUser]) -> list[LocalUser]:
+        # a field validator, so repeats are reported even when aaa or snmp has problems too
+        problems = duplicate_problems([u.name for u in users], "users", "user", "name")
+        raise_field_problems(Security, [(loc[1:], message, value) for loc, message, value in problems])
+        return users

@@ -16,11 +16,12 @@ from tests.conftest import example
 
 @st.composite
 def roces(draw: st.DrawFn) -> Roce:
-    priority = draw(st.integers(0, 7))
-    cnp_priority = draw(st.integers(0, 7).filter(lambda p: p != priority))
-    dscp = draw(st.integers(0, 63))
-    extra = draw(st.lists(st.integers(0, 63), max_size=3))
-    cnp_dscp = draw(st.integers(0, 63).filter(lambda d: d != dscp and d not in extra))
+    # class 0 and DSCP 0 are best effort, and every number is distinct (Roce refuses the rest)
+    priority = draw(st.integers(1, 7))
+    cnp_priority = draw(st.integers(1, 7).filter(lambda p: p != priority))
+    dscp = draw(st.integers(1, 63))
+    extra = draw(st.lists(st.integers(1, 63).filter(lambda d: d != dscp), max_size=3, unique=True))
+    cnp_dscp = draw(st.integers(1, 63).filter(lambda d: d != dscp and d not in extra))
     return Roce(
         priority=priority,
         dscp=dscp,

@@ -55,14 +55,16 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     (
         "cnp-equals-nodrop",
         _set("fabrics.backend.roce.cnp_priority", 3),
-        "fabrics.backend.roce",
-        "cnp_priority 3 equals the no-drop priority",
+        "fabrics.backend.roce.cnp_priority",
+        "cnp_priority 3 equals priority; CNPs must bypass the congested lossless queue, so the two classes "
+        "need different priorities: use 1, 2, 4, 5, 6 or 7",
     ),
     (
         "cnp-dscp-is-data",
         _set("fabrics.backend.roce.cnp_dscp", 26),
-        "fabrics.backend.roce",
-        "cnp_dscp 26 is also a RoCE data DSCP",
+        "fabrics.backend.roce.cnp_dscp",
+        "cnp_dscp 26 is also the RoCE data DSCP at dscp; switches and NICs tell CNPs from data by DSCP alone: "
+        "use one of 1-23, 25, 27-63",
     ),
     (
         "plaintext-aaa-key",
@@ -91,7 +93,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     (
         "gateway-outside",
         _set("site.management.gateway", "10.9.9.9"),
-        "site.management",
+        "site.management.gateway",
         "gateway 10.9.9.9 is not inside 192.168.0.0/24",
     ),
     ("nodes-and-sus", _set("compute.scalable_units", 2), "compute", "give exactly one of 'nodes' or 'scalable_units'"),
@@ -123,7 +125,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "lb-not-in-os",
         _set("fabrics.backend.load_balancing", "flowlet"),
         "fabrics.backend.load_balancing",
-        "cannot do flowlet load balancing on leaves; it supports: ecmp",
+        "SONiC (community) 202411 on the leaves cannot do flowlet load balancing; it supports: ecmp",
     ),
     (
         "per-packet-needs-ooo-nic",
@@ -140,7 +142,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "host-mtu-too-big",
         _set("fabrics.backend.roce.host_mtu", 9216),
         "fabrics.backend.roce.host_mtu",
-        "exceeds the SONiC (community) switch MTU 9216",
+        "exceeds the Cisco NX-OS switch MTU 9216, SONiC (community) switch MTU 9216; use 9194 or less",
     ),
     (
         "gpu-pool-small",

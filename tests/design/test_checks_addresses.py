@@ -1,0 +1,165 @@
+"""Servers, OpenShift networks and VIPs must stay off the addresses aiinfra numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import lab_data
+from tests.spec.test_semantics import Mutation, both, problem_lines, put, validate
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl core@lab"
+OPENSHIFT = {
+    "type": "openshift",
+    "base_domain": "example.net",
+    "api_vip": "10.2.3.200",
+    "ingress_vip": "10.2.3.201",
+    "pull_secret": {"vault": "vault_pull_secret"},
+    "ssh_key": KEY,
+}
+
+
+def openshift(**changes: str) -> Mutation:
+    return put("platform", {**OPENSHIFT, **changes})
+
+
+CASES: list[tuple[str, Mutation, str, str]] = [
+    (
+        "ntp-in-gpu-pool",
+        put("site.ntp", ["10.1.0.7"]),
+        "site.ntp[0]",
+        "10.1.0.7 is inside fabrics.backend.addressing.gpu (10.1.0.0/24), the pool of GPU NIC /31s that aiinfra "
+        "numbers; give the server's own address, outside every fabric pool",
+    ),
+    (
+        "syslog-in-loopbacks",
+        put("site.syslog", ["10.0.0.1"]),
+        "site.syslog[0]",
+        "inside fabrics.backend.addressing.loopbacks (10.0.0.0/24), the pool of switch loopbacks",
+    ),
+    (
+        "aaa-in-frontend-hosts",
+        put("security.aaa.servers.0.address", "10.2.3.1"),
+        "security.aaa.servers[0].address",
+        "inside fabrics.frontend.addressing.hosts (10.2.3.0/24), the pool of node /32 addresses",
+    ),
+    (
+        "dns-in-p2p",
+        put("site.dns", ["10.2.2.9"]),
+        "site.dns[0]",
+        "inside fabrics.frontend.addressing.host_links (10.2.2.0/24), the pool of node uplink /31s",
+    ),
+    (
+        "dns-at-switch-mgmt-ip",
+        put("site.dns", ["192.168.0.12"]),
+        "site.dns[0]",
+        "192.168.0.12 is the management address of switch lab-be-spine-02; aiinfra numbers "
+        "192.168.0.10-192.168.0.32 (from first_host_offset 10); use an address outside that range, or raise "
+        "first_host_offset to keep the server's address below it",
+    ),
+    (
+        "tacacs-at-bmc",
+        put("security.aaa.servers.0.address", "192.168.0.32"),
+        "security.aaa.servers[0].address",
+        "192.168.0.32 is the BMC address of node lab-gpu-04",
+    ),
+    (
+        "gateway-skip-fills-the-pool",
+        both(
+            put("site.management.network", "192.168.0.0/27"),
+            put("site.management.gateway", "192.168.0.20"),
+            put("site.management.first_host_offset", 9),
+            put("site.dns", ["192.168.0.2"]),
+            put("site.ntp", ["192.168.0.3"]),
+            put("site.syslog", ["192.168.0.5"]),
+            put("security.aaa.servers.0.address", "192.168.0.6"),
+        ),
+        "site.management.network",
+        "192.168.0.0/27 holds 32 addresses but 25 /32s are needed (25 addresses); use a /26 or larger (15 switches "
+        "+ 4 nodes x (host + BMC), starting at offset 9, the gateway left out, the broadcast address left out)",
+    ),
+    (
+        "broadcast-never-handed-out",
+        both(
+            put("site.management.network", "192.168.0.0/27"),
+            put("site.management.first_host_offset", 9),
+            put("site.dns", ["192.168.0.2"]),
+            put("site.ntp", ["192.168.0.3"]),
+            put("site.syslog", ["192.168.0.5"]),
+            put("security.aaa.servers.0.address", "192.168.0.6"),
+        ),
+        "site.management.network",
+        "but 24 /32s are needed",
+    ),
+    (
+        "cluster-network-over-pools",
+        openshift(cluster_network="10.0.0.0/15"),
+        "platform.cluster_network",
+        "cluster_network 10.0.0.0/15 overlaps fabrics.backend.addressing.loopbacks (10.0.0.0/24), "
+        "fabrics.backend.addressing.fabric_links (10.0.1.0/24), fabrics.backend.addressing.gpu (10.1.0.0/24); "
+        "pod and service routes would shadow them",
+    ),
+    (
+        "service-network-over-mgmt",
+        openshift(service_network="192.168.0.0/16"),
+        "platform.service_network",
+        "service_network 192.168.0.0/16 overlaps the management network site.management.network (192.168.0.0/24); "
+        "pod and service routes would shadow it",
+    ),
+    (
+        "service-inside-cluster-network",
+        openshift(service_network="10.130.0.0/16"),
+        "platform.service_network",
+        "service_network 10.130.0.0/16 overlaps cluster_network 10.128.0.0/14; they must be disjoint",
+    ),
+    (
+        "api-vip-in-gpu-pool",
+        openshift(api_vip="10.1.0.9"),
+        "platform.api_vip",
+        "api_vip 10.1.0.9 is inside fabrics.backend.addressing.gpu (10.1.0.0/24); the VIP belongs on an address of "
+        "the load balancer's own network, or of fabrics.frontend.addressing.hosts above the 4 node addresses "
+        "(10.2.3.4-10.2.3.255)",
+    ),
+    (
+        "ingress-vip-in-mgmt",
+        openshift(ingress_vip="192.168.0.200"),
+        "platform.ingress_vip",
+        "ingress_vip 192.168.0.200 is inside the management network site.management.network (192.168.0.0/24)",
+    ),
+    (
+        "dns-in-service-network",
+        both(openshift(), put("site.dns", ["172.30.0.10"])),
+        "site.dns[0]",
+        "172.30.0.10 is inside platform.service_network (172.30.0.0/16), which OpenShift routes inside the "
+        "cluster, so nodes and pods could not reach the server",
+    ),
+    (
+        "ingress-vip-in-service-network",
+        openshift(ingress_vip="172.30.0.10"),
+        "platform.ingress_vip",
+        "ingress_vip 172.30.0.10 is inside platform.service_network (172.30.0.0/16)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_address_problem_is_positioned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: Mutation, path: str, message: str
+) -> None:
+    data = lab_data()
+    mutate(data)
+    rc, err, spec = validate(tmp_path, capsys, data)
+    assert rc == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert any(f == path and message in m for f, m in problem_lines(err, spec)), err
+
+
+def test_vips_in_the_free_part_of_the_node_pool_pass_these_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lab as OpenShift fails only for the MACs it lacks, never for its networks or VIPs."""
+    data = lab_data()
+    openshift()(data)
+    _, err, spec = validate(tmp_path, capsys, data)
+    assert all(not f.startswith("platform") for f, _ in problem_lines(err, spec)), err
