@@ -7,6 +7,8 @@ ports need more headroom than its buffer allows, positioned at ``roce.cable_leng
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from aiinfra.catalog.headroom import asic_headroom
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.context import BuildContext
@@ -24,7 +26,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
     """
     cables = ctx.spec.fabrics.backend.roce.cable_length_m
     length = {"host": cables.host_leaf}
-    report: dict[tuple[str, str], dict[str, object]] = {}
+    report: dict[tuple[str, str], _Row] = {}
     profiles: dict[tuple[int, float, int, str], Headroom] = {}
     for d in backend:
         model = ctx.catalog.switches[d.model]
@@ -47,33 +49,45 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
         total = budget.demand(used)
         if total > budget.pool_bytes:
             problems.add(("fabrics", "backend", "roce", "cable_length_m"), _over_budget(d, model, budget, used, total))
-        row = report.setdefault(
-            (d.role, d.model),
-            {
-                "role": d.role,
-                "model": d.model,
-                "asic": model.asic,
-                "switches": 0,
-                "roce_ports": 0,
-                "max_headroom_bytes": 0,
-                "budget_bytes": budget.pool_bytes,
-                "budget": budget.basis,
-                "profiles": {},
-            },
-        )
-        row["switches"] = int(row["switches"]) + 1  # type: ignore[call-overload]
-        row["roce_ports"] = max(int(row["roce_ports"]), len(used))  # type: ignore[call-overload]
-        row["max_headroom_bytes"] = max(int(row["max_headroom_bytes"]), total)  # type: ignore[call-overload]
-        for h in used:
-            row["profiles"][h.name] = {  # type: ignore[index]
-                "xoff_bytes": h.bytes,
-                "size_bytes": h.size_bytes,
-                "floor_bytes": h.floor_bytes,
-                "basis": h.basis,
-            }
-    for row in report.values():
-        row["profiles"] = dict(sorted(row["profiles"].items()))  # type: ignore[union-attr]
-    return [report[k] for k in sorted(report)]
+        row = report.setdefault((d.role, d.model), _Row(d.role, d.model, model.asic, budget))
+        row.add(used, total)
+    return [report[k].as_dict() for k in sorted(report)]
+
+
+@dataclass
+class _Row:
+    """One ``pfc_headroom`` row of design.yaml: a role and model, worst switch first."""
+
+    role: str
+    model: str
+    asic: str
+    budget: HeadroomBudget
+    switches: int = 0
+    roce_ports: int = 0
+    max_xoff_bytes: int = 0
+    max_headroom_bytes: int = 0
+    profiles: dict[str, Headroom] = field(default_factory=dict)
+
+    def add(self, used: list[Headroom], demand: int) -> None:
+        self.switches += 1
+        self.roce_ports = max(self.roce_ports, len(used))
+        self.max_xoff_bytes = max(self.max_xoff_bytes, sum(h.bytes for h in used))
+        self.max_headroom_bytes = max(self.max_headroom_bytes, demand)
+        self.profiles.update((h.name, h) for h in used)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "role": self.role,
+            "model": self.model,
+            "asic": self.asic,
+            "switches": self.switches,
+            "roce_ports": self.roce_ports,
+            "max_xoff_bytes": self.max_xoff_bytes,
+            "max_headroom_bytes": self.max_headroom_bytes,
+            "budget_bytes": self.budget.pool_bytes,
+            "budget": self.budget.basis,
+            "profiles": {name: _profile(h) for name, h in sorted(self.profiles.items())},
+        }
 
 
 def _over_budget(d: Device, model: SwitchModel, budget: HeadroomBudget, used: list[Headroom], total: int) -> str:
@@ -89,3 +103,7 @@ def _over_budget(d: Device, model: SwitchModel, budget: HeadroomBudget, used: li
         f"{d.name} ({model.model}) needs {total:,} B of PFC headroom but only {budget.pool_bytes:,} B "
         f"({budget.basis}) is available; shorten cables or lower the MTU"
     )
+
+
+def _profile(h: Headroom) -> dict[str, object]:
+    return {"xoff_bytes": h.bytes, "size_bytes": h.size_bytes, "floor_bytes": h.floor_bytes, "basis": h.basis}
