@@ -23,7 +23,8 @@ from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
-from aiinfra.design.qos import headroom_profile, qos_intent
+from aiinfra.design.qos import qos_intent
+from aiinfra.design.roce import apply_roce
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 
@@ -134,7 +135,7 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
     for d in backend:
         d.qos = qos
         d.load_balancing = be.load_balancing
-    headroom_report = _apply_roce(ctx, backend, problems)
+    headroom_report = apply_roce(ctx, backend, problems)
     if problems:
         raise DesignError(problems.items)
 
@@ -330,54 +331,6 @@ def _assign_management(spec: ClusterSpec, switches: list[Device], nodes: list, p
         item.mgmt_address = next_address()
     for node in nodes:
         node.bmc_address = next_address()
-
-
-def _apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[dict[str, object]]:
-    """Mark RoCE ports, attach headroom profiles and check each switch's headroom budget."""
-    cables = ctx.spec.fabrics.backend.roce.cable_length_m
-    length = {"host": cables.host_leaf}
-    report: dict[tuple[str, str], dict[str, object]] = {}
-    profiles: dict[tuple[int, float, int], object] = {}
-    for d in backend:
-        model = ctx.catalog.switches[d.model]
-        budget = int(model.buffer_mb * 1e6 * model.headroom_pool_pct / 100)
-        total = 0
-        for i in d.interfaces:
-            if i.role == "host":
-                metres = length["host"]
-            elif (i.role == "uplink" and d.role == "leaf") or (i.role == "downlink" and d.role == "spine"):
-                metres = cables.leaf_spine
-            else:
-                metres = cables.spine_super_spine
-            key = (i.speed_gbps, metres, d.switch_mtu)
-            if key not in profiles:
-                profiles[key] = headroom_profile(*key)
-            i.roce = True
-            i.headroom = profiles[key]  # type: ignore[assignment]
-            total += i.headroom.bytes  # type: ignore[union-attr]
-        row_key = (d.role, d.model)
-        if total > budget:
-            problems.add(
-                ("fabrics", "backend", "roce", "cable_length_m"),
-                f"{d.name} ({model.model}) needs {total:,} B of PFC headroom but only {budget:,} B "
-                f"({model.headroom_pool_pct}% of {model.buffer_mb:g} MB) is available; shorten cables "
-                "or lower the MTU",
-            )
-        row = report.setdefault(
-            row_key,
-            {
-                "role": d.role,
-                "model": d.model,
-                "switches": 0,
-                "roce_ports": 0,
-                "max_headroom_bytes": 0,
-                "budget_bytes": budget,
-            },
-        )
-        row["switches"] = int(row["switches"]) + 1  # type: ignore[call-overload]
-        row["roce_ports"] = max(int(row["roce_ports"]), sum(1 for i in d.interfaces if i.roce))  # type: ignore[call-overload]
-        row["max_headroom_bytes"] = max(int(row["max_headroom_bytes"]), total)  # type: ignore[call-overload]
-    return [report[k] for k in sorted(report)]
 
 
 def _default_speed(ctx: BuildContext, d: Device) -> int:

@@ -57,13 +57,55 @@ class PfcWatchdog:
 
 @dataclass(frozen=True, slots=True)
 class Headroom:
-    """PFC headroom for one (speed, cable length, MTU) port profile."""
+    """PFC headroom for one (ASIC, speed, cable length, MTU) port profile, per lossless PG.
+
+    ``bytes`` is the XOFF headroom: max(the ASIC's calibrated model, the IEEE 802.1Qbb floor),
+    i.e. what SONiC writes as ``xoff`` and what the other OSes report. The rest, for targets
+    that program more than XOFF (docs/qos.md):
+
+    - ``floor_bytes``: the IEEE 802.1Qbb delay model alone (``qos.headroom_bytes``); never above ``bytes``.
+    - ``xon_bytes``: XON, the ASIC pipeline latency (Spectrum 19 KiB, 38 KiB on 8-lane ports; 0 on TH5).
+    - ``xon_offset_bytes``: SONiC ``xon_offset`` (TH5 3,556 B = 14 cells; 0 where unused).
+    - ``size_bytes``: SONiC ``BUFFER_PROFILE.size`` in the ASIC's own convention: xoff + xon on
+      Spectrum (no shared headroom pool); the PG's guaranteed minimum on TH5, whose xoff lives in
+      the shared headroom pool; xoff on an ASIC without a vendor table.
+    - ``asic``: the catalog ASIC the terms came from; ``basis``: "calibrated" (the vendor-calibrated
+      model), "floor" (the IEEE floor was larger) or "uncalibrated" (no vendor table: floor only).
+    """
 
     speed_gbps: int
     cable_m: float
     mtu: int
     bytes: int
     name: str  # stable profile name, e.g. "pg_lossless_400g_50m"
+    floor_bytes: int = 0
+    xon_bytes: int = 0
+    xon_offset_bytes: int = 0
+    size_bytes: int = 0
+    asic: str = ""
+    basis: str = "uncalibrated"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadroomBudget:
+    """Room one switch has for PFC headroom, and how its ports' headroom is counted against it.
+
+    ``reserved``: each lossless PG's ``size_bytes`` is carved out of the buffer
+    (``pool_bytes`` = catalog ``headroom_pool_pct`` of it). ``shared``: the PGs' ``bytes``
+    (xoff) draw on one shared headroom pool that the vendor sizes for their sum divided by
+    ``oversubscription`` (docs/qos.md, "Buffer budget").
+    """
+
+    mode: str  # "reserved" | "shared"
+    pool_bytes: int
+    oversubscription: float
+    basis: str  # human-readable: "25% of 160 MB"
+
+    def demand(self, profiles: list[Headroom]) -> int:
+        """Bytes of this budget the given per-PG profiles need."""
+        if self.mode == "shared":
+            return -(-sum(h.bytes for h in profiles) * 1000 // round(self.oversubscription * 1000))
+        return sum(h.size_bytes for h in profiles)
 
 
 @dataclass(frozen=True, slots=True)

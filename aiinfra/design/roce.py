@@ -1,0 +1,109 @@
+"""RoCE ports of the back-end fabric: headroom profiles and each switch's buffer budget.
+
+The per-port figures and budgets are computed in ``qos`` from the ASIC's vendor-calibrated
+terms (``catalog/data/headroom.yaml``); this module attaches them and reports a switch whose
+ports need more headroom than its buffer allows, positioned at ``roce.cable_length_m``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiinfra.catalog.headroom import asic_headroom
+from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.context import BuildContext
+from aiinfra.design.model import Device, Headroom, HeadroomBudget
+from aiinfra.design.problems import Problems
+from aiinfra.design.qos import headroom_budget, headroom_profile
+
+
+def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[dict[str, object]]:
+    """Mark RoCE ports, attach headroom profiles and check each switch's headroom budget.
+
+    Profiles use the ASIC's vendor-calibrated terms (catalog/data/headroom.yaml); the budget
+    is the vendor's shared headroom pool where the ASIC has one, else the catalog's share of
+    the buffer reserved per lossless PG (one per port: the no-drop priority).
+    """
+    cables = ctx.spec.fabrics.backend.roce.cable_length_m
+    length = {"host": cables.host_leaf}
+    report: dict[tuple[str, str], _Row] = {}
+    profiles: dict[tuple[int, float, int, str], Headroom] = {}
+    for d in backend:
+        model = ctx.catalog.switches[d.model]
+        terms = asic_headroom(model.asic)
+        budget = headroom_budget(model.buffer_mb, model.headroom_pool_pct, terms)
+        used: list[Headroom] = []
+        for i in d.interfaces:
+            if i.role == "host":
+                metres = length["host"]
+            elif (i.role == "uplink" and d.role == "leaf") or (i.role == "downlink" and d.role == "spine"):
+                metres = cables.leaf_spine
+            else:
+                metres = cables.spine_super_spine
+            key = (i.speed_gbps, metres, d.switch_mtu, model.asic)
+            if key not in profiles:
+                profiles[key] = headroom_profile(i.speed_gbps, metres, d.switch_mtu, terms, model.asic)
+            i.roce = True
+            i.headroom = profiles[key]
+            used.append(profiles[key])
+        total = budget.demand(used)
+        if total > budget.pool_bytes:
+            problems.add(("fabrics", "backend", "roce", "cable_length_m"), _over_budget(d, model, budget, used, total))
+        row = report.setdefault((d.role, d.model), _Row(d.role, d.model, model.asic, budget))
+        row.add(used, total)
+    return [report[k].as_dict() for k in sorted(report)]
+
+
+@dataclass
+class _Row:
+    """One ``pfc_headroom`` row of design.yaml: a role and model, worst switch first."""
+
+    role: str
+    model: str
+    asic: str
+    budget: HeadroomBudget
+    switches: int = 0
+    roce_ports: int = 0
+    max_xoff_bytes: int = 0
+    max_headroom_bytes: int = 0
+    profiles: dict[str, Headroom] = field(default_factory=dict)
+
+    def add(self, used: list[Headroom], demand: int) -> None:
+        self.switches += 1
+        self.roce_ports = max(self.roce_ports, len(used))
+        self.max_xoff_bytes = max(self.max_xoff_bytes, sum(h.bytes for h in used))
+        self.max_headroom_bytes = max(self.max_headroom_bytes, demand)
+        self.profiles.update((h.name, h) for h in used)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "role": self.role,
+            "model": self.model,
+            "asic": self.asic,
+            "switches": self.switches,
+            "roce_ports": self.roce_ports,
+            "max_xoff_bytes": self.max_xoff_bytes,
+            "max_headroom_bytes": self.max_headroom_bytes,
+            "budget_bytes": self.budget.pool_bytes,
+            "budget": self.budget.basis,
+            "profiles": {name: _profile(h) for name, h in sorted(self.profiles.items())},
+        }
+
+
+def _over_budget(d: Device, model: SwitchModel, budget: HeadroomBudget, used: list[Headroom], total: int) -> str:
+    """The budget failure, with the numbers the user needs to act on it."""
+    if budget.mode == "shared":
+        xoff = sum(h.bytes for h in used)
+        return (
+            f"{d.name} ({model.model}) needs {total:,} B of PFC headroom ({xoff:,} B of per-port xoff "
+            f"over {budget.oversubscription:g}:1) but only {budget.pool_bytes:,} B ({budget.basis}) is available; "
+            "shorten cables or lower the MTU"
+        )
+    return (
+        f"{d.name} ({model.model}) needs {total:,} B of PFC headroom but only {budget.pool_bytes:,} B "
+        f"({budget.basis}) is available; shorten cables or lower the MTU"
+    )
+
+
+def _profile(h: Headroom) -> dict[str, object]:
+    return {"xoff_bytes": h.bytes, "size_bytes": h.size_bytes, "floor_bytes": h.floor_bytes, "basis": h.basis}
