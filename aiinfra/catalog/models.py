@@ -140,6 +140,37 @@ class GpuModel(Strict):
     source: str
 
 
+class Span(Strict):
+    """An inclusive range of whole numbers an OS statement accepts."""
+
+    min: int
+    max: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+
+class WatchdogTimers(Strict):
+    """How an OS states the PFC watchdog: a poll interval and detection/restore in polls."""
+
+    poll_ms: Span
+    detection_polls: Span
+    restoration_polls: Span
+
+
+class SharedBuffer(Strict):
+    """A vendor-published shared-buffer partition, in percent (Junos ``shared-buffer``)."""
+
+    ingress_lossless: int = Field(ge=0, le=100)
+    ingress_lossless_dynamic_threshold: int = Field(ge=0, le=10)
+    ingress_lossless_headroom: int = Field(ge=0, le=100)
+    ingress_lossy: int = Field(ge=0, le=100)
+    egress_lossless: int = Field(ge=0, le=100)
+    egress_lossy: int = Field(ge=0, le=100)
+    dedicated_ingress: int = Field(ge=0, le=100)
+    dedicated_egress: int = Field(ge=0, le=100)
+
+
 class OsProfile(Strict):
     """What one network OS release can do, and how Ansible talks to it."""
 
@@ -153,6 +184,13 @@ class OsProfile(Strict):
     ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
     max_ssh_keys_per_user: int | None = None
     named_timezones: bool = True
+    pfc_watchdog: WatchdogTimers | None = Field(
+        default=None, description="Watchdog timer limits; None: the OS takes any millisecond value the spec allows."
+    )
+    ecn_fill_pct: tuple[int, int] | None = Field(
+        default=None, description="WRED as queue fill levels (vendor profile); None: the OS takes byte thresholds."
+    )
+    shared_buffer: SharedBuffer | None = None
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str
