@@ -148,6 +148,26 @@ class _Eos:
                 parsed.bfd_neighbors.add(peer)
         return router_id
 
+    def watchdog_ms(self) -> tuple[int, int, int] | None:
+        """(detection, restoration, poll) ms from the global watchdog timers, which EOS states in seconds."""
+        found = {}
+        for key in ("timeout", "recovery-time", "polling-interval"):
+            lines = self.top(rf"^priority-flow-control pause watchdog default {key} [\d.]+$")
+            if not lines:
+                return None
+            found[key] = round(float(_words(lines[0])[-1]) * 1000)
+        return found["timeout"], found["recovery-time"], found["polling-interval"]
+
+    def bfd_timers(self) -> set[tuple[int, int]]:
+        """(interval ms, multiplier) of every ``bfd interval X min-rx X multiplier M`` on a port."""
+        out = set()
+        for obj in self.top(r"^interface "):
+            for child in obj.children:
+                m = re.match(r"^bfd interval (\d+) min-rx \d+ multiplier (\d+)$", child.text.strip())
+                if m:
+                    out.add((int(m.group(1)), int(m.group(2))))
+        return out
+
     def acl_sources(self, acl: str) -> set[str]:
         out: set[str] = set()
         for obj in self.top(rf"^ip access-list standard {re.escape(acl)}$"):
@@ -201,6 +221,9 @@ def parse(text: str) -> ParsedSwitch:
             parsed.ecn_min_bytes = prof.ecn[0] * KBYTE
             parsed.ecn_max_bytes = prof.ecn[1] * KBYTE
             parsed.ecn_max_probability = prof.ecn[2]
+    if parsed.pfc_watchdog:
+        parsed.pfc_watchdog_ms = eos.watchdog_ms()
+    parsed.bfd_timers = eos.bfd_timers()
     router_id = eos.bgp(parsed)
     for name, iface in parsed.interfaces.items():
         if name.startswith("Loopback") and iface.address and iface.address.split("/")[0] == router_id:

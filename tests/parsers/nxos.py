@@ -208,6 +208,28 @@ class _Nxos:
             if name.startswith("loopback") and iface.address and iface.address.split("/")[0] == router_id:
                 parsed.loopback = iface.address
 
+    def watchdog_ms(self) -> tuple[int, int, int] | None:
+        """(detection, restoration, poll) ms: NX-OS multiplies its poll interval; None if a timer is unset."""
+        found = {}
+        for key, pattern in (
+            ("poll", r"^priority-flow-control watch-dog interval (\d+)$"),
+            ("detect", r"^priority-flow-control watch-dog shutdown-multiplier (\d+)$"),
+            ("restore", r"^priority-flow-control auto-restore multiplier (\d+)$"),
+        ):
+            lines = self.top(pattern)
+            if not lines:
+                return None
+            found[key] = int(_words(lines[0])[-1])
+        return found["detect"] * found["poll"], found["restore"] * found["poll"], found["poll"]
+
+    def bfd_timers(self) -> set[tuple[int, int]]:
+        """(interval ms, multiplier) of every ``bfd interval X min_rx X multiplier M`` on a port."""
+        out = set()
+        for obj in self.top(r"^interface (?!breakout )"):
+            for m in _child_values(obj, r"^bfd interval (\d+) min_rx (\d+) multiplier (\d+)$"):
+                out.add((int(m.group(1)), int(m.group(3))))
+        return out
+
     def load_balancing(self) -> str:
         profiles = self.top(r"^hardware profile dlb$")
         if not profiles:
@@ -260,6 +282,8 @@ def parse(text: str) -> ParsedSwitch:
     router_id = nx.bgp(parsed)
     nx.loopback(parsed, router_id)
     parsed.pfc_watchdog = bool(nx.top(r"^priority-flow-control watch-dog-interval on$"))
+    parsed.pfc_watchdog_ms = nx.watchdog_ms() if parsed.pfc_watchdog else None
+    parsed.bfd_timers = nx.bfd_timers()
     parsed.load_balancing = nx.load_balancing()
     parsed.acl_cidrs = nx.management_acl()
     parsed.ntp_servers = {_words(o)[2] for o in nx.top(r"^ntp server \S+")}

@@ -114,6 +114,9 @@ def check_qos(device: Device, parsed: ParsedSwitch) -> None:
         qos.ecn.max_probability_pct,
     ), f"{device.name}: ECN {parsed.ecn_min_bytes}/{parsed.ecn_max_bytes}/{parsed.ecn_max_probability}"
     assert parsed.pfc_watchdog == qos.pfc_watchdog.enabled, f"{device.name}: PFC watchdog {parsed.pfc_watchdog}"
+    wd = qos.pfc_watchdog
+    timers = (wd.detection_ms, wd.restoration_ms, wd.poll_ms) if wd.enabled else None
+    assert parsed.pfc_watchdog_ms == timers, f"{device.name}: watchdog timers {parsed.pfc_watchdog_ms} != {timers}"
 
 
 def check_routing(device: Device, parsed: ParsedSwitch) -> None:
@@ -126,6 +129,9 @@ def check_routing(device: Device, parsed: ParsedSwitch) -> None:
     assert parsed.neighbors == {n.address: n.remote_asn for n in bgp.neighbors}, f"{device.name}: neighbors"
     assert parsed.bfd_neighbors == {n.address for n in bgp.neighbors if n.bfd}, f"{device.name}: BFD peers"
     assert parsed.maximum_paths == bgp.maximum_paths, f"{device.name}: maximum-paths {parsed.maximum_paths}"
+    fabric = any(i.role in ("uplink", "downlink") for i in device.interfaces)
+    bfd = {(bgp.bfd_interval_ms, bgp.bfd_multiplier)} if bgp.bfd and fabric else set()
+    assert parsed.bfd_timers == bfd, f"{device.name}: BFD timers {parsed.bfd_timers} != {bfd}"
     expected_lb = device.load_balancing if device.qos else "ecmp"
     assert parsed.load_balancing == expected_lb, f"{device.name}: load balancing {parsed.load_balancing}"
 
