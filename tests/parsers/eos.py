@@ -194,7 +194,10 @@ class _Eos:
             m = re.match(r"^snmp-server ipv4 access-list (\S+)(?: vrf (\S+))?$", obj.text.strip())
             if m:
                 snmp_acls[m.group(2) or "default"] = m.group(1)
-        snmp_vrfs = {"default"} | {_words(o)[2] for o in self.top(r"^snmp-server vrf \S+$")}
+        # EOS runs no SNMP agent until a community or a user exists ("SNMP agent disabled: no
+        # communities or users are configured"), so without either SNMP is open to nobody.
+        agent = bool(self.top(r"^snmp-server (?:community|user) "))
+        snmp_vrfs = ({"default"} | {_words(o)[2] for o in self.top(r"^snmp-server vrf \S+$")}) if agent else set()
         ssh_vrfs = {"default"} | {
             _words(c)[1] for b in ssh for c in b.children if _words(c)[0] == "vrf" and len(_words(c)) == 2
         }

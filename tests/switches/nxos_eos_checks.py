@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aiinfra.design.model import Design, Device
 from aiinfra.pipeline import DesignResult, design_from_file
+from aiinfra.render.switches.eos import LOCKED_SECRET
 from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,8 +162,24 @@ def check_no_secrets(device: Device, design: Design, text: str) -> None:
         masked = EXPRESSION.sub(SECRET_REF, line)
         for slot in SECRET_SLOTS:
             for m in slot.finditer(masked):
-                assert m.group(1).strip('"') == SECRET_REF, f"{device.name}: a secret value in {line.strip()!r}"
+                value = m.group(1).strip('"')
+                assert value in (SECRET_REF, LOCKED_SECRET), f"{device.name}: a secret value in {line.strip()!r}"
     assert "snmp-server community" not in text, f"{device.name}: SNMP community configured"
+    assert not re.search(r"\bnopassword\b", text), f"{device.name}: a user without a password"
+
+
+def check_users(device: Device, design: Design, text: str) -> None:
+    """Every local user has a secret: the spec's hash reference, or a locked one (EOS) / none (NX-OS)."""
+    for user in design.management.users:
+        lines = [x for x in text.splitlines() if re.match(rf"username {re.escape(user.name)} (?!ssh-?key )", x)]
+        assert len(lines) == 1, f"{device.name}: user {user.name} defined {len(lines)} times"
+        if device.os == "eos":
+            secret = user.password_hash or LOCKED_SECRET
+            assert lines[0].endswith(f" secret sha512 {secret}"), f"{device.name}: {lines[0]!r}"
+        elif user.password_hash:
+            assert f" password 5 {user.password_hash} " in lines[0], f"{device.name}: {lines[0]!r}"
+        else:
+            assert " password " not in lines[0], f"{device.name}: {lines[0]!r}"
 
 
 def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:
@@ -171,6 +188,7 @@ def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:
     check_routing(device, parsed)
     check_management(device, design, parsed)
     check_no_secrets(device, design, parsed.text)
+    check_users(device, design, parsed.text)
 
 
 def check_sessions_match(rendered: Rendered) -> int:
@@ -334,3 +352,23 @@ def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser,
         test_deterministic,
         test_golden_lab_configs,
     )
+
+
+def render_without_aaa_and_snmp(
+    spec: Path, os_name: str, render: Renderer, directory: Path
+) -> tuple[DesignResult, dict[str, str]]:
+    """The spec with no ``security.aaa`` and no ``security.snmp``, rendered for every switch of one OS."""
+    import yaml
+
+    data = yaml.safe_load(spec.read_text())
+    data["security"].pop("aaa", None)
+    data["security"].pop("snmp", None)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "cluster.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = design_from_file(path)
+    return result, {
+        d.name: next(iter(render(d, result.design, result.catalog).values()))
+        for d in result.design.devices.values()
+        if d.os == os_name
+    }

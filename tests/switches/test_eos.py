@@ -7,6 +7,7 @@ three-tier back-end on 32-port switches.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from tests.switches.nxos_eos_checks import (
     block,
     check_device,
     load,
+    render_without_aaa_and_snmp,
     suite,
 )
 
@@ -137,3 +139,39 @@ def test_refuses_what_eos_cannot_say(tmp_path: Path) -> None:
     _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
     third_key = 'admin2@ar2" => admin2@ar2"\n        - "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIThirdKeyX admin3@ar2"'
     _refuses(spec, third_key, "holds 2 SSH keys per user; 3 given", tmp_path / "keys")
+
+
+def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> None:
+    """Issue 9: without security.aaa EOS rendered no AAA; without SNMP users it still defined a group."""
+    result, texts = render_without_aaa_and_snmp(SPECS["ar2"], "eos", eos.render, tmp_path)
+    assert texts
+    for name, text in texts.items():
+        lines = text.splitlines()
+        assert {"aaa authentication login default local", "aaa authorization exec default local"} <= set(lines)
+        assert [x for x in lines if x.startswith("snmp-server")] == [], name
+        assert parse(text).acl_cidrs == set(result.design.management.allowed_cidrs), name
+
+
+def test_ssh_key_only_users_get_a_locked_secret_not_nopassword() -> None:
+    """Issue 9: ``nopassword`` gave a password-less network-admin on the console."""
+    r = rendered("ar3")
+    for name, text in r.texts.items():
+        for user in r.design.management.users:
+            assert not user.password_hash
+            assert f"username {user.name} privilege 15 role network-admin secret sha512 {eos.LOCKED_SECRET}" in text
+        assert "nopassword" not in text and "no aaa root" in text
+        assert "aaa authentication login default group AIINFRA-AAA local" in text, name
+
+
+def test_locked_secret_is_a_sha512_crypt_string_no_password_produces() -> None:
+    """SHA-crypt ends in a character carrying two bits (one of ./01); real hashes from openssl show it."""
+    alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    _, kind, salt, digest = eos.LOCKED_SECRET.split("$")
+    assert kind == "6" and len(digest) == 86 and set(digest + salt) <= set(alphabet)
+    tails = set()
+    for password in ("a", "hello", "correct horse", "x" * 40):
+        out = subprocess.run(["openssl", "passwd", "-6", "-salt", salt, password], capture_output=True, text=True)
+        real = out.stdout.strip().split("$")[3]
+        assert len(real) == 86
+        tails.add(real[-1])
+    assert tails <= set("./01") and digest[-1] not in "./01"

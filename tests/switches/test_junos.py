@@ -452,3 +452,20 @@ def test_lab_configs_match_the_golden_files() -> None:
                 golden.parent.mkdir(parents=True, exist_ok=True)
                 golden.write_text(text, encoding="utf-8")
             assert golden.read_text(encoding="utf-8") == text, f"{golden} is stale; AIINFRA_UPDATE_GOLDEN=1 rewrites it"
+
+
+def test_no_aaa_and_no_snmp_render_password_login_and_no_agent(tmp_path: Path) -> None:
+    """Without security.aaa Junos authenticates locally only; without SNMP users no snmp stanza exists."""
+
+    def strip(data: dict[str, Any]) -> None:
+        data["security"].pop("aaa", None)
+        data["security"].pop("snmp", None)
+
+    result = design_from_file(_junos_spec(tmp_path, strip))
+    for d in result.design.devices.values():
+        if d.os != "junos":
+            continue
+        (text,) = junos.render(d, result.design, result.catalog).values()
+        t = parse(text)
+        assert leaf(section(t, "system"), "authentication-order") == ["password"], d.name
+        assert section(t, "snmp") is None and section(t, "system", "tacplus-server") is None, d.name

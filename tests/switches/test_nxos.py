@@ -20,6 +20,7 @@ from tests.switches.nxos_eos_checks import (
     block,
     check_device,
     load,
+    render_without_aaa_and_snmp,
     suite,
 )
 
@@ -172,3 +173,15 @@ def test_watchdog_timers_are_stated_in_polls() -> None:
         wd = device.qos.pfc_watchdog
         assert parse(text).pfc_watchdog_ms == (wd.detection_ms, wd.restoration_ms, wd.poll_ms), name
         assert f"priority-flow-control watch-dog shutdown-multiplier {wd.detection_polls}" in text
+
+
+def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> None:
+    """Without security.aaa NX-OS logs in locally; without SNMP users the agent is off, not open."""
+    result, texts = render_without_aaa_and_snmp(SPECS["nx2"], "nxos", nxos.render, tmp_path)
+    assert texts
+    for name, text in texts.items():
+        lines = text.splitlines()
+        assert "aaa authentication login default local" in lines, name
+        assert "no snmp-server protocol enable" in lines, name
+        assert not [x for x in lines if x.startswith("snmp-server")], name
+        check_device(result.design.devices[name], result.design, parse(text))

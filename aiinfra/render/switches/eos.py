@@ -6,7 +6,11 @@ The renderer only selects and names what the Design decided; the templates in
 * breakout speeds: EOS sets a broken-out member's speed with a
   ``<speed>g-<lanes>`` keyword on each member interface (docs/vendor-syntax.md
   2.2), looked up from the cage speed and the number of members;
-* keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege.
+* keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege;
+* the locked secret of an SSH-key-only user (``LOCKED_SECRET``).
+
+What EOS cannot express (unnumbered BGP, a third SSH key) is refused at
+validate from the eos row of catalog os.yaml, never here.
 
 The catalog allows only ECMP on EOS (os.yaml), so no DLB stanza exists here.
 """
@@ -35,7 +39,12 @@ SNMP_PRIV = {"aes128": "aes", "aes256": "aes256"}
 USER_ROLES = {"admin": ("network-admin", 15), "operator": ("network-operator", 1)}
 DSCP_VALUES = range(64)
 DSCPS_PER_MAP_LINE = 8  # one ``qos map dscp`` line per class selector, as EOS examples write them
-MAX_SSH_KEYS = 2  # EOS keeps a primary and a secondary key per user
+# A user with SSH keys and no password_hash gets this SHA-512 crypt(3) string as its secret, so
+# neither the console nor a TACACS fallback to ``local`` lets it in without a key. SHA-crypt
+# writes 64 bytes as 86 characters whose last one carries only two bits, so it is always one of
+# "./01"; a string ending in "z" is the hash of no password at all. (``nopassword`` would be a
+# password-less admin on the console.)
+LOCKED_SECRET = "$6$aiinfralocked$" + "0" * 85 + "z"
 
 
 def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int) -> dict[int, str]:
@@ -60,16 +69,7 @@ def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
     return [free[i : i + DSCPS_PER_MAP_LINE] for i in range(0, len(free), DSCPS_PER_MAP_LINE)]
 
 
-def _check(device: Device, design: Design) -> None:
-    if device.bgp and device.bgp.unnumbered:
-        raise ValueError(f"{device.name}: aiinfra renders EOS eBGP on /31 links only; set underlay.unnumbered: false")
-    for user in design.management.users:
-        if len(user.ssh_keys) > MAX_SSH_KEYS:
-            raise ValueError(f"user {user.name}: EOS holds {MAX_SSH_KEYS} SSH keys per user, the spec lists more")
-
-
 def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
-    _check(device, design)
     ctx = switch_context(device, design, catalog)
     model = catalog.switches[device.model]
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
@@ -77,6 +77,7 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
+    ctx["locked_secret"] = LOCKED_SECRET
     return ctx
 
 

@@ -8,6 +8,10 @@ The renderer only selects and names what the Design decided; the templates in
   the Design's traffic class number is the qos-group, the PFC CoS and the queue
   (fabric.md 2.1: the indices must agree or PFC protects the wrong queue);
 * keyword spellings NX-OS uses for SNMPv3 algorithms and user roles.
+
+What NX-OS cannot express (a named timezone, unnumbered BGP, watchdog timers
+outside its multipliers) is refused at validate from the nxos row of catalog
+os.yaml, never here; the only timezone that passes is UTC.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from aiinfra.render.switches.common import snmp_users, switch_context
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
 USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
-UTC_NAMES = ("UTC", "Etc/UTC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +48,8 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-def _check_timezone(design: Design) -> None:
-    """NX-OS wants ``clock timezone NAME HOURS MINUTES``; the Design names the zone only."""
-    tz = design.management.timezone
-    if tz not in UTC_NAMES:
-        raise ValueError(
-            f"timezone {tz!r}: NX-OS needs the zone's UTC offset and summer-time rules, which the "
-            "Design does not carry; use UTC for NX-OS switches"
-        )
-
-
 def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     ctx = switch_context(device, design, catalog)
-    _check_timezone(design)
-    if device.bgp and device.bgp.unnumbered:
-        raise ValueError(f"{device.name}: aiinfra renders NX-OS eBGP on /31 links only; set underlay.unnumbered: false")
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
