@@ -191,6 +191,12 @@ class OsProfile(Strict):
         default=None, description="WRED as queue fill levels (vendor profile); None: the OS takes byte thresholds."
     )
     shared_buffer: SharedBuffer | None = None
+    pfc_watchdog_step_ms: int | None = Field(
+        default=None, description="Granularity of the watchdog detection/restore times the OS takes (EOS: 10 ms)."
+    )
+    breakout_speeds: dict[str, str] | None = Field(
+        default=None, description="'<cage G>/<ways>' -> the OS's member speed keyword; None: any breakout."
+    )
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str

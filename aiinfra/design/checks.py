@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiinfra.catalog import Catalog, collisions
 from aiinfra.design.cabling import MAX_REACH_M
-from aiinfra.design.os_capabilities import check_backend_qos
+from aiinfra.design.os_capabilities import check_backend_qos, check_breakouts
 from aiinfra.design.problems import Problems
 from aiinfra.spec.base import SwitchChoice, speed_gbps
 from aiinfra.spec.model import ClusterSpec
@@ -155,6 +155,7 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     check_switch(p, catalog, spec.fabrics.oob.switch, ("fabrics", "oob", "switch"), [], role="management")
     check_management_plane(p, catalog, spec)
     check_backend_qos(p, catalog, spec)
+    check_breakouts(p, catalog, spec)
     return p
 
 

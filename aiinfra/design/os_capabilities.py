@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.problems import Problems
+from aiinfra.spec.base import SwitchChoice, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 
 ROCE = ("fabrics", "backend", "roce")
@@ -46,6 +47,15 @@ def check_backend_qos(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
                         + (f" of {wd.poll_ms} ms" if unit == "polls" else "")
                         + f"; {value} {unit} asked",
                     )
+        step = profile.pfc_watchdog_step_ms
+        if wd.enabled and step:
+            for field in ("detection_ms", "restoration_ms"):
+                if getattr(wd, field) % step:
+                    p.add(
+                        (*ROCE, "pfc_watchdog", field),
+                        f"{profile.name} states the PFC watchdog {field.removesuffix('_ms')} in steps of {step} ms; "
+                        f"{getattr(wd, field)} ms asked",
+                    )
         if profile.ecn_fill_pct is not None and roce.ecn != "auto":
             low, high = profile.ecn_fill_pct
             p.add(
@@ -53,3 +63,37 @@ def check_backend_qos(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
                 f"{profile.name} states WRED-ECN as queue fill levels, not bytes; use ecn: auto, which renders "
                 f"the vendor's DCQCN profile ({low} % to {high} % fill)",
             )
+
+
+def tier_speeds(spec: ClusterSpec) -> list[tuple[tuple[str | int, ...], SwitchChoice, list[int]]]:
+    """(spec path, switch choice, port speeds) of every fabric tier, as precheck's check_switch sees them."""
+    be = spec.fabrics.backend
+    out = []
+    for tier in TIERS:
+        path = ("fabrics", "backend", "switches", tier if getattr(be.switches, tier) else "leaf")
+        out.append((path, be.switches.for_tier(tier), [speed_gbps(be.link_speed)]))
+    for name in ("frontend", "storage"):
+        fab = getattr(spec.fabrics, name)
+        if fab is None:
+            continue
+        for tier in ("leaf", "spine"):
+            path = ("fabrics", name, "switches", tier if getattr(fab.switches, tier) else "leaf")
+            speeds = [speed_gbps(fab.uplink_speed)] + ([speed_gbps(fab.link_speed)] if tier == "leaf" else [])
+            out.append((path, fab.switches.for_tier(tier), speeds))
+    return out
+
+
+def check_breakouts(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
+    """Breakouts an OS that names them itself (os.yaml breakout_speeds) has a keyword for."""
+    for path, choice, speeds in tier_speeds(spec):
+        profile, model = catalog.os.get(choice.os), catalog.switches.get(choice.model)
+        if profile is None or model is None or profile.breakout_speeds is None:
+            continue
+        for speed in speeds:
+            b = model.breakout_for(speed)
+            if b is not None and f"{model.port_speed_gbps}/{b.ways}" not in profile.breakout_speeds:
+                p.add(
+                    (*path, "model"),
+                    f"{profile.name} has no keyword aiinfra knows for a {b.ways}-way breakout of the "
+                    f"{model.port_speed_gbps}G ports of {model.model}; known: {', '.join(profile.breakout_speeds)}",
+                )
