@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aiinfra.errors import SpecError
 from aiinfra.render.switches import eos
@@ -175,3 +176,37 @@ def test_locked_secret_is_a_sha512_crypt_string_no_password_produces() -> None:
         assert len(real) == 86
         tails.add(real[-1])
     assert tails <= set("./01") and digest[-1] not in "./01"
+
+
+def test_refuses_at_validate_a_breakout_eos_has_no_keyword_for(tmp_path: Path) -> None:
+    """A breakout with no EOS member-speed keyword in os.yaml is refused at validate, not at render."""
+    data = yaml.safe_load(SPECS["ar2"].read_text())
+    fixture = dict(data["catalog"]["switches"]["7010tx-48"])
+    fixture.update(
+        model="ODD-800",
+        asic="test fixture",
+        role="fabric",
+        ports=64,
+        port_speed_gbps=800,
+        lanes_per_port=8,
+        breakouts=[{"ways": 3, "speed_gbps": 200}, {"ways": 2, "speed_gbps": 400}],
+        buffer_mb=100,
+        port_naming={
+            "eos": {"port": "Ethernet{port}/1", "breakout": "Ethernet{port}/{sub}", "management": "Management1"}
+        },
+    )
+    data["catalog"]["switches"]["odd-800"] = fixture
+    data["fabrics"]["frontend"]["switches"]["leaf"] = {"model": "odd-800", "os": "eos"}
+    tmp_path.mkdir(exist_ok=True)
+    path = tmp_path / "cluster.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(SpecError) as info:
+        load(path)
+    text = str(info.value)
+    assert "fabrics.frontend.switches.leaf.model" in text and "3-way breakout of the 800G ports" in text, text
+
+
+def test_refuses_watchdog_times_eos_cannot_state_in_seconds(tmp_path: Path) -> None:
+    """EOS takes the timeout and recovery-time in seconds with two decimals: 10 ms steps."""
+    edit = "cnp_priority: 6 => cnp_priority: 6\n      pfc_watchdog: {poll_ms: 15, detection_ms: 45, restoration_ms: 90}"
+    _refuses(SPECS["ar2"], edit, "pfc_watchdog.detection_ms.*steps of 10 ms; 45 ms asked", tmp_path / "wd")

@@ -5,7 +5,7 @@ The renderer only selects and names what the Design decided; the templates in
 
 * breakout speeds: EOS sets a broken-out member's speed with a
   ``<speed>g-<lanes>`` keyword on each member interface (docs/vendor-syntax.md
-  2.2), looked up from the cage speed and the number of members;
+  2.2), looked up in the eos row of os.yaml by cage speed and member count;
 * keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege;
 * the locked secret of an SSH-key-only user (``LOCKED_SECRET``).
 
@@ -25,15 +25,6 @@ from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context
 
-# (cage speed G, members) -> EOS speed keyword of each member: 8-lane OSFP/QSFP-DD cages.
-BREAKOUT_SPEED = {
-    (800, 2): "400g-4",
-    (800, 4): "200g-2",
-    (800, 8): "100g-1",
-    (400, 2): "200g-4",
-    (400, 4): "100g-2",
-    (400, 8): "50g-1",
-}
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha256", "sha-512": "sha512"}
 SNMP_PRIV = {"aes128": "aes", "aes256": "aes256"}
 USER_ROLES = {"admin": ("network-admin", 15), "operator": ("network-operator", 1)}
@@ -47,15 +38,12 @@ DSCPS_PER_MAP_LINE = 8  # one ``qos map dscp`` line per class selector, as EOS e
 LOCKED_SECRET = "$6$aiinfralocked$" + "0" * 85 + "z"
 
 
-def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int) -> dict[int, str]:
-    """Physical port number -> speed keyword for every broken-out port."""
-    out = {}
-    for p in ports:
-        key = (cage_gbps, p.ways)
-        if key not in BREAKOUT_SPEED:
-            raise ValueError(f"EOS has no known {p.ways}-way breakout of a {cage_gbps}G port")
-        out[p.number] = BREAKOUT_SPEED[key]
-    return out
+def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int, keywords: dict[str, str]) -> dict[int, str]:
+    """Physical port number -> speed keyword for every broken-out port (os.yaml eos breakout_speeds).
+
+    Validation refuses a breakout the table lacks, so every lookup here succeeds.
+    """
+    return {p.number: keywords[f"{cage_gbps}/{p.ways}"] for p in ports}
 
 
 def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
@@ -73,7 +61,8 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     ctx = switch_context(device, design, catalog)
     model = catalog.switches[device.model]
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
-    ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps)
+    keywords = catalog.os[device.os].breakout_speeds or {}
+    ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps, keywords)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
