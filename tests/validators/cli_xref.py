@@ -8,7 +8,7 @@ groups, AAA groups and hosts, VRFs, SNMP groups and views, interfaces; the Junos
 kinds live in ``cli_xref_junos``), (3) nothing is defined twice, and (4) every
 BGP neighbour sits on a subnet configured on one of the device's interfaces,
 without being the device's own address. The keyword forms and the release they
-were checked against are in docs/vendor-syntax.md section 6.
+were checked against are in docs/vendor-syntax.md section 8.
 
 The OS of each file comes from the rendered inventory (``aiinfra_os`` and
 ``aiinfra_config`` in host_vars); a config file with no inventory entry is
