@@ -17,6 +17,7 @@ from pathlib import Path
 from aiinfra.design.model import Design, Device
 from aiinfra.pipeline import DesignResult, design_from_file
 from aiinfra.render.switches.eos import LOCKED_SECRET
+from aiinfra.render.switches.nxos import LOCKED_PASSWORD as NXOS_LOCKED_PASSWORD
 from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ SECRET_REF = "SECRET_REF"
 SECRET_SLOTS = (
     re.compile(r"\bkey \d+ (\S+)"),
     re.compile(r"\bsecret sha512 (\S+)"),
-    re.compile(r"\bpassword \d (\S+)"),
+    re.compile(r"\bpassword \d (?!!)(\S+)"),
     re.compile(r"\bauth (?:md5|sha\S*) (\S+)"),
     re.compile(r"\bpriv (?:aes\S*|des\S*) (\S+)"),
 )
@@ -169,17 +170,16 @@ def check_no_secrets(device: Device, design: Design, text: str) -> None:
 
 
 def check_users(device: Device, design: Design, text: str) -> None:
-    """Every local user has a secret: the spec's hash reference, or a locked one (EOS) / none (NX-OS)."""
+    """Every local user has a secret: the spec's hash reference, or the OS's locked one."""
     for user in design.management.users:
         lines = [x for x in text.splitlines() if re.match(rf"username {re.escape(user.name)} (?!ssh-?key )", x)]
         assert len(lines) == 1, f"{device.name}: user {user.name} defined {len(lines)} times"
         if device.os == "eos":
             secret = user.password_hash or LOCKED_SECRET
             assert lines[0].endswith(f" secret sha512 {secret}"), f"{device.name}: {lines[0]!r}"
-        elif user.password_hash:
-            assert f" password 5 {user.password_hash} " in lines[0], f"{device.name}: {lines[0]!r}"
         else:
-            assert " password " not in lines[0], f"{device.name}: {lines[0]!r}"
+            secret = user.password_hash or NXOS_LOCKED_PASSWORD
+            assert f" password 5 {secret} role " in lines[0], f"{device.name}: {lines[0]!r}"
 
 
 def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:

@@ -7,7 +7,8 @@ The renderer only selects and names what the Design decided; the templates in
   and ``c-out-8q-qN`` (egress queuing), group 0 in the ``-default`` classes, so
   the Design's traffic class number is the qos-group, the PFC CoS and the queue
   (fabric.md 2.1: the indices must agree or PFC protects the wrong queue);
-* keyword spellings NX-OS uses for SNMPv3 algorithms and user roles.
+* keyword spellings NX-OS uses for SNMPv3 algorithms and user roles, and the
+  locked password of an SSH-key-only user (``LOCKED_PASSWORD``).
 
 What NX-OS cannot express (a named timezone, unnumbered BGP, watchdog timers
 outside its multipliers) is refused at validate from the nxos row of catalog
@@ -28,6 +29,9 @@ from aiinfra.render.switches.common import snmp_users, switch_context
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
 USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
+# NX-OS's own spelling of a user with no usable password (how it shows an SSH-key-only user in
+# running-config): the user logs in with its key only, never with an empty password.
+LOCKED_PASSWORD = "!"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,7 @@ def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, 
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
+    ctx["locked_password"] = LOCKED_PASSWORD
     ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
     ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]
     return ctx
