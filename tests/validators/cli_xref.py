@@ -225,7 +225,7 @@ def _siblings(conf: CiscoConfParse) -> list[str]:
 
 def cisco_problems(text: str, os_name: str) -> list[str]:
     """Parse-back and cross-references of one NX-OS or EOS config."""
-    lines = _without_banner(text) if os_name == "eos" else text.splitlines()
+    lines = _without_banner(text)
     try:
         conf = CiscoConfParse(lines, syntax="nxos" if os_name == "nxos" else "ios")
         parse: Callable[[str], object] = nxos_parser.parse if os_name == "nxos" else eos_parser.parse
@@ -237,15 +237,22 @@ def cisco_problems(text: str, os_name: str) -> list[str]:
 
 
 def _without_banner(text: str) -> list[str]:
-    """EOS banner bodies are free text up to ``EOF``; blank them so no rule reads them as config."""
-    out, inside = [], False
+    """Banner bodies are free text (EOS: up to ``EOF``; NX-OS: up to the delimiter character that
+    follows ``banner motd``); blank them so no rule reads a banner line as configuration."""
+    out: list[str] = []
+    end: str | None = None
     for line in text.splitlines():
-        if inside:
-            inside = line != "EOF"
+        if end is not None:
             out.append("!")
-        else:
-            inside = line.startswith("banner ")
-            out.append(line)
+            if (line == "EOF") if end == "EOF" else (end in line):
+                end = None
+            continue
+        m = re.match(r"^banner (?:motd|exec|login)(?: (\S))?", line)
+        out.append("!" if m else line)  # the parser's own banner handling would look for a delimiter
+        if m and m.group(1) is None:
+            end = "EOF"
+        elif m:
+            end = None if m.group(1) in line[m.end() :] else m.group(1)
     return out
 
 

@@ -158,3 +158,17 @@ def test_an_access_port_in_a_vlan_the_config_lacks_is_caught() -> None:
     assert "members default;" in text
     found = cli_xref.problems({path: text.replace("members default;", "members blue;", 1).encode()})
     _assert_found(found, "vlan blue is referenced but never defined")
+
+
+@pytest.mark.parametrize(
+    ("case", "old"),
+    [(NX, "banner motd ^nx2: authorized access only.^"), (EOS, "banner login\n")],
+)
+def test_banner_text_is_not_read_as_configuration(case: tuple[str, str], old: str) -> None:
+    """A multi-line banner mentioning config words defines and references nothing."""
+    body = "line one\ninterface Ethernet9/9\nservice-profile NOPE\n  inherit peer NOPE"
+    new = f"banner motd ^{body}\nlast^" if case is NX else f"banner login\n{body}\n"
+    spec, path = case
+    text = rendered(spec)[path].decode()
+    assert old in text
+    assert cli_xref.problems({path: text.replace(old, new, 1).encode()}) == []
