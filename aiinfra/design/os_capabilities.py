@@ -68,7 +68,7 @@ def check_backend_qos(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
 def tier_speeds(spec: ClusterSpec) -> list[tuple[tuple[str | int, ...], SwitchChoice, list[int]]]:
     """(spec path, switch choice, port speeds) of every fabric tier, as precheck's check_switch sees them."""
     be = spec.fabrics.backend
-    out = []
+    out: list[tuple[tuple[str | int, ...], SwitchChoice, list[int]]] = []
     for tier in TIERS:
         path = ("fabrics", "backend", "switches", tier if getattr(be.switches, tier) else "leaf")
         out.append((path, be.switches.for_tier(tier), [speed_gbps(be.link_speed)]))

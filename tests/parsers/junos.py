@@ -382,7 +382,7 @@ def _interfaces(tree: list[Node], cos: _Cos, switch: ParsedSwitch) -> None:
         description = leaf(body, "description")
         iface = ParsedInterface(
             name=name,
-            mtu=int(mtu[0]) if mtu else None,
+            mtu=int(str(mtu[0])) if mtu else None,
             address=str(address[0]) if address else None,
             shutdown=flag(body, "disable"),
             description=str(description[0]) if description else "",
@@ -461,14 +461,14 @@ def _bfd_timers(body: list[Node] | None) -> tuple[int, int] | None:
 def _bgp(tree: list[Node], switch: ParsedSwitch) -> None:
     """Neighbors with their AS (neighbor- or group-level) and which ones run BFD."""
     asn = leaf(section(tree, "routing-options"), "autonomous-system")
-    switch.asn = int(asn[0]) if asn else None
+    switch.asn = int(str(asn[0])) if asn else None
     for group in named(section(tree, "protocols", "bgp"), "group").values():
         group_as = leaf(group, "peer-as")
         for address, body in named(group, "neighbor").items():
             peer_as = leaf(body, "peer-as") or group_as
             if peer_as is None:
                 raise ValueError(f"BGP neighbor {address} has no peer-as")
-            switch.neighbors[address] = int(peer_as[0])
+            switch.neighbors[address] = int(str(peer_as[0]))
             timers = _bfd_timers(body) or _bfd_timers(group)
             if timers is not None:
                 switch.bfd_neighbors.add(address)

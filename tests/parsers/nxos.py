@@ -84,7 +84,7 @@ class _Nxos:
         class_dscps = self.class_map_dscps()
         out: dict[int, int] = {}
         default_group: int | None = None
-        for cls in policy.children:
+        for cls in getattr(policy, "children", []):
             name = _words(cls)[-1]
             groups = _child_values(cls, r"^set qos-group (\d+)$")
             if not groups:

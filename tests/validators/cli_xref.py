@@ -142,8 +142,8 @@ EOS_RULES = (
 
 def _index(conf: CiscoConfParse, rules: tuple[Rule, ...], builtin: dict[str, set[str]]) -> Index:
     index = Index()
-    for kind, names in builtin.items():
-        for name in names:
+    for kind, builtins in builtin.items():
+        for name in builtins:
             index.define(kind, name, 0)
     for obj in conf.objs:
         text = obj.text.strip()
@@ -160,8 +160,8 @@ def _index(conf: CiscoConfParse, rules: tuple[Rule, ...], builtin: dict[str, set
             m = re.search(rule.line, text)
             if not m:
                 continue
-            names = m.group(1).split(rule.split) if rule.split else [m.group(1)]
-            for name in names:
+            found = m.group(1).split(rule.split) if rule.split else [m.group(1)]
+            for name in found:
                 if rule.role == "ref":
                     index.refs.append((rule.kind, name, line))
                 elif rule.role == "def" or name not in index.defs.get(rule.kind, {}):
