@@ -71,8 +71,8 @@ def _profile(block: object) -> QosProfile:
 
 
 class _Eos:
-    def __init__(self, text: str) -> None:
-        self.conf = CiscoConfParse(text.splitlines(), syntax="ios")
+    def __init__(self, text: str, conf: CiscoConfParse | None = None) -> None:
+        self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="ios")
         self.profiles = {_words(o)[2]: _profile(o) for o in self.top(r"^qos profile \S+$")}
 
     def top(self, pattern: str) -> list:
@@ -210,9 +210,9 @@ class _Eos:
         return out
 
 
-def parse(text: str) -> ParsedSwitch:
+def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an EOS switch running ``text`` would do, in aiinfra's common terms."""
-    eos = _Eos(text)
+    eos = _Eos(text, conf)  # conf: the same text already parsed, when a caller has it
     hostnames = eos.top(r"^hostname \S+$")
     parsed = ParsedSwitch(hostname=_words(hostnames[0])[1] if hostnames else "", text=text)
     parsed.dscp_to_tc = eos.dscp_map()

@@ -44,9 +44,9 @@ def _queue_index(class_name: str) -> int:
 
 
 class _Nxos:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, conf: CiscoConfParse | None = None) -> None:
         self.text = text
-        self.conf = CiscoConfParse(text.splitlines(), syntax="nxos")
+        self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="nxos")
         self._dscp_maps: dict[str, dict[int, int]] = {}
 
     def top(self, pattern: str) -> list:
@@ -262,9 +262,9 @@ class _Nxos:
         return out
 
 
-def parse(text: str) -> ParsedSwitch:
+def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an NX-OS switch running ``text`` would do, in aiinfra's common terms."""
-    nx = _Nxos(text)
+    nx = _Nxos(text, conf)  # conf: the same text already parsed, when a caller has it
     hostnames = nx.top(r"^hostname \S+$")
     parsed = ParsedSwitch(hostname=_words(hostnames[0])[1] if hostnames else "", text=text)
     nodrop_groups, pfc_cos = nx.network_qos()

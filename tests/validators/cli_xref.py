@@ -228,8 +228,8 @@ def cisco_problems(text: str, os_name: str) -> list[str]:
     lines = _without_banner(text)
     try:
         conf = CiscoConfParse(lines, syntax="nxos" if os_name == "nxos" else "ios")
-        parse: Callable[[str], object] = nxos_parser.parse if os_name == "nxos" else eos_parser.parse
-        parse(text)
+        parse: Callable[[str, CiscoConfParse], object] = nxos_parser.parse if os_name == "nxos" else eos_parser.parse
+        parse(text, conf)
     except Exception as exc:  # any parser failure is the finding
         return [f"does not parse back: {exc}"]
     rules, builtin = (NXOS_RULES, NXOS_BUILTIN) if os_name == "nxos" else (EOS_RULES, EOS_BUILTIN)
