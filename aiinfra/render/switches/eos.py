@@ -66,7 +66,7 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
-    ctx["locked_secret"] = LOCKED_SECRET
+    ctx["user_secrets"] = {u.name: u.password_hash or LOCKED_SECRET for u in design.management.users}
     return ctx
 
 

@@ -58,7 +58,7 @@ def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, 
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
-    ctx["locked_password"] = LOCKED_PASSWORD
+    ctx["user_secrets"] = {u.name: u.password_hash or LOCKED_PASSWORD for u in design.management.users}
     ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
     ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]
     return ctx
