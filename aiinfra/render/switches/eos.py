@@ -23,7 +23,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha256", "sha-512": "sha512"}
 SNMP_PRIV = {"aes128": "aes", "aes256": "aes256"}
@@ -66,7 +66,7 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
-    ctx["user_secrets"] = {u.name: u.password_hash or LOCKED_SECRET for u in design.management.users}
+    ctx["user_secrets"] = user_secrets(design, LOCKED_SECRET)
     return ctx
 
 

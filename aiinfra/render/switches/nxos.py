@@ -24,7 +24,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
@@ -58,7 +58,7 @@ def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, 
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
-    ctx["user_secrets"] = {u.name: u.password_hash or LOCKED_PASSWORD for u in design.management.users}
+    ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)
     ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
     ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]
     return ctx
