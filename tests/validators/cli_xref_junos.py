@@ -6,8 +6,10 @@ firewall filters (``filter input|output`` on interfaces), classifiers, forwardin
 schedulers, scheduler-maps, drop-profiles and congestion-notification (CNP) profiles
 (class-of-service bindings and the maps between them), BGP groups (one per name, every
 neighbour in one group), routing instances (``routing-instance X`` on system services,
-``mgmt_junos`` created by ``management-instance``), VLANs and the interfaces that
-class-of-service binds. Two identical statements in one block are a duplicate.
+``mgmt_junos`` created by ``management-instance``), VLANs, the interfaces that
+class-of-service binds, SNMP views and VACM groups, and the servers ``authentication-order``
+names (``tacplus``/``radius`` need a ``tacplus-server``/``radius-server``). Two identical
+statements in one block are a duplicate.
 """
 
 from __future__ import annotations
@@ -69,6 +71,14 @@ def definitions(tree: list[Node]) -> dict[str, list[str]]:
         "interface": _block_names(section(tree, "interfaces")),
         "routing-instance": _block_names(section(tree, "routing-instances")),
         "vlan": _block_names(section(tree, "vlans")),
+        "snmp-view": [str(s.words[1]) for s in statements(section(tree, "snmp")) if s.keys[:1] == ["view"]],
+        "snmp-group": [
+            str(s.words[1])
+            for s in statements(section(tree, "snmp", "v3", "vacm", "access"))
+            if s.keys[:1] == ["group"]
+        ],
+        "authentication-method": ["password"]
+        + [m for m in ("tacplus", "radius") if statements(section(tree, "system", f"{m}-server"))],
     }
     management = any(s.keys == ["management-instance"] for s in statements(section(tree, "system")))
     if management and MGMT_INSTANCE not in defs["routing-instance"]:
@@ -111,6 +121,12 @@ def references(tree: list[Node]) -> list[tuple[str, str, int]]:
             out.append(("routing-instance", words[-1], st.offset))
         elif path[-1:] == ("vlan",) and head == "members":
             out += [("vlan", name, st.offset) for name in rest]
+        elif path[:1] == ("snmp",) and head in ("read-view", "write-view", "notify-view"):
+            out.append(("snmp-view", rest[0], st.offset))
+        elif path[:4] == ("snmp", "v3", "vacm", "security-to-group") and head == "group":
+            out.append(("snmp-group", rest[0], st.offset))
+        elif path == ("system",) and head == "authentication-order":
+            out += [("authentication-method", name, st.offset) for name in rest]
     return out
 
 

@@ -131,6 +131,9 @@ JUNOS_BREAKS = [
     ("            neighbor 10.0.1.0 {", "            neighbor 192.0.2.9 {", "BGP neighbor 192.0.2.9 is on no subnet"),
     ("            neighbor 10.0.1.0 {", "            neighbor 10.0.1.1 {", "10.0.1.1 is this device's own address"),
     ("    lldp {", "    lldp {\n        interface all;", "'interface all' appears twice in one block"),
+    ("    view AIINFRA-ALL {", "    view X {", "snmp-view AIINFRA-ALL is referenced"),
+    ("                group AIINFRA-READ {", "                group X {", "snmp-group AIINFRA-READ is referenced"),
+    ("    radius-server {", "    radius-servers-gone {", "authentication-method radius is referenced"),
     ("    host-name jfl-be-leaf-su01-r1;", "    host-name jfl-be-leaf-su01-r1", "does not"),
 ]
 
