@@ -1,9 +1,10 @@
-"""Back-end QoS requests each network OS can state, checked against its os.yaml row.
+"""Requests each network OS can state, checked against its os.yaml row before anything is built.
 
 The renderers format the Design's numbers in each OS's own units (NX-OS and
-Junos count the PFC watchdog in poll intervals, Junos WRED takes queue fill
-levels); a request an OS cannot state is refused here, positioned on the spec
-field, so a renderer never meets it.
+Junos count the PFC watchdog in poll intervals, EOS states it in seconds with
+two decimals, Junos WRED takes queue fill levels, EOS names breakouts with its
+own member-speed keywords); a request an OS cannot state is refused here,
+positioned on the spec field, so a renderer never meets it.
 """
 
 from __future__ import annotations
