@@ -362,10 +362,6 @@ def test_rendering_is_deterministic() -> None:
         assert next(iter(junos.render(again.design.devices[name], again.design, again.catalog).values())) == text
 
 
-def _replace_mgmt(design: Design, **changes: object) -> Design:
-    return dataclasses.replace(design, management=dataclasses.replace(design.management, **changes))
-
-
 def _junos_spec(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     data = yaml.safe_load(SPECS["junos-flowlet"].read_text())
     edit(data)
@@ -469,3 +465,13 @@ def test_no_aaa_and_no_snmp_render_password_login_and_no_agent(tmp_path: Path) -
         t = parse(text)
         assert leaf(section(t, "system"), "authentication-order") == ["password"], d.name
         assert section(t, "snmp") is None and section(t, "system", "tacplus-server") is None, d.name
+
+
+def test_bfd_timers_follow_the_design_not_a_junos_constant() -> None:
+    """Issue 9: Junos rendered its own 300 ms x 3; a Design asking 150 ms x 4 must get exactly that."""
+    r = rendered("junos-flowlet")
+    leaf_dev = r.design.devices["jfl-be-leaf-su01-r1"]
+    assert leaf_dev.bgp is not None and leaf_dev.bgp.bfd
+    faster = dataclasses.replace(leaf_dev, bgp=dataclasses.replace(leaf_dev.bgp, bfd_interval_ms=150, bfd_multiplier=4))
+    (text,) = junos.render(faster, r.design, r.catalog).values()
+    assert parse_switch(text).bfd_timers == {(150, 4)}
