@@ -156,6 +156,9 @@ class WatchdogTimers(Strict):
     poll_ms: Span
     detection_polls: Span
     restoration_polls: Span
+    default_poll_ms: int | None = Field(
+        default=None, description="The poll interval the OS runs when none is configured (left unrendered)."
+    )
 
 
 class SharedBuffer(Strict):
