@@ -18,6 +18,7 @@ from tests.parsers.model import ParsedInterface, ParsedSwitch
 KBYTE = 1000  # aiinfra's EcnProfile counts kbytes as 10^3 bytes
 DSCP_VALUES = range(64)
 ANYWHERE = "0.0.0.0/0"
+NXOS_DEFAULT_WATCHDOG_POLL_MS = 100
 
 
 def _words(line: object) -> list[str]:
@@ -209,17 +210,21 @@ class _Nxos:
                 parsed.loopback = iface.address
 
     def watchdog_ms(self) -> tuple[int, int, int] | None:
-        """(detection, restoration, poll) ms: NX-OS multiplies its poll interval; None if a timer is unset."""
-        found = {}
+        """(detection, restoration, poll) ms: NX-OS multiplies its poll interval; None if a multiplier is unset.
+
+        Without a ``watch-dog interval`` line NX-OS polls every 100 ms (QoS guide 10.5(x)).
+        """
+        found = {"poll": NXOS_DEFAULT_WATCHDOG_POLL_MS}
         for key, pattern in (
             ("poll", r"^priority-flow-control watch-dog interval (\d+)$"),
             ("detect", r"^priority-flow-control watch-dog shutdown-multiplier (\d+)$"),
             ("restore", r"^priority-flow-control auto-restore multiplier (\d+)$"),
         ):
             lines = self.top(pattern)
-            if not lines:
+            if lines:
+                found[key] = int(_words(lines[0])[-1])
+            elif key != "poll":
                 return None
-            found[key] = int(_words(lines[0])[-1])
         return found["detect"] * found["poll"], found["restore"] * found["poll"], found["poll"]
 
     def bfd_timers(self) -> set[tuple[int, int]]:

@@ -185,3 +185,24 @@ def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> N
         assert "no snmp-server protocol enable" in lines, name
         assert not [x for x in lines if x.startswith("snmp-server")], name
         check_device(result.design.devices[name], result.design, parse(text))
+
+
+def test_a_non_default_watchdog_poll_is_stated(tmp_path: Path) -> None:
+    """The 100 ms default poll is left to the platform; any other poll gets its own interval line."""
+    text = (
+        SPECS["nx2"]
+        .read_text()
+        .replace(
+            "cnp_priority: 6",
+            "cnp_priority: 6\n      pfc_watchdog: {poll_ms: 200, detection_ms: 400, restoration_ms: 800}",
+        )
+    )
+    tmp_path.mkdir(exist_ok=True)
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(text)
+    result = load(spec)
+    leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+    (config,) = nxos.render(leaf, result.design, result.catalog).values()
+    assert "priority-flow-control watch-dog interval 200" in config.splitlines()
+    assert parse(config).pfc_watchdog_ms == (400, 800, 200)
+    assert "priority-flow-control watch-dog interval" not in rendered("nx2").texts[leaf.name]

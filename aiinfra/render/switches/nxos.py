@@ -52,10 +52,22 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
+def watchdog_interval(device: Device, catalog: Catalog) -> int | None:
+    """The watch-dog interval line's value, or None where the Design asks for the platform default.
+
+    NX-OS polls every 100 ms unless told otherwise, and Cisco's own NDFC only writes 101-1000 ms;
+    leaving the default unstated is the same timer without relying on ``interval 100`` parsing.
+    """
+    limits = catalog.os[device.os].pfc_watchdog
+    poll = device.qos.pfc_watchdog.poll_ms if device.qos else None
+    return None if poll is None or (limits is not None and poll == limits.default_poll_ms) else poll
+
+
 def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     ctx = switch_context(device, design, catalog)
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
+    ctx["watchdog_interval"] = watchdog_interval(device, catalog)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)
