@@ -245,6 +245,40 @@ class TextLimits(Strict):
     source: FreeText
 
 
+class Span(Strict):
+    """An inclusive range of whole numbers an OS statement accepts."""
+
+    min: int
+    max: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+
+class WatchdogTimers(Strict):
+    """How an OS states the PFC watchdog: a poll interval and detection/restore in polls."""
+
+    poll_ms: Span
+    detection_polls: Span
+    restoration_polls: Span
+    default_poll_ms: int | None = Field(
+        default=None, description="The poll interval the OS runs when none is configured (left unrendered)."
+    )
+
+
+class SharedBuffer(Strict):
+    """A vendor-published shared-buffer partition, in percent (Junos ``shared-buffer``)."""
+
+    ingress_lossless: int = Field(ge=0, le=100)
+    ingress_lossless_dynamic_threshold: int = Field(ge=0, le=10)
+    ingress_lossless_headroom: int = Field(ge=0, le=100)
+    ingress_lossy: int = Field(ge=0, le=100)
+    egress_lossless: int = Field(ge=0, le=100)
+    egress_lossy: int = Field(ge=0, le=100)
+    dedicated_ingress: int = Field(ge=0, le=100)
+    dedicated_egress: int = Field(ge=0, le=100)
+
+
 class OsProfile(Strict):
     """What one network OS release can do, and how Ansible talks to it."""
 
@@ -259,6 +293,19 @@ class OsProfile(Strict):
     max_ssh_keys_per_user: int | None = Field(default=None, ge=1, le=1024)
     named_timezones: bool = True
     text_limits: TextLimits
+    pfc_watchdog: WatchdogTimers | None = Field(
+        default=None, description="Watchdog timer limits; None: the OS takes any millisecond value the spec allows."
+    )
+    ecn_fill_pct: tuple[int, int] | None = Field(
+        default=None, description="WRED as queue fill levels (vendor profile); None: the OS takes byte thresholds."
+    )
+    shared_buffer: SharedBuffer | None = None
+    pfc_watchdog_step_ms: int | None = Field(
+        default=None, description="Granularity of the watchdog detection/restore times the OS takes (EOS: 10 ms)."
+    )
+    breakout_speeds: dict[str, Token] | None = Field(
+        default=None, description="'<cage G>/<ways>' -> the OS's member speed keyword; None: any breakout."
+    )
     config_file: FilePattern
     extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
     ansible_network_os: Token

@@ -17,6 +17,7 @@ from aiinfra.design.checks_fabric import (
     check_tier_identities,
     names,
 )
+from aiinfra.design.os_capabilities import check_backend_qos, check_breakouts
 from aiinfra.design.problems import Problems
 from aiinfra.design.text_limits import check_text_limits
 from aiinfra.spec.base import speed_gbps
@@ -93,6 +94,8 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     check_management_plane(p, catalog, spec, tiers)
     check_server_addresses(p, spec)
     check_openshift_networks(p, spec, node_count(spec))
+    check_backend_qos(p, catalog, spec)
+    check_breakouts(p, catalog, spec)
     return p
 
 

@@ -71,8 +71,8 @@ def _profile(block: object) -> QosProfile:
 
 
 class _Eos:
-    def __init__(self, text: str) -> None:
-        self.conf = CiscoConfParse(text.splitlines(), syntax="ios")
+    def __init__(self, text: str, conf: CiscoConfParse | None = None) -> None:
+        self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="ios")
         self.profiles = {_words(o)[2]: _profile(o) for o in self.top(r"^qos profile \S+$")}
 
     def top(self, pattern: str) -> list:
@@ -148,6 +148,26 @@ class _Eos:
                 parsed.bfd_neighbors.add(peer)
         return router_id
 
+    def watchdog_ms(self) -> tuple[int, int, int] | None:
+        """(detection, restoration, poll) ms from the global watchdog timers, which EOS states in seconds."""
+        found = {}
+        for key in ("timeout", "recovery-time", "polling-interval"):
+            lines = self.top(rf"^priority-flow-control pause watchdog default {key} [\d.]+$")
+            if not lines:
+                return None
+            found[key] = round(float(_words(lines[0])[-1]) * 1000)
+        return found["timeout"], found["recovery-time"], found["polling-interval"]
+
+    def bfd_timers(self) -> set[tuple[int, int]]:
+        """(interval ms, multiplier) of every ``bfd interval X min-rx X multiplier M`` on a port."""
+        out = set()
+        for obj in self.top(r"^interface "):
+            for child in obj.children:
+                m = re.match(r"^bfd interval (\d+) min-rx \d+ multiplier (\d+)$", child.text.strip())
+                if m:
+                    out.add((int(m.group(1)), int(m.group(2))))
+        return out
+
     def acl_sources(self, acl: str) -> set[str]:
         out: set[str] = set()
         for obj in self.top(rf"^ip access-list standard {re.escape(acl)}$"):
@@ -174,7 +194,10 @@ class _Eos:
             m = re.match(r"^snmp-server ipv4 access-list (\S+)(?: vrf (\S+))?$", obj.text.strip())
             if m:
                 snmp_acls[m.group(2) or "default"] = m.group(1)
-        snmp_vrfs = {"default"} | {_words(o)[2] for o in self.top(r"^snmp-server vrf \S+$")}
+        # EOS runs no SNMP agent until a community or a user exists ("SNMP agent disabled: no
+        # communities or users are configured"), so without either SNMP is open to nobody.
+        agent = bool(self.top(r"^snmp-server (?:community|user) "))
+        snmp_vrfs = ({"default"} | {_words(o)[2] for o in self.top(r"^snmp-server vrf \S+$")}) if agent else set()
         ssh_vrfs = {"default"} | {
             _words(c)[1] for b in ssh for c in b.children if _words(c)[0] == "vrf" and len(_words(c)) == 2
         }
@@ -187,9 +210,9 @@ class _Eos:
         return out
 
 
-def parse(text: str) -> ParsedSwitch:
+def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an EOS switch running ``text`` would do, in aiinfra's common terms."""
-    eos = _Eos(text)
+    eos = _Eos(text, conf)  # conf: the same text already parsed, when a caller has it
     hostnames = eos.top(r"^hostname \S+$")
     parsed = ParsedSwitch(hostname=_words(hostnames[0])[1] if hostnames else "", text=text)
     parsed.dscp_to_tc = eos.dscp_map()
@@ -201,6 +224,9 @@ def parse(text: str) -> ParsedSwitch:
             parsed.ecn_min_bytes = prof.ecn[0] * KBYTE
             parsed.ecn_max_bytes = prof.ecn[1] * KBYTE
             parsed.ecn_max_probability = prof.ecn[2]
+    if parsed.pfc_watchdog:
+        parsed.pfc_watchdog_ms = eos.watchdog_ms()
+    parsed.bfd_timers = eos.bfd_timers()
     router_id = eos.bgp(parsed)
     for name, iface in parsed.interfaces.items():
         if name.startswith("Loopback") and iface.address and iface.address.split("/")[0] == router_id:

@@ -382,7 +382,7 @@ def _interfaces(tree: list[Node], cos: _Cos, switch: ParsedSwitch) -> None:
         description = leaf(body, "description")
         iface = ParsedInterface(
             name=name,
-            mtu=int(mtu[0]) if mtu else None,
+            mtu=int(str(mtu[0])) if mtu else None,
             address=str(address[0]) if address else None,
             shutdown=flag(body, "disable"),
             description=str(description[0]) if description else "",
@@ -428,25 +428,51 @@ def _qos(cos_tree: list[Node] | None, cos: _Cos, switch: ParsedSwitch) -> None:
         for st in statements(section(cos_tree, "interfaces"))
         if leaf(st.block, "congestion-notification-profile")
     }
-    switch.pfc_watchdog = any(
-        statement.keys[0] == "pfc-watchdog" for name in applied for statement in statements(cos.cnps.get(name))
-    )
+    watchdogs = [
+        statement
+        for name in sorted(applied)
+        for statement in statements(cos.cnps.get(name))
+        if statement.keys[0] == "pfc-watchdog"
+    ]
+    switch.pfc_watchdog = bool(watchdogs)
+    if watchdogs:
+        switch.pfc_watchdog_ms = _watchdog_ms(watchdogs[0].block)
+
+
+# Junos CoS guide, "PFC watchdog": with no options the watchdog polls every 100 ms, detects a
+# stall after 2 polls and restores the queue after 200 ms.
+WATCHDOG_DEFAULTS = {"poll-interval": 100, "detection": 2, "recovery-time": 200}
+
+
+def _watchdog_ms(block: list[Node] | None) -> tuple[int, int, int]:
+    """(detection, restoration, poll) in ms: detection counts polls, recovery-time is in ms."""
+    value = {k: int(_values(leaf(block, k))[0]) if leaf(block, k) else v for k, v in WATCHDOG_DEFAULTS.items()}
+    return value["detection"] * value["poll-interval"], value["recovery-time"], value["poll-interval"]
+
+
+def _bfd_timers(body: list[Node] | None) -> tuple[int, int] | None:
+    bfd = section(body, "bfd-liveness-detection")
+    if bfd is None:
+        return None
+    interval, multiplier = leaf(bfd, "minimum-interval"), leaf(bfd, "multiplier")
+    return int(_values(interval)[0]) if interval else 0, int(_values(multiplier)[0]) if multiplier else 3
 
 
 def _bgp(tree: list[Node], switch: ParsedSwitch) -> None:
     """Neighbors with their AS (neighbor- or group-level) and which ones run BFD."""
     asn = leaf(section(tree, "routing-options"), "autonomous-system")
-    switch.asn = int(asn[0]) if asn else None
+    switch.asn = int(str(asn[0])) if asn else None
     for group in named(section(tree, "protocols", "bgp"), "group").values():
         group_as = leaf(group, "peer-as")
-        group_bfd = section(group, "bfd-liveness-detection") is not None
         for address, body in named(group, "neighbor").items():
             peer_as = leaf(body, "peer-as") or group_as
             if peer_as is None:
                 raise ValueError(f"BGP neighbor {address} has no peer-as")
-            switch.neighbors[address] = int(peer_as[0])
-            if group_bfd or section(body, "bfd-liveness-detection") is not None:
+            switch.neighbors[address] = int(str(peer_as[0]))
+            timers = _bfd_timers(body) or _bfd_timers(group)
+            if timers is not None:
                 switch.bfd_neighbors.add(address)
+                switch.bfd_timers.add(timers)
 
 
 def _load_balancing(tree: list[Node]) -> str:

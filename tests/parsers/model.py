@@ -40,6 +40,9 @@ class ParsedSwitch:
     ecn_min_fill_pct: int | None = None  # for OSes whose WRED takes queue fill levels (Junos)
     ecn_max_fill_pct: int | None = None
     pfc_watchdog: bool = False
+    # (detection, restoration, poll) in ms as the watchdog would run them; None when off or not parsed
+    pfc_watchdog_ms: tuple[int, int, int] | None = None
+    bfd_timers: set[tuple[int, int]] = field(default_factory=set)  # (interval ms, multiplier) on fabric sessions
     load_balancing: str = "ecmp"  # ecmp | flowlet | per-packet, as the config would run
     acl_cidrs: set[str] = field(default_factory=set)  # management ACL sources
     ntp_servers: set[str] = field(default_factory=set)

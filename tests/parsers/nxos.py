@@ -18,6 +18,7 @@ from tests.parsers.model import ParsedInterface, ParsedSwitch
 KBYTE = 1000  # aiinfra's EcnProfile counts kbytes as 10^3 bytes
 DSCP_VALUES = range(64)
 ANYWHERE = "0.0.0.0/0"
+NXOS_DEFAULT_WATCHDOG_POLL_MS = 100
 
 
 def _words(line: object) -> list[str]:
@@ -44,9 +45,9 @@ def _queue_index(class_name: str) -> int:
 
 
 class _Nxos:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, conf: CiscoConfParse | None = None) -> None:
         self.text = text
-        self.conf = CiscoConfParse(text.splitlines(), syntax="nxos")
+        self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="nxos")
         self._dscp_maps: dict[str, dict[int, int]] = {}
 
     def top(self, pattern: str) -> list:
@@ -84,7 +85,7 @@ class _Nxos:
         class_dscps = self.class_map_dscps()
         out: dict[int, int] = {}
         default_group: int | None = None
-        for cls in policy.children:
+        for cls in getattr(policy, "children", []):
             name = _words(cls)[-1]
             groups = _child_values(cls, r"^set qos-group (\d+)$")
             if not groups:
@@ -208,6 +209,32 @@ class _Nxos:
             if name.startswith("loopback") and iface.address and iface.address.split("/")[0] == router_id:
                 parsed.loopback = iface.address
 
+    def watchdog_ms(self) -> tuple[int, int, int] | None:
+        """(detection, restoration, poll) ms: NX-OS multiplies its poll interval; None if a multiplier is unset.
+
+        Without a ``watch-dog interval`` line NX-OS polls every 100 ms (QoS guide 10.5(x)).
+        """
+        found = {"poll": NXOS_DEFAULT_WATCHDOG_POLL_MS}
+        for key, pattern in (
+            ("poll", r"^priority-flow-control watch-dog interval (\d+)$"),
+            ("detect", r"^priority-flow-control watch-dog shutdown-multiplier (\d+)$"),
+            ("restore", r"^priority-flow-control auto-restore multiplier (\d+)$"),
+        ):
+            lines = self.top(pattern)
+            if lines:
+                found[key] = int(_words(lines[0])[-1])
+            elif key != "poll":
+                return None
+        return found["detect"] * found["poll"], found["restore"] * found["poll"], found["poll"]
+
+    def bfd_timers(self) -> set[tuple[int, int]]:
+        """(interval ms, multiplier) of every ``bfd interval X min_rx X multiplier M`` on a port."""
+        out = set()
+        for obj in self.top(r"^interface (?!breakout )"):
+            for m in _child_values(obj, r"^bfd interval (\d+) min_rx (\d+) multiplier (\d+)$"):
+                out.add((int(m.group(1)), int(m.group(3))))
+        return out
+
     def load_balancing(self) -> str:
         profiles = self.top(r"^hardware profile dlb$")
         if not profiles:
@@ -240,9 +267,9 @@ class _Nxos:
         return out
 
 
-def parse(text: str) -> ParsedSwitch:
+def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an NX-OS switch running ``text`` would do, in aiinfra's common terms."""
-    nx = _Nxos(text)
+    nx = _Nxos(text, conf)  # conf: the same text already parsed, when a caller has it
     hostnames = nx.top(r"^hostname \S+$")
     parsed = ParsedSwitch(hostname=_words(hostnames[0])[1] if hostnames else "", text=text)
     nodrop_groups, pfc_cos = nx.network_qos()
@@ -260,6 +287,8 @@ def parse(text: str) -> ParsedSwitch:
     router_id = nx.bgp(parsed)
     nx.loopback(parsed, router_id)
     parsed.pfc_watchdog = bool(nx.top(r"^priority-flow-control watch-dog-interval on$"))
+    parsed.pfc_watchdog_ms = nx.watchdog_ms() if parsed.pfc_watchdog else None
+    parsed.bfd_timers = nx.bfd_timers()
     parsed.load_balancing = nx.load_balancing()
     parsed.acl_cidrs = nx.management_acl()
     parsed.ntp_servers = {_words(o)[2] for o in nx.top(r"^ntp server \S+")}

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from aiinfra.design.model import Design, Device
 from aiinfra.pipeline import DesignResult, design_from_file
+from aiinfra.render.switches.eos import LOCKED_SECRET
+from aiinfra.render.switches.nxos import LOCKED_PASSWORD as NXOS_LOCKED_PASSWORD
 from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +30,7 @@ SECRET_REF = "SECRET_REF"
 SECRET_SLOTS = (
     re.compile(r"\bkey \d+ (\S+)"),
     re.compile(r"\bsecret sha512 (\S+)"),
-    re.compile(r"\bpassword \d (\S+)"),
+    re.compile(r"\bpassword \d (?!!)(\S+)"),
     re.compile(r"\bauth (?:md5|sha\S*) (\S+)"),
     re.compile(r"\bpriv (?:aes\S*|des\S*) (\S+)"),
 )
@@ -114,6 +116,9 @@ def check_qos(device: Device, parsed: ParsedSwitch) -> None:
         qos.ecn.max_probability_pct,
     ), f"{device.name}: ECN {parsed.ecn_min_bytes}/{parsed.ecn_max_bytes}/{parsed.ecn_max_probability}"
     assert parsed.pfc_watchdog == qos.pfc_watchdog.enabled, f"{device.name}: PFC watchdog {parsed.pfc_watchdog}"
+    wd = qos.pfc_watchdog
+    timers = (wd.detection_ms, wd.restoration_ms, wd.poll_ms) if wd.enabled else None
+    assert parsed.pfc_watchdog_ms == timers, f"{device.name}: watchdog timers {parsed.pfc_watchdog_ms} != {timers}"
 
 
 def check_routing(device: Device, parsed: ParsedSwitch) -> None:
@@ -126,6 +131,9 @@ def check_routing(device: Device, parsed: ParsedSwitch) -> None:
     assert parsed.neighbors == {n.address: n.remote_asn for n in bgp.neighbors}, f"{device.name}: neighbors"
     assert parsed.bfd_neighbors == {n.address for n in bgp.neighbors if n.bfd}, f"{device.name}: BFD peers"
     assert parsed.maximum_paths == bgp.maximum_paths, f"{device.name}: maximum-paths {parsed.maximum_paths}"
+    fabric = any(i.role in ("uplink", "downlink") for i in device.interfaces)
+    bfd = {(bgp.bfd_interval_ms, bgp.bfd_multiplier)} if bgp.bfd and fabric else set()
+    assert parsed.bfd_timers == bfd, f"{device.name}: BFD timers {parsed.bfd_timers} != {bfd}"
     expected_lb = device.load_balancing if device.qos else "ecmp"
     assert parsed.load_balancing == expected_lb, f"{device.name}: load balancing {parsed.load_balancing}"
 
@@ -155,8 +163,23 @@ def check_no_secrets(device: Device, design: Design, text: str) -> None:
         masked = EXPRESSION.sub(SECRET_REF, line)
         for slot in SECRET_SLOTS:
             for m in slot.finditer(masked):
-                assert m.group(1).strip('"') == SECRET_REF, f"{device.name}: a secret value in {line.strip()!r}"
+                value = m.group(1).strip('"')
+                assert value in (SECRET_REF, LOCKED_SECRET), f"{device.name}: a secret value in {line.strip()!r}"
     assert "snmp-server community" not in text, f"{device.name}: SNMP community configured"
+    assert not re.search(r"\bnopassword\b", text), f"{device.name}: a user without a password"
+
+
+def check_users(device: Device, design: Design, text: str) -> None:
+    """Every local user has a secret: the spec's hash reference, or the OS's locked one."""
+    for user in design.management.users:
+        lines = [x for x in text.splitlines() if re.match(rf"username {re.escape(user.name)} (?!ssh-?key )", x)]
+        assert len(lines) == 1, f"{device.name}: user {user.name} defined {len(lines)} times"
+        if device.os == "eos":
+            secret = user.password_hash or LOCKED_SECRET
+            assert lines[0].endswith(f" secret sha512 {secret}"), f"{device.name}: {lines[0]!r}"
+        else:
+            secret = user.password_hash or NXOS_LOCKED_PASSWORD
+            assert f" password 5 {secret} role " in lines[0], f"{device.name}: {lines[0]!r}"
 
 
 def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:
@@ -165,6 +188,7 @@ def check_device(device: Device, design: Design, parsed: ParsedSwitch) -> None:
     check_routing(device, parsed)
     check_management(device, design, parsed)
     check_no_secrets(device, design, parsed.text)
+    check_users(device, design, parsed.text)
 
 
 def check_sessions_match(rendered: Rendered) -> int:
@@ -328,3 +352,23 @@ def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser,
         test_deterministic,
         test_golden_lab_configs,
     )
+
+
+def render_without_aaa_and_snmp(
+    spec: Path, os_name: str, render: Renderer, directory: Path
+) -> tuple[DesignResult, dict[str, str]]:
+    """The spec with no ``security.aaa`` and no ``security.snmp``, rendered for every switch of one OS."""
+    import yaml
+
+    data = yaml.safe_load(spec.read_text())
+    data["security"].pop("aaa", None)
+    data["security"].pop("snmp", None)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "cluster.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = design_from_file(path)
+    return result, {
+        d.name: next(iter(render(d, result.design, result.catalog).values()))
+        for d in result.design.devices.values()
+        if d.os == os_name
+    }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from aiinfra.errors import SpecError
 from aiinfra.pipeline import DesignResult, design_from_file
 from aiinfra.render.switches import renderer_for
 from tests.conftest import lab_data, write_spec
@@ -38,10 +39,43 @@ def _leaf(tmp_path: Path, os: str, ecn: object) -> tuple[DesignResult, ParsedSwi
     return result, parse_rendered(os, leaf.name, files)
 
 
+# OSes whose WRED takes queue fill levels render the vendor's profile, so they refuse explicit bytes.
+FILL_LEVEL_OSES = {"junos"}
+# OSes whose parser reads the timers back (tests/parsers); the others report None / nothing.
+TIMER_OSES = ("nxos", "eos", "junos")
+
+
+def oses_for(ecn_mode: str) -> list[str]:
+    return [os for os in MODELS if ecn_mode == "auto" or os not in FILL_LEVEL_OSES]
+
+
+def test_explicit_ecn_is_refused_where_the_os_takes_fill_levels(tmp_path: Path) -> None:
+    for os in sorted(FILL_LEVEL_OSES):
+        with pytest.raises(SpecError, match="queue fill levels"):
+            _design(tmp_path, os, ECN_MODES["explicit"])
+
+
+def test_watchdog_and_bfd_timers_are_the_designs_on_every_cli_os(tmp_path: Path) -> None:
+    """Detection/restore/poll and BFD interval/multiplier, read back from each config, equal the Design's."""
+    seen = {}
+    for os in TIMER_OSES:
+        result, parsed = _leaf(tmp_path, os, "auto")
+        wd = result.design.qos["backend"].pfc_watchdog
+        leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+        assert leaf.bgp is not None and leaf.bgp.bfd
+        seen[os] = (parsed.pfc_watchdog_ms, parsed.bfd_timers)
+        expected = (
+            (wd.detection_ms, wd.restoration_ms, wd.poll_ms),
+            {(leaf.bgp.bfd_interval_ms, leaf.bgp.bfd_multiplier)},
+        )
+        assert seen[os] == expected, os
+    assert len(set(map(repr, seen.values()))) == 1
+
+
 @pytest.mark.parametrize("ecn_mode", sorted(ECN_MODES))
 def test_all_five_oses_carry_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) -> None:
     contracts = {}
-    for os in MODELS:
+    for os in oses_for(ecn_mode):
         result, parsed = _leaf(tmp_path, os, ECN_MODES[ecn_mode])
         qos = result.design.qos["backend"]
         leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
@@ -58,9 +92,9 @@ def test_all_five_oses_carry_the_same_qos_numbers(tmp_path: Path, ecn_mode: str)
             "ecn_probability": parsed.ecn_max_probability,
             "watchdog": parsed.pfc_watchdog,
         }
-        if os == "junos":  # Junos states WRED as queue fill levels
+        if os in FILL_LEVEL_OSES:  # WRED as queue fill levels: the vendor profile of the OS's catalog row
             contract["ecn"] = (parsed.ecn_min_fill_pct, parsed.ecn_max_fill_pct)
-            expected_ecn = (qos.ecn.min_fill_pct, qos.ecn.max_fill_pct)
+            expected_ecn = result.catalog.os[os].ecn_fill_pct
         else:
             contract["ecn"] = (parsed.ecn_min_bytes, parsed.ecn_max_bytes)
             expected_ecn = (qos.ecn.min_bytes, qos.ecn.max_bytes)
@@ -78,4 +112,4 @@ def test_all_five_oses_carry_the_same_qos_numbers(tmp_path: Path, ecn_mode: str)
         "ecn_probability": 100 if ecn_mode == "auto" else 7,
         "watchdog": True,
     }
-    assert contracts == dict.fromkeys(MODELS, expected)
+    assert contracts == dict.fromkeys(oses_for(ecn_mode), expected)

@@ -7,9 +7,11 @@ three-tier back-end on 32-port switches.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aiinfra.errors import SpecError
 from aiinfra.render.switches import eos
@@ -20,6 +22,7 @@ from tests.switches.nxos_eos_checks import (
     block,
     check_device,
     load,
+    render_without_aaa_and_snmp,
     suite,
 )
 
@@ -137,3 +140,73 @@ def test_refuses_what_eos_cannot_say(tmp_path: Path) -> None:
     _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
     third_key = 'admin2@ar2" => admin2@ar2"\n        - "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIThirdKeyX admin3@ar2"'
     _refuses(spec, third_key, "holds 2 SSH keys per user; 3 given", tmp_path / "keys")
+
+
+def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> None:
+    """Issue 9: without security.aaa EOS rendered no AAA; without SNMP users it still defined a group."""
+    result, texts = render_without_aaa_and_snmp(SPECS["ar2"], "eos", eos.render, tmp_path)
+    assert texts
+    for name, text in texts.items():
+        lines = text.splitlines()
+        assert {"aaa authentication login default local", "aaa authorization exec default local"} <= set(lines)
+        assert [x for x in lines if x.startswith("snmp-server")] == [], name
+        assert parse(text).acl_cidrs == set(result.design.management.allowed_cidrs), name
+
+
+def test_ssh_key_only_users_get_a_locked_secret_not_nopassword() -> None:
+    """Issue 9: ``nopassword`` gave a password-less network-admin on the console."""
+    r = rendered("ar3")
+    for name, text in r.texts.items():
+        for user in r.design.management.users:
+            assert not user.password_hash
+            assert f"username {user.name} privilege 15 role network-admin secret sha512 {eos.LOCKED_SECRET}" in text
+        assert "nopassword" not in text and "no aaa root" in text
+        assert "aaa authentication login default group AIINFRA-AAA local" in text, name
+
+
+def test_locked_secret_is_a_sha512_crypt_string_no_password_produces() -> None:
+    """SHA-crypt ends in a character carrying two bits (one of ./01); real hashes from openssl show it."""
+    alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    _, kind, salt, digest = eos.LOCKED_SECRET.split("$")
+    assert kind == "6" and len(digest) == 86 and set(digest + salt) <= set(alphabet)
+    tails = set()
+    for password in ("a", "hello", "correct horse", "x" * 40):
+        out = subprocess.run(["openssl", "passwd", "-6", "-salt", salt, password], capture_output=True, text=True)
+        real = out.stdout.strip().split("$")[3]
+        assert len(real) == 86
+        tails.add(real[-1])
+    assert tails <= set("./01") and digest[-1] not in "./01"
+
+
+def test_refuses_at_validate_a_breakout_eos_has_no_keyword_for(tmp_path: Path) -> None:
+    """A breakout with no EOS member-speed keyword in os.yaml is refused at validate, not at render."""
+    data = yaml.safe_load(SPECS["ar2"].read_text())
+    fixture = dict(data["catalog"]["switches"]["7010tx-48"])
+    fixture.update(
+        model="ODD-800",
+        asic="test fixture",
+        role="fabric",
+        ports=64,
+        port_speed_gbps=800,
+        lanes_per_port=8,
+        breakouts=[{"ways": 3, "speed_gbps": 200}, {"ways": 2, "speed_gbps": 400}],
+        buffer_mb=100,
+        port_naming={
+            "eos": {"port": "Ethernet{port}/1", "breakout": "Ethernet{port}/{sub}", "management": "Management1"}
+        },
+    )
+    data["catalog"]["switches"]["odd-800"] = fixture
+    data["fabrics"]["frontend"]["switches"]["leaf"] = {"model": "odd-800", "os": "eos"}
+    tmp_path.mkdir(exist_ok=True)
+    path = tmp_path / "cluster.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(SpecError) as info:
+        load(path)
+    text = str(info.value)
+    assert "fabrics.frontend.switches.leaf.model" in text and "3-way breakout of the 800G ports" in text, text
+
+
+def test_refuses_watchdog_times_eos_cannot_state_in_seconds(tmp_path: Path) -> None:
+    """EOS takes the timeout and recovery-time in seconds with two decimals: 10 ms steps."""
+    edit = "cnp_priority: 6 => cnp_priority: 6\n      pfc_watchdog: {poll_ms: 15, detection_ms: 45, restoration_ms: 90}"
+    _refuses(SPECS["ar2"], edit, "pfc_watchdog.detection_ms.*steps of 10 ms; 45 ms asked", tmp_path / "wd")

@@ -20,6 +20,7 @@ from tests.switches.nxos_eos_checks import (
     block,
     check_device,
     load,
+    render_without_aaa_and_snmp,
     suite,
 )
 
@@ -145,3 +146,63 @@ def test_refuses_what_nxos_cannot_say(tmp_path: Path) -> None:
     _refuses(spec, "priv: aes128 => priv: aes256", "aes256 is not available on Cisco NX-OS", tmp_path / "aes")
     unnumbered = "load_balancing: flowlet => load_balancing: flowlet\n    underlay: {unnumbered: true}"
     _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
+
+
+@pytest.mark.parametrize(
+    ("watchdog", "field", "message"),
+    [
+        ("{poll_ms: 50, detection_ms: 100, restoration_ms: 200}", "poll_ms", "100-1000 ms; 50 ms asked"),
+        ("{poll_ms: 100, detection_ms: 1100}", "detection_ms", "1-10 polls of 100 ms; 11 polls asked"),
+        ("{poll_ms: 100, restoration_ms: 20000}", "restoration_ms", "1-100 polls of 100 ms; 200 polls asked"),
+    ],
+)
+def test_refuses_watchdog_timers_nxos_cannot_state(tmp_path: Path, watchdog: str, field: str, message: str) -> None:
+    """NX-OS counts detection and restore in 1-10 / 1-100 polls of a 100-1000 ms interval (os.yaml nxos)."""
+    edit = f"cnp_priority: 6 => cnp_priority: 6\n      pfc_watchdog: {watchdog}"
+    _refuses(SPECS["nx2"], edit, f"fabrics.backend.roce.pfc_watchdog.{field}", tmp_path / "a")
+    _refuses(SPECS["nx2"], edit, message, tmp_path / "b")
+
+
+def test_watchdog_timers_are_stated_in_polls() -> None:
+    """Issue 9: NX-OS ran its platform timers; now interval x multipliers give the Design's ms."""
+    r = rendered("nx2")
+    for name, text in r.texts.items():
+        device = r.design.devices[name]
+        if device.qos is None:
+            continue
+        wd = device.qos.pfc_watchdog
+        assert parse(text).pfc_watchdog_ms == (wd.detection_ms, wd.restoration_ms, wd.poll_ms), name
+        assert f"priority-flow-control watch-dog shutdown-multiplier {wd.detection_polls}" in text
+
+
+def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> None:
+    """Without security.aaa NX-OS logs in locally; without SNMP users the agent is off, not open."""
+    result, texts = render_without_aaa_and_snmp(SPECS["nx2"], "nxos", nxos.render, tmp_path)
+    assert texts
+    for name, text in texts.items():
+        lines = text.splitlines()
+        assert "aaa authentication login default local" in lines, name
+        assert "no snmp-server protocol enable" in lines, name
+        assert not [x for x in lines if x.startswith("snmp-server")], name
+        check_device(result.design.devices[name], result.design, parse(text))
+
+
+def test_a_non_default_watchdog_poll_is_stated(tmp_path: Path) -> None:
+    """The 100 ms default poll is left to the platform; any other poll gets its own interval line."""
+    text = (
+        SPECS["nx2"]
+        .read_text()
+        .replace(
+            "cnp_priority: 6",
+            "cnp_priority: 6\n      pfc_watchdog: {poll_ms: 200, detection_ms: 400, restoration_ms: 800}",
+        )
+    )
+    tmp_path.mkdir(exist_ok=True)
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(text)
+    result = load(spec)
+    leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+    (config,) = nxos.render(leaf, result.design, result.catalog).values()
+    assert "priority-flow-control watch-dog interval 200" in config.splitlines()
+    assert parse(config).pfc_watchdog_ms == (400, 800, 200)
+    assert "priority-flow-control watch-dog interval" not in rendered("nx2").texts[leaf.name]

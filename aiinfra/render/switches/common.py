@@ -55,3 +55,12 @@ def snmp_users(design: Design, auth: Mapping[str, str], priv: Mapping[str, str])
         {"name": u.name, "auth": auth[u.auth], "auth_key": u.auth_key, "priv": priv[u.priv], "priv_key": u.priv_key}
         for u in design.management.snmp_users
     ]
+
+
+def user_secrets(design: Design, locked: str) -> dict[str, str]:
+    """User name -> the secret to render: the spec's hash reference, or the OS's locked value.
+
+    A user with SSH keys only must still have a password nobody can type; an empty password
+    would let the console (and any AAA fallback to local) in without one.
+    """
+    return {u.name: u.password_hash or locked for u in design.management.users}

@@ -5,8 +5,12 @@ The renderer only selects and names what the Design decided; the templates in
 
 * breakout speeds: EOS sets a broken-out member's speed with a
   ``<speed>g-<lanes>`` keyword on each member interface (docs/vendor-syntax.md
-  2.2), looked up from the cage speed and the number of members;
-* keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege.
+  2.2), looked up in the eos row of os.yaml by cage speed and member count;
+* keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege;
+* the locked secret of an SSH-key-only user (``LOCKED_SECRET``).
+
+What EOS cannot express (unnumbered BGP, a third SSH key) is refused at
+validate from the eos row of catalog os.yaml, never here.
 
 The catalog allows only ECMP on EOS (os.yaml), so no DLB stanza exists here.
 """
@@ -19,34 +23,27 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
-# (cage speed G, members) -> EOS speed keyword of each member: 8-lane OSFP/QSFP-DD cages.
-BREAKOUT_SPEED = {
-    (800, 2): "400g-4",
-    (800, 4): "200g-2",
-    (800, 8): "100g-1",
-    (400, 2): "200g-4",
-    (400, 4): "100g-2",
-    (400, 8): "50g-1",
-}
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha256", "sha-512": "sha512"}
 SNMP_PRIV = {"aes128": "aes", "aes256": "aes256"}
 USER_ROLES = {"admin": ("network-admin", 15), "operator": ("network-operator", 1)}
 DSCP_VALUES = range(64)
 DSCPS_PER_MAP_LINE = 8  # one ``qos map dscp`` line per class selector, as EOS examples write them
-MAX_SSH_KEYS = 2  # EOS keeps a primary and a secondary key per user
+# A user with SSH keys and no password_hash gets this SHA-512 crypt(3) string as its secret, so
+# neither the console nor a TACACS fallback to ``local`` lets it in without a key. SHA-crypt
+# writes 64 bytes as 86 characters whose last one carries only two bits, so it is always one of
+# "./01"; a string ending in "z" is the hash of no password at all. (``nopassword`` would be a
+# password-less admin on the console.)
+LOCKED_SECRET = "$6$aiinfralocked$" + "0" * 85 + "z"
 
 
-def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int) -> dict[int, str]:
-    """Physical port number -> speed keyword for every broken-out port."""
-    out = {}
-    for p in ports:
-        key = (cage_gbps, p.ways)
-        if key not in BREAKOUT_SPEED:
-            raise ValueError(f"EOS has no known {p.ways}-way breakout of a {cage_gbps}G port")
-        out[p.number] = BREAKOUT_SPEED[key]
-    return out
+def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int, keywords: dict[str, str]) -> dict[int, str]:
+    """Physical port number -> speed keyword for every broken-out port (os.yaml eos breakout_speeds).
+
+    Validation refuses a breakout the table lacks, so every lookup here succeeds.
+    """
+    return {p.number: keywords[f"{cage_gbps}/{p.ways}"] for p in ports}
 
 
 def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
@@ -60,23 +57,16 @@ def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
     return [free[i : i + DSCPS_PER_MAP_LINE] for i in range(0, len(free), DSCPS_PER_MAP_LINE)]
 
 
-def _check(device: Device, design: Design) -> None:
-    if device.bgp and device.bgp.unnumbered:
-        raise ValueError(f"{device.name}: aiinfra renders EOS eBGP on /31 links only; set underlay.unnumbered: false")
-    for user in design.management.users:
-        if len(user.ssh_keys) > MAX_SSH_KEYS:
-            raise ValueError(f"user {user.name}: EOS holds {MAX_SSH_KEYS} SSH keys per user, the spec lists more")
-
-
 def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
-    _check(device, design)
     ctx = switch_context(device, design, catalog)
     model = catalog.switches[device.model]
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
-    ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps)
+    keywords = catalog.os[device.os].breakout_speeds or {}
+    ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps, keywords)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
+    ctx["user_secrets"] = user_secrets(design, LOCKED_SECRET)
     return ctx
 
 

@@ -3,10 +3,12 @@
 The file is a complete configuration meant for ``junos_config`` with
 ``update: override``, so it must carry everything the switch needs (system,
 management instance, AAA, SNMPv3, the RE filter) and nothing that depends on
-what is already on the box. Numbers come from the Design; this module only
-picks, groups and spells them the way Junos wants (DSCP as six bits, key types
-as Junos keywords), and refuses, loudly, anything Junos cannot express rather
-than rendering a config that quietly means something else.
+what is already on the box. Numbers come from the Design (BFD and PFC watchdog
+timers, weights, DSCPs) or, where Junos takes a vendor profile rather than a
+number (WRED fill levels, the shared-buffer partition), from the junos row of
+catalog os.yaml; this module only picks, groups and spells them the way Junos
+wants (DSCP as six bits, key types as Junos keywords). Anything Junos cannot
+express is refused at validate (os.yaml + design checks), never here.
 """
 
 from __future__ import annotations
@@ -22,25 +24,10 @@ from aiinfra.render.switches.common import switch_context
 
 TEMPLATE = "junos/config.conf.j2"
 
-# Junos detects a PFC stall after this many poll intervals unless `detection` is set
-# (Junos CoS guide, "PFC watchdog": poll 100 ms, detection 2 intervals). The Design
-# gives the detection time in ms, not in polls, so the template relies on this default
-# and render() refuses a Design whose detection time the default would not produce.
-JUNOS_DEFAULT_DETECTION_POLLS = 2
-
-# BFD timers are not in the Design; Junos needs a minimum-interval to run BFD at all.
-# 300 ms x 3 matches the other OS notes in docs/vendor-syntax.md so both ends agree.
-BFD_MINIMUM_INTERVAL_MS = 300
-BFD_MULTIPLIER = 3
-
 SNMP_AUTH = {"sha": "authentication-sha", "sha-256": "authentication-sha256"}
 SNMP_PRIV = {"aes128": "privacy-aes128"}
 LOGIN_CLASS = {"admin": "super-user", "operator": "operator"}
 AAA_ORDER = {"tacacs": "tacplus", "radius": "radius"}
-
-
-class JunosRenderError(ValueError):
-    """The Design asks for something Junos EVO 23.4 cannot express."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +74,12 @@ def pcp_bits(priority: int) -> str:
 
 
 def ssh_key_keyword(key: str) -> str:
-    """Junos names the key type in the statement (``ssh-ecdsa`` for every NIST curve)."""
+    """Junos names the key type in the statement (``ssh-ecdsa`` for every NIST curve).
+
+    Validation admits only the types in the junos row's ``ssh_key_types``.
+    """
     kind = key.split(" ", 1)[0]
-    if kind in ("ssh-ed25519", "ssh-rsa"):
-        return kind
-    if kind.startswith("ecdsa-sha2-nistp"):
-        return "ssh-ecdsa"
-    raise JunosRenderError(f"Junos login cannot take an SSH key of type {kind!r}")
+    return "ssh-ecdsa" if kind.startswith("ecdsa-sha2-nistp") else kind
 
 
 def forwarding_classes(qos: QosIntent) -> list[ForwardingClass]:
@@ -114,24 +100,7 @@ def forwarding_classes(qos: QosIntent) -> list[ForwardingClass]:
         else:
             name, scheduler = tc.name, f"S-{tc.name}"
         out.append(ForwardingClass(name, scheduler, tc))
-    names = [fc.name for fc in out]
-    if names.count("NO-LOSS") != 1 or names.count("CNP") != 1 or len(set(names)) != len(names):
-        raise JunosRenderError(f"the configlet layout needs one lossless and one strict class, the Design has {names}")
     return out
-
-
-def check_qos(qos: QosIntent) -> None:
-    """Refuse watchdog settings the template cannot state (see JUNOS_DEFAULT_DETECTION_POLLS)."""
-    wd = qos.pfc_watchdog
-    if not wd.enabled:
-        return
-    if wd.action != "drop":
-        raise JunosRenderError(f"Junos PFC watchdog action {wd.action!r} is not rendered; only drop is")
-    if wd.detection_ms != wd.poll_ms * JUNOS_DEFAULT_DETECTION_POLLS:
-        raise JunosRenderError(
-            f"PFC watchdog detection {wd.detection_ms} ms is not {JUNOS_DEFAULT_DETECTION_POLLS} polls of "
-            f"{wd.poll_ms} ms; Junos counts detection in polls and the Design has no poll count"
-        )
 
 
 def breakouts(device: Device) -> list[Breakout]:
@@ -144,26 +113,19 @@ def breakouts(device: Device) -> list[Breakout]:
     port number is recomputed here.
     """
     parents = {i.physical_port: i.name.split(":", 1)[0] for i in device.interfaces if ":" in i.name}
-    out = []
-    for port in device.physical_ports:
-        if port.ways > 1:
-            if port.number not in parents:
-                raise JunosRenderError(f"{device.name}: broken-out port {port.number} has no member interfaces")
-            out.append(Breakout(parents[port.number], port.ways, f"{port.speed_gbps}g"))
-    return out
+    return [
+        Breakout(parents[port.number], port.ways, f"{port.speed_gbps}g")
+        for port in device.physical_ports
+        if port.ways > 1
+    ]
 
 
 def snmp_keywords(design: Design) -> dict[str, tuple[str, str]]:
-    """User name -> (auth statement, privacy statement); Junos has no SHA-512 or AES-256."""
-    out = {}
-    for user in design.management.snmp_users:
-        if user.auth not in SNMP_AUTH or user.priv not in SNMP_PRIV:
-            raise JunosRenderError(
-                f"SNMP user {user.name}: Junos offers auth {sorted(SNMP_AUTH)} and privacy {sorted(SNMP_PRIV)}, "
-                f"not {user.auth}/{user.priv}"
-            )
-        out[user.name] = (SNMP_AUTH[user.auth], SNMP_PRIV[user.priv])
-    return out
+    """User name -> (auth statement, privacy statement).
+
+    Junos has no SHA-512 or AES-256; validation refuses them (os.yaml snmp_auth/snmp_priv).
+    """
+    return {u.name: (SNMP_AUTH[u.auth], SNMP_PRIV[u.priv]) for u in design.management.snmp_users}
 
 
 def bgp_groups(device: Device) -> dict[str, list[BgpNeighbor]]:
@@ -171,8 +133,6 @@ def bgp_groups(device: Device) -> dict[str, list[BgpNeighbor]]:
     groups: dict[str, list[BgpNeighbor]] = {}
     if device.bgp is None:
         return groups
-    if device.bgp.unnumbered:
-        raise JunosRenderError(f"{device.name}: aiinfra renders Junos BGP on /31s only, not unnumbered")
     for n in device.bgp.neighbors:
         groups.setdefault(n.peer_group, []).append(n)
     return {g: groups[g] for g in sorted(groups)}
@@ -196,11 +156,10 @@ def service_hosts(design: Design) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
-def junos_context(device: Device, design: Design) -> dict[str, Any]:
+def junos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     """Everything the Junos templates need beyond the shared switch context."""
     qos = device.qos
-    if qos is not None:
-        check_qos(qos)
+    profile = catalog.os[device.os]
     classes = forwarding_classes(qos) if qos else []
     mgmt = design.management
     aaa_order = AAA_ORDER[mgmt.aaa_protocol] if mgmt.aaa_protocol else None
@@ -219,8 +178,8 @@ def junos_context(device: Device, design: Design) -> dict[str, Any]:
         "snmp_keywords": snmp_keywords(design),
         "bgp_groups": bgp_groups(device),
         "bgp_peers": [n.address for n in device.bgp.neighbors] if device.bgp else [],
-        "bfd_minimum_interval": BFD_MINIMUM_INTERVAL_MS,
-        "bfd_multiplier": BFD_MULTIPLIER,
+        "ecn_fill_pct": profile.ecn_fill_pct,
+        "shared_buffer": profile.shared_buffer,
         "root_keys": root_keys(design),
         "service_hosts": service_hosts(design),
     }
@@ -229,5 +188,5 @@ def junos_context(device: Device, design: Design) -> dict[str, Any]:
 def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
     """Render ``configs/<hostname>.conf`` for one Junos switch."""
     context = switch_context(device, design, catalog)
-    context.update(junos_context(device, design))
+    context.update(junos_context(device, design, catalog))
     return {config_files(device, catalog)[0]: render_template(TEMPLATE, **context)}

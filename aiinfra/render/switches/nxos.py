@@ -7,7 +7,12 @@ The renderer only selects and names what the Design decided; the templates in
   and ``c-out-8q-qN`` (egress queuing), group 0 in the ``-default`` classes, so
   the Design's traffic class number is the qos-group, the PFC CoS and the queue
   (fabric.md 2.1: the indices must agree or PFC protects the wrong queue);
-* keyword spellings NX-OS uses for SNMPv3 algorithms and user roles.
+* keyword spellings NX-OS uses for SNMPv3 algorithms and user roles, and the
+  locked password of an SSH-key-only user (``LOCKED_PASSWORD``).
+
+What NX-OS cannot express (a named timezone, unnumbered BGP, watchdog timers
+outside its multipliers) is refused at validate from the nxos row of catalog
+os.yaml, never here; the only timezone that passes is UTC.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context
+from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
 USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
-UTC_NAMES = ("UTC", "Etc/UTC")
+# NX-OS's own spelling of a user with no usable password (how it shows an SSH-key-only user in
+# running-config): the user logs in with its key only, never with an empty password.
+LOCKED_PASSWORD = "!"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +52,25 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-def _check_timezone(design: Design) -> None:
-    """NX-OS wants ``clock timezone NAME HOURS MINUTES``; the Design names the zone only."""
-    tz = design.management.timezone
-    if tz not in UTC_NAMES:
-        raise ValueError(
-            f"timezone {tz!r}: NX-OS needs the zone's UTC offset and summer-time rules, which the "
-            "Design does not carry; use UTC for NX-OS switches"
-        )
+def watchdog_interval(device: Device, catalog: Catalog) -> int | None:
+    """The watch-dog interval line's value, or None where the Design asks for the platform default.
+
+    NX-OS polls every 100 ms unless told otherwise, and Cisco's own NDFC only writes 101-1000 ms;
+    leaving the default unstated is the same timer without relying on ``interval 100`` parsing.
+    """
+    limits = catalog.os[device.os].pfc_watchdog
+    poll = device.qos.pfc_watchdog.poll_ms if device.qos else None
+    return None if poll is None or (limits is not None and poll == limits.default_poll_ms) else poll
 
 
 def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     ctx = switch_context(device, design, catalog)
-    _check_timezone(design)
-    if device.bgp and device.bgp.unnumbered:
-        raise ValueError(f"{device.name}: aiinfra renders NX-OS eBGP on /31 links only; set underlay.unnumbered: false")
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
+    ctx["watchdog_interval"] = watchdog_interval(device, catalog)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
+    ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)
     ctx["roce_port_names"] = {i.name for i in ctx["roce_ports"]}
     ctx["dlb_ports"] = [i.name for i in ctx["fabric_ports"]]
     return ctx
