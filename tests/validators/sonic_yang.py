@@ -16,6 +16,12 @@ Values are handed to libyang as strings (CONFIG_DB's own representation), so lib
 parses them with each leaf's type, pattern and range. The whole file then validates as
 one complete datastore, which applies ``mandatory``, ``must``, ``when`` and ``leafref``.
 A table, field or key shape the models do not know is a problem, never a skip.
+
+Every value libyang refuses on creation (type, pattern, range, length) is reported; the
+datastore validation of libyang 2.1.30 (Debian's, under the Python binding) stops at its
+first error, so a file shows one ``validation:`` problem at a time. Secrets are rendered
+as Ansible expressions and judged as a sample value (``VAULT_SAMPLE``): the vault's own
+value must meet the same patterns, which only the deploy can see.
 """
 
 from __future__ import annotations

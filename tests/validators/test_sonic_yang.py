@@ -91,10 +91,18 @@ def test_missing_mandatory_lanes() -> None:
 
 def test_bad_leafref() -> None:
     path, db = lab_db()
+    key = next(iter(db["BUFFER_QUEUE"]))
+    db["BUFFER_QUEUE"][key]["profile"] = "no_such_profile"  # a plain leafref (BUFFER_PG's is a union with "NULL")
+    out = check(path, db)
+    assert any("leafref" in p.lower() and "no_such_profile" in p for p in out), out
+
+
+def test_bad_union_leafref() -> None:
+    path, db = lab_db()
     key = next(k for k in db["BUFFER_PG"] if not k.endswith("|0"))
     db["BUFFER_PG"][key]["profile"] = "no_such_profile"
     out = check(path, db)
-    assert any("leafref" in p.lower() and "no_such_profile" in p for p in out), out
+    assert any("no_such_profile" in p for p in out), out
 
 
 def test_buffer_profile_without_pool() -> None:
