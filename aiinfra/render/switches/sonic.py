@@ -14,12 +14,15 @@ a string, so numbers are quoted in the template.
 SONiC specifics kept here as data: map names, scheduler names, the SNMP and
 AAA keywords and the DEVICE_METADATA ``type`` per role.
 
-Platform facts the Design does not carry are left out rather than guessed:
-PORT ``lanes``/``alias``/``index`` (from the platform's platform.json), the
-DEVICE_METADATA ``hwsku``/``platform``/``mac``, BUFFER_POOL sizes, and the
-``size``/``xon``/``dynamic_th`` of the lossless BUFFER_PROFILEs (only ``xoff``,
-the PFC headroom, is a Design number). Local users and their SSH keys have no
-ConfigDB table, so they must be created as Linux accounts outside this file.
+Every output is judged by SONiC's own 202411 YANG models (tests/validators/sonic_yang.py);
+docs/vendor-syntax.md section 4.7 lists what they decided. Buffers are the static model,
+written in full, because ``config reload`` replaces CONFIG_DB (sonic_buffers.py says why).
+
+Platform facts the Design does not carry are left out rather than guessed: PORT
+``alias``/``index`` and the DEVICE_METADATA ``hwsku``/``platform``/``mac`` come from the
+box at deploy time (playbooks/filter_plugins/aiinfra_sonic.py), which also replaces the
+position-based PORT ``lanes`` rendered here with the box's own. Local users and their SSH
+keys have no ConfigDB table, so they must be created as Linux accounts outside this file.
 """
 
 from __future__ import annotations
