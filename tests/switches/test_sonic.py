@@ -69,6 +69,11 @@ def config(name: str, device: str) -> dict[str, Any]:
     return json.loads(rendered(name).db[device])
 
 
+def test_specs_cover_both_buffer_semantics() -> None:
+    models = {rendered(n).spec.catalog.switches[d.model].asic for n in SPECS for d in rendered(n).devices.values()}
+    assert "Broadcom Tomahawk 5" in models and "Spectrum-4" in models
+
+
 def test_specs_cover_every_sonic_role() -> None:
     roles = {(d.fabric, d.role) for name in SPECS for d in rendered(name).devices.values()}
     assert roles >= {
@@ -202,9 +207,13 @@ def test_lossless_buffers_are_complete(name: str, device: str) -> None:
         assert h is not None
         profile, pool = lossless_chain(db, i.name, nodrop)
         assert int(profile["xoff"]) >= h.bytes, f"{i.name}: xoff {profile['xoff']} < headroom {h.bytes}"
-        assert int(profile["size"]) == h.mtu and int(profile["xon"]) == 0
+        if model.asic.startswith("Spectrum"):  # the SAI reserves size, headroom included
+            assert int(profile["size"]) == int(profile["xoff"]) + int(profile["xon"]) and int(profile["xon"]) == h.mtu
+            reserved += int(profile["size"])
+        else:  # size is the PG minimum, xoff the headroom beside it
+            assert int(profile["size"]) == h.mtu and int(profile["xon"]) == 0
+            reserved += int(profile["size"]) + int(profile["xoff"])
         assert pool["type"] == "ingress"
-        reserved += int(profile["size"]) + int(profile["xoff"])
         # buffermgrd names the profile it would create from speed and CABLE_LENGTH: ours must be it
         pg_profile = db["BUFFER_PG"][table_pg(db, i.name, nodrop)]["profile"]
         assert pg_profile == f"pg_lossless_{db['PORT'][i.name]['speed']}_{cables[i.name]}_profile"

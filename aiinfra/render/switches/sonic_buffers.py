@@ -19,11 +19,16 @@ Why the static ("traditional") model, fully rendered:
   the same length, so buffermgrd reuses them: the Design's headroom stays programmed
   whatever the HwSKU's lookup file says.
 
-Numbers: ``xoff`` is the Design's PFC headroom (design/qos.py) and ``size``, the PG's
-guaranteed reservation, is one maximum frame of that profile (Broadcom semantics: the
-TH5 lookup row ``800000 5m 8636 0 724662 0 3556`` reserves about a frame and puts the
-headroom in ``xoff``, fabric.md 2.4). ``xon_offset`` is one frame too, so a paused PG
-resumes once a frame has drained. Pools split the catalog switch's buffer: the share
+Numbers: ``xoff`` is the Design's PFC headroom (design/qos.py). What ``size`` means
+depends on the ASIC's SAI, so it is data here (``HEADROOM_IN_SIZE``):
+
+- Broadcom: ``size`` is the PG's guaranteed minimum and the headroom sits beside it in
+  ``xoff`` (the TH5 lookup row ``800000 5m 8636 0 724662 0 3556`` reserves about one
+  frame, fabric.md 2.4), so ``size`` is one maximum frame of the profile's MTU, ``xon`` 0
+  and ``xon_offset`` one frame: a paused PG resumes once a frame has drained;
+- NVIDIA Spectrum: ``size`` holds the headroom (sonic-swss ``buffer_headroom_mellanox.lua``:
+  ``size = xoff + xon``), so ``size`` is xoff plus ``xon``, one maximum frame.
+ Pools split the catalog switch's buffer: the share
 the Design budgets for PFC headroom (``headroom_pool_pct``, checked per switch in
 design/build.py) goes to the lossless ingress pool, and the rest is shared half and half
 with the lossy ingress pool; egress lossless traffic is never dropped, so its pool is
@@ -48,6 +53,8 @@ EGRESS_LOSSY_PROFILE = "egress_lossy_profile"
 LOSSLESS_DYNAMIC_TH = 0  # alpha 2^0, the TH5 lookup table's threshold column (fabric.md 2.4)
 LOSSY_DYNAMIC_TH = 3  # alpha 2^3, SONiC's lossy-profile default in its buffer templates
 CABLE_TABLE = "AIINFRA"
+# ASIC families whose SAI counts the PG headroom inside BUFFER_PROFILE.size (see above).
+HEADROOM_IN_SIZE = ("Spectrum",)
 QUEUES = range(8)  # unicast queues 0-7 (sonic-buffer-queue.yang accepts 0-15)
 BYTES_PER_MB = 10**6  # catalog buffer_mb is decimal MB
 
@@ -131,7 +138,7 @@ def pools(model: SwitchModel) -> tuple[Pool, ...]:
     )
 
 
-def lossless_profiles(ports: list[Interface]) -> tuple[Profile, ...]:
+def lossless_profiles(ports: list[Interface], asic: str) -> tuple[Profile, ...]:
     """One profile per SONiC name; where two Design profiles share it, the larger headroom wins."""
     chosen: dict[str, Interface] = {}
     for i in ports:
@@ -144,8 +151,12 @@ def lossless_profiles(ports: list[Interface]) -> tuple[Profile, ...]:
     for name, i in sorted(chosen.items()):
         h = i.headroom
         assert h is not None
-        thresholds = (("xon", 0), ("xon_offset", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
-        out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.mtu, thresholds))
+        if asic.startswith(HEADROOM_IN_SIZE):
+            thresholds = (("xon", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
+            out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.bytes + h.mtu, thresholds))
+        else:
+            thresholds = (("xon", 0), ("xon_offset", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
+            out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.mtu, thresholds))
     return tuple(out)
 
 
@@ -158,7 +169,7 @@ def buffers(device: Device, model: SwitchModel) -> Buffers | None:
     pool_list = pools(model)
     egress_lossless = next(p for p in pool_list if p.name == EGRESS_LOSSLESS_POOL)
     profiles = (
-        *lossless_profiles(ports),
+        *lossless_profiles(ports, model.asic),
         Profile(EGRESS_LOSSLESS_PROFILE, EGRESS_LOSSLESS_POOL, 0, (("static_th", egress_lossless.size),)),
         Profile(EGRESS_LOSSY_PROFILE, EGRESS_LOSSY_POOL, 0, (("dynamic_th", LOSSY_DYNAMIC_TH),)),
         Profile(INGRESS_LOSSY_PROFILE, INGRESS_LOSSY_POOL, 0, (("dynamic_th", LOSSY_DYNAMIC_TH),)),
