@@ -102,7 +102,7 @@ def _key_names(lst: libyang.SList) -> list[str]:
     return [k.name() for k in lst.keys()]  # noqa: SIM118
 
 
-def _children(node: libyang.SNode) -> dict[str, libyang.SNode]:
+def _children(node: libyang.SContainer | libyang.SList) -> dict[str, libyang.SNode]:
     return {c.name(): c for c in node.children()}
 
 
@@ -126,7 +126,9 @@ class Builder:
     def problem(self, where: str, msg: str) -> None:
         self.problems.append(f"{self.name}: {where}: {msg}")
 
-    def fields(self, where: str, base: str, schema: libyang.SNode, entry: Any, skip: tuple[str, ...] = ()) -> None:
+    def fields(
+        self, where: str, base: str, schema: libyang.SContainer | libyang.SList, entry: Any, skip: tuple[str, ...] = ()
+    ) -> None:
         """Leaves (and map-list entries) of one row under ``base``."""
         if not isinstance(entry, dict):
             self.problem(where, f"a row must be an object, not {type(entry).__name__}")

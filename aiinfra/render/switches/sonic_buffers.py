@@ -151,6 +151,7 @@ def lossless_profiles(ports: list[Interface], asic: str) -> tuple[Profile, ...]:
     for name, i in sorted(chosen.items()):
         h = i.headroom
         assert h is not None
+        thresholds: tuple[tuple[str, int], ...]
         if asic.startswith(HEADROOM_IN_SIZE):
             thresholds = (("xon", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
             out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.bytes + h.mtu, thresholds))
