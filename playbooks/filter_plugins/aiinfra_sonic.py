@@ -16,6 +16,10 @@ of a running 800G port takes its slice of the parent's lanes, and a port that me
 running children takes both). A port whose positions the box does not cover keeps the
 rendered lanes. Alias is kept only for an unchanged port (same name, same lane count), as
 a breakout changes the platform's alias; index is the cage, so it follows the first lane.
+
+``VERSIONS|DATABASE`` is the box's CONFIG_DB schema version: a file without it makes
+db_migrator (run by ``config reload``) treat the database as ``version_unknown`` and
+replay every migration over the rendered tables, so the running value is kept.
 Everything else comes from the intent unchanged.
 """
 
@@ -74,6 +78,9 @@ def sonic_keep_hardware(intent: dict[str, Any], running: dict[str, Any]) -> dict
     for key in HARDWARE_METADATA:
         if key in running_meta:
             meta[key] = running_meta[key]
+    version = (running.get("VERSIONS") or {}).get("DATABASE")
+    if isinstance(version, dict) and version.get("VERSION"):
+        merged.setdefault("VERSIONS", {})["DATABASE"] = {"VERSION": version["VERSION"]}
     running_ports = running.get("PORT") or {}
     at = _positions(running_ports)
     for name, port in (merged.get("PORT") or {}).items():

@@ -93,3 +93,11 @@ def test_partly_known_port_keeps_the_rendered_lanes() -> None:
     intent = {"PORT": {"Ethernet0": {"lanes": "0,1,2,3,4,5,6,7"}}}
     running = {"PORT": {"Ethernet0": {"lanes": "1,2,3,4"}}}
     assert aiinfra_sonic.sonic_keep_hardware(intent, running)["PORT"]["Ethernet0"] == {"lanes": "0,1,2,3,4,5,6,7"}
+
+
+def test_the_box_database_version_is_kept() -> None:
+    """Without VERSIONS|DATABASE, config reload's db_migrator would replay every migration."""
+    intent = {"PORT": {}}
+    running = {"VERSIONS": {"DATABASE": {"VERSION": "version_202411_01"}}, "PORT": {}}
+    assert aiinfra_sonic.sonic_keep_hardware(intent, running)["VERSIONS"] == running["VERSIONS"]
+    assert "VERSIONS" not in aiinfra_sonic.sonic_keep_hardware(intent, {"PORT": {}})
