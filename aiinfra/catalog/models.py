@@ -289,6 +289,9 @@ class OsProfile(Strict):
     unnumbered: bool
     snmp_auth: list[Literal["sha", "sha-256", "sha-512"]]
     snmp_priv: list[Literal["aes128", "aes256"]]
+    snmp_user_name_length: tuple[int, int] | None = Field(
+        default=None, description="[shortest, longest] SNMPv3 user name the OS accepts; null: any the spec allows."
+    )
     ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
     max_ssh_keys_per_user: int | None = Field(default=None, ge=1, le=1024)
     named_timezones: bool = True

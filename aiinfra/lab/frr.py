@@ -50,18 +50,21 @@ def frr_user() -> pwd.struct_passwd:
         raise LabError("user `frr` does not exist; install Debian's frr package") from None
 
 
-def start(namespace: str, pathspace: str, workdir: Path) -> None:
-    """Start the four daemons of one switch inside its namespace, with no routing config.
+def start(namespace: str, pathspace: str, workdir: Path, daemons: tuple[str, ...] = DAEMONS) -> None:
+    """Start the daemons of one switch inside its namespace, with no routing config.
 
     zebra first, because the others connect to its zserv socket at startup; it starts
     with the lab's platform lines only. ``-P 0`` disables the TCP vty: only the
-    pathspace's unix sockets are used.
+    pathspace's unix sockets are used. ``daemons`` narrows the set, as SONiC's bgp
+    container does (it starts bfdd only in one mode, aiinfra/lab/sonic.py).
     """
     user = frr_user()
     for path in (run_dir(pathspace), workdir):
         path.mkdir(parents=True, exist_ok=True)
         shutil.chown(path, user.pw_uid, user.pw_gid)
-    for daemon in DAEMONS:
+    for daemon in DAEMONS:  # a stale pid file of a daemon not started now must not be killed later
+        (workdir / f"{daemon}.pid").unlink(missing_ok=True)
+    for daemon in (d for d in DAEMONS if d in daemons):
         startup = workdir / f"{daemon}.startup.conf"
         startup.write_text(
             "".join(f"{line}\n" for line in PLATFORM_LINES) if daemon == "zebra" else "", encoding="utf-8"

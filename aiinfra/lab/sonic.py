@@ -6,9 +6,12 @@ the namespace what SONiC does to the box:
 
 - ``config reload -y FILE`` loads config_db.json: PORT mtu and admin_status, INTERFACE
   and LOOPBACK_INTERFACE addresses (a full replace: addresses not in the file go), then
-  restarts FRR, because a reload restarts the bgp container;
+  restarts FRR, because a reload restarts the bgp container. A file whose lossless
+  priorities have incomplete buffers is refused (aiinfra/lab/sonic_checks.py): a real
+  switch would load it and forward RoCE lossy, which the lab cannot show;
 - ``systemctl restart bgp`` restarts this switch's FRR daemons, which come back with an
-  empty config and load frr.conf, as the bgp container does at start;
+  empty config and load frr.conf, as the bgp container does at start. Like the
+  container, it starts bfdd only when CONFIG_DB sets ``frr_mgmt_framework_config``;
 - ``sonic-cfggen -d --print-data`` prints the loaded CONFIG_DB, which on a lab switch
   holds no hardware facts (platform, HwSKU, lanes) for the playbook to carry over.
 
@@ -23,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiinfra.lab import frr, netns
+from aiinfra.lab import frr, netns, sonic_checks
 from aiinfra.lab.errors import LabError
 
 USAGE = (
@@ -90,11 +93,12 @@ def lo_addresses(namespace: str) -> list[str]:
     ]
 
 
-def restart_frr(me: dict[str, Any]) -> None:
-    """Stop and start this switch's FRR, then load frr.conf into the empty daemons."""
+def restart_frr(me: dict[str, Any], config_db: dict[str, Any]) -> None:
+    """Stop and start this switch's FRR as ``config_db`` tells the bgp container, then
+    load frr.conf into the empty daemons."""
     workdir = Path(me["frr_workdir"])
     frr.stop(workdir)
-    frr.start(me["namespace"], me["pathspace"], workdir)
+    frr.start(me["namespace"], me["pathspace"], workdir, sonic_checks.daemons(config_db))
     conf = Path(me["frr_conf"])
     if conf.exists():
         netns.in_ns(me["namespace"], [*frr.vtysh_argv(me["pathspace"], Path(me["frr_confdir"]), []), "-f", str(conf)])
@@ -105,9 +109,14 @@ def reload(me: dict[str, Any], config_db_path: Path) -> None:
         config_db = json.loads(config_db_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise LabError(f"cannot load {config_db_path}: {exc}") from None
+    if not isinstance(config_db, dict):
+        raise LabError(f"cannot load {config_db_path}: not a CONFIG_DB object")
+    problems = sonic_checks.buffer_problems(config_db)
+    if problems:
+        raise LabError(f"{config_db_path}: the lossless class would not be lossless: " + "; ".join(problems))
     ns = me["namespace"]
     netns.batch(ns, port_commands(config_db, me["ports"]) + loopback_commands(config_db, lo_addresses(ns)))
-    restart_frr(me)
+    restart_frr(me, config_db)
 
 
 def running_config(me: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +146,7 @@ def main(argv: list[str]) -> int:
             print("Running command: config reload (aiinfra lab: ports, addresses, FRR restarted)")
             return 0
         if args == ["systemctl", "restart", "bgp"]:
-            restart_frr(me)
+            restart_frr(me, running_config(me))
             return 0
         if args == ["sonic-cfggen", "-d", "--print-data"]:
             print(json.dumps(running_config(me), indent=2, sort_keys=True))

@@ -8,14 +8,16 @@ import re
 from collections import Counter
 from ipaddress import IPv4Interface
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from aiinfra.lab import expect, inventory, names, sonic
+from aiinfra.lab import expect, inventory, names, sonic, sonic_checks
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.expect import Failures
 from aiinfra.lab.topology import FABRIC_KINDS, plan_lab
 from aiinfra.lab.verify import Check, Report
+from aiinfra.render.switches import sonic as sonic_render
 from tests.conftest import example
 
 LAB = "lab"
@@ -170,6 +172,55 @@ def test_sonic_personality_refuses_other_commands(tmp_path: Path, capsys: pytest
     me.write_text(json.dumps({"namespace": "x"}))
     assert sonic.main([str(me), "config", "save"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def lab_config_db() -> dict[str, Any]:
+    r = example(LAB)
+    leaf = next(d for d in r.design.devices.values() if d.os == "sonic")
+    return json.loads(sonic_render.config_db(leaf, r.design, r.catalog))
+
+
+def test_sonic_personality_accepts_every_rendered_lab_config() -> None:
+    r = example(LAB)
+    leaves = [d for d in r.design.devices.values() if d.os == "sonic"]
+    assert leaves
+    for d in leaves:
+        assert sonic_checks.buffer_problems(json.loads(sonic_render.config_db(d, r.design, r.catalog))) == []
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        (lambda db: db.pop("BUFFER_POOL"), "names no sized ingress BUFFER_POOL"),
+        (lambda db: [p.pop("size") for p in db["BUFFER_PROFILE"].values()], "has no size"),
+        (lambda db: [p.pop("xoff", None) for p in db["BUFFER_PROFILE"].values()], "has no xoff"),
+        (lambda db: db.pop("BUFFER_PG"), "PG 3: no BUFFER_PG row"),
+        (lambda db: db.pop("BUFFER_QUEUE"), "queue 3: no BUFFER_QUEUE row"),
+        (lambda db: db.pop("CABLE_LENGTH"), "no CABLE_LENGTH"),
+        (lambda db: db["DEVICE_METADATA"]["localhost"].pop("buffer_model"), "buffer_model is None"),
+    ],
+)
+def test_sonic_personality_refuses_incomplete_buffers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], breakage: Any, message: str
+) -> None:
+    """Before: BUFFER_PROFILE rows with only pool and xoff, no BUFFER_POOL, no queues, no cable lengths."""
+    db = lab_config_db()
+    breakage(db)
+    assert any(message in p for p in sonic_checks.buffer_problems(db)), sonic_checks.buffer_problems(db)
+    me = tmp_path / "sonic.json"
+    me.write_text(json.dumps({"namespace": "never-touched", "config_db": str(tmp_path / "config_db.json")}))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(db))
+    assert sonic.main([str(me), "config", "reload", "-y", str(broken)]) == 1
+    assert "would not be lossless" in capsys.readouterr().err
+
+
+def test_sonic_personality_starts_bfdd_only_in_frr_mgmt_framework_mode() -> None:
+    db = lab_config_db()
+    assert db["DEVICE_METADATA"]["localhost"]["frr_mgmt_framework_config"] == "true"
+    assert "bfdd" in sonic_checks.daemons(db)
+    del db["DEVICE_METADATA"]["localhost"]["frr_mgmt_framework_config"]
+    assert "bfdd" not in sonic_checks.daemons(db) and "bgpd" in sonic_checks.daemons(db)
 
 
 ALLOWED_KEYS = {

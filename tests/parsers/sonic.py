@@ -2,7 +2,8 @@
 
 The questions are answered the way SONiC would: a port's PFC priorities are its
 ``PORT_QOS_MAP`` ``pfc_enable``; its no-drop queue is what
-``MAP_PFC_PRIORITY_TO_QUEUE`` sends a paused priority to; ECN is on when that
+``MAP_PFC_PRIORITY_TO_QUEUE`` sends a paused priority to; BFD runs only where
+DEVICE_METADATA starts bfdd; ECN is on when that
 queue's ``QUEUE`` entry names a WRED profile with ECN marking; strict classes
 are the TCs whose queue's scheduler is ``STRICT``; the DSCP map is the one the
 ports reference, resolved through ``DSCP_TO_TC_MAP``.
@@ -100,7 +101,11 @@ def _routing(db: dict[str, Any], frr: FrrConfig, sw: ParsedSwitch) -> None:
     if frr.interfaces:
         raise ValueError("SONiC's frr.conf must not configure interfaces: config_db.json owns the addresses")
     routing = frr_switch(frr)
-    sw.asn, sw.neighbors, sw.bfd_neighbors = routing.asn, routing.neighbors, routing.bfd_neighbors
+    sw.asn, sw.neighbors = routing.asn, routing.neighbors
+    # 202411's bgp container starts bfdd only with frr_mgmt_framework_config "true"
+    # (docker-fpm-frr supervisord.conf.j2): without it, frr.conf's bfd lines run nothing.
+    bfdd = db["DEVICE_METADATA"]["localhost"].get("frr_mgmt_framework_config") == "true"
+    sw.bfd_neighbors = routing.bfd_neighbors if bfdd else set()
     sw.maximum_paths = routing.maximum_paths
 
 

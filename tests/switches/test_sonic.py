@@ -8,15 +8,20 @@ scheduler. A config that names the right things but wires them wrong fails here.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aiinfra.cli import main
 from aiinfra.design.model import Device
+from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches import sonic
+from tests.conftest import example, lab_data, write_spec
 from tests.parsers.model import ParsedSwitch
 from tests.parsers.sonic import parse_sonic
 from tests.switches.cumulus_sonic_checks import (
@@ -29,6 +34,7 @@ from tests.switches.cumulus_sonic_checks import (
     check_unique_loopbacks,
     spec,
 )
+from tests.validators import sonic_yang
 
 SPECS = {"lab": LAB_SPEC, **{p.stem: p for p in sorted(SPEC_DIR.glob("sonic-*.yaml"))}}
 
@@ -63,6 +69,11 @@ def config(name: str, device: str) -> dict[str, Any]:
     return json.loads(rendered(name).db[device])
 
 
+def test_specs_cover_both_buffer_semantics() -> None:
+    models = {rendered(n).spec.catalog.switches[d.model].asic for n in SPECS for d in rendered(n).devices.values()}
+    assert "Broadcom Tomahawk 5" in models and "Spectrum-4" in models
+
+
 def test_specs_cover_every_sonic_role() -> None:
     roles = {(d.fabric, d.role) for name in SPECS for d in rendered(name).devices.values()}
     assert roles >= {
@@ -93,8 +104,30 @@ def test_only_secret_expressions(name: str, device: str) -> None:
     for user in db["SNMP_USER"].values():
         slots += [user["SNMP_USER_AUTH_PASSWORD"], user["SNMP_USER_ENCRYPTION_PASSWORD"]]
     design = rendered(name).spec.design
+    glob = db.get("TACPLUS", {}).get("global", {})
+    if "passkey" in glob:
+        slots.append(glob["passkey"])
     check_secrets(rendered(name).devices[device], design, slots)
-    assert "passkey" not in json.dumps(db.get("TACPLUS", {})), "a global passkey would bypass the per-server refs"
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_tacacs_login_has_a_global_passkey(name: str) -> None:
+    """sonic-system-aaa.yang refuses login "tacacs+,local" unless TACPLUS|global has a passkey."""
+    m = rendered(name).spec.design.management
+    for device in rendered(name).devices:
+        db = config(name, device)
+        if m.aaa_protocol == "tacacs":
+            assert "tacacs+" in db["AAA"]["authentication"]["login"]
+            assert db["TACPLUS"]["global"]["passkey"] == m.aaa_servers[0].key
+        else:
+            assert "TACPLUS" not in db
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_sonic_yang_accepts_every_config_db(name: str) -> None:
+    r = rendered(name)
+    files = {config_files(r.devices[d], r.spec.catalog)[0]: text.encode() for d, text in r.db.items()}
+    assert sonic_yang.problems(files) == []
 
 
 @pytest.mark.parametrize(("name", "device"), cases())
@@ -117,21 +150,116 @@ def test_headroom_and_watchdog_per_port(name: str, device: str) -> None:
     dev = rendered(name).devices[device]
     roce = [i for i in dev.interfaces if i.roce]
     if dev.qos is None:
-        assert not {"BUFFER_PG", "BUFFER_PROFILE", "PFC_WD"} & set(db)
+        assert not {"BUFFER_PG", "BUFFER_PROFILE", "BUFFER_POOL", "BUFFER_QUEUE", "CABLE_LENGTH", "PFC_WD"} & set(db)
         return
     wd = dev.qos.pfc_watchdog
     for i in roce:
         assert i.headroom is not None
-        pg = db["BUFFER_PG"][f"{i.name}|{dev.qos.nodrop_priority}"]["profile"]
-        assert pg == i.headroom.name
-        assert int(db["BUFFER_PROFILE"][pg]["xoff"]) == i.headroom.bytes
         assert db["PFC_WD"][i.name] == {
             "action": wd.action,
             "detection_time": str(wd.detection_ms),
             "restoration_time": str(wd.restoration_ms),
         }
     assert db["PFC_WD"]["GLOBAL"]["POLL_INTERVAL"] == str(wd.poll_ms)
-    assert set(db["BUFFER_PG"]) == {f"{i.name}|{dev.qos.nodrop_priority}" for i in roce}
+
+
+def lossless_chain(db: dict[str, Any], port: str, priority: int) -> tuple[dict[str, str], dict[str, str]]:
+    """(profile, pool) that the paused priority's PG uses, followed the way buffermgrd does."""
+    pg = table_pg(db, port, priority)
+    profile = db["BUFFER_PROFILE"][db["BUFFER_PG"][pg]["profile"]]
+    return profile, db["BUFFER_POOL"][profile["pool"]]
+
+
+def table_pg(db: dict[str, Any], port: str, priority: int) -> str:
+    qos = db["PORT_QOS_MAP"][port]
+    pg = db["PFC_PRIORITY_TO_PRIORITY_GROUP_MAP"][qos["pfc_to_pg_map"]][str(priority)]
+    return f"{port}|{pg}"
+
+
+def covered(db: dict[str, Any], table: str, port: str) -> dict[int, str]:
+    """index -> profile for every BUFFER_PG/BUFFER_QUEUE row of a port, ranges expanded."""
+    out: dict[int, str] = {}
+    for key, row in db[table].items():
+        name, _, index = key.partition("|")
+        if name != port:
+            continue
+        lo, _, hi = index.partition("-")
+        for n in range(int(lo), int(hi or lo) + 1):
+            assert n not in out, f"{table} {key}: index {n} twice"
+            out[n] = row["profile"]
+    return out
+
+
+@pytest.mark.parametrize(("name", "device"), cases())
+def test_lossless_buffers_are_complete(name: str, device: str) -> None:
+    """config reload replaces CONFIG_DB: the file itself must program the RoCE PG's headroom."""
+    db = config(name, device)
+    dev = rendered(name).devices[device]
+    if dev.qos is None:
+        return
+    model = rendered(name).spec.catalog.switches[dev.model]
+    assert db["DEVICE_METADATA"]["localhost"]["buffer_model"] == "traditional"
+    nodrop = dev.qos.nodrop_priority
+    cables = db["CABLE_LENGTH"]["AIINFRA"]
+    reserved = 0
+    for i in (i for i in dev.interfaces if i.roce):
+        h = i.headroom
+        assert h is not None
+        profile, pool = lossless_chain(db, i.name, nodrop)
+        assert int(profile["xoff"]) >= h.bytes, f"{i.name}: xoff {profile['xoff']} < headroom {h.bytes}"
+        if model.asic.startswith("Spectrum"):  # the SAI reserves size, headroom included
+            assert int(profile["size"]) == int(profile["xoff"]) + int(profile["xon"]) and int(profile["xon"]) == h.mtu
+            reserved += int(profile["size"])
+        else:  # size is the PG minimum, xoff the headroom beside it
+            assert int(profile["size"]) == h.mtu and int(profile["xon"]) == 0
+            reserved += int(profile["size"]) + int(profile["xoff"])
+        assert pool["type"] == "ingress"
+        # buffermgrd names the profile it would create from speed and CABLE_LENGTH: ours must be it
+        pg_profile = db["BUFFER_PG"][table_pg(db, i.name, nodrop)]["profile"]
+        assert pg_profile == f"pg_lossless_{db['PORT'][i.name]['speed']}_{cables[i.name]}_profile"
+        assert int(cables[i.name].removesuffix("m")) >= h.cable_m
+        pgs = covered(db, "BUFFER_PG", i.name)
+        assert set(pgs) == {0, nodrop}
+        assert db["BUFFER_POOL"][db["BUFFER_PROFILE"][pgs[0]]["pool"]]["type"] == "ingress"
+        queues = covered(db, "BUFFER_QUEUE", i.name)
+        assert set(queues) == set(range(8))
+        lossless_queue = int(db["MAP_PFC_PRIORITY_TO_QUEUE"][sonic.MAP_NAME][str(nodrop)])
+        egress = db["BUFFER_PROFILE"][queues[lossless_queue]]
+        assert db["BUFFER_POOL"][egress["pool"]] == {"type": "egress", "mode": "static", "size": egress["static_th"]}
+        assert all(
+            db["BUFFER_POOL"][db["BUFFER_PROFILE"][p]["pool"]]["mode"] == "dynamic"
+            for q, p in queues.items()
+            if q != lossless_queue
+        )
+    lossless_pool = db["BUFFER_POOL"]["ingress_lossless_pool"]
+    assert reserved <= int(lossless_pool["size"]), "lossless PG reservations exceed their pool"
+    ingress = sum(int(p["size"]) for p in db["BUFFER_POOL"].values() if p["type"] == "ingress")
+    assert ingress <= model.buffer_mb * 10**6
+
+
+@pytest.mark.parametrize(("name", "device"), cases())
+def test_every_port_has_its_lanes(name: str, device: str) -> None:
+    """PORT.lanes is mandatory: a first install (no running CONFIG_DB row) needs them rendered."""
+    db = config(name, device)
+    dev = rendered(name).devices[device]
+    model = rendered(name).spec.catalog.switches[dev.model]
+    ways = {p.number: p.ways for p in dev.physical_ports}
+    seen: set[int] = set()
+    for i in dev.interfaces:
+        lanes = [int(n) for n in db["PORT"][i.name]["lanes"].split(",")]
+        assert len(lanes) == model.lanes_per_port // ways.get(i.physical_port, 1), i.name
+        assert lanes[0] == int(i.name.removeprefix("Ethernet")), "SONiC names a port after its first lane"
+        assert lanes == list(range(lanes[0], lanes[0] + len(lanes)))
+        assert not seen & set(lanes), f"{i.name}: lanes shared with another port"
+        seen |= set(lanes)
+
+
+@pytest.mark.parametrize(("name", "device"), cases())
+def test_bfd_runs_where_frr_asks_for_it(name: str, device: str) -> None:
+    """bfdd starts only with frr_mgmt_framework_config "true" (docker-fpm-frr supervisord.conf.j2)."""
+    db = config(name, device)
+    asks = " bfd\n" in rendered(name).frr[device]
+    assert asks == (db["DEVICE_METADATA"]["localhost"].get("frr_mgmt_framework_config") == "true")
 
 
 @pytest.mark.parametrize(("name", "device"), cases())
@@ -215,3 +343,52 @@ def test_lab_golden_files() -> None:
         files.update(sonic.render(d, r.spec.design, r.spec.catalog))
     assert len(files) == 2 * len(r.devices) > 0
     check_golden(files)
+
+
+def test_no_snmp_users_means_no_snmp_agent() -> None:
+    """Without an SNMPv3 user the image's default agent would answer: render none at all."""
+    r = example("vsphere-inference")
+    assert not r.design.management.snmp_users
+    devices = [d for d in r.design.devices.values() if d.os == "sonic"]
+    assert devices
+    for d in devices:
+        db = json.loads(sonic.config_db(d, r.design, r.catalog))
+        assert db["FEATURE"] == {"snmp": {"state": "disabled"}}
+        assert not {"SNMP_USER", "SNMP_AGENT_ADDRESS_CONFIG", "SNMP", "SNMP_COMMUNITY"} & set(db)
+        assert "SNMP_ACL" not in db["ACL_TABLE"]
+        assert not [k for k in db["ACL_RULE"] if k.startswith("SNMP_ACL|")]
+    for name in SPECS:  # and with users, the agent stays on
+        for device in rendered(name).devices:
+            db = config(name, device)
+            assert "FEATURE" not in db and db["SNMP_USER"] and db["SNMP_AGENT_ADDRESS_CONFIG"]
+
+
+def test_no_bfd_no_bfdd(tmp_path: Path) -> None:
+    data = lab_data()
+    data["fabrics"]["backend"]["underlay"]["bfd"] = False
+    r = design_from_file(write_spec(tmp_path, data))
+    leaves = [d for d in r.design.devices.values() if d.os == "sonic" and d.bgp]
+    assert leaves
+    for d in leaves:
+        db = json.loads(sonic.config_db(d, r.design, r.catalog))
+        assert "frr_mgmt_framework_config" not in db["DEVICE_METADATA"]["localhost"]
+        assert " bfd\n" not in sonic.render(d, r.design, r.catalog)[config_files(d, r.catalog)[1]]
+
+
+@pytest.mark.parametrize(("name", "ok"), [("abc", False), ("abcd", True), ("a" * 32, True)])
+def test_snmp_user_name_length_is_refused_at_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, ok: bool
+) -> None:
+    """sonic-snmp.yang: SNMP_USER name length 4..32 (catalog os.yaml snmp_user_name_length)."""
+    data = lab_data()
+    data["security"]["snmp"]["users"][0]["name"] = name
+    spec = write_spec(tmp_path, data)
+    assert main(["validate", str(spec)]) == (0 if ok else 2)
+    err = capsys.readouterr().err
+    if not ok:
+        assert re.search(
+            rf"^{re.escape(str(spec))}:\d+:\d+: security\.snmp\.users\[0\]\.name: SONiC \(community\) takes SNMP "
+            r"user names of 4-32 characters; 'abc' has 3$",
+            err,
+            re.M,
+        ), err

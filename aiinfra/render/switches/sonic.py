@@ -14,12 +14,15 @@ a string, so numbers are quoted in the template.
 SONiC specifics kept here as data: map names, scheduler names, the SNMP and
 AAA keywords and the DEVICE_METADATA ``type`` per role.
 
-Platform facts the Design does not carry are left out rather than guessed:
-PORT ``lanes``/``alias``/``index`` (from the platform's platform.json), the
-DEVICE_METADATA ``hwsku``/``platform``/``mac``, BUFFER_POOL sizes, and the
-``size``/``xon``/``dynamic_th`` of the lossless BUFFER_PROFILEs (only ``xoff``,
-the PFC headroom, is a Design number). Local users and their SSH keys have no
-ConfigDB table, so they must be created as Linux accounts outside this file.
+Every output is judged by SONiC's own 202411 YANG models (tests/validators/sonic_yang.py);
+docs/vendor-syntax.md section 4.7 lists what they decided. Buffers are the static model,
+written in full, because ``config reload`` replaces CONFIG_DB (sonic_buffers.py says why).
+
+Platform facts the Design does not carry are left out rather than guessed: PORT
+``alias``/``index`` and the DEVICE_METADATA ``hwsku``/``platform``/``mac`` come from the
+box at deploy time (playbooks/filter_plugins/aiinfra_sonic.py), which also replaces the
+position-based PORT ``lanes`` rendered here with the box's own. Local users and their SSH
+keys have no ConfigDB table, so they must be created as Linux accounts outside this file.
 """
 
 from __future__ import annotations
@@ -36,17 +39,18 @@ from aiinfra.render.frr import render_frr
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context
 from aiinfra.render.switches.qosmaps import PRIORITIES, dscp_to_tc
+from aiinfra.render.switches.sonic_buffers import CABLE_TABLE, buffers
 
 TEMPLATE = "sonic/config_db.json.j2"
 MAP_NAME = "AIINFRA"  # our own maps: the stock AZURE map puts DSCP 26 in lossy TC1 (fabric.md 2.4)
 WRED_PROFILE = "AIINFRA_ROCE"
 LOSSY_PG = 0  # SONiC convention: every lossy TC shares priority group 0 (qos_config.j2)
-LOSSLESS_POOL = "ingress_lossless_pool"  # the pool name every SONiC buffer template defines
 # PORT.speed is in Mb/s; the Design carries Gb/s. A unit name, not a derived quantity.
 MBPS_PER_GBPS = 1000
-# The OOB switch bridges its access ports in one VLAN. SONiC has no implicit default VLAN,
-# and the Design does not carry a management VLAN id, so the IEEE 802.1Q default VLAN is used.
-MGMT_VLAN = 1
+# The OOB switch bridges its access ports in one VLAN, untagged on every member, so the id
+# never reaches the wire. SONiC has no implicit default VLAN and sonic-vlan.yang refuses
+# Vlan1 (names Vlan2..Vlan4095), so the lowest id it accepts is used.
+MGMT_VLAN = 2
 SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2"}  # sonic-snmp.yang enum
 SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
 AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
@@ -73,6 +77,7 @@ class Port:
 
     iface: Interface
     speed_mbps: int
+    lanes: str  # "0,1,2,3": SerDes lanes by front-panel position (see lanes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +89,26 @@ class AclRule:
     source: str
 
 
-def ports(device: Device) -> list[Port]:
+def lanes(iface: Interface, ways: int, lanes_per_port: int) -> str:
+    """The member's SerDes lanes counted from the start of the front panel, 0-based.
+
+    PORT.lanes is mandatory in sonic-port.yang, and a broken-out child port does not exist
+    in a factory CONFIG_DB, so a first install must bring it. This is the numbering the
+    catalog's SONiC port names use (``Ethernet{lane0}``); the deploy replaces it with the
+    box's own lanes wherever its running CONFIG_DB knows them
+    (playbooks/filter_plugins/aiinfra_sonic.py).
+    """
+    per_member = lanes_per_port // ways
+    first = (iface.physical_port - 1) * lanes_per_port + iface.breakout_member * per_member
+    return ",".join(str(first + n) for n in range(per_member))
+
+
+def ports(device: Device, catalog: Catalog) -> list[Port]:
     """Every front-panel logical port, in front-panel order."""
+    per_port = catalog.switches[device.model].lanes_per_port
+    ways = {p.number: p.ways for p in device.physical_ports}
     ordered = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
-    return [Port(i, i.speed_gbps * MBPS_PER_GBPS) for i in ordered]
+    return [Port(i, i.speed_gbps * MBPS_PER_GBPS, lanes(i, ways.get(i.physical_port, 1), per_port)) for i in ordered]
 
 
 def breakout_roots(device: Device) -> list[tuple[str, PhysicalPort]]:
@@ -113,17 +134,39 @@ def aaa_servers(design: Design) -> list[dict[str, Any]]:
     return [{"address": s.address, "key": s.key, "priority": len(servers) - n} for n, s in enumerate(servers)]
 
 
+def tacacs_global_key(design: Design) -> str | None:
+    """TACPLUS|global passkey: the first (most preferred) server's secret reference.
+
+    sonic-system-aaa.yang refuses ``login`` with tacacs+ unless TACPLUS|global has a
+    passkey; each TACPLUS_SERVER still carries its own, which hostcfgd prefers.
+    """
+    servers = design.management.aaa_servers
+    return servers[0].key if design.management.aaa_protocol == "tacacs" and servers else None
+
+
+def runs_bfd(device: Device) -> bool:
+    """Whether frr.conf asks for BFD, so bfdd must run in the bgp container.
+
+    SONiC 202411 starts bfdd only when DEVICE_METADATA ``frr_mgmt_framework_config`` is
+    "true" (sonic-buildimage dockers/docker-fpm-frr/frr/supervisord/supervisord.conf.j2,
+    ``[program:bfdd]`` inside that condition); without it the ``neighbor ... bfd`` lines
+    register sessions that nothing answers. See docs/vendor-syntax.md (SONiC).
+    """
+    return device.bgp is not None and any(n.bfd for n in device.bgp.neighbors)
+
+
 def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     ctx = switch_context(device, design, catalog)
     qos = device.qos
     ctx.update(
         release=device.os_release,
         device_type=DEVICE_TYPE[(device.fabric, device.role)],
-        ports=ports(device),
+        ports=ports(device, catalog),
         breakout_roots=breakout_roots(device),
         map_name=MAP_NAME,
         wred_profile=WRED_PROFILE,
-        lossless_pool=LOSSLESS_POOL,
+        buffers=buffers(device, catalog.switches[device.model]),
+        cable_table=CABLE_TABLE,
         mgmt_vlan=MGMT_VLAN,
         vlan_members=ctx["access_ports"] + ctx["oob_uplinks"],
         dscp_map=dscp_to_tc(qos) if qos else {},
@@ -133,6 +176,8 @@ def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str,
         snmp_users=snmp_users(design, SNMP_AUTH, SNMP_PRIV),
         aaa_login=AAA_LOGIN.get(design.management.aaa_protocol or "", "local"),
         aaa_servers=aaa_servers(design),
+        tacacs_global_key=tacacs_global_key(design),
+        frr_mgmt_framework=runs_bfd(device),
         mgmt_ip=device.mgmt_address.split("/")[0],
     )
     return ctx
