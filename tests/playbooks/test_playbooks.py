@@ -10,9 +10,6 @@ stands in for it so nutanix.yml can be parsed offline.
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +17,9 @@ import yaml
 
 from aiinfra.pipeline import write_rendered
 from tests.conftest import example
+from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible
+from tests.playbooks.ansiblerun import run as _run
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-STUBS = ROOT / "tests" / "stubs"
 MINE = ["playbooks/site.yml", "playbooks/switches.yml", "playbooks/health-gate.yml"]
 PLATFORM_PLAYS = {
     "baremetal": "playbooks/nodes.yml",
@@ -31,26 +27,6 @@ PLATFORM_PLAYS = {
     "vmware": "playbooks/vmware.yml",
     "nutanix": "playbooks/nutanix.yml",
 }
-
-needs_ansible = pytest.mark.skipif(
-    not (BIN / "ansible-playbook").exists(), reason="ansible-playbook not installed: pip install '.[deploy]'"
-)
-
-
-def _env(tmp: Path) -> dict[str, str]:
-    bundled = Path(importlib.import_module("ansible_collections").__path__[0]).parent
-    return {
-        **os.environ,
-        "ANSIBLE_COLLECTIONS_PATH": f"{STUBS}:{bundled}",
-        "ANSIBLE_HOME": str(tmp / "ansible-home"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp / "ansible-tmp"),
-        "ANSIBLE_NOCOLOR": "1",
-        "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
-    }
-
-
-def _run(argv: list[str], tmp: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=ROOT, env=_env(tmp), capture_output=True, text=True, check=False, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
