@@ -55,7 +55,7 @@ class _InventoryLoader(yaml.SafeLoader):
 _InventoryLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str | bytes) -> Any:
     """Read an inventory file this module wrote (for tests and tools that are not Ansible)."""
     return yaml.load(text, Loader=_InventoryLoader)  # noqa: S506 - a SafeLoader subclass
 
