@@ -15,10 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.render.reports import dump_yaml
+from aiinfra.spec.base import SecretRef
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 SONIC_ADMIN = "admin"  # the account every SONiC image ships with a published default password
@@ -69,6 +71,31 @@ def secret_refs(mgmt: ManagementPlane) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
+def model_secret_refs(model: BaseModel | None) -> list[str]:
+    """The references of every SecretRef in a spec section (e.g. ``platform``), in field order."""
+    refs: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, SecretRef):
+            refs.append(value.ansible_expression)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk(model)
+    return list(dict.fromkeys(refs))
+
+
+def _declared(refs: list[str]) -> list[dict[str, str]]:
+    return [{"ref": Unsafe(ref), "value": Trusted(ref)} for ref in refs]
+
+
 def _dump(data: dict[str, Any]) -> str:
     return HEADER + dump_yaml(unsafe(data))
 
@@ -111,7 +138,7 @@ def switch_vars(device: Device, catalog: Catalog, mgmt: ManagementPlane) -> dict
         "aiinfra_role": device.role,
         "aiinfra_config": Trusted("{{ aiinfra_build_dir }}/" + files[0]),
         "aiinfra_extra_configs": [Trusted("{{ aiinfra_build_dir }}/" + f) for f in files[1:]],
-        "aiinfra_secrets": [{"ref": Unsafe(ref), "value": Trusted(ref)} for ref in secret_refs(mgmt)],
+        "aiinfra_secrets": _declared(secret_refs(mgmt)),
     }
     if device.os == "sonic":
         # The deploy rotates the image's default admin password to this hash, or, without
@@ -169,14 +196,22 @@ def node_vars(node: Node, design: Design) -> dict[str, Any]:
     return out
 
 
-def group_vars_all(design: Design) -> str:
-    return _dump({"aiinfra_cluster": design.name, "aiinfra_build_dir": Trusted("{{ inventory_dir }}/..")})
+def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
+    """``aiinfra_platform_secrets`` declares the platform's secret references (vCenter or
+    Prism password, OpenShift pull secret) for the platform plays, as ``aiinfra_secrets``
+    does a switch's."""
+    out: dict[str, Any] = {"aiinfra_cluster": design.name, "aiinfra_build_dir": Trusted("{{ inventory_dir }}/..")}
+    if platform_secrets:
+        out["aiinfra_platform_secrets"] = _declared(platform_secrets)
+    return _dump(out)
 
 
-def inventory_files(design: Design, catalog: Catalog, platform: str) -> dict[str, str]:
+def inventory_files(
+    design: Design, catalog: Catalog, platform: str, platform_spec: BaseModel | None = None
+) -> dict[str, str]:
     files = {
         "inventory/hosts.yml": hosts_yml(design, platform),
-        "inventory/group_vars/all.yml": group_vars_all(design),
+        "inventory/group_vars/all.yml": group_vars_all(design, model_secret_refs(platform_spec)),
     }
     for d in design.devices.values():
         files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, catalog, design.management))
