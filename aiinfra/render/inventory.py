@@ -23,6 +23,12 @@ from aiinfra.render.reports import dump_yaml
 from aiinfra.spec.base import SecretRef
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
+# The render directory: the inventory's parent. The implicit localhost of the platform
+# plays has no inventory_dir, so it falls back to the first inventory source (-i).
+BUILD_DIR_EXPRESSION = (
+    "{{ inventory_dir | default(ansible_inventory_sources[0] if ansible_inventory_sources[0] is directory"
+    " else ansible_inventory_sources[0] | dirname, true) }}/.."
+)
 SONIC_ADMIN = "admin"  # the account every SONiC image ships with a published default password
 
 
@@ -37,6 +43,9 @@ class Trusted(str):
     """A string Ansible templates (a secret reference or a path on aiinfra_build_dir): left plain."""
 
     __slots__ = ()
+
+
+BUILD_DIR = Trusted(BUILD_DIR_EXPRESSION)
 
 
 def unsafe(value: Any) -> Any:
@@ -200,7 +209,7 @@ def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
     """``aiinfra_platform_secrets`` declares the platform's secret references (vCenter or
     Prism password, OpenShift pull secret) for the platform plays, as ``aiinfra_secrets``
     does a switch's."""
-    out: dict[str, Any] = {"aiinfra_cluster": design.name, "aiinfra_build_dir": Trusted("{{ inventory_dir }}/..")}
+    out: dict[str, Any] = {"aiinfra_cluster": design.name, "aiinfra_build_dir": BUILD_DIR}
     if platform_secrets:
         out["aiinfra_platform_secrets"] = _declared(platform_secrets)
     return _dump(out)
