@@ -180,3 +180,38 @@ def test_a_hostile_template_in_a_rendered_file_is_refused_not_run(
     assert "template delimiter" in result.stdout + result.stderr
     assert not marker.exists(), "the hostile lookup ran on the controller"
     assert not (box / "config_db.json").exists()
+
+
+@needs_ansible
+def test_openshift_installer_inputs_get_the_pull_secret_as_data(tmp_path: Path) -> None:
+    """The install play, the real openshift.yml: the pull secret (JSON, full of quotes) lands
+    in install-config.yaml as a YAML string, the file is 0600, and nothing else is templated."""
+    build = tmp_path / "render"
+    write_rendered(example("superpod-4su"), build)
+    (tmp_path / "bin").mkdir()
+    installer = tmp_path / "bin" / "openshift-install"
+    installer.write_text('#!/bin/sh\ntouch "$5/agent.x86_64.iso"\n', encoding="utf-8")
+    installer.chmod(0o755)
+    pull_secret = json.dumps({"auths": {"quay.io": {"auth": "dXNlcjpwYXNz", "email": "ops@example.com"}}})
+    (tmp_path / "secrets.yml").write_text(yaml.safe_dump({"vault_openshift_pull_secret": pull_secret}))
+    argv = [
+        str(BIN / "ansible-playbook"),
+        "-i",
+        str(build / "inventory"),
+        "-e",
+        f"@{tmp_path / 'secrets.yml'}",
+        "-e",
+        f"ansible_python_interpreter={sys.executable}",
+        "--tags",
+        "install",
+        str(ROOT / "playbooks" / "openshift.yml"),
+    ]
+    result = run(argv, tmp_path, timeout=300, extra={"PATH": f"{tmp_path / 'bin'}:{BIN}:/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dXNlcjpwYXNz" not in result.stdout + result.stderr
+    written = build / "openshift-install" / "install-config.yaml"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    config = yaml.safe_load(written.read_text(encoding="utf-8"))
+    rendered = yaml.safe_load((build / "openshift" / "install" / "install-config.yaml").read_text(encoding="utf-8"))
+    assert config == {**rendered, "pullSecret": pull_secret}
+    assert (build / "openshift-install" / "agent.x86_64.iso").exists()
