@@ -33,17 +33,18 @@ RUNNING = {
     "TACPLUS_SERVER": {"192.168.0.6": {"passkey": OLD_PASSKEY, "tcp_port": "49"}},
     "TACPLUS": {"global": {"passkey": OLD_PASSKEY + "-global"}},
 }
-PLAY = f"""\
-- name: SONiC deploy tasks against a stand-in switch on localhost
-  hosts: {HOST}
+PLAY = """\
+- name: Deploy tasks against a stand-in switch on localhost
+  hosts: {host}
   gather_facts: false
   handlers:
     - name: SONiC config loading
-      ansible.builtin.import_tasks: {ROOT}/playbooks/tasks/handlers-sonic.yml
+      ansible.builtin.import_tasks: {root}/playbooks/tasks/handlers-sonic.yml
   tasks:
     - name: Deploy
-      ansible.builtin.import_tasks: {ROOT}/playbooks/tasks/deploy-sonic.yml
+      ansible.builtin.import_tasks: {root}/playbooks/tasks/deploy-{mechanism}.yml
 """
+CUMULUS = "lab-oob-01"  # the lab's Cumulus OOB switch
 
 
 @pytest.fixture(scope="module")
@@ -53,24 +54,29 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _standin(tmp: Path, render: Path) -> Path:
+def _standin(tmp: Path, render: Path, host: str = HOST, mechanism: str = "sonic") -> Path:
     """A copy of the render, a lab-style override inventory layer, the commands and the secrets."""
     build = tmp / "render"
     shutil.copytree(render, build)
     box = tmp / "switch"
     (box / "bin").mkdir(parents=True)
     (box / "running.json").write_text(json.dumps(RUNNING), encoding="utf-8")
-    for name, body in {
+    commands = {
         "sonic-cfggen": f'exec cat "{box}/running.json"',
         "config": f'echo "config $*" >> "{box}/calls.log"',
         "systemctl": f'echo "systemctl $*" >> "{box}/calls.log"',
-    }.items():
+        # NVUE: `replace FILE` keeps FILE as the pending revision; `diff` shows all of it,
+        # secrets included, as a real diff of a first deployment would.
+        "nv": f'echo "nv $*" >> "{box}/calls.log"\n[ "$2" = replace ] && cp "$3" "{box}/pending.yaml"\n'
+        f'[ "$2" = diff ] && sed "s/^/+ /" "{box}/pending.yaml"\nexit 0',
+    }
+    for name, body in commands.items():
         path = box / "bin" / name
         path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
         path.chmod(0o755)
     layer = tmp / "layer"
     (layer / "host_vars").mkdir(parents=True)
-    (layer / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {HOST: None}}}), encoding="utf-8")
+    (layer / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {host: None}}}), encoding="utf-8")
     overrides = {
         "ansible_connection": "local",
         "ansible_become": False,
@@ -78,8 +84,9 @@ def _standin(tmp: Path, render: Path) -> Path:
         "aiinfra_build_dir": str(build),
         "aiinfra_sonic_config_db": str(box / "config_db.json"),
         "aiinfra_sonic_frr_conf": str(box / "frr.conf"),
+        "aiinfra_nvue_file": str(box / "staged-nvue.yaml"),
     }
-    (layer / "host_vars" / f"{HOST}.yml").write_text(yaml.safe_dump(overrides), encoding="utf-8")
+    (layer / "host_vars" / f"{host}.yml").write_text(yaml.safe_dump(overrides), encoding="utf-8")
     (tmp / "vault-pass").write_text("test-vault-password\n", encoding="utf-8")
     encrypted = run(
         [
@@ -97,11 +104,11 @@ def _standin(tmp: Path, render: Path) -> Path:
     (tmp / "secrets.yml").write_text(
         encrypted.stdout + f"vault_snmp_auth: {SNMP_AUTH}\nvault_snmp_priv: {SNMP_PRIV}\n", encoding="utf-8"
     )
-    (tmp / "play.yml").write_text(PLAY, encoding="utf-8")
+    (tmp / "play.yml").write_text(PLAY.format(host=host, root=ROOT, mechanism=mechanism), encoding="utf-8")
     return box
 
 
-def _deploy(tmp: Path, *flags: str):  # noqa: ANN202 - CompletedProcess
+def _deploy(tmp: Path, *flags: str, host: str = HOST):  # noqa: ANN202 - CompletedProcess
     argv = [
         str(BIN / "ansible-playbook"),
         "-i",
@@ -109,7 +116,7 @@ def _deploy(tmp: Path, *flags: str):  # noqa: ANN202 - CompletedProcess
         "-i",
         str(tmp / "layer"),
         "--limit",
-        HOST,
+        host,
         "-e",
         f"@{tmp / 'secrets.yml'}",
         "--vault-password-file",
@@ -180,6 +187,24 @@ def test_a_hostile_template_in_a_rendered_file_is_refused_not_run(
     assert "template delimiter" in result.stdout + result.stderr
     assert not marker.exists(), "the hostile lookup ran on the controller"
     assert not (box / "config_db.json").exists()
+
+
+@needs_ansible
+def test_cumulus_gets_its_nvue_yaml_as_data_and_the_diff_redacted(rendered: Path, tmp_path: Path) -> None:
+    box = _standin(tmp_path, rendered, CUMULUS, "cumulus")
+    result = _deploy(tmp_path, "--diff", host=CUMULUS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _no_secret_in(result.stdout + result.stderr)
+    assert "<secret vault_snmp_auth>" in result.stdout  # the redacted `nv config diff`
+    assert not (box / "staged-nvue.yaml").exists()  # the clear-text staging file is gone
+    text = (tmp_path / "render" / "configs" / f"{CUMULUS}.yaml").read_text(encoding="utf-8")
+    for ref, value in (("{{ vault_tacacs_key }}", TACACS), ("{{ vault_snmp_auth }}", SNMP_AUTH)):
+        text = text.replace(ref, value)
+    text = text.replace("{{ vault_snmp_priv }}", SNMP_PRIV)
+    assert yaml.safe_load((box / "pending.yaml").read_text(encoding="utf-8")) == yaml.safe_load(text)
+    calls = (box / "calls.log").read_text(encoding="utf-8").splitlines()
+    assert calls[0] == f"nv config replace {box / 'staged-nvue.yaml'}" and calls[1] == "nv config diff"
+    assert calls[2].startswith("nv config apply --confirm 600s")
 
 
 @needs_ansible

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from aiinfra.pipeline import design_from_file, write_rendered
@@ -23,6 +24,7 @@ TEMPLATED = {
     ("aiinfra_config",),
     ("aiinfra_extra_configs", "[]"),
     ("aiinfra_secrets", "[]", "value"),
+    ("aiinfra_platform_secrets", "[]", "value"),
     ("aiinfra_build_dir",),
     ("aiinfra_sonic_admin_password_hash",),
 }
@@ -36,8 +38,11 @@ def _scalars(node: yaml.Node, path: tuple[str, ...] = ()) -> list[tuple[tuple[st
     return [(path, node)]
 
 
-def test_every_string_from_the_spec_is_unsafe_and_only_references_are_templated() -> None:
-    files = inventory_files(example("lab").design, example("lab").catalog, "baremetal")
+@pytest.mark.parametrize("name", ["lab", "vsphere-inference", "superpod-4su"])
+def test_every_string_from_the_spec_is_unsafe_and_only_references_are_templated(name: str) -> None:
+    result = example(name)
+    platform = result.loaded.spec.platform
+    files = inventory_files(result.design, result.catalog, platform.type, platform)
     seen_templated = set()
     for name, text in files.items():
         for path, node in _scalars(yaml.compose(text)):
@@ -47,7 +52,8 @@ def test_every_string_from_the_spec_is_unsafe_and_only_references_are_templated(
                 assert node.tag != "!unsafe" and "{{" in node.value, (name, path)
             elif node.style is not None or isinstance(value, str):
                 assert node.tag == "!unsafe", f"{name}: {'.'.join(path)} = {node.value!r} is not !unsafe"
-    assert seen_templated == TEMPLATED - {("aiinfra_sonic_admin_password_hash",)}
+    assert {("aiinfra_config",), ("aiinfra_build_dir",)} <= seen_templated <= TEMPLATED
+    assert (("aiinfra_platform_secrets", "[]", "value") in seen_templated) == (platform.type != "baremetal")
 
 
 def test_tagged_strings_are_emitted_quoted_deterministically_and_read_back() -> None:
