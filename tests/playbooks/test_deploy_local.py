@@ -108,7 +108,7 @@ def _standin(tmp: Path, render: Path, host: str = HOST, mechanism: str = "sonic"
     return box
 
 
-def _deploy(tmp: Path, *flags: str, host: str = HOST):  # noqa: ANN202 - CompletedProcess
+def _deploy(tmp: Path, *flags: str, host: str = HOST):
     argv = [
         str(BIN / "ansible-playbook"),
         "-i",
@@ -170,9 +170,7 @@ def test_check_diff_touches_nothing_and_prints_no_secret(rendered: Path, tmp_pat
 
 @needs_ansible
 @pytest.mark.parametrize("target", ["json", "frr.conf"])
-def test_a_hostile_template_in_a_rendered_file_is_refused_not_run(
-    rendered: Path, tmp_path: Path, target: str
-) -> None:
+def test_a_hostile_template_in_a_rendered_file_is_refused_not_run(rendered: Path, tmp_path: Path, target: str) -> None:
     box = _standin(tmp_path, rendered)
     marker = tmp_path / "PWNED"
     path = tmp_path / "render" / "configs" / f"{HOST}.{target}"

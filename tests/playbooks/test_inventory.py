@@ -135,7 +135,11 @@ def test_secret_references_and_build_paths_are_templated(tmp_path: Path) -> None
 def test_sonic_admin_password_hash_comes_from_the_specs_admin_user(tmp_path: Path) -> None:
     data = lab_data()
     data["security"]["users"].append(
-        {"name": "admin", "ssh_keys": data["security"]["users"][0]["ssh_keys"], "password_hash": {"vault": "vault_admin"}}
+        {
+            "name": "admin",
+            "ssh_keys": data["security"]["users"][0]["ssh_keys"],
+            "password_hash": {"vault": "vault_admin"},
+        }
     )
     result = design_from_file(write_spec(tmp_path, data))
     files = inventory_files(result.design, result.catalog, "baremetal")

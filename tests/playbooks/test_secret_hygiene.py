@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
 
 TASK_LISTS = ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always")
-FILE_MODULES = {"template", "copy", "slurp", "ansible.builtin.template", "ansible.builtin.copy", "ansible.builtin.slurp"}
+FILE_MODULES = {
+    "template",
+    "copy",
+    "slurp",
+    "ansible.builtin.template",
+    "ansible.builtin.copy",
+    "ansible.builtin.slurp",
+}
 CONFIG_MODULES = {
     "cisco.nxos.nxos_config",
     "cisco.nxos.nxos_file_copy",
@@ -42,9 +49,7 @@ RENDERED = re.compile(r"\baiinfra_(config|extra_configs|frr_candidate|nvue_file|
 CONFIG_CONTENT_ARGS = ("src", "lines", "replace_src", "intended_config", "running_config", "local_file", "content")
 SECRET_OUTPUT = re.compile(r"sonic-cfggen|frr_reload_argv|frr-reload|\bnv\b.*\bconfig\b.*\bdiff\b")
 COMMAND_MODULES = {"command", "shell", "ansible.builtin.command", "ansible.builtin.shell"}
-TEMPLATE_PASS = re.compile(
-    r"(lookup|query|q)\(\s*['\"](ansible\.builtin\.)?template['\"]"
-)
+TEMPLATE_PASS = re.compile(r"(lookup|query|q)\(\s*['\"](ansible\.builtin\.)?template['\"]")
 KEYWORDS = {
     "name", "when", "register", "vars", "loop", "loop_control", "become", "become_user", "become_method",
     "delegate_to", "delegate_facts", "check_mode", "diff", "no_log", "notify", "listen", "changed_when",
@@ -132,7 +137,12 @@ def _yaml_files() -> list[Path]:
 
 def test_the_lint_sees_every_playbook_file() -> None:
     names = {str(p.relative_to(PLAYBOOKS)) for p in _yaml_files()}
-    assert {"switches.yml", "tasks/deploy-sonic.yml", "tasks/sonic-admin.yml", "roles/aiinfra_node/tasks/main.yml"} <= names
+    assert {
+        "switches.yml",
+        "tasks/deploy-sonic.yml",
+        "tasks/sonic-admin.yml",
+        "roles/aiinfra_node/tasks/main.yml",
+    } <= names
 
 
 @pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(PLAYBOOKS)))
@@ -163,11 +173,19 @@ BAD_TASKS = [
 @pytest.mark.parametrize("task", BAD_TASKS, ids=lambda t: next(k for k in t if k not in ("name", "no_log")))
 def test_the_lint_catches_a_new_task_in_a_play_a_block_a_handler_or_a_role(task: dict[str, Any]) -> None:
     assert problems([task], "tasks.yml")
-    play = {"name": "p", "hosts": "all", "handlers": [task], "tasks": [{"name": "b", "block": [{"name": "ok", "ansible.builtin.debug": {"msg": "x"}}], "always": [task]}]}  # noqa: E501
+    play = {
+        "name": "p",
+        "hosts": "all",
+        "handlers": [task],
+        "tasks": [{"name": "b", "block": [{"name": "ok", "ansible.builtin.debug": {"msg": "x"}}], "always": [task]}],
+    }
     assert len(problems([play], "play.yml")) == 2
 
 
 def test_the_lint_accepts_hidden_and_masked_tasks() -> None:
     hidden = {"name": "t", "ansible.builtin.copy": {"content": "{{ f | aiinfra_fill_secrets(s) }}", "dest": "/x"}}
-    masked = {"name": "t", "cisco.nxos.nxos_config": {"intended_config": "{{ f | aiinfra_fill_secrets(s, mask=true) }}"}}
+    masked = {
+        "name": "t",
+        "cisco.nxos.nxos_config": {"intended_config": "{{ f | aiinfra_fill_secrets(s, mask=true) }}"},
+    }
     assert problems([{**hidden, "no_log": True}, {**hidden, "diff": False}, masked], "tasks.yml") == []
