@@ -63,7 +63,13 @@ class _InventoryLoader(yaml.SafeLoader):
     """PyYAML's safe loader that also reads Ansible's ``!unsafe`` tag (as a plain string)."""
 
 
-_InventoryLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+def _unsafe_scalar(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(None, None, "!unsafe tags a scalar", node.start_mark)
+    return str(loader.construct_scalar(node))
+
+
+_InventoryLoader.add_constructor("!unsafe", _unsafe_scalar)
 
 
 def load_yaml(text: str | bytes) -> Any:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 try:  # Ansible reports its own filter error with the task; plain Python gets a ValueError
-    from ansible.errors import AnsibleFilterError as SecretError
+    from ansible.errors import AnsibleFilterError as SecretError  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - without Ansible installed
     SecretError = ValueError  # type: ignore[assignment,misc]
 
