@@ -189,3 +189,52 @@ def test_the_lint_accepts_hidden_and_masked_tasks() -> None:
         "cisco.nxos.nxos_config": {"intended_config": "{{ f | aiinfra_fill_secrets(s, mask=true) }}"},
     }
     assert problems([{**hidden, "no_log": True}, {**hidden, "diff": False}, masked], "tasks.yml") == []
+
+
+def _controller_side(task: dict[str, Any], play_hosts: str) -> bool:
+    return task.get("delegate_to") == "localhost" or play_hosts == "localhost"
+
+
+def _blocks(items: Any) -> Iterator[dict[str, Any]]:
+    for item in items or []:
+        if isinstance(item, dict):
+            if isinstance(item.get("block"), list):
+                yield item
+            for key in TASK_LISTS:
+                if isinstance(item.get(key), list):
+                    yield from _blocks(item[key])
+
+
+def controller_problems(data: Any, where: str) -> list[str]:
+    """A secret-bearing file written on the controller is 0600, and every temp file made for
+    one is removed in the ``always`` of its block."""
+    out = []
+    plays = [p for p in data or [] if isinstance(p, dict) and "hosts" in p]
+    for hosts, items in [(str(p["hosts"]), p.get("tasks", [])) for p in plays] or [("", data)]:
+        for here, task in walk_tasks(items, where):
+            module = _module(task)
+            args = task.get(module)
+            loose = not isinstance(args, dict) or args.get("mode") != "0600"
+            if module in FILE_MODULES and handles_secret(task) and _controller_side(task, hosts) and loose:
+                out.append(f"{here}: writes a secret on the controller without mode '0600'")
+        for block in _blocks(items):
+            temps = [t.get("register") for t in block["block"] if "ansible.builtin.tempfile" in t]
+            cleaned = json.dumps(block.get("always", []))
+            out += [f"{where}: temp file {t} is not removed in always" for t in temps if f"{t}.path" not in cleaned]
+    return out
+
+
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(PLAYBOOKS)))
+def test_secrets_on_the_controller_are_0600_and_temp_files_removed(path: Path) -> None:
+    assert controller_problems(yaml.safe_load(path.read_text(encoding="utf-8")), str(path)) == []
+
+
+def test_the_controller_check_catches_a_loose_mode_and_a_leftover_temp_file() -> None:
+    write = {"name": "w", "ansible.builtin.copy": {"content": "{{ f | aiinfra_fill_secrets(s) }}", "dest": "/x"}}
+    assert controller_problems([{**write, "delegate_to": "localhost", "no_log": True}], "t.yml")
+    assert controller_problems([{"name": "p", "hosts": "localhost", "tasks": [write]}], "p.yml")
+    assert not controller_problems([{**write, "no_log": True}], "t.yml")  # on the switch: its own mode rules
+    temp = {"name": "t", "ansible.builtin.tempfile": {"state": "file"}, "register": "tmp_cfg"}
+    assert controller_problems([{"name": "b", "block": [temp], "always": []}], "t.yml")
+    remove = {"name": "r", "ansible.builtin.file": {"path": "{{ tmp_cfg.path }}", "state": "absent"}}
+    assert not controller_problems([{"name": "b", "block": [temp], "always": [remove]}], "t.yml")
