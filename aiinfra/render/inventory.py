@@ -2,17 +2,117 @@
 
 Group membership comes from the Design (role, rail, SU, pod, fabric, OS); the
 playbooks use the rail groups for one-rail-at-a-time rollout.
+
+Every string that comes from the spec or the design is written ``!unsafe``, so Ansible
+takes it literally: a ``{{ ... }}`` in a site fact or a name is never run on the
+controller. Only the values that must be templated stay plain: the paths built on
+``aiinfra_build_dir`` and the secret references (``aiinfra_secrets[].value``), each an
+expression ``SecretRef.ansible_expression`` made from a validated variable name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import yaml
+from pydantic import BaseModel
+
 from aiinfra.catalog import Catalog
-from aiinfra.design.model import Design, Device, Node
+from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.render.reports import dump_yaml
+from aiinfra.spec.base import SecretRef
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
+# The render directory: the inventory's parent. The implicit localhost of the platform
+# plays has no inventory_dir, so it falls back to the first inventory source (-i).
+BUILD_DIR_EXPRESSION = (
+    "{{ inventory_dir | default(ansible_inventory_sources[0] if ansible_inventory_sources[0] is directory"
+    " else ansible_inventory_sources[0] | dirname, true) }}/.."
+)
+SONIC_ADMIN = "admin"  # the account every SONiC image ships with a published default password
+
+
+class Unsafe(str):
+    """A string Ansible must not template: written ``!unsafe "..."`` by aiinfra.render.yamlout."""
+
+    __slots__ = ()
+    yaml_tag = "!unsafe"
+
+
+class Trusted(str):
+    """A string Ansible templates (a secret reference or a path on aiinfra_build_dir): left plain."""
+
+    __slots__ = ()
+
+
+BUILD_DIR = Trusted(BUILD_DIR_EXPRESSION)
+
+
+def unsafe(value: Any) -> Any:
+    """``value`` with every string (not the keys) marked Unsafe, except those already Trusted."""
+    if isinstance(value, dict):
+        return {k: unsafe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [unsafe(v) for v in value]
+    if isinstance(value, str) and not isinstance(value, Trusted | Unsafe):
+        return Unsafe(value)
+    return value
+
+
+class _InventoryLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that also reads Ansible's ``!unsafe`` tag (as a plain string)."""
+
+
+def _unsafe_scalar(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(None, None, "!unsafe tags a scalar", node.start_mark)
+    return str(loader.construct_scalar(node))
+
+
+_InventoryLoader.add_constructor("!unsafe", _unsafe_scalar)
+
+
+def load_yaml(text: str | bytes) -> Any:
+    """Read an inventory file this module wrote (for tests and tools that are not Ansible)."""
+    return yaml.load(text, Loader=_InventoryLoader)
+
+
+def secret_refs(mgmt: ManagementPlane) -> list[str]:
+    """Every secret reference a switch config may hold, in spec order, each once."""
+    refs = [s.key for s in mgmt.aaa_servers]
+    refs += [u.password_hash for u in mgmt.users if u.password_hash]
+    for u in mgmt.snmp_users:
+        refs += [u.auth_key, u.priv_key]
+    return list(dict.fromkeys(refs))
+
+
+def model_secret_refs(model: BaseModel | None) -> list[str]:
+    """The references of every SecretRef in a spec section (e.g. ``platform``), in field order."""
+    refs: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, SecretRef):
+            refs.append(value.ansible_expression)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk(model)
+    return list(dict.fromkeys(refs))
+
+
+def _declared(refs: list[str]) -> list[dict[str, str]]:
+    return [{"ref": Unsafe(ref), "value": Trusted(ref)} for ref in refs]
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return HEADER + dump_yaml(unsafe(data))
 
 
 def config_files(device: Device, catalog: Catalog) -> list[str]:
@@ -32,10 +132,14 @@ def hosts_yml(design: Design, platform: str) -> str:
         for g in ("nodes", f"nodes_su_{n.su}", f"platform_{platform}"):
             groups.setdefault(g, []).append(n.name)
     children = {g: {"hosts": {h: None for h in hosts}} for g, hosts in sorted(groups.items())}
-    return HEADER + dump_yaml({"all": {"children": children}})
+    return _dump({"all": {"children": children}})
 
 
-def switch_vars(device: Device, catalog: Catalog) -> dict[str, Any]:
+def switch_vars(device: Device, catalog: Catalog, mgmt: ManagementPlane) -> dict[str, Any]:
+    """host_vars of a switch. ``aiinfra_secrets`` lists the secret references its config may
+    hold, each with the expression that resolves it: the deploy tasks replace exactly
+    those in the rendered file (playbooks/filter_plugins/aiinfra_secrets.py) and refuse
+    any other template in it."""
     profile = catalog.os[device.os]
     files = config_files(device, catalog)
     out: dict[str, Any] = {
@@ -47,9 +151,16 @@ def switch_vars(device: Device, catalog: Catalog) -> dict[str, Any]:
         "aiinfra_model": device.model,
         "aiinfra_fabric": device.fabric,
         "aiinfra_role": device.role,
-        "aiinfra_config": "{{ aiinfra_build_dir }}/" + files[0],
-        "aiinfra_extra_configs": ["{{ aiinfra_build_dir }}/" + f for f in files[1:]],
+        "aiinfra_config": Trusted("{{ aiinfra_build_dir }}/" + files[0]),
+        "aiinfra_extra_configs": [Trusted("{{ aiinfra_build_dir }}/" + f) for f in files[1:]],
+        "aiinfra_secrets": _declared(secret_refs(mgmt)),
     }
+    if device.os == "sonic":
+        # The deploy rotates the image's default admin password to this hash, or, without
+        # one, locks it (tasks/deploy-sonic.yml).
+        admin = next((u for u in mgmt.users if u.name == SONIC_ADMIN and u.password_hash), None)
+        if admin is not None:
+            out["aiinfra_sonic_admin_password_hash"] = Trusted(admin.password_hash or "")
     for key in ("su", "rail", "pod", "plane"):
         value = getattr(device, key)
         if value is not None:
@@ -100,22 +211,25 @@ def node_vars(node: Node, design: Design) -> dict[str, Any]:
     return out
 
 
-def group_vars_all(design: Design) -> str:
-    return HEADER + dump_yaml(
-        {
-            "aiinfra_cluster": design.name,
-            "aiinfra_build_dir": "{{ inventory_dir }}/..",
-        }
-    )
+def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
+    """``aiinfra_platform_secrets`` declares the platform's secret references (vCenter or
+    Prism password, OpenShift pull secret) for the platform plays, as ``aiinfra_secrets``
+    does a switch's."""
+    out: dict[str, Any] = {"aiinfra_cluster": design.name, "aiinfra_build_dir": BUILD_DIR}
+    if platform_secrets:
+        out["aiinfra_platform_secrets"] = _declared(platform_secrets)
+    return _dump(out)
 
 
-def inventory_files(design: Design, catalog: Catalog, platform: str) -> dict[str, str]:
+def inventory_files(
+    design: Design, catalog: Catalog, platform: str, platform_spec: BaseModel | None = None
+) -> dict[str, str]:
     files = {
         "inventory/hosts.yml": hosts_yml(design, platform),
-        "inventory/group_vars/all.yml": group_vars_all(design),
+        "inventory/group_vars/all.yml": group_vars_all(design, model_secret_refs(platform_spec)),
     }
     for d in design.devices.values():
-        files[f"inventory/host_vars/{d.name}.yml"] = HEADER + dump_yaml(switch_vars(d, catalog))
+        files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, catalog, design.management))
     for n in design.nodes:
-        files[f"inventory/host_vars/{n.name}.yml"] = HEADER + dump_yaml(node_vars(n, design))
+        files[f"inventory/host_vars/{n.name}.yml"] = _dump(node_vars(n, design))
     return files

@@ -63,7 +63,7 @@ def _render_job(job: Job) -> dict[str, str]:
             "bom.csv": bom_csv(d),
         }
     if kind == "inventory":
-        return inventory_files(d, catalog, spec.platform.type)
+        return inventory_files(d, catalog, spec.platform.type, spec.platform)
     if kind == "switches":
         out: dict[str, str] = {}
         for name in names:

@@ -5,7 +5,9 @@ PyYAML's representer and resolver are pure Python and dominate a 32k-GPU render
 strings, ints, floats, bools and None, so a direct block-style emitter is enough.
 Strings are written plain only when YAML 1.1 and 1.2 readers would both read them
 back as the same string; everything else is double-quoted with JSON escaping,
-which is valid YAML. ``tests/render/test_yamlout.py`` checks the round trip with
+which is valid YAML. A str subclass with a ``yaml_tag`` attribute is written with that tag,
+always double-quoted (the inventory marks spec text ``!unsafe`` for Ansible this way).
+``tests/render/test_yamlout.py`` checks the round trip with
 PyYAML's safe loader, property-based.
 """
 
@@ -53,7 +55,7 @@ def _scalar(value: Any) -> str:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}.0e{exponent}"
         return text
-    return _string(str(value))
+    return _tagged(value) if isinstance(value, str) else _string(str(value))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -61,7 +63,19 @@ def _string(text: str) -> str:
     """Plain when safe, else double-quoted; cached because keys and values repeat a lot."""
     if text and _PLAIN.match(text) and not _SPECIAL.match(text):
         return text
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
     return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _tagged(value: str) -> str:
+    """A string; one that carries a ``yaml_tag`` (e.g. ``!unsafe``) is tagged and always double-quoted."""
+    tag = getattr(value, "yaml_tag", None)
+    if tag:
+        return f"{tag} {_quoted(str(value))}"
+    return _string(value)
 
 
 def _key(key: Any) -> str:
@@ -92,7 +106,7 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
 
 def _emit_child(value: Any, indent: int, out: list[str], in_list: bool = False) -> None:
     if isinstance(value, str):
-        out.append(f" {_string(value)}\n")
+        out.append(f" {_tagged(value)}\n")
         return
     if isinstance(value, dict) and value and in_list:
         # "- key: v" with following keys aligned under the first

@@ -10,6 +10,7 @@ import yaml
 from aiinfra.cli import main
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import design_from_file, render_files
+from aiinfra.render.inventory import load_yaml
 from tests.conftest import lab_data, write_spec
 
 
@@ -62,7 +63,7 @@ def test_yaml_facts_rename_nics_everywhere(tmp_path: Path) -> None:
     assert b"gpu0_eth" in files["cabling.csv"]
     assert b"enp24s0np0" not in files[f"nodes/{node.name}/etc/netplan/60-aiinfra.yaml"]
     assert b"=mlx5_20:1," in files[f"nodes/{node.name}/etc/nccl.conf"]
-    host_vars = yaml.safe_load(files[f"inventory/host_vars/{node.name}.yml"])
+    host_vars = load_yaml(files[f"inventory/host_vars/{node.name}.yml"])  # values are !unsafe
     assert host_vars["aiinfra_node_facts"]["serial"] == "SN-0001"
     assert host_vars["aiinfra_bmc_address"] == "192.168.0.200/24"
     # other nodes keep the catalog names

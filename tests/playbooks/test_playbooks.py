@@ -10,9 +10,6 @@ stands in for it so nutanix.yml can be parsed offline.
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +17,9 @@ import yaml
 
 from aiinfra.pipeline import write_rendered
 from tests.conftest import example
+from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible
+from tests.playbooks.ansiblerun import run as _run
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-STUBS = ROOT / "tests" / "stubs"
 MINE = ["playbooks/site.yml", "playbooks/switches.yml", "playbooks/health-gate.yml"]
 PLATFORM_PLAYS = {
     "baremetal": "playbooks/nodes.yml",
@@ -31,26 +27,6 @@ PLATFORM_PLAYS = {
     "vmware": "playbooks/vmware.yml",
     "nutanix": "playbooks/nutanix.yml",
 }
-
-needs_ansible = pytest.mark.skipif(
-    not (BIN / "ansible-playbook").exists(), reason="ansible-playbook not installed: pip install '.[deploy]'"
-)
-
-
-def _env(tmp: Path) -> dict[str, str]:
-    bundled = Path(importlib.import_module("ansible_collections").__path__[0]).parent
-    return {
-        **os.environ,
-        "ANSIBLE_COLLECTIONS_PATH": f"{STUBS}:{bundled}",
-        "ANSIBLE_HOME": str(tmp / "ansible-home"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp / "ansible-tmp"),
-        "ANSIBLE_NOCOLOR": "1",
-        "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
-    }
-
-
-def _run(argv: list[str], tmp: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=ROOT, env=_env(tmp), capture_output=True, text=True, check=False, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +47,13 @@ def test_syntax_check_against_the_rendered_inventory(playbook: str, lab_inventor
 @needs_ansible
 @pytest.mark.skipif(not (BIN / "ansible-lint").exists(), reason="ansible-lint not installed: pip install '.[deploy]'")
 def test_ansible_lint_production_profile(tmp_path: Path) -> None:
-    """Every file of the switch playbooks passes ansible-lint --offline, production profile."""
+    """Every playbook, task file and the node role pass ansible-lint --offline, production profile."""
     files = [
         *MINE,
+        *PLATFORM_PLAYS.values(),
         "playbooks/requirements.yml",
         *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "playbooks/tasks").glob("*.yml")),
+        "playbooks/roles/aiinfra_node",
     ]
     run = _run([str(BIN / "ansible-lint"), "--offline", "--profile", "production", "--nocolor", *files], tmp_path, 600)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -129,3 +107,44 @@ def test_requirements_list_only_collections_ansible_does_not_bundle() -> None:
     for name in names:
         namespace, collection = name.split(".")
         assert not (bundled / namespace / collection).is_dir(), f"{name} is bundled with ansible; do not list it"
+
+
+def _tasks(path: str) -> list[dict]:
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+def test_sonic_deploy_secures_the_default_admin_account_before_it_writes_anything() -> None:
+    """issue 9: rotate admin's password to the spec's hash, else lock it; both no_log, both
+    only on a real SONiC image, both before the config files are written."""
+    deploy = _tasks("playbooks/tasks/deploy-sonic.yml")
+    first = deploy[0]
+    assert first.get("ansible.builtin.import_tasks") == "sonic-admin.yml"
+    admin = _tasks("playbooks/tasks/sonic-admin.yml")
+    users = [t for t in admin if "ansible.builtin.user" in t]
+    rotate = next(t for t in users if "password" in t["ansible.builtin.user"])
+    lock = next(t for t in users if t["ansible.builtin.user"].get("password_lock") is True)
+    for task in (rotate, lock):
+        assert task["ansible.builtin.user"]["name"] == "admin"
+        assert task["no_log"] is True and task["become"] is True
+        assert "aiinfra_sonic_admin_present" in task["when"]
+    assert rotate["ansible.builtin.user"]["password"] == "{{ aiinfra_sonic_admin_password_hash }}"
+    assert rotate["ansible.builtin.user"]["update_password"] == "always"
+    assert "aiinfra_sonic_admin_password_hash is defined" in rotate["when"]
+    assert "aiinfra_sonic_admin_password_hash is not defined" in lock["when"]
+    stat_task = next(t for t in admin if "ansible.builtin.stat" in t)
+    assert stat_task["ansible.builtin.stat"]["path"] == "/etc/sonic/sonic_version.yml"
+    guard = next(t for t in admin if "ansible.builtin.assert" in t)
+    assert admin.index(guard) < admin.index(lock)  # never lock the password this run logs in with
+
+
+def test_sonic_deploy_still_replaces_config_db_with_the_boxs_hardware_facts() -> None:
+    """config reload replaces CONFIG_DB wholesale, so the written file must carry the box's
+    platform, HwSKU, MAC and lanes (filter sonic_keep_hardware, test_sonic_filter.py)."""
+    deploy = _tasks("playbooks/tasks/deploy-sonic.yml")
+    write = next(t for t in deploy if t["name"].startswith("Write config_db.json"))
+    content = write["ansible.builtin.copy"]["content"]
+    assert "sonic_keep_hardware(aiinfra_sonic_running.stdout | from_json)" in content
+    assert content.index("aiinfra_fill_secrets") < content.index("sonic_keep_hardware")
+    assert write["notify"] == "Replace CONFIG_DB and restart the SONiC services"
+    handlers = _tasks("playbooks/tasks/handlers-sonic.yml")
+    assert handlers[0]["ansible.builtin.command"]["argv"][:3] == ["config", "reload", "-y"]
