@@ -128,7 +128,9 @@ def sweep(directory: Path) -> bool:
         recovered = False
         olds = [(os.lstat(p).st_ctime_ns, p) for _, p, kind in locked if kind == "old"]
         if olds and not os.path.lexists(directory):
-            os.rename(max(olds)[1], directory)
+            newest = max(olds)[1]
+            legacy = newest / "tree"  # aiinfra 0.1.0 parked the old tree one level down, in .NAME.old-*/tree
+            os.rename(legacy if os.listdir(newest) == ["tree"] else newest, directory)
             fsync_dir(parent)
             recovered = True
         for _, path, _ in locked:

@@ -128,3 +128,27 @@ def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch, tmp_path
     count = pipeline.write_outputs(r.design, r.loaded.spec, r.catalog, tmp_path / "streamed")
     assert count == len(serial)
     assert _tree(tmp_path / "streamed") == serial
+
+
+def test_a_full_disk_in_a_worker_is_one_line(
+    lab_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ENOSPC raised in a forked worker reaches the CLI with its path: one line, no 'internal error', no debris."""
+    from aiinfra.render import pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(pipeline, "SWITCH_CHUNK", 2)
+    real = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if self.suffix == ".cfg" or self.name.endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "internal error" not in err, err
+    assert "/configs/" in err and err.endswith("No space left on device (ENOSPC); nothing was changed")
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []

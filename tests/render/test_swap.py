@@ -201,3 +201,14 @@ def test_failed_swap_keeps_the_old_tree(tmp_path: Path, monkeypatch: pytest.Monk
         files("v2").write_atomic(out)
     monkeypatch.undo()
     assert tree(out) == files("v1").files and debris(tmp_path) == []
+
+
+def test_a_tree_parked_by_aiinfra_0_1_0_is_recovered(tmp_path: Path) -> None:
+    """0.1.0 moved DIR to .NAME.old-XXXXXXXX/tree before its second rename; a kill there lost DIR."""
+    parked = tmp_path / ".out.old-k2j4h5g6" / "tree"
+    files("v1").write_atomic(tmp_path / "staging-for-the-test")
+    parked.parent.mkdir()
+    os.rename(tmp_path / "staging-for-the-test", parked)
+    (tmp_path / ".out.new-a1b2c3d4").mkdir()  # the new tree it was about to rename in
+    target = prepare(tmp_path / "out")
+    assert tree(target.path) == files("v1").files and debris(tmp_path) == []
