@@ -189,9 +189,10 @@ def test_kill_9_at_random_points_of_a_large_render(scratch: Path) -> None:
         proc.wait()
         survivors = wait_gone(proc.pid)
         debris = leftovers(tmp_path, "build")
+        debris_mb = sum(f.stat().st_size for d in debris for f in (tmp_path / d).rglob("*") if f.is_file()) / 1e6
         assert survivors == [], f"killed at {delay:.1f}s: {survivors} survived"
         assert verifies(out), f"killed at {delay:.1f}s: the output no longer matches its manifest"
         prepare(out)  # what the next start does first
         assert leftovers(tmp_path, "build") == [], f"killed at {delay:.1f}s: the sweep left debris"
-        report.append(f"{delay:.1f}s rc {proc.returncode} debris {len(debris)}")
+        report.append(f"{delay:.1f}s rc {proc.returncode}, swept {len(debris)} folder(s) {debris_mb:.0f} MB")
     print(f"render {duration:.1f}s; kill -9 at: " + "; ".join(report))
