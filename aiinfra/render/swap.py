@@ -115,10 +115,12 @@ def sweep(directory: Path) -> bool:
     try:
         for name in sorted(names):
             path = parent / name
-            st = os.lstat(path)
-            if not os.path.isdir(path) or os.path.islink(path) or st.st_uid != os.geteuid():
+            try:
+                if os.lstat(path).st_uid != os.geteuid() or os.path.islink(path) or not os.path.isdir(path):
+                    continue
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            except (FileNotFoundError, NotADirectoryError):  # gone, or swapped for a file, meanwhile
                 continue
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -134,8 +136,8 @@ def sweep(directory: Path) -> bool:
             fsync_dir(parent)
             recovered = True
         for _, path, _ in locked:
-            if path.exists():
-                shutil.rmtree(path)
+            if path.exists():  # debris: what cannot go now is tried again at the next start
+                shutil.rmtree(path, ignore_errors=True)
         return recovered
     finally:
         for fd, _, _ in locked:
