@@ -102,8 +102,13 @@ def test_crash_log_is_private_and_new_each_time(
 
 @pytest.mark.parametrize(
     "argv",
-    [["show", str(LAB)], ["schema"], ["size", "--model", "llama-3.1-70b", "--gpu", "h100", "--users", "500"]],
-    ids=["show", "schema", "size"],
+    [
+        ["show", str(LAB)],
+        ["schema"],
+        ["size", "--model", "llama-3.1-70b", "--gpu", "h100", "--users", "500"],
+        ["--help"],
+    ],
+    ids=["show", "schema", "size", "help"],
 )
 def test_a_closed_pipe_is_quiet(argv: list[str]) -> None:
     """`aiinfra show spec | head -1`: the reader is gone before aiinfra writes; no error, exit 141."""
@@ -112,7 +117,10 @@ def test_a_closed_pipe_is_quiet(argv: list[str]) -> None:
     read, write = os.pipe()
     os.close(read)  # like head after its first line: nobody reads any more
     try:
-        done = subprocess.run([sys.executable, "-m", "aiinfra", *argv], stdout=write, stderr=subprocess.PIPE, text=True)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as in a shell
+        done = subprocess.run(
+            [sys.executable, "-m", "aiinfra", *argv], stdout=write, stderr=subprocess.PIPE, text=True, env=env
+        )
     finally:
         os.close(write)
     assert done.stderr == "" and done.returncode == 141
