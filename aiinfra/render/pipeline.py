@@ -164,11 +164,13 @@ def _results(
         gc.unfreeze()
 
 
-def _serial(func: Callable[[Job], dict[str, str]], work: list[Job], progress: Progress | None):
+def _serial(
+    func: Callable[[Job], dict[str, str]], work: list[Job], progress: Progress | None
+) -> Iterator[dict[str, str]]:
     return _progressed((func(job) for job in work), len(work), progress)
 
 
-def _progressed(results: Iterator[dict[str, str]], total: int, progress: Progress | None):
+def _progressed(results: Iterator[dict[str, str]], total: int, progress: Progress | None) -> Iterator[dict[str, str]]:
     for i, result in enumerate(results, 1):
         if progress:
             progress("render jobs", i, total)
