@@ -2,24 +2,36 @@
 
 Thin by design: parse arguments, call the pipeline, print diagnostics.
 
-Exit codes: 0 success, 2 invalid spec (every problem is listed), 1 internal
-error (a bug: please report it), and for ``render --check`` 1 when files would
-change.
+Exit codes: 0 success, 2 invalid spec (every problem is listed) or an output
+folder render refuses to own, 1 internal error (a bug: please report it; the
+traceback goes to a fresh private file whose path is printed) or a filesystem
+error (one line: path and errno), and for ``render --check`` 1 when files would
+change. Ctrl-C and SIGTERM clean up and exit 128 + the signal number (130, 143),
+as a shell reports a process the signal killed; a closed stdout (``| head``) exits
+quietly with 141, as ``SIGPIPE`` would.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import signal
 import sys
 import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiinfra import __version__
 
+if TYPE_CHECKING:
+    from aiinfra.pipeline import DesignResult
+
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process SIGPIPE killed
 
 DESCRIPTION = (
     "Turn one cluster.yaml into an on-prem AI cluster: validate it, design the fabrics, render "
@@ -27,9 +39,14 @@ DESCRIPTION = (
 )
 
 EPILOG = """exit codes:
-  0  success (valid spec, files written, or nothing to change)
-  1  internal error, or `render --check` found files that would change
-  2  invalid spec: every problem is printed as file:line:column: field: message
+  0    success (valid spec, files written, or nothing to change)
+  1    internal error, a filesystem error (path and reason printed),
+       or `render --check` found files that would change
+  2    invalid spec: every problem is printed as file:line:column: field: message;
+       or an output folder render refuses (not its own, or the spec's folder)
+  130  interrupted (Ctrl-C): nothing was written
+  143  terminated (SIGTERM): nothing was written
+  141  stdout was closed early (e.g. piped into head)
 """
 
 
@@ -56,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     render = _command(sub, "render", "validate, design and write every artefact")
     render.add_argument("-o", "--output", type=Path, help="output directory (default: build/ beside the spec)")
     render.add_argument("--check", action="store_true", help="render in memory; exit 1 listing files that would change")
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="render into a non-empty folder without MANIFEST.sha256, keeping its files; "
+        "files in the way of new ones are replaced",
+    )
     show = _command(sub, "show", "print a summary of the designed cluster")
     show.add_argument("--format", choices=["table", "json"], default="table")
     sub.add_parser("schema", help="print the JSON Schema of cluster.yaml")
@@ -64,30 +87,96 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the staging folder and workers are cleaned up on the way out."""
+
+    signum = signal.SIGTERM
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:  # --help, --version, a usage error: flush here, where a closed pipe can be caught
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _stdout_gone()
+        raise
+    except BrokenPipeError:
+        return _stdout_gone()
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from aiinfra.errors import SpecError
+    from aiinfra.render.output import OutputRefused
 
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
     except SpecError as exc:
         for d in exc.diagnostics:
             print(d, file=sys.stderr)
         n = len(exc.diagnostics)
         print(f"aiinfra: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    except KeyboardInterrupt:
-        print("aiinfra: interrupted; nothing was written", file=sys.stderr)
+    except OutputRefused as exc:
+        print(f"aiinfra: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"aiinfra: {signal.Signals(signum).name}: interrupted; nothing was written", file=sys.stderr)
+        return 128 + signum
+    except OSError as exc:
+        if exc.errno is None:
+            return _internal_error()
+        where = " -> ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+        name = errno.errorcode.get(exc.errno, str(exc.errno))
+        print(f"aiinfra: {where or 'error'}: {exc.strerror} ({name}); nothing was changed", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:
-        log = Path(tempfile.gettempdir()) / "aiinfra-crash.log"
-        try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"; details in {log}"
-        except OSError:
-            where = ""
-        print(f"aiinfra: internal error (this is a bug in aiinfra){where}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error()
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout went away (``| head``): stop quietly, as SIGPIPE would.
+
+    Python's recipe: point stdout at /dev/null so the flush at exit cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (tests capture it)
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _internal_error() -> int:
+    """One line on stderr; the traceback in a new private file (mkstemp: O_EXCL, 0600), never a fixed name."""
+    try:
+        fd, log = tempfile.mkstemp(prefix="aiinfra-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(traceback.format_exc())
+        where = f"; details in {log}"
+    except OSError:
+        where = ""
+    print(f"aiinfra: internal error (this is a bug in aiinfra){where}", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -107,6 +196,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     from aiinfra.pipeline import design_from_file
 
     started = time.monotonic()
+    if args.command == "render":
+        from aiinfra.render.ownership import resolve_location
+
+        resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
     result = design_from_file(args.spec)
     if args.command == "validate":
         print(f"{args.spec}: valid ({len(result.design.nodes)} nodes, {len(result.design.devices)} switches)")
@@ -116,19 +209,31 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(summary_json(result.design) if args.format == "json" else summary_table(result.design), end="")
         return EXIT_OK
-    from aiinfra.pipeline import render_files, write_rendered
+    return _render(args, result, started)
+
+
+def _render(args: argparse.Namespace, result: DesignResult, started: float) -> int:
+    """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
+    from aiinfra.pipeline import output_target, render_files, write_rendered
+    from aiinfra.render.ownership import read_target, resolve_location
 
     progress = _Progress(started) if sys.stderr.isatty() else None
-    target = args.output or args.spec.parent / "build"
-    if args.check:
+    shown = args.output or args.spec.parent / "build"
+    if args.check:  # read-only: no sweep, no recovery
+        target = read_target(resolve_location(shown, args.spec), args.force)
         changed = render_files(result, progress).changes_against(target)
         for path in changed:
             print(path)
-        print(f"aiinfra: {len(changed)} file(s) would change in {target}", file=sys.stderr)
+        print(f"aiinfra: {len(changed)} file(s) would change in {shown}", file=sys.stderr)
         return EXIT_INTERNAL if changed else EXIT_OK
-    count = write_rendered(result, target, progress)
-    print(f"aiinfra: wrote {count} files to {target}")
+    target = output_target(result, shown, force=args.force, notify=_notice)
+    count = write_rendered(result, target, progress, notify=_notice)
+    print(f"aiinfra: wrote {count} files to {shown}")
     return EXIT_OK
+
+
+def _notice(line: str) -> None:
+    print(f"aiinfra: {line}", file=sys.stderr)
 
 
 class _Progress:

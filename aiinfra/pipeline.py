@@ -10,7 +10,7 @@ from aiinfra.design.build import build_design, resolve_catalog
 from aiinfra.design.model import Design
 from aiinfra.design.problems import DesignError
 from aiinfra.errors import SpecError
-from aiinfra.render.output import OutputSet
+from aiinfra.render.output import Notify, OutputSet, Target, prepare
 from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
 from aiinfra.render.platforms import check_platform
 from aiinfra.spec.load import LoadedSpec, load_spec
@@ -63,6 +63,29 @@ def render_files(result: DesignResult, progress: Progress | None = None) -> Outp
     return render_outputs(result.design, result.loaded.spec, result.catalog, progress)
 
 
-def write_rendered(result: DesignResult, directory: Path, progress: Progress | None = None) -> int:
-    """Render into ``directory`` atomically, on every core; returns the number of files."""
-    return write_outputs(result.design, result.loaded.spec, result.catalog, directory, progress)
+def output_target(
+    result: DesignResult, directory: Path, *, force: bool = False, notify: Notify | None = None
+) -> Target:
+    """The checked output folder: never the spec's folder or above it, never someone else's files.
+
+    Also clears what killed renders left beside it (see :mod:`aiinfra.render.swap`).
+    """
+    return prepare(directory, result.loaded.path, force=force, notify=notify)
+
+
+def write_rendered(
+    result: DesignResult,
+    directory: Path | Target,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+) -> int:
+    """Render into ``directory`` atomically, on every core; returns the number of files.
+
+    Only files an earlier render's manifest lists are replaced; the rules are in
+    :mod:`aiinfra.render.ownership`.
+    """
+    if isinstance(directory, Path):
+        directory = output_target(result, directory, force=force, notify=notify)
+    return write_outputs(result.design, result.loaded.spec, result.catalog, directory, progress, notify)

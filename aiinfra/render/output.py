@@ -2,8 +2,10 @@
 then swapped in atomically; or compared for ``--check``.
 
 Rendering never touches the destination until everything rendered: files go to a
-temporary folder beside DIR, then the folder is swapped in with two renames. A
-failure at any point leaves DIR exactly as it was.
+staging folder beside DIR, the user's own files in DIR are carried over
+(:mod:`aiinfra.render.ownership`), and the folder is swapped in
+(:mod:`aiinfra.render.swap`). A failure or a kill at any point leaves DIR as it was,
+or recovers it at the next start.
 """
 
 from __future__ import annotations
@@ -11,13 +13,27 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST = "MANIFEST.sha256"
+from aiinfra.render.ownership import (
+    MANIFEST,
+    OutputRefused,
+    Target,
+    carry,
+    foreign_entries,
+    read_target,
+    resolve_location,
+)
+from aiinfra.render.swap import hold, swap_in, sweep
+
+Notify = Callable[[str], None]
+
+__all__ = ["MANIFEST", "OutputRefused", "OutputSet", "Target", "prepare", "staged", "write_files"]
 
 
 def check_path(relpath: str) -> None:
@@ -31,70 +47,114 @@ def manifest_text(digests: Mapping[str, str]) -> str:
 
 
 def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
-    """Write files under ``root``; return their SHA-256 digests by path."""
+    """Write files under ``root``; return their SHA-256 digests by path.
+
+    An OSError always names the file (a failed ``write`` alone does not), so the CLI
+    can say which path hit the full disk or the read-only filesystem.
+    """
     made: set[Path] = set()
     digests: dict[str, str] = {}
     for path, content in files.items():
         check_path(path)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = root / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
+        try:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(target)
+            raise
         digests[path] = hashlib.sha256(data).hexdigest()
     return digests
 
 
-@contextmanager
-def staged(directory: Path) -> Iterator[Path]:
-    """A staging folder beside ``directory``; on a clean exit it replaces ``directory``.
+def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, notify: Notify | None = None) -> Target:
+    """Check that render may own ``directory``, clear leftovers of killed renders, read what it owns."""
+    real = resolve_location(directory, spec)
+    if sweep(real) and notify:
+        notify(f"recovered {real} from an interrupted render")
+    return read_target(real, force)
 
-    The swap is two renames on one filesystem. If the second fails, the first is
-    undone, so DIR is either the old tree or the new one, never a mix or nothing.
-    Files are 0644 and folders 0755 whatever the caller's umask.
+
+@contextmanager
+def staged(target: Target | Path, notify: Notify | None = None) -> Iterator[Path]:
+    """A staging folder beside the target; on a clean exit it replaces the target folder.
+
+    Foreign files are carried over after the render wrote its own (hard links, so the
+    old tree stays whole until the swap); files that appeared in the old tree while
+    that ran are moved over after it. Files are 0644 and folders 0755 whatever the
+    caller's umask.
     """
-    directory = directory.resolve()
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
+    if isinstance(target, Path):
+        target = prepare(target, notify=notify)
+    real = target.path
+    real.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{real.name}.new-", dir=real.parent))
+    locks = [hold(staging)]
     previous_umask = os.umask(0o022)
-    old: Path | None = None
     try:
-        os.chmod(staging, 0o755)  # mkdtemp creates it 0700
-        yield staging
-        if directory.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
-            os.rename(directory, old / "tree")
         try:
-            os.rename(staging, directory)
+            os.chmod(staging, 0o755)  # mkdtemp creates it 0700
+            yield staging
+            carried: set[str] = set()
+            if real.is_dir():
+                locks.append(hold(real))
+                entries = list(foreign_entries(real, target.owned))
+                carried = {rel for rel, _ in entries}
+                blocked = carry(real, staging, entries, move=False)
+                if blocked and not target.force:
+                    raise OutputRefused(
+                        f"refusing to replace {real / blocked[0]}: aiinfra did not write it (not in {MANIFEST})"
+                        + (f", nor {len(blocked) - 1} more" if len(blocked) > 1 else "")
+                        + "; move it away or use --force"
+                    )
+                if blocked and notify:
+                    notify(f"--force: replaced {len(blocked)} file(s) aiinfra did not write, e.g. {blocked[0]}")
+            old = swap_in(staging, real)
         except BaseException:
-            if old is not None:
-                os.rename(old / "tree", directory)
+            shutil.rmtree(staging, ignore_errors=True)
             raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        if old is not None:
+            _retire(old, real, target, carried, notify)
     finally:
         os.umask(previous_umask)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        for fd in locks:
+            os.close(fd)
 
 
-def existing_digests(directory: Path) -> dict[str, str]:
-    if not directory.is_dir():
-        return {}
-    return {
-        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in directory.rglob("*")
-        if p.is_file()
-    }
+def _retire(old: Path, real: Path, target: Target, carried: set[str], notify: Notify | None) -> None:
+    """Remove the replaced tree, first moving over user files that appeared in it during the swap."""
+    late = [e for e in foreign_entries(old, target.owned) if e[0] not in carried]
+    if late and carry(old, real, late, move=True):
+        kept = real.parent / f"{real.name}.kept-{os.getpid()}"
+        os.rename(old, kept)
+        if notify:
+            notify(f"files that appeared in {real} during the render clash with new files; kept in {kept}")
+        return
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def changed_paths(new: Mapping[str, str], directory: Path) -> list[str]:
-    """Paths whose digest differs from, or that are missing in or extra to, ``directory``."""
-    old = existing_digests(directory)
-    changed = [p for p in sorted(new) if old.get(p) != new[p]]
-    return changed + sorted(set(old) - set(new))
+def _digest(path: Path) -> str | None:
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def changed_paths(new: Mapping[str, str], target: Target) -> list[str]:
+    """Owned paths a render would change: new or different files, then owned files it would drop.
+
+    Files the previous manifest does not list are the user's and are not reported,
+    unless the render would write over one.
+    """
+    root = target.path
+    changed = [p for p in sorted(new) if _digest(root / p) != new[p]]
+    return changed + sorted(p for p in target.owned - set(new) if os.path.lexists(root / p))
 
 
 @dataclass
@@ -116,9 +176,9 @@ class OutputSet:
         out.files[MANIFEST] = manifest_text(self.digests()).encode()
         return out
 
-    def changes_against(self, directory: Path) -> list[str]:
-        return changed_paths(self.digests(), directory)
+    def changes_against(self, target: Target) -> list[str]:
+        return changed_paths(self.digests(), target)
 
-    def write_atomic(self, directory: Path) -> None:
-        with staged(directory) as staging:
+    def write_atomic(self, target: Target | Path, notify: Notify | None = None) -> None:
+        with staged(target, notify) as staging:
             write_files(staging, self.files)

@@ -10,23 +10,29 @@ per node). Two ways to run them:
   a 275 MB, 44k-file render never crosses a process boundary.
 
 Workers are forked after the Design is built and share it copy-on-write. Both
-paths run the same jobs, so they produce the same bytes (tested).
+paths run the same jobs, so they produce the same bytes (tested). Workers never
+outlive the render: the kernel kills them when the parent dies (kill -9 included),
+and the parent kills and reaps them before it removes a staging folder.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
 from aiinfra.render.inventory import inventory_files
-from aiinfra.render.output import MANIFEST, OutputSet, manifest_text, staged, write_files
+from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
 from aiinfra.render.switches import renderer_for
@@ -38,6 +44,8 @@ Job = tuple[str, tuple[str, ...]]
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
 NODE_CHUNK = 256
+PR_SET_PDEATHSIG = 1
+_prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True), "prctl", None)
 
 
 @dataclass(frozen=True)
@@ -102,27 +110,71 @@ def _workers(design: Design) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _map(func: Callable[[Job], dict[str, str]], work: list[Job], workers: int, progress: Progress | None):
+def _worker_init(parent: int) -> None:
+    """Tie a worker's life to the render's: it dies with the parent, whatever kills that.
+
+    PR_SET_PDEATHSIG has the kernel send SIGKILL when the parent dies (kill -9 included);
+    the pid check covers a parent that died before the prctl. Ctrl-C and SIGTERM are the
+    parent's to handle: it kills its workers before it removes the staging folder.
+    """
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    gc.disable()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL and reap every worker, so none writes into a staging folder being removed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+
+
+@contextmanager
+def _results(
+    func: Callable[[Job], dict[str, str]], work: list[Job], workers: int, progress: Progress | None
+) -> Iterator[Iterator[dict[str, str]]]:
+    """The jobs' results in order; on any exit before the end every worker is dead and reaped."""
     if workers == 1:
-        results = (func(job) for job in work)
-        for i, result in enumerate(results, 1):
-            if progress:
-                progress("render jobs", i, len(work))
-            yield result
+        yield _serial(func, work, progress)
         return
     # Freeze the Design into the permanent GC generation before forking: the workers'
     # collectors then never walk (and copy-on-write) its million objects.
     gc.freeze()
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
-        ) as pool:
-            for i, result in enumerate(pool.map(func, work), 1):
-                if progress:
-                    progress("render jobs", i, len(work))
-                yield result
+        # submit + result rather than pool.map: map cancels the pending futures when it is
+        # interrupted, and on Python 3.11 the pool's manager thread then raises
+        # InvalidStateError on them as it sees the killed workers. Nothing is cancelled here;
+        # the killed pool fails the pending futures itself.
+        futures = [pool.submit(func, job) for job in work]
+        yield _progressed((f.result() for f in futures), len(work), progress)
+    except BaseException:
+        _kill_workers(pool)
+        raise
     finally:
+        pool.shutdown(wait=True)
         gc.unfreeze()
+
+
+def _serial(
+    func: Callable[[Job], dict[str, str]], work: list[Job], progress: Progress | None
+) -> Iterator[dict[str, str]]:
+    return _progressed((func(job) for job in work), len(work), progress)
+
+
+def _progressed(results: Iterator[dict[str, str]], total: int, progress: Progress | None) -> Iterator[dict[str, str]]:
+    for i, result in enumerate(results, 1):
+        if progress:
+            progress("render jobs", i, total)
+        yield result
 
 
 def _merge(into: dict[str, str], new: dict[str, str]) -> None:
@@ -138,25 +190,35 @@ def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress
     _INPUTS = _Inputs(design, spec, catalog)
     try:
         out = OutputSet()
-        for result in _map(_render_job, jobs(design, spec), _workers(design), progress):
-            for path, text in result.items():
-                out.add(path, text)
+        with _results(_render_job, jobs(design, spec), _workers(design), progress) as results:
+            for result in results:
+                for path, text in result.items():
+                    out.add(path, text)
     finally:
         _INPUTS = None
     return out.with_manifest()
 
 
 def write_outputs(
-    design: Design, spec: ClusterSpec, catalog: Catalog, directory: Path, progress: Progress | None = None
+    design: Design,
+    spec: ClusterSpec,
+    catalog: Catalog,
+    directory: Path | Target,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> int:
-    """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count."""
+    """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count.
+
+    A plain Path is checked with :func:`aiinfra.render.output.prepare` (no spec, no force).
+    """
     global _INPUTS
-    with staged(directory) as staging:
+    with staged(directory, notify) as staging:
         _INPUTS = _Inputs(design, spec, catalog, staging)
         try:
             digests: dict[str, str] = {}
-            for result in _map(_write_job, jobs(design, spec), _workers(design), progress):
-                _merge(digests, result)
+            with _results(_write_job, jobs(design, spec), _workers(design), progress) as results:
+                for result in results:
+                    _merge(digests, result)
         finally:
             _INPUTS = None
         digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))

@@ -7,8 +7,7 @@ stays reviewable for a 32k-GPU cluster.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -21,12 +20,37 @@ def dump_yaml(data: Any) -> str:
     return dump(data)
 
 
+# OWASP "CSV Injection": a spreadsheet evaluates a cell that starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def neutralise(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice).
+
+    Only text is touched: ints and floats, and text that is exactly a number (``-3``,
+    ``+1.5``), are data a spreadsheet reads as numbers, not formulas. Names that reach
+    these files from the spec (e.g. ``fabrics.oob.uplink_to``) are free text.
+    """
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _cell(value: object) -> str:
+    """RFC 4180 quoting: a cell with a comma, quote, CR or LF is quoted.
+
+    Not csv.writer: with ``\n`` line ends it leaves a bare CR unquoted, and a reader
+    (or a spreadsheet) then starts a new row inside the cell.
+    """
+    text = "" if value is None else str(neutralise(value))
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv(header: list[str], rows: Any) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
+    return "".join(",".join(_cell(c) for c in row) + "\n" for row in (header, *rows))
 
 
 def design_yaml(design: Design) -> str:

@@ -90,26 +90,6 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     assert leftovers == []
 
 
-def test_failure_during_swap_restores_nothing_partial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    real_rename = os.rename
-
-    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(src).name.startswith(".out.new-"):
-            raise OSError(1, "simulated failure")
-        real_rename(src, dst)
-
-    monkeypatch.setattr(output_module.os, "rename", rename)
-    files = output_module.OutputSet()
-    files.add("new.txt", "new")
-    with pytest.raises(OSError):
-        files.write_atomic(out)
-    monkeypatch.undo()
-    assert _tree(out) == {"old.txt": b"old"}
-
-
 def test_check_mode(lab_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1  # nothing there yet
@@ -118,10 +98,10 @@ def test_check_mode(lab_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 0
     (out / "cabling.csv").write_text("edited by hand\n")
-    (out / "stray.txt").write_text("x")
+    (out / "stray.txt").write_text("x")  # not in the manifest: the user's, so no change to report
     assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1
     listed = capsys.readouterr().out.split()
-    assert listed == ["cabling.csv", "stray.txt"]
+    assert listed == ["cabling.csv"]
 
 
 def test_output_paths_are_safe() -> None:
@@ -148,3 +128,27 @@ def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch, tmp_path
     count = pipeline.write_outputs(r.design, r.loaded.spec, r.catalog, tmp_path / "streamed")
     assert count == len(serial)
     assert _tree(tmp_path / "streamed") == serial
+
+
+def test_a_full_disk_in_a_worker_is_one_line(
+    lab_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ENOSPC raised in a forked worker reaches the CLI with its path: one line, no 'internal error', no debris."""
+    from aiinfra.render import pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(pipeline, "SWITCH_CHUNK", 2)
+    real = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if self.suffix == ".cfg" or self.name.endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    out = tmp_path / "out"
+    assert main(["render", str(lab_spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "internal error" not in err, err
+    assert "/configs/" in err and err.endswith("No space left on device (ENOSPC); nothing was changed")
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []

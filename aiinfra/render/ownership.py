@@ -1,0 +1,175 @@
+"""What ``aiinfra render -o DIR`` may replace, and what it must keep.
+
+A render owns exactly the files its previous ``MANIFEST.sha256`` lists (and the
+manifest). Everything else in DIR is the user's: it is carried into the new tree
+untouched (hard-linked, so the old tree stays whole until the swap), and ``--check``
+ignores it. The rules, each a refusal with one line and exit code 2:
+
+* DIR may not be ``/``, ``$HOME``, the working directory, the spec's folder, or an
+  ancestor of any of them (the swap replaces DIR as a whole), nor a mount point, nor
+  anything but a folder. A symlink is followed: the rules apply to the folder it
+  names, the link itself stays.
+* A non-empty DIR without a manifest is refused unless ``force``; even then its files
+  are kept, since none of them is ours.
+* A manifest line must be ``<sha256>  <path>`` with a relative, normalised path that
+  stays inside DIR (no ``..``, no absolute path, no symlinked folder leading out).
+* A file the user put where the new render writes one is refused unless ``force``,
+  which lets the render replace it (named in a notice).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST = "MANIFEST.sha256"
+_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
+
+
+class OutputRefused(Exception):
+    """The output folder is not one render may replace; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked output folder: its real path and the files a previous render owns there."""
+
+    path: Path
+    owned: frozenset[str]
+    force: bool = False
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def resolve_location(directory: Path, spec: Path | None = None) -> Path:
+    """The real folder ``directory`` names, or :class:`OutputRefused` if render may not own it."""
+    real = Path(os.path.realpath(directory))
+    shown = str(directory)
+    protected: list[tuple[Path, str]] = [(Path(os.path.realpath(os.getcwd())), "the working directory")]
+    if os.environ.get("HOME"):
+        protected.append((Path(os.path.realpath(os.environ["HOME"])), "your home folder"))
+    if spec is not None:
+        protected.append((Path(os.path.realpath(spec)).parent, "the spec's folder"))
+    if real == Path(real.anchor):
+        raise OutputRefused(f"refusing to render into {shown}: it is the filesystem root")
+    for folder, what in protected:
+        if _within(folder, real):
+            relation = "is" if folder == real else "contains"
+            raise OutputRefused(f"refusing to render into {shown}: it {relation} {what} ({folder}); pick a new folder")
+    if os.path.lexists(real) and not os.path.isdir(real):
+        raise OutputRefused(f"refusing to render into {shown}: it exists and is not a folder")
+    if os.path.isdir(real) and os.path.ismount(real):
+        raise OutputRefused(f"refusing to render into {shown}: it is a mount point; render into a folder inside it")
+    return real
+
+
+def check_manifest_path(relpath: str) -> bool:
+    """A manifest path is relative, normalised and free of ``..`` and control characters."""
+    pure = PurePosixPath(relpath)
+    return (
+        bool(relpath)
+        and not pure.is_absolute()
+        and pure.as_posix() == relpath
+        and ".." not in pure.parts
+        and relpath != MANIFEST
+        and not any(ord(c) < 32 or c == "\x7f" for c in relpath)
+    )
+
+
+def read_manifest(folder: Path) -> frozenset[str] | None:
+    """Paths the manifest in ``folder`` lists; None when there is none; OutputRefused when it is unsafe."""
+    path = folder / MANIFEST
+    if not os.path.lexists(path):
+        return None
+    if path.is_symlink() or not path.is_file():
+        raise OutputRefused(f"refusing to render into {folder}: its {MANIFEST} is not a regular file")
+    owned: set[str] = set()
+    parents: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        m = _LINE.fullmatch(line)
+        if not m or not check_manifest_path(m.group(2)):
+            raise OutputRefused(
+                f"refusing to render into {folder}: {MANIFEST} line {number} is not '<sha256>  <relative path "
+                f"inside the folder>': {line[:80]!r}"
+            )
+        owned.add(m.group(2))
+        parents.add(str(PurePosixPath(m.group(2)).parent))
+    for parent in sorted(parents):  # a listed path must not lead out through a symlinked folder
+        if not _within(Path(os.path.realpath(folder / parent)), folder):
+            raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {parent}, outside it")
+    return frozenset(owned)
+
+
+def read_target(real: Path, force: bool) -> Target:
+    """Ownership of the (already located, swept) folder ``real``."""
+    if not os.path.isdir(real):
+        return Target(real, frozenset(), force)
+    owned = read_manifest(real)
+    if owned is None:
+        if any(os.scandir(real)) and not force:
+            raise OutputRefused(
+                f"refusing to render into {real}: it is not empty and holds no {MANIFEST} from an earlier render "
+                "(--force renders into it and keeps its files)"
+            )
+        owned = frozenset()
+    return Target(real, owned, force)
+
+
+def foreign_entries(root: Path, owned: frozenset[str], prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """``(relpath, is_folder)`` for what in ``root`` a render does not own: files, links, and empty folders."""
+    with os.scandir(root / prefix if prefix else root) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        rel = f"{prefix}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            before = False
+            for item in foreign_entries(root, owned, rel + "/"):
+                before = True
+                yield item
+            if not before and not any(p.startswith(rel + "/") for p in owned):
+                yield rel, True
+        elif rel not in owned and rel != MANIFEST:
+            yield rel, False
+
+
+def _blocked(dst_root: Path, rel: str) -> bool:
+    """True when ``rel`` (or a folder above it) is already taken in ``dst_root`` by something else."""
+    parts = PurePosixPath(rel).parts
+    for i in range(1, len(parts)):
+        above = dst_root.joinpath(*parts[:i])
+        if os.path.lexists(above) and (above.is_symlink() or not above.is_dir()):
+            return True
+    return os.path.lexists(dst_root / rel)
+
+
+def carry(src_root: Path, dst_root: Path, entries: Iterable[tuple[str, bool]], *, move: bool) -> list[str]:
+    """Put each foreign entry of ``src_root`` at the same path in ``dst_root``; return those in the way.
+
+    ``move=False`` hard-links (copies where links fail), so ``src_root`` stays whole;
+    ``move=True`` renames (used once the swap is done, for files that appeared meanwhile).
+    """
+    blocked: list[str] = []
+    for rel, is_folder in entries:
+        src, dst = src_root / rel, dst_root / rel
+        if _blocked(dst_root, rel):
+            if not (is_folder and dst.is_dir() and not dst.is_symlink()):
+                blocked.append(rel)
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if move:
+            os.rename(src, dst)
+        elif is_folder:
+            dst.mkdir()
+            shutil.copystat(src, dst, follow_symlinks=False)
+        else:
+            try:
+                os.link(src, dst, follow_symlinks=False)
+            except OSError:  # no hard links here (or protected_hardlinks): copy, links as links
+                shutil.copy2(src, dst, follow_symlinks=False)
+    return blocked
