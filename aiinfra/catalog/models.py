@@ -153,6 +153,9 @@ class OsProfile(Strict):
     ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
     max_ssh_keys_per_user: int | None = None
     named_timezones: bool = True
+    timezones: list[str] | None = None  # the zone names the OS accepts; None: any
+    timezone_aliases: dict[str, str] = Field(default_factory=dict)  # spec name -> the OS's name, same zone
+    max_aaa_servers: int | None = None
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str
