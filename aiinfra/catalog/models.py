@@ -156,6 +156,7 @@ class OsProfile(Strict):
     timezones: list[str] | None = None  # the zone names the OS accepts; None: any
     timezone_aliases: dict[str, str] = Field(default_factory=dict)  # spec name -> the OS's name, same zone
     max_aaa_servers: int | None = None
+    pfc_watchdog_poll_ms: tuple[int, int] | None = None  # the polling intervals the OS takes, inclusive
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str

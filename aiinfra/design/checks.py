@@ -113,6 +113,13 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
                 f"host MTU {be.roce.host_mtu} + {L2_OVERHEAD} B L2 overhead exceeds the {profile.name} "
                 f"switch MTU {profile.switch_mtu}; use {profile.switch_mtu - L2_OVERHEAD} or less",
             )
+        wd, poll = be.roce.pfc_watchdog, profile.pfc_watchdog_poll_ms
+        if wd.enabled and poll is not None and not poll[0] <= wd.poll_ms <= poll[1]:
+            p.add(
+                ("fabrics", "backend", "roce", "pfc_watchdog", "poll_ms"),
+                f"{profile.name} {profile.release} polls the PFC watchdog every {poll[0]}..{poll[1]} ms "
+                f"(on {PLURAL[tier]}); {wd.poll_ms} given",
+            )
         if be.underlay.unnumbered and not profile.unnumbered:
             p.add(
                 ("fabrics", "backend", "underlay", "unnumbered"),
