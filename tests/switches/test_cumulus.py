@@ -315,3 +315,16 @@ def test_aaa_order_and_server_priorities() -> None:
 
 def test_cable_length_is_whole_metres_rounded_up() -> None:
     assert [cumulus_fabric.cable_length_m(m) for m in (0.5, 2.0, 2.5, 100)] == [1, 2, 3, 100]
+
+
+def test_watchdog_poll_nvue_cannot_take_is_refused(tmp_path: Path) -> None:
+    """NVUE 5.14 polls the PFC watchdog every 100..5000 ms; 50 ms must be refused, not rendered."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["fabrics"]["backend"]["switches"] = {"model": "sn5600", "os": "cumulus"}
+        d["fabrics"]["backend"]["roce"]["pfc_watchdog"] = {"detection_ms": 200, "restoration_ms": 400, "poll_ms": 50}
+
+    with pytest.raises(SpecError) as exc:
+        design_from_file(_lab_variant(tmp_path, edit))
+    found = [str(d) for d in exc.value.diagnostics if "pfc_watchdog.poll_ms" in str(d)]
+    assert found and all("100..5000 ms" in f for f in found)
