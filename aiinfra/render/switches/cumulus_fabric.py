@@ -38,7 +38,9 @@ def acl(cidrs: tuple[str, ...]) -> dict[str, Any]:
     Only these two services are matched, so the ACL cannot cut the switch off from
     anything else on eth0 (NTP replies, DNS, TACACS/RADIUS answers).
     """
-    rules = [(proto, port, cidr, "permit") for cidr in cidrs for proto, port in SERVICES]
+    rules: list[tuple[str, int, str | None, str]] = [
+        (proto, port, cidr, "permit") for cidr in cidrs for proto, port in SERVICES
+    ]
     rules += [(proto, port, None, "deny") for proto, port in SERVICES]
     out: dict[str, Any] = {}
     for n, (proto, port, source, action) in enumerate(rules, 1):
