@@ -157,6 +157,7 @@ class OsProfile(Strict):
     timezone_aliases: dict[str, str] = Field(default_factory=dict)  # spec name -> the OS's name, same zone
     max_aaa_servers: int | None = None
     pfc_watchdog_poll_ms: tuple[int, int] | None = None  # the polling intervals the OS takes, inclusive
+    max_snmp_text: int | None = None  # characters of SNMP location / contact
     config_file: str
     extra_files: list[str] = Field(default_factory=list)
     ansible_network_os: str

@@ -189,6 +189,15 @@ def check_management_plane(p: Problems, catalog: Catalog, spec: ClusterSpec) -> 
                         f"{value} is not available on {', '.join(lacking)}; every OS in this spec offers: "
                         f"{', '.join(common) or 'nothing in common'}",
                     )
+    if sec.snmp:
+        for field in ("location", "contact"):
+            text = getattr(sec.snmp, field)
+            for o in profiles:
+                if o.max_snmp_text is not None and len(text) > o.max_snmp_text:
+                    p.add(
+                        ("security", "snmp", field),
+                        f"{o.name} takes at most {o.max_snmp_text} characters of SNMP {field}; {len(text)} given",
+                    )
     for i, user in enumerate(sec.users):
         for o in profiles:
             if o.max_ssh_keys_per_user is not None and len(user.ssh_keys) > o.max_ssh_keys_per_user:
