@@ -328,3 +328,11 @@ def test_watchdog_poll_nvue_cannot_take_is_refused(tmp_path: Path) -> None:
         design_from_file(_lab_variant(tmp_path, edit))
     found = [str(d) for d in exc.value.diagnostics if "pfc_watchdog.poll_ms" in str(d)]
     assert found and all("100..5000 ms" in f for f in found)
+
+
+def test_snmp_text_longer_than_nvue_takes_is_refused(tmp_path: Path) -> None:
+    path = _lab_variant(tmp_path, lambda d: d["security"]["snmp"].update(location="x" * 256))
+    with pytest.raises(SpecError) as exc:
+        design_from_file(path)
+    assert any("security.snmp.location" in str(d) and "at most 255" in str(d) for d in exc.value.diagnostics)
+    design_from_file(_lab_variant(tmp_path, lambda d: d["security"]["snmp"].update(location="x" * 255)))
