@@ -282,7 +282,7 @@ def security(draw: st.DrawFn) -> dict[str, Any]:
                     "priv_key": {"vault": "vault_snmp_priv"},
                 }
             ],
-            "location": draw(st.sampled_from(("", 'hall 3, row "B"', "rack 1"))),
+            "location": draw(st.sampled_from(("", 'hall 3, row "B"', "rack 1", "x" * 300))),  # NVUE: 255 at most
             "contact": draw(st.sampled_from(("", "noc@example.org"))),
         }
     return out
