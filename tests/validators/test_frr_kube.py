@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
 import yaml
 
 from aiinfra.pipeline import render_files
+from tests import validators
 from tests.conftest import example
 from tests.platforms.examples import example_result
 from tests.validators import frr_vtysh, kube
@@ -61,3 +63,9 @@ def test_kube_refuses_wrong_types_unknown_keys_and_unknown_kinds() -> None:
     assert any(p.startswith(NNCP) and "prefix_length" in p for p in found)
     assert any(p.startswith(NNCP) and "nodeSelectr" in p for p in found)
     assert any(p.startswith("openshift/manifests/99-new.yaml") and "no schema" in p for p in found)
+
+
+def test_a_missing_checker_module_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validators, "CHECKERS", ("nvue", "no_such_checker"))
+    with pytest.raises(RuntimeError, match=r"tests\.validators\.no_such_checker is missing"):
+        validators.vendor_problems({})
