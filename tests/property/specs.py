@@ -80,6 +80,11 @@ def _junos_watchdog(spec: dict[str, Any]) -> bool:
 
 
 KNOWN_OPEN: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
+    "fabrics.oob.uplink_to longer than a port description takes (e.g. 300 characters)": (
+        "validate accepts any text; Cumulus renders 'uplink to <text>' as the uplink's description, which "
+        "NVUE 5.14 caps at 255 characters (free text needs a length and character rule in the spec)",
+        lambda spec: len(spec["fabrics"]["oob"].get("uplink_to", "")) > 200,
+    ),
     "Junos back-end PFC watchdog detection_ms other than 2 x poll_ms (e.g. 300 with poll 100)": (
         "validate accepts it; render exits 1: JunosRenderError 'PFC watchdog detection 300 ms is not 2 polls "
         "of 100 ms' (aiinfra/render/switches/junos.py check_qos)",
@@ -87,7 +92,7 @@ KNOWN_OPEN: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     ),
     "front-end/storage underlay.unnumbered on an OS without unnumbered": (
         "validate accepts it (only the back-end is checked against os.yaml `unnumbered`); render exits 1: "
-        "NX-OS 'renders NX-OS eBGP on /31 links only', Junos JunosRenderError 'not unnumbered'",
+        "NX-OS/EOS 'renders ... eBGP on /31 links only', Junos JunosRenderError 'not unnumbered'",
         _unnumbered_off_cumulus,
     ),
     "oversubscription below 1:1 (e.g. '1:2') or '1:0'": (
@@ -322,7 +327,7 @@ def cluster(draw: st.DrawFn) -> dict[str, Any]:
     fabrics: dict[str, Any] = {"backend": backend, "frontend": ethernet(draw, 2, 4201000000)}
     if draw(mostly(False, True, weight=2)):  # HGX H100 and MI300X have no storage pair: refused
         fabrics["storage"] = ethernet(draw, 4, 4202000000)
-    fabrics["oob"] = {"switch": draw(oob_switch())}
+    fabrics["oob"] = {"switch": draw(oob_switch()), "uplink_to": draw(mostly("site-oob-core", "x" * 300, weight=20))}
     site: dict[str, Any] = {
         "domain": "prop.aiinfra.example",
         "management": {
