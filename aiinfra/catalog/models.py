@@ -245,6 +245,10 @@ class TextLimits(Strict):
     source: FreeText
 
 
+ZoneName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", max_length=64)]
+"""An IANA time zone name as an OS spells it (``Etc/UTC``, ``America/Godthab``)."""
+
+
 class Span(Strict):
     """An inclusive range of whole numbers an OS statement accepts."""
 
@@ -260,7 +264,9 @@ class WatchdogTimers(Strict):
 
     poll_ms: Span
     detection_polls: Span
-    restoration_polls: Span
+    restoration_polls: Span | None = Field(
+        default=None, description="None: the OS has no restoration timer (NVUE resumes after one quiet poll)."
+    )
     default_poll_ms: int | None = Field(
         default=None, description="The poll interval the OS runs when none is configured (left unrendered)."
     )
@@ -309,6 +315,13 @@ class OsProfile(Strict):
     breakout_speeds: dict[str, Token] | None = Field(
         default=None, description="'<cage G>/<ways>' -> the OS's member speed keyword; None: any breakout."
     )
+    timezones: list[ZoneName] | None = Field(
+        default=None, max_length=4096, description="The zone names the OS accepts; None: any IANA name."
+    )
+    timezone_aliases: dict[ZoneName, ZoneName] = Field(
+        default_factory=dict, max_length=4096, description="Spec zone name -> the OS's name for the same zone."
+    )
+    max_aaa_servers: int | None = Field(default=None, ge=1, le=64)
     config_file: FilePattern
     extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
     ansible_network_os: Token

@@ -162,3 +162,18 @@ def check_management_plane(
         lacking = [o.name for o in profiles if not o.named_timezones]
         if lacking:
             p.add(("site", "timezone"), f"{', '.join(lacking)} needs a UTC offset rather than a zone name; use UTC")
+    unknown = [o for o in profiles if o.timezones is not None and tz not in {*o.timezones, *o.timezone_aliases}]
+    if unknown:
+        p.add(
+            ("site", "timezone"),
+            f"{', '.join(o.name for o in unknown)} {unknown[0].release} has no time zone {tz!r}; "
+            "use a zone of its list (catalog os.yaml `timezones`), e.g. an older name of the same zone",
+        )
+    if sec.aaa:
+        for o in profiles:
+            if o.max_aaa_servers is not None and len(sec.aaa.servers) > o.max_aaa_servers:
+                p.add(
+                    ("security", "aaa", "servers"),
+                    f"{o.name} takes at most {o.max_aaa_servers} {sec.aaa.protocol} servers; "
+                    f"{len(sec.aaa.servers)} given",
+                )

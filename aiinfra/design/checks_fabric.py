@@ -112,6 +112,20 @@ def _group(switches: TieredSwitches, tiers: tuple[str, ...], key: Callable[[Swit
     return {k: " and ".join(v) for k, v in groups.items()}
 
 
+def check_unnumbered(
+    p: Problems, catalog: Catalog, switches: TieredSwitches, tiers: tuple[str, ...], path: tuple[str, ...]
+) -> None:
+    """BGP unnumbered is asked for: every OS on the built tiers must render it (os.yaml ``unnumbered``)."""
+    for os_name, where in _group(switches, tiers, lambda c: c.os).items():
+        profile = catalog.os[os_name]
+        if not profile.unnumbered:
+            p.add(
+                path,
+                f"aiinfra renders BGP unnumbered only where the OS supports it; {profile.name} on the {where} "
+                "does not: set unnumbered: false",
+            )
+
+
 def mtu_problem(mtu: int, profiles: list[OsProfile]) -> str | None:
     """Why ``mtu`` plus L2 overhead does not fit every switch MTU, with the largest that does."""
     lacking = [o for o in profiles if mtu + L2_OVERHEAD > o.switch_mtu]
@@ -135,12 +149,8 @@ def check_backend_capabilities(p: Problems, spec: ClusterSpec, catalog: Catalog,
                 f"{profile.name} {profile.release} on the {where} cannot do {mode} load balancing; "
                 f"it supports: {', '.join(profile.load_balancing)}",
             )
-        if be.underlay.unnumbered and not profile.unnumbered:
-            p.add(
-                ("fabrics", "backend", "underlay", "unnumbered"),
-                f"aiinfra renders BGP unnumbered only where the OS supports it; {profile.name} on the {where} "
-                "does not: set unnumbered: false",
-            )
+    if be.underlay.unnumbered:
+        check_unnumbered(p, catalog, sw, tiers, ("fabrics", "backend", "underlay", "unnumbered"))
     for model_name, where in _group(sw, tiers, lambda c: c.model).items():
         model: SwitchModel = catalog.switches[model_name]
         if (mode == "flowlet" and not model.features.dlb_flowlet) or (
@@ -157,7 +167,7 @@ def check_backend_capabilities(p: Problems, spec: ClusterSpec, catalog: Catalog,
 
 
 def check_ethernet_fabric(p: Problems, spec: ClusterSpec, catalog: Catalog, name: str) -> None:
-    """A front-end or storage leaf-spine fabric: switch identities, then the MTU."""
+    """A front-end or storage leaf-spine fabric: switch identities, the MTU and BGP unnumbered."""
     fab = getattr(spec.fabrics, name)
     up, down = speed_gbps(fab.uplink_speed), speed_gbps(fab.link_speed)
 
@@ -171,3 +181,5 @@ def check_ethernet_fabric(p: Problems, spec: ClusterSpec, catalog: Catalog, name
     problem = mtu_problem(fab.mtu, profiles)
     if problem:
         p.add(("fabrics", name, "mtu"), problem)
+    if fab.underlay.unnumbered:
+        check_unnumbered(p, catalog, fab.switches, LEAF_SPINE_TIERS, ("fabrics", name, "underlay", "unnumbered"))

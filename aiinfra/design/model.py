@@ -209,6 +209,7 @@ class Device:
     bgp: Bgp | None = None
     static_routes: list[StaticRoute] = field(default_factory=list)
     qos: QosIntent | None = None
+    headroom_budget: HeadroomBudget | None = None  # back-end switches: room for their ports' PFC headroom
     load_balancing: str = "ecmp"
     switch_mtu: int = 9216
     su: int | None = None

@@ -34,11 +34,12 @@ def check_backend_qos(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
             continue
         limits = profile.pfc_watchdog
         if wd.enabled and limits is not None:
-            wanted = (
+            wanted = [
                 ("poll_ms", wd.poll_ms, limits.poll_ms, "ms"),
                 ("detection_ms", wd.detection_ms // wd.poll_ms, limits.detection_polls, "polls"),
-                ("restoration_ms", wd.restoration_ms // wd.poll_ms, limits.restoration_polls, "polls"),
-            )
+            ]
+            if limits.restoration_polls is not None:
+                wanted.append(("restoration_ms", wd.restoration_ms // wd.poll_ms, limits.restoration_polls, "polls"))
             for field, value, span, unit in wanted:
                 if value not in span:
                     p.add(

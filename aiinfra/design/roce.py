@@ -32,6 +32,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
         model = ctx.catalog.switches[d.model]
         terms = asic_headroom(model.asic)
         budget = headroom_budget(model.buffer_mb, model.headroom_pool_pct, terms)
+        d.headroom_budget = budget
         used: list[Headroom] = []
         for i in d.interfaces:
             if i.role == "host":

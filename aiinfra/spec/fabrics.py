@@ -284,7 +284,11 @@ class Oob(Strict):
     """Out-of-band management switches (layer-2 access on the management subnet)."""
 
     switch: SwitchChoice
-    uplink_to: HostName = Field(default="site-oob-core", description="Name of the upstream OOB router/firewall.")
+    # It becomes part of the uplink's interface description ("uplink to NAME"), which NX-OS,
+    # SONiC YANG and NVUE cap at 254-255 characters: 128 leaves room on every OS.
+    uplink_to: HostName = Field(
+        default="site-oob-core", max_length=128, description="Name of the upstream OOB router/firewall."
+    )
 
 
 class Fabrics(Strict):

@@ -5,7 +5,8 @@ profile uses ``default-global``; a DSCP reaches a traffic class through
 ``mapping`` (DSCP -> switch priority) then ``egress-queue-mapping`` (switch
 priority -> traffic class); the no-drop queue of a port is the traffic class its
 PFC priorities map to; adaptive routing runs only when enabled globally and on
-the port. YAML 1.1 reads NVUE's bare ``on`` as True, hence ``_on``.
+the port. aiinfra writes ``"on"`` quoted (the string NVUE's 5.14 enums list); ``_on``
+also takes YAML 1.1's boolean reading of a bare ``on``, so a hand-written file parses too.
 """
 
 from __future__ import annotations

@@ -7,15 +7,23 @@ priority -> traffic class, adaptive routing only when on globally and per port.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
+from nvueschema.models import v5_14
 
 from aiinfra.design.model import Device
+from aiinfra.errors import SpecError
+from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import cumulus
+from aiinfra.render.switches import cumulus, cumulus_fabric
+from tests.conftest import lab_data, write_spec
 from tests.parsers.cumulus import load_nvue, parse_cumulus
 from tests.parsers.model import ParsedSwitch
 from tests.switches.cumulus_sonic_checks import (
@@ -28,6 +36,7 @@ from tests.switches.cumulus_sonic_checks import (
     check_unique_loopbacks,
     spec,
 )
+from tests.validators import nvue
 
 SPECS = {"lab": LAB_SPEC, **{p.stem: p for p in sorted(SPEC_DIR.glob("cumulus-*.yaml"))}}
 SPECS["sonic-3tier"] = SPEC_DIR / "sonic-3tier.yaml"  # its spines are Cumulus
@@ -92,7 +101,7 @@ def test_only_secret_expressions(name: str, device: str) -> None:
     aaa = tree(name, device)["system"]["aaa"]
     slots = [s["secret"] for proto in ("tacacs", "radius") for s in aaa.get(proto, {}).get("server", {}).values()]
     slots += [u["hashed-password"] for u in aaa["user"].values() if "hashed-password" in u]
-    for user in tree(name, device)["system"]["snmp-server"]["username"].values():
+    for user in tree(name, device)["system"]["snmp-server"].get("username", {}).values():
         (auth_kind,) = user
         (auth_key, priv) = next(iter(user[auth_kind].items()))
         (priv_kind,) = priv
@@ -106,7 +115,7 @@ def test_adaptive_routing_on_every_fabric_port(name: str, device: str) -> None:
     """Per-packet AR needs the global knob and every ECMP member; no host port, no 800G port."""
     dev = rendered(name).devices[device]
     interfaces = tree(name, device)["interface"]
-    on = {n for n, i in interfaces.items() if i.get("router", {}).get("adaptive-routing", {}).get("enable") is True}
+    on = {n for n, i in interfaces.items() if i.get("router", {}).get("adaptive-routing", {}).get("enable") == "on"}
     fabric = {i.name for i in dev.interfaces if i.role in ("uplink", "downlink")}
     if dev.load_balancing == "per-packet":
         assert on == fabric and on
@@ -123,7 +132,7 @@ def test_pfc_groups_follow_cable_length(name: str, device: str) -> None:
         assert "qos" not in t
         return
     qos = t["qos"]
-    assert qos["roce"] == {"enable": True, "mode": "lossless"}
+    assert qos["roce"] == {"enable": "on", "mode": "lossless"}
     assert "link-pause" not in qos, "802.3x pause must stay off on RoCE fabrics"
     for i in dev.interfaces:
         if not i.roce:
@@ -131,7 +140,7 @@ def test_pfc_groups_follow_cable_length(name: str, device: str) -> None:
         assert i.headroom is not None
         profile = t["interface"][i.name]["qos"]["pfc"]["profile"]
         assert profile == i.headroom.name
-        assert qos["pfc"][profile]["cable-length"] == i.headroom.cable_m
+        assert qos["pfc"][profile]["cable-length"] == math.ceil(i.headroom.cable_m), "whole metres, rounded up"
         assert "pfc-watchdog" in t["interface"][i.name]["qos"]
     wd = dev.qos.pfc_watchdog
     assert qos["pfc-watchdog"] == {"polling-interval": wd.poll_ms, "robustness": wd.detection_polls}
@@ -163,7 +172,8 @@ def test_management_plane(name: str, device: str) -> None:
     assert system["ssh-server"]["vrf"] == {"mgmt": {}} and system["ssh-server"]["permit-root-login"] == "disabled"
     assert set(system["syslog"]["server"]) == set(m.syslog)
     assert set(t["service"]["dns"]["mgmt"]["server"]) == set(m.dns)
-    assert system["message"]["pre-login"] == m.banner and system["timezone"] == m.timezone
+    assert system["message"]["pre-login"] == m.banner
+    assert system["timezone"] == cumulus.nvue_timezone(m.timezone, rendered(name).spec.catalog)
     users = system["aaa"]["user"]
     assert set(users) == {u.name for u in m.users}
     for u in m.users:
@@ -204,9 +214,14 @@ def test_unnumbered_sessions_are_interfaces() -> None:
 def test_secret_lookups_reach_ansible_intact() -> None:
     """An env lookup keeps its quotes: Ansible templates the file before NVUE reads it."""
     r = rendered("lab")
-    device = r.devices["lab-oob-01"]
-    assert cumulus.quote("{{ lookup('ansible.builtin.env', 'X') }}") == "\"{{ lookup('ansible.builtin.env', 'X') }}\""
-    assert "\\u0027" not in r.text[device.name]
+    lookup = "{{ lookup('ansible.builtin.env', 'X') }}"
+    m = r.spec.design.management
+    servers = tuple(replace(s, key=lookup) for s in m.aaa_servers)
+    assert servers, "the lab spec names an AAA server"
+    design = replace(r.spec.design, management=replace(m, aaa_servers=servers))
+    (text,) = cumulus.render(r.devices["lab-oob-01"], design, r.spec.catalog).values()
+    assert f'secret: "{lookup}"' in text
+    assert "\\u0027" not in text and "''" not in text
 
 
 def test_lab_golden_files() -> None:
@@ -216,3 +231,108 @@ def test_lab_golden_files() -> None:
         files.update(cumulus.render(d, r.spec.design, r.spec.catalog))
     assert files
     check_golden(files)
+
+
+@pytest.mark.parametrize(("name", "device"), cases())
+def test_nvidia_schema_accepts_every_switch(name: str, device: str) -> None:
+    """NVIDIA's 5.14 object model, made strict (tests/validators/nvue.py), accepts every file."""
+    assert nvue.text_problems(rendered(name).text[device]) == []
+
+
+def test_every_accepted_zone_name_is_an_nvue_zone() -> None:
+    catalog = rendered("lab").spec.catalog
+    profile = catalog.os["cumulus"]
+    assert profile.timezones is not None
+    enum = set(typing.get_args(typing.get_args(v5_14.NvueConfigSystem.model_fields["timezone"].annotation)[0]))
+    assert set(profile.timezones) == enum, "os.yaml lists exactly NVUE 5.14's zones"
+    for name in [*profile.timezones, *profile.timezone_aliases]:
+        assert cumulus.nvue_timezone(name, catalog) in enum, name
+    assert cumulus.nvue_timezone("UTC", catalog) == "Etc/UTC"
+    assert cumulus.nvue_timezone("Europe/Kyiv", catalog) == "Europe/Kiev"
+
+
+def _lab_variant(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    data = lab_data()
+    edit(data)
+    return write_spec(tmp_path, data)
+
+
+def test_zone_nvue_lacks_is_refused_at_validate(tmp_path: Path) -> None:
+    path = _lab_variant(tmp_path, lambda d: d["site"].update(timezone="America/Ciudad_Juarez"))
+    with pytest.raises(SpecError) as exc:
+        design_from_file(path)
+    (diag,) = [d for d in exc.value.diagnostics if "Cumulus" in str(d)]
+    assert "site.timezone" in str(diag) and "America/Ciudad_Juarez" in str(diag) and diag.line
+
+
+def test_more_aaa_servers_than_nvue_takes_are_refused(tmp_path: Path) -> None:
+    servers = [{"address": f"192.168.0.{200 + n}", "key": {"vault": "vault_tacacs_key"}} for n in range(9)]
+    path = _lab_variant(tmp_path, lambda d: d["security"]["aaa"].update(servers=servers))
+    with pytest.raises(SpecError) as exc:
+        design_from_file(path)
+    assert any("security.aaa.servers" in str(d) and "at most 8" in str(d) for d in exc.value.diagnostics)
+
+
+def _render_lab_oob(**management: Any) -> tuple[str, dict[str, Any]]:
+    r = rendered("lab")
+    design = replace(r.spec.design, management=replace(r.spec.design.management, **management))
+    (text,) = cumulus.render(r.devices["lab-oob-01"], design, r.spec.catalog).values()
+    return text, load_nvue(text)
+
+
+def test_no_snmp_user_means_no_agent() -> None:
+    text, t = _render_lab_oob(snmp_users=())
+    assert t["system"]["snmp-server"] == {"state": "disabled"}
+    assert nvue.text_problems(text) == []
+
+
+def test_empty_collections_are_left_out_not_null() -> None:
+    text, t = _render_lab_oob(syslog=(), snmp_users=())
+    assert "null" not in text and "syslog" not in t["system"]
+    assert nvue.text_problems(text) == []
+
+
+def test_aaa_order_and_server_priorities() -> None:
+    """TACACS+ tries the highest priority first, RADIUS the lowest: either way the spec's first server."""
+    m = rendered("lab").spec.design.management
+    servers = tuple(replace(m.aaa_servers[0], address=f"192.168.0.{200 + n}") for n in range(3))
+    text, t = _render_lab_oob(aaa_servers=servers)
+    aaa = t["system"]["aaa"]
+    assert aaa["authentication-order"] == {"5": {"tacacs": {}}, "10": {"local": {}}}
+    assert [s["priority"] for s in aaa["tacacs"]["server"].values()] == [3, 2, 1]
+    assert "enable" not in aaa["tacacs"], "5.12 removed tacacs enable"
+    assert nvue.text_problems(text) == []
+    text, t = _render_lab_oob(aaa_servers=servers, aaa_protocol="radius")
+    aaa = t["system"]["aaa"]
+    assert aaa["authentication-order"] == {"5": {"radius": {}}, "10": {"local": {}}}
+    radius = [(s["priority"], s["vrf"]) for s in aaa["radius"]["server"].values()]
+    assert radius == [(1, "mgmt"), (2, "mgmt"), (3, "mgmt")]
+    assert nvue.text_problems(text) == []
+    text, t = _render_lab_oob(aaa_servers=(), aaa_protocol=None)
+    assert t["system"]["aaa"]["authentication-order"] == {"10": {"local": {}}}
+    assert nvue.text_problems(text) == []
+
+
+def test_cable_length_is_whole_metres_rounded_up() -> None:
+    assert [cumulus_fabric.cable_length_m(m) for m in (0.5, 2.0, 2.5, 100)] == [1, 2, 3, 100]
+
+
+def test_watchdog_poll_nvue_cannot_take_is_refused(tmp_path: Path) -> None:
+    """NVUE 5.14 polls the PFC watchdog every 100..5000 ms; 50 ms must be refused, not rendered."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["fabrics"]["backend"]["switches"] = {"model": "sn5600", "os": "cumulus"}
+        d["fabrics"]["backend"]["roce"]["pfc_watchdog"] = {"detection_ms": 200, "restoration_ms": 400, "poll_ms": 50}
+
+    with pytest.raises(SpecError) as exc:
+        design_from_file(_lab_variant(tmp_path, edit))
+    found = [str(d) for d in exc.value.diagnostics if "pfc_watchdog.poll_ms" in str(d)]
+    assert found and all("100..5000 ms" in f for f in found)
+
+
+def test_snmp_text_longer_than_nvue_takes_is_refused(tmp_path: Path) -> None:
+    path = _lab_variant(tmp_path, lambda d: d["security"]["snmp"].update(location="x" * 256))
+    with pytest.raises(SpecError) as exc:
+        design_from_file(path)
+    assert any("security.snmp.location" in str(d) and "at most 255" in str(d) for d in exc.value.diagnostics)
+    design_from_file(_lab_variant(tmp_path, lambda d: d["security"]["snmp"].update(location="x" * 255)))

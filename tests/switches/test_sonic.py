@@ -207,13 +207,19 @@ def test_lossless_buffers_are_complete(name: str, device: str) -> None:
         assert h is not None
         profile, pool = lossless_chain(db, i.name, nodrop)
         assert int(profile["xoff"]) >= h.bytes, f"{i.name}: xoff {profile['xoff']} < headroom {h.bytes}"
+        assert int(profile["size"]) == h.size_bytes and int(profile["xon"]) == h.xon_bytes
+        assert int(profile.get("xon_offset", 0)) == h.xon_offset_bytes
         if model.asic.startswith("Spectrum"):  # the SAI reserves size, headroom included
-            assert int(profile["size"]) == int(profile["xoff"]) + int(profile["xon"]) and int(profile["xon"]) == h.mtu
+            assert int(profile["size"]) >= int(profile["xoff"]) + int(profile["xon"])
             reserved += int(profile["size"])
         else:  # size is the PG minimum, xoff the headroom beside it
-            assert int(profile["size"]) == h.mtu and int(profile["xon"]) == 0
+            assert 0 < int(profile["size"]) < int(profile["xoff"])
             reserved += int(profile["size"]) + int(profile["xoff"])
         assert pool["type"] == "ingress"
+        budget = dev.headroom_budget
+        assert budget is not None
+        # a shared headroom pool (TH5) is the pool's xoff, as the Design budgets it; else none
+        assert int(pool.get("xoff", 0)) == (budget.pool_bytes if budget.mode == "shared" else 0)
         # buffermgrd names the profile it would create from speed and CABLE_LENGTH: ours must be it
         pg_profile = db["BUFFER_PG"][table_pg(db, i.name, nodrop)]["profile"]
         assert pg_profile == f"pg_lossless_{db['PORT'][i.name]['speed']}_{cables[i.name]}_profile"

@@ -19,5 +19,12 @@ def vendor_problems(files: Mapping[str, bytes]) -> list[str]:
     """Every problem every validator finds in ``files``."""
     out: list[str] = []
     for name in CHECKERS:
-        out += import_module(f"tests.validators.{name}").problems(files)
+        module = f"tests.validators.{name}"
+        try:
+            checker = import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            raise RuntimeError(f"validator {module} is missing; every checker in CHECKERS must exist") from exc
+        out += checker.problems(files)
     return out

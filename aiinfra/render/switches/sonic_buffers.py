@@ -19,20 +19,22 @@ Why the static ("traditional") model, fully rendered:
   the same length, so buffermgrd reuses them: the Design's headroom stays programmed
   whatever the HwSKU's lookup file says.
 
-Numbers: ``xoff`` is the Design's PFC headroom (design/qos.py). What ``size`` means
-depends on the ASIC's SAI, so it is data here (``HEADROOM_IN_SIZE``):
+Numbers: ``xoff``, ``xon``, ``xon_offset`` and ``size`` are the Design's calibrated
+headroom profile (design/qos.py, catalog/data/headroom.yaml), each in the ASIC's own
+convention, which the Design already applies:
 
 - Broadcom: ``size`` is the PG's guaranteed minimum and the headroom sits beside it in
-  ``xoff`` (the TH5 lookup row ``800000 5m 8636 0 724662 0 3556`` reserves about one
-  frame, fabric.md 2.4), so ``size`` is one maximum frame of the profile's MTU, ``xon`` 0
-  and ``xon_offset`` one frame: a paused PG resumes once a frame has drained;
+  ``xoff`` (the TH5 lookup row ``800000 5m 8636 0 724662 0 3556``, fabric.md 2.4);
 - NVIDIA Spectrum: ``size`` holds the headroom (sonic-swss ``buffer_headroom_mellanox.lua``:
-  ``size = xoff + xon``), so ``size`` is xoff plus ``xon``, one maximum frame.
- Pools split the catalog switch's buffer: the share
-the Design budgets for PFC headroom (``headroom_pool_pct``, checked per switch in
-design/build.py) goes to the lossless ingress pool, and the rest is shared half and half
-with the lossy ingress pool; egress lossless traffic is never dropped, so its pool is
-the whole buffer with a static threshold, as in SONiC's Broadcom ``buffers_defaults``.
+  ``size = xoff + xon``).
+
+Pools split the catalog switch's buffer: the catalog's ``headroom_pool_pct`` share goes
+to the lossless ingress pool, and the rest is shared half and half with the lossy ingress
+pool; egress lossless traffic is never dropped, so its pool is the whole buffer with a
+static threshold, as in SONiC's Broadcom ``buffers_defaults``. Where the Design budgets a
+shared headroom pool (``Device.headroom_budget``, mode ``shared``: TH5, as Arista's
+7060X6 SONiC config does), that pool is the lossless ingress pool's ``xoff``; the budget
+check in design/roce.py guarantees the ports' headroom fits it.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import math
 from dataclasses import dataclass
 
 from aiinfra.catalog.models import SwitchModel
-from aiinfra.design.model import Device, Interface
+from aiinfra.design.model import Device, HeadroomBudget, Interface
 
 INGRESS_LOSSLESS_POOL = "ingress_lossless_pool"  # the name buffermgrd looks up (buffermgr.h)
 INGRESS_LOSSY_POOL = "ingress_lossy_pool"
@@ -53,8 +55,6 @@ EGRESS_LOSSY_PROFILE = "egress_lossy_profile"
 LOSSLESS_DYNAMIC_TH = 0  # alpha 2^0, the TH5 lookup table's threshold column (fabric.md 2.4)
 LOSSY_DYNAMIC_TH = 3  # alpha 2^3, SONiC's lossy-profile default in its buffer templates
 CABLE_TABLE = "AIINFRA"
-# ASIC families whose SAI counts the PG headroom inside BUFFER_PROFILE.size (see above).
-HEADROOM_IN_SIZE = ("Spectrum",)
 QUEUES = range(8)  # unicast queues 0-7 (sonic-buffer-queue.yang accepts 0-15)
 BYTES_PER_MB = 10**6  # catalog buffer_mb is decimal MB
 
@@ -65,6 +65,7 @@ class Pool:
     type: str  # ingress | egress
     mode: str  # static | dynamic
     size: int
+    xoff: int = 0  # a shared headroom pool inside this pool (Broadcom); 0: headroom reserved per PG
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,20 +126,23 @@ def ranges(indexes: list[int]) -> list[str]:
     return out
 
 
-def pools(model: SwitchModel) -> tuple[Pool, ...]:
+def pools(model: SwitchModel, budget: HeadroomBudget | None) -> tuple[Pool, ...]:
+    """The four pools. Where the Design budgets a shared headroom pool (TH5), it is the
+    lossless ingress pool's ``xoff``, sized as the vendor sizes it (design/qos.py)."""
     total = int(model.buffer_mb * BYTES_PER_MB)
     headroom = total * model.headroom_pool_pct // 100
     shared = total - headroom
     lossy = shared - shared // 2
+    xoff = budget.pool_bytes if budget is not None and budget.mode == "shared" else 0
     return (
         Pool(EGRESS_LOSSLESS_POOL, "egress", "static", total),
         Pool(EGRESS_LOSSY_POOL, "egress", "dynamic", lossy),
-        Pool(INGRESS_LOSSLESS_POOL, "ingress", "dynamic", headroom + shared // 2),
+        Pool(INGRESS_LOSSLESS_POOL, "ingress", "dynamic", headroom + shared // 2, xoff),
         Pool(INGRESS_LOSSY_POOL, "ingress", "dynamic", lossy),
     )
 
 
-def lossless_profiles(ports: list[Interface], asic: str) -> tuple[Profile, ...]:
+def lossless_profiles(ports: list[Interface]) -> tuple[Profile, ...]:
     """One profile per SONiC name; where two Design profiles share it, the larger headroom wins."""
     chosen: dict[str, Interface] = {}
     for i in ports:
@@ -151,13 +155,11 @@ def lossless_profiles(ports: list[Interface], asic: str) -> tuple[Profile, ...]:
     for name, i in sorted(chosen.items()):
         h = i.headroom
         assert h is not None
-        thresholds: tuple[tuple[str, int], ...]
-        if asic.startswith(HEADROOM_IN_SIZE):
-            thresholds = (("xon", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
-            out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.bytes + h.mtu, thresholds))
-        else:
-            thresholds = (("xon", 0), ("xon_offset", h.mtu), ("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
-            out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.mtu, thresholds))
+        thresholds: tuple[tuple[str, int], ...] = (("xon", h.xon_bytes),)
+        if h.xon_offset_bytes:
+            thresholds += (("xon_offset", h.xon_offset_bytes),)
+        thresholds += (("xoff", h.bytes), ("dynamic_th", LOSSLESS_DYNAMIC_TH))
+        out.append(Profile(name, INGRESS_LOSSLESS_POOL, h.size_bytes, thresholds))
     return tuple(out)
 
 
@@ -167,10 +169,10 @@ def buffers(device: Device, model: SwitchModel) -> Buffers | None:
     if qos is None:
         return None
     ports = sorted((i for i in device.interfaces if i.roce and i.headroom is not None), key=lambda i: i.name)
-    pool_list = pools(model)
+    pool_list = pools(model, device.headroom_budget)
     egress_lossless = next(p for p in pool_list if p.name == EGRESS_LOSSLESS_POOL)
     profiles = (
-        *lossless_profiles(ports, model.asic),
+        *lossless_profiles(ports),
         Profile(EGRESS_LOSSLESS_PROFILE, EGRESS_LOSSLESS_POOL, 0, (("static_th", egress_lossless.size),)),
         Profile(EGRESS_LOSSY_PROFILE, EGRESS_LOSSY_POOL, 0, (("dynamic_th", LOSSY_DYNAMIC_TH),)),
         Profile(INGRESS_LOSSY_PROFILE, INGRESS_LOSSY_POOL, 0, (("dynamic_th", LOSSY_DYNAMIC_TH),)),
