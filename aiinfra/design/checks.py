@@ -118,16 +118,16 @@ def check_management_plane(
     check_text_limits(p, profiles, spec)
     sec = spec.security
     if sec.snmp:
-        for i, user in enumerate(sec.snmp.users):
+        for i, snmp_user in enumerate(sec.snmp.users):
             for o in profiles:
                 bounds = o.snmp_user_name_length
-                if bounds is not None and not bounds[0] <= len(user.name) <= bounds[1]:
+                if bounds is not None and not bounds[0] <= len(snmp_user.name) <= bounds[1]:
                     p.add(
                         ("security", "snmp", "users", i, "name"),
                         f"{o.name} takes SNMP user names of {bounds[0]}-{bounds[1]} characters; "
-                        f"{user.name!r} has {len(user.name)}",
+                        f"{snmp_user.name!r} has {len(snmp_user.name)}",
                     )
-            for field, value in (("auth", user.auth), ("priv", user.priv)):
+            for field, value in (("auth", snmp_user.auth), ("priv", snmp_user.priv)):
                 lacking = [o.name for o in profiles if value not in getattr(o, f"snmp_{field}")]
                 if lacking:
                     common = sorted(set.intersection(*(set(getattr(o, f"snmp_{field}")) for o in profiles)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import lab_data
-from tests.spec.test_semantics import Mutation, both, problem_lines, put, validate
+from tests.spec.test_semantics import Mutation, assert_refused_at, both, problem_lines, put, validate
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl core@lab"
 OPENSHIFT = {
@@ -147,12 +147,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
 def test_address_problem_is_positioned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: Mutation, path: str, message: str
 ) -> None:
-    data = lab_data()
-    mutate(data)
-    rc, err, spec = validate(tmp_path, capsys, data)
-    assert rc == 2, err
-    assert "internal error" not in err and "Traceback" not in err
-    assert any(f == path and message in m for f, m in problem_lines(err, spec)), err
+    assert_refused_at(tmp_path, capsys, mutate, path, message)
 
 
 def test_vips_in_the_free_part_of_the_node_pool_pass_these_checks(

@@ -61,6 +61,19 @@ def problem_lines(err: str, spec: Path) -> list[tuple[str, str]]:
     return [(field, message) for _, _, field, message in found]
 
 
+def assert_refused_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: Mutation, path: str, message: str
+) -> None:
+    """The lab spec with ``mutate`` applied fails validate (exit 2) with ``path: ...message...``."""
+    data = lab_data()
+    mutate(data)
+    rc, err, spec = validate(tmp_path, capsys, data)
+    assert rc == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    lines = problem_lines(err, spec)
+    assert any(f == path and message in m for f, m in lines), f"expected '{path}: ...{message}...' in:\n{err}"
+
+
 CASES: list[tuple[str, Mutation, str, str]] = [
     # --- RoCE classes: priority = traffic class = queue; best effort is class 0 ---
     (
@@ -279,13 +292,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
 def test_semantic_problem_is_positioned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: Mutation, path: str, message: str
 ) -> None:
-    data = lab_data()
-    mutate(data)
-    rc, err, spec = validate(tmp_path, capsys, data)
-    assert rc == 2, err
-    assert "internal error" not in err and "Traceback" not in err
-    lines = problem_lines(err, spec)
-    assert any(f == path and message in m for f, m in lines), f"expected '{path}: ...{message}...' in:\n{err}"
+    assert_refused_at(tmp_path, capsys, mutate, path, message)
 
 
 def test_problems_in_several_lists_are_reported_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
