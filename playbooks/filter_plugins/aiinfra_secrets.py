@@ -11,10 +11,10 @@ and these filters replace exactly the references the inventory declares for the 
 expression). Anything else that looks like a template is refused, not run.
 
 - ``aiinfra_fill_secrets(data, secrets, mask=False)``: the file text, or its parsed JSON or
-  YAML, with each reference replaced by its value (or, with ``mask``, by a placeholder
+  YAML, with each reference replaced by its value (or, with ``mask``, by a mask
   that names it, for diffs that must not show the value).
 - ``aiinfra_redact(data, secrets)``: device output with every secret value replaced by
-  its placeholder, for showing a diff the switch computed.
+  its mask, for showing a diff the switch computed.
 - ``aiinfra_mask_like(running, intended, secrets)``: a running config (parsed JSON) with
   every field that holds a secret in the rendered ``intended`` masked, so a diff of the two
   shows neither the new nor the old value.
@@ -37,7 +37,7 @@ DELIMITER = re.compile(r"\{[{%#]")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _placeholder(ref: str) -> str:
+def _masked(ref: str) -> str:
     inner = ref.strip()
     inner = inner[2:-2].strip() if inner.startswith("{{") and inner.endswith("}}") else inner
     return f"<secret {inner}>"
@@ -65,13 +65,13 @@ def _pattern(table: dict[str, str]) -> re.Pattern[str] | None:
 def _check_value(ref: str, value: str, text_mode: bool) -> str:
     if not value:
         raise SecretError(
-            f"secret {_placeholder(ref)} is empty or unset: define it in Ansible Vault or the environment"
+            f"secret {_masked(ref)} is empty or unset: define it in Ansible Vault or the environment"
         )
     if CONTROL.search(value):
-        raise SecretError(f"secret {_placeholder(ref)} contains a control character; it could inject config lines")
+        raise SecretError(f"secret {_masked(ref)} contains a control character; it could inject config lines")
     if text_mode and '"' in value:
         raise SecretError(
-            f"secret {_placeholder(ref)} contains a double quote, which would end its quoted config string"
+            f"secret {_masked(ref)} contains a double quote, which would end its quoted config string"
         )
     return value
 
@@ -92,7 +92,7 @@ def _fill_string(text: str, where: str, table: dict[str, str], mask: bool, text_
 
     def value(m: re.Match[str]) -> str:
         ref = m.group(0)
-        return _placeholder(ref) if mask else _check_value(ref, table[ref], text_mode)
+        return _masked(ref) if mask else _check_value(ref, table[ref], text_mode)
 
     return pattern.sub(value, str(text))
 
@@ -124,12 +124,12 @@ def aiinfra_fill_secrets(data: Any, secrets: Any, mask: bool = False) -> Any:
 
 
 def aiinfra_redact(data: Any, secrets: Any) -> Any:
-    """``data`` (text, lines or parsed output) with every secret value replaced by its placeholder."""
+    """``data`` (text, lines or parsed output) with every secret value replaced by its mask."""
     table = {ref: value for ref, value in _table(secrets).items() if value}
     if not table:
         return data
     pattern = re.compile("|".join(re.escape(v) for v in sorted(table.values(), key=len, reverse=True)))
-    names = {value: _placeholder(ref) for ref, value in table.items()}
+    names = {value: _masked(ref) for ref, value in table.items()}
     return _walk(data, lambda s, _where: pattern.sub(lambda m: names[m.group(0)], str(s)))
 
 
@@ -168,7 +168,7 @@ def aiinfra_mask_like(running: Any, intended: Any, secrets: Any) -> Any:
             twin = mirror.get(key)
             if key in names and isinstance(value, str):
                 out[key] = (
-                    pattern.sub(lambda m: _placeholder(m.group(0)), twin) if isinstance(twin, str) else "<secret>"
+                    pattern.sub(lambda m: _masked(m.group(0)), twin) if isinstance(twin, str) else "<secret>"
                 )
             else:
                 out[key] = overlay(value, twin)
