@@ -48,6 +48,7 @@ def assign_underlay(
     asn = underlay.asn_pool.first
     for group in asn_groups(switches, underlay.asn_scheme):
         for d in group:
+            assert d.loopback is not None  # given just above
             d.bgp = Bgp(
                 asn=asn,
                 router_id=d.loopback.split("/")[0],

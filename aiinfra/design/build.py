@@ -110,10 +110,10 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         pools["backend.fabric_links"],
         be.underlay.unnumbered,
     )
-    for name, devices in others.items():
+    for name, fabric_devices in others.items():
         fab = getattr(spec.fabrics, name)
         assign_underlay(
-            devices,
+            fabric_devices,
             ctx.links,
             fab.underlay,
             pools[f"{name}.loopbacks"],

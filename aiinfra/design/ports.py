@@ -9,14 +9,16 @@ cables the same ports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.model import PhysicalPort
+from aiinfra.spec.base import SwitchOs
 
 
 def port_name(model: SwitchModel, os: str, physical: int, member: int, ways: int) -> str:
     """Name of member ``member`` (0-based) of front-panel port ``physical`` (1-based)."""
-    naming = model.port_naming[os]
+    naming = model.port_naming[cast(SwitchOs, os)]  # the spec's OS choice, checked against the model
     lanes = model.lanes_per_port
     lane_in_port = member * lanes // ways
     fields = {

@@ -82,13 +82,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     command = args.lab_command
     if command == "down":
         lab_id = names.lab_id_for(args.spec, args.lab_id)
-        report = down.down(lab_id)
-        if report.empty:
+        teardown = down.down(lab_id)
+        if teardown.empty:
             _say(f"lab {lab_id}: nothing to remove")
         else:
             _say(
-                f"lab {lab_id} removed: {len(report.namespaces)} namespaces, "
-                f"{report.processes} processes, {len(report.paths)} paths"
+                f"lab {lab_id} removed: {len(teardown.namespaces)} namespaces, "
+                f"{teardown.processes} processes, {len(teardown.paths)} paths"
             )
         return EXIT_OK
     reasons = requirements.missing()

@@ -98,6 +98,7 @@ def converge(ctx: LabContext, failures: Failures, started: float, timeout: float
             if usable_ok and dataplane is None:
                 dataplane = now - started
             if usable_ok and all(_matches(states[leaf], want, strict=True) for leaf, want in predicted.items()):
+                assert dataplane is not None  # a strict match is also a usable one, which set it
                 return round(dataplane, 3), round(now - started, 3)
             if now - started > timeout:
                 raise LabError(f"routing did not converge to the predicted ECMP paths within {timeout:.0f} s")

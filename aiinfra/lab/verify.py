@@ -107,10 +107,12 @@ def control_plane(ctx: LabContext, exp: Expectations) -> list[Check]:
                     )
         if name in exp.ecmp:
             fib = fib_paths(sw.namespace)
-            for prefix, want in sorted(exp.ecmp[name].items()):
+            for prefix, paths in sorted(exp.ecmp[name].items()):
                 have = fib.get(prefix, 0)
                 out.append(
-                    Check("ECMP paths per leaf", f"{name} {prefix}", have == want, f"{have} next hops, expected {want}")
+                    Check(
+                        "ECMP paths per leaf", f"{name} {prefix}", have == paths, f"{have} next hops, expected {paths}"
+                    )
                 )
         return out
 

@@ -46,6 +46,6 @@ def summary_table(design: Design) -> str:
             f"{t.uplinks_per_switch:>6}{ratio:>10}"
         )
     lines += ["", f"switches: {s['switches']}", "links:"]
-    lines += [f"  {k:<28}{v:>8}" for k, v in s["links"].items()]  # type: ignore[union-attr]
+    lines += [f"  {k:<28}{v:>8}" for k, v in s["links"].items()]  # type: ignore[attr-defined]
     lines += [f"optics: {s['optics']}", f"back-end bisection bandwidth: {s['backend_bisection_tbps']} Tb/s", ""]
     return "\n".join(lines)

@@ -181,7 +181,7 @@ _PREFIX_COLUMNS = {"mac": "macs", "netdev": "netdevs", "rdma": "rdma_devices", "
 
 
 def _mark(line: int, column: int) -> yaml.Mark:
-    return yaml.Mark("csv", 0, line - 1, column - 1, None, None)
+    return yaml.Mark("csv", 0, line - 1, column - 1, None, 0)  # type: ignore[arg-type]  # no buffer: no snippet
 
 
 def _cell_starts(raw: str) -> list[int]:

@@ -444,10 +444,10 @@ class Workloads(Strict):
     @model_validator(mode="after")
     def _unique_names(self) -> Workloads:
         seen: set[str] = set()
-        for w in [*self.inference, *self.training]:
-            if w.name in seen:
-                raise ValueError(f"workload name {w.name!r} is used twice")
-            seen.add(w.name)
+        for name in [w.name for w in self.inference] + [w.name for w in self.training]:
+            if name in seen:
+                raise ValueError(f"workload name {name!r} is used twice")
+            seen.add(name)
         return self
 
 
