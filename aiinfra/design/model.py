@@ -210,6 +210,7 @@ class Device:
     static_routes: list[StaticRoute] = field(default_factory=list)
     qos: QosIntent | None = None
     headroom_budget: HeadroomBudget | None = None  # back-end switches: room for their ports' PFC headroom
+    access_vlan: int | None = None  # OOB switches: the one VLAN bridging access ports and uplinks
     load_balancing: str = "ecmp"
     switch_mtu: int = 9216
     su: int | None = None

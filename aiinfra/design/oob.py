@@ -10,6 +10,10 @@ from aiinfra.design.model import Device, Interface, Node
 
 OOB_UPLINK_PORTS = 4  # the last ports of an OOB switch are kept for uplinks
 MGMT_CABLE_M = 3.0
+# The OOB switch bridges its access ports and uplinks in one VLAN, untagged on every member,
+# so the id never reaches the wire; it only has to be one every OS accepts. SONiC's
+# sonic-vlan.yang names Vlan2..Vlan4095 (no Vlan1), so the lowest id valid everywhere is 2.
+OOB_ACCESS_VLAN = 2
 
 
 def oob_endpoints(switches: list[Device], nodes: list[Node]) -> list[tuple[str, str]]:
@@ -36,6 +40,8 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
         ctx.add_switch(f"{ctx.spec.name}-oob-{i:0{width(count)}d}", "oob", "oob", oob.switch)
         for i in range(1, count + 1)
     ]
+    for sw in switches:
+        sw.access_vlan = OOB_ACCESS_VLAN
     speed = model.port_speed_gbps
     for i, (device, port) in enumerate(endpoints):
         sw = switches[i // access]

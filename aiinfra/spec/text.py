@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Annotated
@@ -146,21 +147,34 @@ _LABEL_RE = re.compile(_LABEL)
 MAX_DOMAIN = 253
 
 
-def check_host_label(value: str) -> str:
-    if not _LABEL_RE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not a host name: 1-63 lower-case letters, digits and '-', not starting or ending "
-            "with '-' (RFC 1123)"
-        )
-    return value
+def fullmatch_check(pattern: re.Pattern[str], rule: str) -> Callable[[str], str]:
+    """A validator accepting exactly the strings ``pattern`` matches whole; the error is
+    ``'<value>' <rule>``, so every identifier type says what it takes the same way."""
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{value!r} {rule}")
+        return value
+
+    return check
+
+
+def _dotted_labels(value: str) -> bool:
+    """Every dot-separated part is an RFC 1123 label, and the whole fits a DNS name."""
+    return len(value) <= MAX_DOMAIN and all(_LABEL_RE.fullmatch(label) for label in value.split("."))
+
+
+check_host_label = fullmatch_check(
+    _LABEL_RE,
+    "is not a host name: 1-63 lower-case letters, digits and '-', not starting or ending with '-' (RFC 1123)",
+)
 
 
 def check_domain(value: str) -> str:
     """A DNS name of at least two labels, each an RFC 1123 label, 253 characters in all."""
     if len(value) > MAX_DOMAIN:
         raise ValueError(f"a domain name is at most {MAX_DOMAIN} characters; this one has {len(value)}")
-    labels = value.split(".")
-    if len(labels) < 2 or not all(_LABEL_RE.fullmatch(label) for label in labels):
+    if "." not in value or not _dotted_labels(value):
         raise ValueError(
             f"{value!r} is not a domain name: two or more dot-separated labels of 1-63 lower-case letters, "
             "digits and '-', not starting or ending with '-' (RFC 1123)"
@@ -175,9 +189,7 @@ def check_host(value: str) -> str:
         return value
     except ValueError:
         pass
-    if _LABEL_RE.fullmatch(value) or (
-        len(value) <= MAX_DOMAIN and all(_LABEL_RE.fullmatch(p) for p in value.split("."))
-    ):
+    if _dotted_labels(value):
         return value
     raise ValueError(
         f"{value!r} is not a host name or IPv4 address: one or more dot-separated labels of 1-63 lower-case "
@@ -216,12 +228,9 @@ def check_image_repository(value: str) -> str:
     return value
 
 
-def check_image_tag(value: str) -> str:
-    if not _OCI_TAG.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not an OCI tag: 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"
-        )
-    return value
+check_image_tag = fullmatch_check(
+    _OCI_TAG, "is not an OCI tag: 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+)
 
 
 ImageRepository = Annotated[str, AfterValidator(check_image_repository)]
@@ -230,14 +239,11 @@ ImageTag = Annotated[str, AfterValidator(check_image_tag)]
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}")
 
 
-def check_token(value: str) -> str:
-    """A single word: a user name, a profile or catalog-style identifier."""
-    if not _TOKEN.fullmatch(value):
-        raise ValueError(
-            f"{value!r} must be one word of 1-128 letters, digits, '_', '.', '@', '+' and '-', starting "
-            "with a letter or digit"
-        )
-    return value
+# A single word: a user name, a profile or catalog-style identifier.
+check_token = fullmatch_check(
+    _TOKEN,
+    "must be one word of 1-128 letters, digits, '_', '.', '@', '+' and '-', starting with a letter or digit",
+)
 
 
 Token = Annotated[str, AfterValidator(check_token)]
@@ -246,10 +252,7 @@ Token = Annotated[str, AfterValidator(check_token)]
 _RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.()+-]{0,31}")
 
 
-def check_release(value: str) -> str:
-    if not _RELEASE.fullmatch(value):
-        raise ValueError(f"{value!r} is not an OS release: 1-32 letters, digits, '_', '.', '(', ')', '+' and '-'")
-    return value
+check_release = fullmatch_check(_RELEASE, "is not an OS release: 1-32 letters, digits, '_', '.', '(', ')', '+' and '-'")
 
 
 OsRelease = Annotated[str, AfterValidator(check_release)]
@@ -258,13 +261,10 @@ OsRelease = Annotated[str, AfterValidator(check_release)]
 _CATALOG_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 
-def check_catalog_name(value: str) -> str:
-    if not _CATALOG_NAME.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not a catalog name: 1-64 lower-case letters, digits, '.', '_' and '-', starting "
-            "with a letter or digit"
-        )
-    return value
+check_catalog_name = fullmatch_check(
+    _CATALOG_NAME,
+    "is not a catalog name: 1-64 lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+)
 
 
 CatalogName = Annotated[str, AfterValidator(check_catalog_name)]

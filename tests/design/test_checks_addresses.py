@@ -6,22 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import lab_data
-from tests.spec.test_semantics import Mutation, assert_refused_at, both, problem_lines, put, validate
-
-KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl core@lab"
-OPENSHIFT = {
-    "type": "openshift",
-    "base_domain": "example.net",
-    "api_vip": "10.2.3.200",
-    "ingress_vip": "10.2.3.201",
-    "pull_secret": {"vault": "vault_pull_secret"},
-    "ssh_key": KEY,
-}
+from tests.conftest import Mutation, both, lab_data, platform_block, put
+from tests.spec.test_semantics import assert_refused_at, problem_lines, validate
 
 
 def openshift(**changes: str) -> Mutation:
-    return put("platform", {**OPENSHIFT, **changes})
+    return put("platform", platform_block("openshift", **changes))
+
+
+def small_management(*more: Mutation) -> Mutation:
+    """A /27 management network numbered from offset 9, its servers kept below the range."""
+    return both(
+        put("site.management.network", "192.168.0.0/27"),
+        put("site.management.first_host_offset", 9),
+        put("site.dns", ["192.168.0.2"]),
+        put("site.ntp", ["192.168.0.3"]),
+        put("site.syslog", ["192.168.0.5"]),
+        put("security.aaa.servers.0.address", "192.168.0.6"),
+        *more,
+    )
 
 
 CASES: list[tuple[str, Mutation, str, str]] = [
@@ -66,29 +69,14 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "gateway-skip-fills-the-pool",
-        both(
-            put("site.management.network", "192.168.0.0/27"),
-            put("site.management.gateway", "192.168.0.20"),
-            put("site.management.first_host_offset", 9),
-            put("site.dns", ["192.168.0.2"]),
-            put("site.ntp", ["192.168.0.3"]),
-            put("site.syslog", ["192.168.0.5"]),
-            put("security.aaa.servers.0.address", "192.168.0.6"),
-        ),
+        small_management(put("site.management.gateway", "192.168.0.20")),
         "site.management.network",
         "192.168.0.0/27 holds 32 addresses but 25 /32s are needed (25 addresses); use a /26 or larger (15 switches "
         "+ 4 nodes x (host + BMC), starting at offset 9, the gateway left out, the broadcast address left out)",
     ),
     (
         "broadcast-never-handed-out",
-        both(
-            put("site.management.network", "192.168.0.0/27"),
-            put("site.management.first_host_offset", 9),
-            put("site.dns", ["192.168.0.2"]),
-            put("site.ntp", ["192.168.0.3"]),
-            put("site.syslog", ["192.168.0.5"]),
-            put("security.aaa.servers.0.address", "192.168.0.6"),
-        ),
+        small_management(),
         "site.management.network",
         "but 24 /32s are needed",
     ),

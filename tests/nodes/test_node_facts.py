@@ -11,7 +11,7 @@ from aiinfra.cli import main
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import design_from_file, render_files
 from aiinfra.render.inventory import load_yaml
-from tests.conftest import lab_data, write_spec
+from tests.conftest import lab_data, platform_block, write_spec
 
 
 def _spec(tmp_path: Path, facts_name: str, facts_text: str, **platform: object) -> Path:
@@ -161,7 +161,7 @@ def test_cli_reports_missing_openshift_macs_with_node_and_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = lab_data()
-    data["platform"] = _openshift_platform()
+    data["platform"] = platform_block("openshift", control_plane_replicas=3)
     facts = {
         "nodes": {"lab-gpu-01": {"macs": {"enp170s0f0np0": "aa:bb:cc:00:00:01", "enp41s0f0np0": "aa:bb:cc:00:00:02"}}}
     }
@@ -176,18 +176,6 @@ def test_cli_reports_missing_openshift_macs_with_node_and_field(
     assert "(field macs.enp170s0f0np0); it is missing for nodes lab-gpu-02, lab-gpu-03, lab-gpu-04" in err
     assert "lab-gpu-01" not in err.split("missing for")[1].split(";")[0]
     assert "Traceback" not in err
-
-
-def _openshift_platform() -> dict[str, object]:
-    return {
-        "type": "openshift",
-        "base_domain": "example.net",
-        "control_plane_replicas": 3,
-        "api_vip": "10.2.3.250",
-        "ingress_vip": "10.2.3.251",
-        "pull_secret": {"vault": "vault_pull_secret"},
-        "ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID77yNcHDeduXlQrP/uvc2vy0GLnfNCo9FSI6fDYEcJL core@test",
-    }
 
 
 PIPE = "{{ lookup('ansible.builtin.pipe', 'id') }}"

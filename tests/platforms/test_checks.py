@@ -12,26 +12,7 @@ from aiinfra.errors import SpecError
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.platforms import platform_files
 from aiinfra.spec.load import load_spec
-from tests.conftest import lab_data, write_spec
-from tests.nodes.test_node_facts import _openshift_platform
-
-VMWARE = {
-    "type": "vmware",
-    "vcenter": "vc.example.org",
-    "datacenter": "dc",
-    "cluster": "gpu",
-    "password": {"vault": "vault_vc"},
-    "gpu_mode": "vgpu",
-    "vgpu_profile": "nvidia_h100xm-80c",
-}
-NUTANIX = {
-    "type": "nutanix",
-    "prism_central": "pc.example.org",
-    "cluster": "gpu",
-    "password": {"env": "PC_PASSWORD"},
-    "gpu_device_id": 9008,
-    "vm_management_subnet": "mgmt",
-}
+from tests.conftest import lab_data, platform_block, write_spec
 
 
 def _errors(tmp_path: Path, data: dict[str, Any]) -> list[str]:
@@ -42,7 +23,7 @@ def _errors(tmp_path: Path, data: dict[str, Any]) -> list[str]:
 
 def test_vmware_needs_vmnic_names(tmp_path: Path) -> None:
     data = lab_data()
-    data["platform"] = VMWARE
+    data["platform"] = platform_block("vmware")
     errors = _errors(tmp_path, data)
     assert len(errors) == 8  # one per rail
     assert ": compute: the dvSwitch uplink for rail 1 needs the ESXi vmnic name (field netdevs.enp24s0np0)" in errors[0]
@@ -50,11 +31,11 @@ def test_vmware_needs_vmnic_names(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("platform", "what"), [(VMWARE, "vSphere distributed switch"), (NUTANIX, "AHV virtual switch")]
+    ("platform", "what"), [("vmware", "vSphere distributed switch"), ("nutanix", "AHV virtual switch")]
 )
-def test_hypervisor_switch_mtu_limit(tmp_path: Path, platform: dict[str, Any], what: str) -> None:
+def test_hypervisor_switch_mtu_limit(tmp_path: Path, platform: str, what: str) -> None:
     data = lab_data()
-    data["platform"] = platform
+    data["platform"] = platform_block(platform)
     data["fabrics"]["backend"]["roce"]["host_mtu"] = 9100
     errors = _errors(tmp_path, data)
     expected = f"fabrics.backend.roce.host_mtu: host MTU 9100 is above the 9000 maximum of the {what}; use 9000 or less"
@@ -73,14 +54,14 @@ def test_host_qos_only_for_nics_it_can_program(tmp_path: Path) -> None:
 
 def test_openshift_vip_must_not_be_a_node_address(tmp_path: Path) -> None:
     data = lab_data()
-    data["platform"] = {**_openshift_platform(), "api_vip": "10.2.3.1"}
+    data["platform"] = platform_block("openshift", api_vip="10.2.3.1")
     errors = _errors(tmp_path, data)
     assert any("platform.api_vip: 10.2.3.1 is already the front-end address of lab-gpu-02" in e for e in errors), errors
 
 
 def test_passthrough_needs_device_names(tmp_path: Path) -> None:
     data = lab_data()
-    data["platform"] = {**VMWARE, "gpu_mode": "passthrough"}
+    data["platform"] = platform_block("vmware", gpu_mode="passthrough")
     errors = _errors(tmp_path, data)
     assert any("platform: gpu_mode passthrough needs gpu_devices" in e for e in errors), errors
 
@@ -88,7 +69,7 @@ def test_passthrough_needs_device_names(tmp_path: Path) -> None:
 def test_renderer_refuses_a_design_without_the_facts(tmp_path: Path) -> None:
     """A caller that skips design_from_file gets an error, never an agent-config with gaps."""
     data = lab_data()
-    data["platform"] = _openshift_platform()
+    data["platform"] = platform_block("openshift", control_plane_replicas=3)
     loaded = load_spec(write_spec(tmp_path, data))
     catalog = resolve_catalog(loaded.spec)
     design = build_design(loaded.spec, catalog)

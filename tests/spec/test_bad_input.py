@@ -5,26 +5,13 @@ the message, and that nothing was written."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aiinfra.cli import main
-from tests.conftest import lab_data, write_spec
-
-Mutation = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Mutation:
-    def apply(d: dict[str, Any]) -> None:
-        keys = path.split(".")
-        for k in keys[:-1]:
-            d = d[int(k)] if isinstance(d, list) else d.setdefault(k, {})
-        d[keys[-1]] = value
-
-    return apply
+from tests.conftest import Mutation, lab_data, put, write_spec
 
 
 def _delete(path: str) -> Mutation:
@@ -38,92 +25,92 @@ def _delete(path: str) -> Mutation:
 
 
 CASES: list[tuple[str, Mutation, str, str]] = [
-    ("unknown-key", _set("site.colour", "blue"), "site.colour", "unknown key 'colour'; valid keys here: dns, domain"),
+    ("unknown-key", put("site.colour", "blue"), "site.colour", "unknown key 'colour'; valid keys here: dns, domain"),
     ("missing-key", _delete("compute.node_model"), "compute.node_model", "required key 'node_model' is missing"),
     (
         "bad-enum",
-        _set("fabrics.backend.load_balancing", "spray"),
+        put("fabrics.backend.load_balancing", "spray"),
         "fabrics.backend.load_balancing",
         "Input should be 'ecmp', 'flowlet' or 'per-packet'",
     ),
     (
         "priority-range",
-        _set("fabrics.backend.roce.priority", 9),
+        put("fabrics.backend.roce.priority", 9),
         "fabrics.backend.roce.priority",
         "less than or equal to 7",
     ),
     (
         "cnp-equals-nodrop",
-        _set("fabrics.backend.roce.cnp_priority", 3),
+        put("fabrics.backend.roce.cnp_priority", 3),
         "fabrics.backend.roce.cnp_priority",
         "cnp_priority 3 equals priority; CNPs must bypass the congested lossless queue, so the two classes "
         "need different priorities: use 1, 2, 4, 5, 6 or 7",
     ),
     (
         "cnp-dscp-is-data",
-        _set("fabrics.backend.roce.cnp_dscp", 26),
+        put("fabrics.backend.roce.cnp_dscp", 26),
         "fabrics.backend.roce.cnp_dscp",
         "cnp_dscp 26 is also the RoCE data DSCP at dscp; switches and NICs tell CNPs from data by DSCP alone: "
         "use one of 1-23, 25, 27-63",
     ),
     (
         "plaintext-aaa-key",
-        _set("security.aaa.servers.0.key", "hunter2"),
+        put("security.aaa.servers.0.key", "hunter2"),
         "security.aaa.servers[0].key",
         "plaintext secret",
     ),
     (
         "plaintext-snmp-key",
-        _set("security.snmp.users.0.auth_key", "s3cret!"),
+        put("security.snmp.users.0.auth_key", "s3cret!"),
         "security.snmp.users[0].auth_key",
         "plaintext secret",
     ),
     (
         "secret-both-forms",
-        _set("security.aaa.servers.0.key", {"vault": "a", "env": "B"}),
+        put("security.aaa.servers.0.key", {"vault": "a", "env": "B"}),
         "security.aaa.servers[0].key",
         "give exactly one of 'vault' or 'env'",
     ),
     (
         "bad-ssh-key",
-        _set("security.users.0.ssh_keys", ["not a key"]),
+        put("security.users.0.ssh_keys", ["not a key"]),
         "security.users[0].ssh_keys",
         "not an OpenSSH public key",
     ),
     (
         "gateway-outside",
-        _set("site.management.gateway", "10.9.9.9"),
+        put("site.management.gateway", "10.9.9.9"),
         "site.management.gateway",
         "gateway 10.9.9.9 is not inside 192.168.0.0/24",
     ),
-    ("nodes-and-sus", _set("compute.scalable_units", 2), "compute", "give exactly one of 'nodes' or 'scalable_units'"),
+    ("nodes-and-sus", put("compute.scalable_units", 2), "compute", "give exactly one of 'nodes' or 'scalable_units'"),
     (
         "bad-ratio",
-        _set("fabrics.backend.oversubscription", "two"),
+        put("fabrics.backend.oversubscription", "two"),
         "fabrics.backend.oversubscription",
         "String should match pattern",
     ),
     (
         "unknown-node-model",
-        _set("compute.node_model", "dgx-z9"),
+        put("compute.node_model", "dgx-z9"),
         "compute.node_model",
         "unknown node model 'dgx-z9'; catalog has: dgx-b200",
     ),
     (
         "unknown-switch",
-        _set("fabrics.backend.switches.leaf.model", "sn9999"),
+        put("fabrics.backend.switches.leaf.model", "sn9999"),
         "fabrics.backend.switches.leaf.model",
         "unknown switch model 'sn9999'",
     ),
     (
         "os-not-supported",
-        _set("fabrics.backend.switches.leaf.os", "eos"),
+        put("fabrics.backend.switches.leaf.os", "eos"),
         "fabrics.backend.switches.leaf.os",
         "does not run eos; it runs: sonic",
     ),
     (
         "lb-not-in-os",
-        _set("fabrics.backend.load_balancing", "flowlet"),
+        put("fabrics.backend.load_balancing", "flowlet"),
         "fabrics.backend.load_balancing",
         "SONiC (community) 202411 on the leaves cannot do flowlet load balancing; it supports: ecmp",
     ),
@@ -131,8 +118,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "per-packet-needs-ooo-nic",
         (
             lambda d: (
-                _set("fabrics.backend.switches", {"model": "qfx5240-64od", "os": "junos"})(d),
-                _set("fabrics.backend.load_balancing", "per-packet")(d),
+                put("fabrics.backend.switches", {"model": "qfx5240-64od", "os": "junos"})(d),
+                put("fabrics.backend.load_balancing", "per-packet")(d),
             )
         ),
         "fabrics.backend.load_balancing",
@@ -140,51 +127,51 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "host-mtu-too-big",
-        _set("fabrics.backend.roce.host_mtu", 9216),
+        put("fabrics.backend.roce.host_mtu", 9216),
         "fabrics.backend.roce.host_mtu",
         "exceeds the Cisco NX-OS switch MTU 9216, SONiC (community) switch MTU 9216; use 9194 or less",
     ),
     (
         "gpu-pool-small",
-        _set("fabrics.backend.addressing.gpu", "10.1.0.0/28"),
+        put("fabrics.backend.addressing.gpu", "10.1.0.0/28"),
         "fabrics.backend.addressing.gpu",
         "10.1.0.0/28 holds 16 addresses but 32 /31s are needed (64 addresses); use a /26 or larger (4 nodes x 8 NICs)",
     ),
     (
         "pools-overlap",
-        _set("fabrics.frontend.addressing.hosts", "10.1.0.0/25"),
+        put("fabrics.frontend.addressing.hosts", "10.1.0.0/25"),
         "fabrics.backend.addressing.gpu",
         "10.1.0.0/24 overlaps fabrics.frontend.addressing.hosts (10.1.0.0/25); address pools must be disjoint",
     ),
     (
         "mgmt-pool-small",
-        _set("site.management.network", "192.168.0.0/28"),
+        put("site.management.network", "192.168.0.0/28"),
         "site.management.network",
         "/32s are needed",
     ),
     (
         "asn-pool-small",
-        _set("fabrics.backend.underlay.asn_pool", {"first": 4200000000, "last": 4200000003}),
+        put("fabrics.backend.underlay.asn_pool", {"first": 4200000000, "last": 4200000003}),
         "fabrics.backend.underlay.asn_pool",
         "but the rfc7938 scheme needs 9",
     ),
     (
         "asn-pool-public",
-        _set("fabrics.backend.underlay.asn_pool", {"first": 65000, "last": 66000}),
+        put("fabrics.backend.underlay.asn_pool", {"first": 65000, "last": 66000}),
         "fabrics.backend.underlay.asn_pool",
         "is not inside one private ASN range (RFC 6996)",
     ),
     (
         "asn-pools-overlap",
-        _set("fabrics.frontend.underlay.asn_pool", {"first": 4200000500, "last": 4200001500}),
+        put("fabrics.frontend.underlay.asn_pool", {"first": 4200000500, "last": 4200001500}),
         "fabrics.frontend.underlay.asn_pool",
         "overlaps the backend range",
     ),
-    ("nic-speed-mismatch", _set("fabrics.backend.link_speed", "200G"), "fabrics.backend.link_speed", "runs at 400G"),
-    ("too-many-rails", _set("fabrics.backend.rails", 12), "fabrics.backend.rails", "has 8 back-end NICs"),
+    ("nic-speed-mismatch", put("fabrics.backend.link_speed", "200G"), "fabrics.backend.link_speed", "runs at 400G"),
+    ("too-many-rails", put("fabrics.backend.rails", 12), "fabrics.backend.rails", "has 8 back-end NICs"),
     (
         "cable-beyond-reach",
-        _set("fabrics.backend.roce.cable_length_m", {"host_leaf": 3, "leaf_spine": 5000}),
+        put("fabrics.backend.roce.cable_length_m", {"host_leaf": 3, "leaf_spine": 5000}),
         "fabrics.backend.roce.cable_length_m.leaf_spine",
         "exceeds the 2000 m reach",
     ),
@@ -192,7 +179,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "headroom-over-budget",
         (
             lambda d: (
-                _set(
+                put(
                     "catalog",
                     {
                         "switches": {
@@ -218,7 +205,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
                         }
                     },
                 )(d),
-                _set("fabrics.backend.switches.leaf.model", "small-buffer-tor")(d),
+                put("fabrics.backend.switches.leaf.model", "small-buffer-tor")(d),
             )
         ),
         "fabrics.backend.roce.cable_length_m",
@@ -226,7 +213,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "mgmt-switch-as-fabric",
-        _set("fabrics.backend.switches.spine", {"model": "sn2201", "os": "cumulus"}),
+        put("fabrics.backend.switches.spine", {"model": "sn2201", "os": "cumulus"}),
         "fabrics.backend.switches.spine.model",
         "is a management switch, not a fabric switch",
     ),
@@ -234,11 +221,11 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "unsupported-speed",
         (
             lambda d: (
-                _set("fabrics.backend.switches.leaf", {"model": "n9364d-gx2a", "os": "nxos"})(d),
-                _set("fabrics.backend.switches.spine", {"model": "n9364d-gx2a", "os": "nxos"})(d),
-                _set("compute.node_model", "hgx-h100")(d),
-                _set("compute.backend_nic", "connectx-8")(d),
-                _set("fabrics.backend.link_speed", "800G")(d),
+                put("fabrics.backend.switches.leaf", {"model": "n9364d-gx2a", "os": "nxos"})(d),
+                put("fabrics.backend.switches.spine", {"model": "n9364d-gx2a", "os": "nxos"})(d),
+                put("compute.node_model", "hgx-h100")(d),
+                put("compute.backend_nic", "connectx-8")(d),
+                put("fabrics.backend.link_speed", "800G")(d),
             )
         ),
         "fabrics.backend.switches.leaf.model",
@@ -246,7 +233,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "catalog-shadowing",
-        _set(
+        put(
             "catalog",
             {
                 "gpus": {
@@ -268,7 +255,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "platform-type",
-        _set("platform", {"type": "proxmox"}),
+        put("platform", {"type": "proxmox"}),
         "platform",
         "unknown type 'proxmox'; valid: 'baremetal', 'openshift', 'vmware', 'nutanix'",
     ),

@@ -24,53 +24,13 @@ from aiinfra.spec.text import (
     check_image_tag,
     forbidden_char,
 )
-from tests.conftest import lab_data, write_spec
+from tests.conftest import PLATFORMS, Mutation, lab_data, put, write_spec
 from tests.spec.clicheck import refused
 
 PIPE = "{{ lookup('ansible.builtin.pipe', 'id') }}"
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl"
 
-Mutation = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Mutation:
-    def apply(d: dict[str, Any]) -> None:
-        keys = path.split(".")
-        for k in keys[:-1]:
-            d = d[int(k)] if isinstance(d, list) else d.setdefault(k, {})
-        if isinstance(d, list):
-            d[int(keys[-1])] = value
-        else:
-            d[keys[-1]] = value
-
-    return apply
-
-
-VMWARE = {
-    "type": "vmware",
-    "vcenter": "vcenter.lab.example",
-    "datacenter": "dc1",
-    "cluster": "gpu",
-    "password": {"vault": "vault_vcenter_password"},
-    "gpu_mode": "vgpu",
-    "vgpu_profile": "nvidia_h100xm-80c",
-}
-NUTANIX = {
-    "type": "nutanix",
-    "prism_central": "pc.lab.example",
-    "cluster": "ahv-gpu",
-    "password": {"env": "NUTANIX_PASSWORD"},
-    "gpu_device_id": 0x2330,
-    "vm_management_subnet": "ahv-mgmt",
-}
-OPENSHIFT = {
-    "type": "openshift",
-    "base_domain": "example.net",
-    "api_vip": "10.2.3.250",
-    "ingress_vip": "10.2.3.251",
-    "pull_secret": {"vault": "vault_pull_secret"},
-    "ssh_key": KEY + " core@test",
-}
+VMWARE, NUTANIX, OPENSHIFT = (PLATFORMS[k] for k in ("vmware", "nutanix", "openshift"))
 SWITCH = {
     "vendor": "Example",
     "model": "X-64",
@@ -87,7 +47,7 @@ SWITCH = {
 
 
 def _platform(base: dict[str, Any], **changes: Any) -> Mutation:
-    return _set("platform", {**base, **changes})
+    return put("platform", {**base, **changes})
 
 
 def _switch(**changes: Any) -> Mutation:
@@ -107,38 +67,38 @@ def _switch(**changes: Any) -> Mutation:
 
 LOC = "security.snmp.location"
 CASES: list[tuple[str, Mutation, str, str]] = [
-    ("snmp-location-lf", _set(LOC, "r\nusername evil role network-admin"), LOC, "U+000A LF (line feed) at character 2"),
-    ("snmp-location-cr", _set(LOC, "r\rusername evil"), LOC, "U+000D CR (carriage return)"),
-    ("snmp-location-u2028", _set(LOC, "r\u2028username evil"), LOC, "U+2028 LINE SEPARATOR"),
-    ("snmp-location-nel", _set(LOC, "r\x85username evil"), LOC, "U+0085 NEL (next line)"),
-    ("snmp-location-vt", _set(LOC, "r\x0busername evil"), LOC, "U+000B VT (vertical tab)"),
-    ("snmp-location-nul", _set(LOC, "r\x00x"), LOC, "U+0000 NUL"),
-    ("snmp-location-esc", _set(LOC, "r\x1b[2Jx"), LOC, "U+001B ESC"),
-    ("snmp-location-tab", _set(LOC, "row\t1"), LOC, "U+0009 TAB"),
-    ("snmp-location-bidi", _set(LOC, "rack \u202e1 kcar"), LOC, "bidirectional control"),
-    ("snmp-location-pipe", _set(LOC, PIPE), LOC, "'{{' is a Jinja template delimiter"),
-    ("snmp-contact-vault", _set("security.snmp.contact", "{{ vault_tacacs_key }}"), "security.snmp.contact", "'{{'"),
-    ("snmp-contact-block", _set("security.snmp.contact", "{% raw %}"), "security.snmp.contact", "'{%'"),
-    ("snmp-contact-comment", _set("security.snmp.contact", "a {# x"), "security.snmp.contact", "'{#'"),
-    ("snmp-contact-closer", _set("security.snmp.contact", "x }} y"), "security.snmp.contact", "'}}'"),
+    ("snmp-location-lf", put(LOC, "r\nusername evil role network-admin"), LOC, "U+000A LF (line feed) at character 2"),
+    ("snmp-location-cr", put(LOC, "r\rusername evil"), LOC, "U+000D CR (carriage return)"),
+    ("snmp-location-u2028", put(LOC, "r\u2028username evil"), LOC, "U+2028 LINE SEPARATOR"),
+    ("snmp-location-nel", put(LOC, "r\x85username evil"), LOC, "U+0085 NEL (next line)"),
+    ("snmp-location-vt", put(LOC, "r\x0busername evil"), LOC, "U+000B VT (vertical tab)"),
+    ("snmp-location-nul", put(LOC, "r\x00x"), LOC, "U+0000 NUL"),
+    ("snmp-location-esc", put(LOC, "r\x1b[2Jx"), LOC, "U+001B ESC"),
+    ("snmp-location-tab", put(LOC, "row\t1"), LOC, "U+0009 TAB"),
+    ("snmp-location-bidi", put(LOC, "rack \u202e1 kcar"), LOC, "bidirectional control"),
+    ("snmp-location-pipe", put(LOC, PIPE), LOC, "'{{' is a Jinja template delimiter"),
+    ("snmp-contact-vault", put("security.snmp.contact", "{{ vault_tacacs_key }}"), "security.snmp.contact", "'{{'"),
+    ("snmp-contact-block", put("security.snmp.contact", "{% raw %}"), "security.snmp.contact", "'{%'"),
+    ("snmp-contact-comment", put("security.snmp.contact", "a {# x"), "security.snmp.contact", "'{#'"),
+    ("snmp-contact-closer", put("security.snmp.contact", "x }} y"), "security.snmp.contact", "'}}'"),
     (
         "banner-eos-eof",
-        _set("security.banner", "Welcome\nEOF\nusername evil privilege 15"),
+        put("security.banner", "Welcome\nEOF\nusername evil privilege 15"),
         "security.banner",
         "line 2 of the banner is 'EOF', which ends an EOS banner",
     ),
-    ("banner-nxos-delimiter", _set("security.banner", "hi^username evil"), "security.banner", "'^' delimits"),
-    ("banner-quote", _set("security.banner", 'hi" ; evil'), "security.banner", "'\"' may not appear"),
-    ("banner-cr", _set("security.banner", "line one\r\nline two"), "security.banner", "U+000D CR"),
-    ("banner-ff", _set("security.banner", "page\x0cbreak"), "security.banner", "U+000C FF"),
-    ("banner-pipe", _set("security.banner", PIPE), "security.banner", "'{{' is a Jinja template delimiter"),
-    ("oob-uplink-lf", _set("fabrics.oob.uplink_to", "core\nshutdown"), "fabrics.oob.uplink_to", "not a host name"),
-    ("oob-uplink-pipe", _set("fabrics.oob.uplink_to", PIPE), "fabrics.oob.uplink_to", "not a host name"),
-    ("site-domain-pipe", _set("site.domain", PIPE), "site.domain", "is not a domain name"),
-    ("site-domain-long", _set("site.domain", ("a" * 63 + ".") * 4 + "com"), "site.domain", "at most 253"),
+    ("banner-nxos-delimiter", put("security.banner", "hi^username evil"), "security.banner", "'^' delimits"),
+    ("banner-quote", put("security.banner", 'hi" ; evil'), "security.banner", "'\"' may not appear"),
+    ("banner-cr", put("security.banner", "line one\r\nline two"), "security.banner", "U+000D CR"),
+    ("banner-ff", put("security.banner", "page\x0cbreak"), "security.banner", "U+000C FF"),
+    ("banner-pipe", put("security.banner", PIPE), "security.banner", "'{{' is a Jinja template delimiter"),
+    ("oob-uplink-lf", put("fabrics.oob.uplink_to", "core\nshutdown"), "fabrics.oob.uplink_to", "not a host name"),
+    ("oob-uplink-pipe", put("fabrics.oob.uplink_to", PIPE), "fabrics.oob.uplink_to", "not a host name"),
+    ("site-domain-pipe", put("site.domain", PIPE), "site.domain", "is not a domain name"),
+    ("site-domain-long", put("site.domain", ("a" * 63 + ".") * 4 + "com"), "site.domain", "at most 253"),
     (
         "ssh-key-comment",
-        _set("security.users.0.ssh_keys", [f"{KEY} {PIPE}"]),
+        put("security.users.0.ssh_keys", [f"{KEY} {PIPE}"]),
         "security.users[0].ssh_keys",
         "'{{' is a Jinja template delimiter",
     ),
@@ -203,7 +163,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("catalog-vendor", _switch(vendor=PIPE), "catalog.switches.x-64.vendor", "'{{'"),
     ("catalog-source", _switch(source="a\u2029b"), "catalog.switches.x-64.source", "U+2029 PARAGRAPH SEPARATOR"),
     ("catalog-name", lambda d: d.update(catalog={"gpus": {"{{x}}": {}}}), "catalog.gpus.{{x}}", "not a catalog name"),
-    ("node-facts-path", _set("compute.node_facts", "facts\x1b.yaml"), "compute.node_facts", "U+001B ESC"),
+    ("node-facts-path", put("compute.node_facts", "facts\x1b.yaml"), "compute.node_facts", "U+001B ESC"),
 ]
 
 
@@ -353,6 +313,6 @@ def test_json_schema_carries_the_text_rules_and_accepts_every_example() -> None:
     data = lab_data()
     for path, value in ((LOC, "r\nusername evil"), ("security.snmp.contact", PIPE), ("site.domain", "-x.example")):
         bad = copy.deepcopy(data)
-        _set(path, value)(bad)
+        put(path, value)(bad)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)

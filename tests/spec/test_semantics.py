@@ -8,7 +8,6 @@ valid values, no traceback and no 'internal error'.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,9 @@ import pytest
 from aiinfra.cli import main
 from aiinfra.spec.fabrics import Roce
 from aiinfra.spec.site import iana_timezones, timezone_problem
-from tests.conftest import lab_data, write_spec
+from tests.conftest import Mutation, both, lab_data, put, write_spec
 
-Mutation = Callable[[dict[str, Any]], None]
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrudQijcwYzEP+TdWXHs+yI7kuX/8IAsdi/ngj1hbWl second@lab"
-
-
-def put(path: str, value: Any) -> Mutation:
-    """Set a dotted path; numeric parts index lists, and an index one past the end appends."""
-
-    def apply(d: Any) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        for k in keys[:-1]:
-            d = d[k] if isinstance(k, int) else d.setdefault(k, {})
-        last = keys[-1]
-        if isinstance(last, int) and last == len(d):
-            d.append(value)
-        else:
-            d[last] = value
-
-    return apply
-
-
-def both(*mutations: Mutation) -> Mutation:
-    def apply(d: dict[str, Any]) -> None:
-        for m in mutations:
-            m(d)
-
-    return apply
 
 
 def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any]) -> tuple[int, str, Path]:

@@ -308,7 +308,7 @@ def test_management_plane(name: str, device: str) -> None:
     assert db["SSH_SERVER"]["POLICIES"]["ports"] == "22"
     vlan_members = set(db.get("VLAN_MEMBER", {}))
     access = {i.name for i in dev.interfaces if i.role in ("oob-access", "oob-uplink")}
-    assert vlan_members == {f"Vlan{sonic.MGMT_VLAN}|{n}" for n in access}
+    assert (not access and dev.access_vlan is None) or vlan_members == {f"Vlan{dev.access_vlan}|{n}" for n in access}
 
 
 @pytest.mark.parametrize(("name", "device"), cases())

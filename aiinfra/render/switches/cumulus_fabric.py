@@ -21,9 +21,7 @@ from aiinfra.render.frr import peer_groups
 from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 
 OS = "cumulus"
-# OOB access ports join br_default as access ports of one VLAN. The Design carries no
-# management VLAN id, so the bridge's own default (untagged VLAN 1) is used.
-MGMT_VLAN = 1
+# OOB access ports join br_default as access ports of the Design's OOB VLAN (``access_vlan``).
 BRIDGE = "br_default"
 MGMT_ACL = "MGMT-ACL"
 SERVICES = (("tcp", 22), ("udp", 161))  # SSH, SNMP: the control-plane services the ACL guards
@@ -71,7 +69,7 @@ def _port(i: Interface, device: Device, access: set[str], adaptive: set[str]) ->
     if i.address:
         out["ip"] = {"address": {i.address: {}}}
     if i.name in access:
-        out["bridge"] = {"domain": {BRIDGE: {"access": MGMT_VLAN}}}
+        out["bridge"] = {"domain": {BRIDGE: {"access": device.access_vlan}}}
     if i.roce and device.qos is not None and i.headroom is not None:
         qos: dict[str, Any] = {"pfc": {"profile": i.headroom.name}}
         if device.qos.pfc_watchdog.enabled:
@@ -112,7 +110,8 @@ def bridge(device: Device) -> dict[str, Any]:
     """br_default only where OOB access ports need it."""
     if not _access(device):
         return {}
-    return {"domain": {BRIDGE: {"type": "vlan-aware", "untagged": MGMT_VLAN, "vlan": {str(MGMT_VLAN): {}}}}}
+    vlan = device.access_vlan
+    return {"domain": {BRIDGE: {"type": "vlan-aware", "untagged": vlan, "vlan": {str(vlan): {}}}}}
 
 
 def cable_length_m(metres: float) -> int:

@@ -47,10 +47,6 @@ WRED_PROFILE = "AIINFRA_ROCE"
 LOSSY_PG = 0  # SONiC convention: every lossy TC shares priority group 0 (qos_config.j2)
 # PORT.speed is in Mb/s; the Design carries Gb/s. A unit name, not a derived quantity.
 MBPS_PER_GBPS = 1000
-# The OOB switch bridges its access ports in one VLAN, untagged on every member, so the id
-# never reaches the wire. SONiC has no implicit default VLAN and sonic-vlan.yang refuses
-# Vlan1 (names Vlan2..Vlan4095), so the lowest id it accepts is used.
-MGMT_VLAN = 2
 SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2"}  # sonic-snmp.yang enum
 SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
 AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
@@ -167,7 +163,7 @@ def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str,
         wred_profile=WRED_PROFILE,
         buffers=buffers(device, catalog.switches[device.model]),
         cable_table=CABLE_TABLE,
-        mgmt_vlan=MGMT_VLAN,
+        mgmt_vlan=device.access_vlan,
         vlan_members=ctx["access_ports"] + ctx["oob_uplinks"],
         dscp_map=dscp_to_tc(qos) if qos else {},
         identity_map={p: p for p in PRIORITIES},
