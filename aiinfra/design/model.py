@@ -33,9 +33,6 @@ class EcnProfile:
     max_probability_pct: int
     min_kbytes: int
     max_kbytes: int
-    # Junos drop profiles take queue fill levels: Kmax pinned at max_fill_pct, Kmin scaled.
-    min_fill_pct: int
-    max_fill_pct: int
     rule: str  # human-readable derivation, shown in design.yaml
 
 

@@ -31,7 +31,6 @@ ECN_KMIN_US = 3.0
 ECN_KMAX_US = 30.0
 ECN_KMAX_BUFFER_SHARE = 0.10
 ECN_AUTO_PMAX = 100
-JUNOS_KMAX_FILL_PCT = 90  # Juniper DCQCN configlet marks 100 % at 90 % fill (fabric.md 2.5)
 
 # Class layout (fabric.md 2.0 / 2.3): CNP strict, RoCE and best effort share DWRR 50/50.
 BEST_EFFORT_TC = 0
@@ -150,7 +149,6 @@ def ecn_profile(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> EcnProfil
         pmax = roce.ecn.max_probability
         rule = "explicit (spec)"
         mode = "explicit"
-    min_fill = max(1, round(JUNOS_KMAX_FILL_PCT * kmin / kmax)) if kmax else 1
     return EcnProfile(
         mode=mode,
         min_bytes=kmin,
@@ -158,8 +156,6 @@ def ecn_profile(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> EcnProfil
         max_probability_pct=pmax,
         min_kbytes=math.ceil(kmin / 1000),
         max_kbytes=math.ceil(kmax / 1000),
-        min_fill_pct=min(min_fill, JUNOS_KMAX_FILL_PCT),
-        max_fill_pct=JUNOS_KMAX_FILL_PCT,
         rule=rule,
     )
 

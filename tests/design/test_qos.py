@@ -23,7 +23,6 @@ def test_ecn_auto_scales_with_speed_and_matches_spectrum_default() -> None:
     e = ecn_profile(Roce(), 400, 160_000_000)
     assert (e.min_bytes, e.max_bytes, e.max_probability_pct) == (150_000, 1_500_000, 100)
     assert (e.min_kbytes, e.max_kbytes) == (150, 1500)
-    assert (e.min_fill_pct, e.max_fill_pct) == (9, 90)
     e8 = ecn_profile(Roce(), 800, 160_000_000)
     assert (e8.min_bytes, e8.max_bytes) == (300_000, 3_000_000)
 
@@ -37,7 +36,7 @@ def test_explicit_ecn_overrides_auto() -> None:
     roce = Roce(ecn=EcnThresholds(min_kbytes=950, max_kbytes=3000, max_probability=7))
     e = ecn_profile(roce, 400, 160_000_000)
     assert (e.mode, e.min_bytes, e.max_bytes, e.max_probability_pct) == ("explicit", 950_000, 3_000_000, 7)
-    assert e.min_fill_pct == 28
+    assert (e.min_kbytes, e.max_kbytes) == (950, 3000)
 
 
 def test_intent_classes_and_tos() -> None:
