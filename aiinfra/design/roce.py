@@ -27,6 +27,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
     cables = ctx.spec.fabrics.backend.roce.cable_length_m
     length = {"host": cables.host_leaf}
     report: dict[tuple[str, str], _Row] = {}
+    over: dict[tuple[str, str], list[tuple[int, Device, list[Headroom]]]] = {}
     profiles: dict[tuple[int, float, int, str], Headroom] = {}
     for d in backend:
         model = ctx.catalog.switches[d.model]
@@ -49,9 +50,17 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
             used.append(profiles[key])
         total = budget.demand(used)
         if total > budget.pool_bytes:
-            problems.add(("fabrics", "backend", "roce", "cable_length_m"), _over_budget(d, model, budget, used, total))
+            over.setdefault((d.role, d.model), []).append((total, d, used))
         row = report.setdefault((d.role, d.model), _Row(d.role, d.model, model.asic, budget))
         row.add(used, total)
+    for role_model in sorted(over):  # one problem per role and model: the worst switch, and how many more
+        failing = over[role_model]
+        total, d, used = max(failing, key=lambda f: f[0])  # the first of the worst, in design order
+        model = ctx.catalog.switches[d.model]
+        message = _over_budget(d, model, report[role_model].budget, used, total)
+        if len(failing) > 1:
+            message += f" ({len(failing) - 1} more {d.role} switches of this model are over budget too)"
+        problems.add(("fabrics", "backend", "roce", "cable_length_m"), message)
     return [report[k].as_dict() for k in sorted(report)]
 
 

@@ -158,6 +158,9 @@ def test_small_buffer_th5_fails_validate_with_a_position(tmp_path: Path, capsys:
     line = re.search(pattern, err, re.M)
     assert line, err
     assert "shared headroom pool, 13.4% of 4 MB" in line.group(0)
+    # one line for the role and model, naming the worst leaf and how many more fail (it was one per leaf)
+    assert len(re.findall(pattern, err, re.M)) == 1, err
+    assert "(7 more leaf switches of this model are over budget too)" in line.group(0)
     assert "over 5.18:1" in line.group(0)
 
 
