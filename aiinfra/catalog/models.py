@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from aiinfra.spec.base import Strict, SwitchOs
-from aiinfra.spec.text import MAX_FREE_TEXT, CatalogName, FreeText, Netdev, OsRelease, RdmaName, Token
+from aiinfra.spec.base import SWITCH_OSES, Strict, SwitchOs
+from aiinfra.spec.text import CatalogName, FreeText, Netdev, OsRelease, RdmaName, format_fields
 
 # Physical maxima: a catalog entry beyond them is a typo, and the design would
 # otherwise allocate, name and render every one of them (50,000,000 ports took
@@ -24,45 +22,10 @@ MAX_SERVER_GPUS = 72
 MAX_SCALE_UP_DOMAIN = 576
 MAX_NAME_LIST = 64
 MAX_CATALOG_ENTRIES = 256
+BYTES_PER_MB = 10**6  # buffer_mb is decimal megabytes, as switch datasheets state it
 
 PORT_FIELDS = ("port", "port0", "sub", "sub0", "lane", "lane0")
 """The fields :func:`aiinfra.design.ports.port_name` fills in; nothing else may appear."""
-
-_NAME_TEXT = re.compile(r"[A-Za-z0-9/:._-]*")
-MAX_PORT_PATTERN = 64
-
-
-def format_fields(pattern: str, allowed: tuple[str, ...]) -> set[str]:
-    """The fields of a ``str.format`` pattern, refusing anything but plain ``{name}``.
-
-    A format spec or conversion (``{port:>200000000}``, ``{port!r}``) is refused,
-    because it lets data choose how much memory a name takes; an unknown field
-    (``{nonexistent}``) is refused here rather than failing inside the design.
-    """
-    if len(pattern) > MAX_PORT_PATTERN:
-        raise ValueError(f"a name pattern is at most {MAX_PORT_PATTERN} characters; this one has {len(pattern)}")
-    fields: set[str] = set()
-    try:
-        parsed = list(Formatter().parse(pattern))
-    except ValueError as exc:
-        raise ValueError(f"{pattern!r} is not a valid name pattern: {exc}") from None
-    for literal, name, spec, conversion in parsed:
-        if not _NAME_TEXT.fullmatch(literal):
-            bad = next(ch for ch in literal if not _NAME_TEXT.fullmatch(ch))
-            raise ValueError(
-                f"{bad!r} may not appear in an interface name; use letters, digits and '/', ':', '.', '_', '-'"
-            )
-        if name is None:
-            continue
-        if name not in allowed:
-            raise ValueError(f"unknown field {{{name}}} in {pattern!r}; valid fields: {', '.join(allowed)}")
-        if spec or conversion:
-            raise ValueError(
-                f"write the field as {{{name}}}: a format spec or conversion "
-                f"({'!' + conversion if conversion else ''}{':' + spec if spec else ''}) is not allowed"
-            )
-        fields.add(name)
-    return fields
 
 
 def _port_pattern(pattern: str) -> str:
@@ -89,13 +52,6 @@ PortPattern = Annotated[str, AfterValidator(_port_pattern)]
 InterfaceName = Annotated[str, AfterValidator(_literal_name)]
 
 
-def _hostname_pattern(pattern: str) -> str:
-    if "hostname" not in format_fields(pattern, ("hostname",)):
-        raise ValueError(f"{pattern!r} must contain {{hostname}}: every device needs its own file")
-    return pattern
-
-
-FilePattern = Annotated[str, AfterValidator(_hostname_pattern)]
 
 
 class Breakout(Strict):
@@ -138,7 +94,7 @@ class SwitchModel(Strict):
     headroom_pool_pct: int = Field(
         default=25, ge=1, le=90, description="Share of the buffer available to PFC headroom."
     )
-    os: list[SwitchOs] = Field(min_length=1, max_length=5)
+    os: list[SwitchOs] = Field(min_length=1, max_length=len(SWITCH_OSES))
     port_naming: dict[SwitchOs, PortNaming]
     features: SwitchFeatures = SwitchFeatures()
     min_os_release: dict[SwitchOs, OsRelease] = Field(default_factory=dict)
@@ -236,99 +192,6 @@ class GpuModel(Strict):
     source: FreeText
 
 
-class TextLimits(Strict):
-    """The longest value an OS accepts for each free-text field aiinfra renders; null when no source gives one."""
-
-    snmp_location: int | None = Field(ge=1, le=MAX_FREE_TEXT)
-    snmp_contact: int | None = Field(ge=1, le=MAX_FREE_TEXT)
-    banner: int | None = Field(ge=1, le=MAX_FREE_TEXT * 2)
-    source: FreeText
-
-
-ZoneName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", max_length=64)]
-"""An IANA time zone name as an OS spells it (``Etc/UTC``, ``America/Godthab``)."""
-
-
-class Span(Strict):
-    """An inclusive range of whole numbers an OS statement accepts."""
-
-    min: int
-    max: int
-
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and self.min <= value <= self.max
-
-
-class WatchdogTimers(Strict):
-    """How an OS states the PFC watchdog: a poll interval and detection/restore in polls."""
-
-    poll_ms: Span
-    detection_polls: Span
-    restoration_polls: Span | None = Field(
-        default=None, description="None: the OS has no restoration timer (NVUE resumes after one quiet poll)."
-    )
-    default_poll_ms: int | None = Field(
-        default=None, description="The poll interval the OS runs when none is configured (left unrendered)."
-    )
-
-
-class SharedBuffer(Strict):
-    """A vendor-published shared-buffer partition, in percent (Junos ``shared-buffer``)."""
-
-    ingress_lossless: int = Field(ge=0, le=100)
-    ingress_lossless_dynamic_threshold: int = Field(ge=0, le=10)
-    ingress_lossless_headroom: int = Field(ge=0, le=100)
-    ingress_lossy: int = Field(ge=0, le=100)
-    egress_lossless: int = Field(ge=0, le=100)
-    egress_lossy: int = Field(ge=0, le=100)
-    dedicated_ingress: int = Field(ge=0, le=100)
-    dedicated_egress: int = Field(ge=0, le=100)
-
-
-class OsProfile(Strict):
-    """What one network OS release can do, and how Ansible talks to it."""
-
-    name: FreeText
-    release: OsRelease
-    switch_mtu: int
-    load_balancing: list[Literal["ecmp", "flowlet", "per-packet"]]
-    unnumbered: bool
-    snmp_auth: list[Literal["sha", "sha-256", "sha-512"]]
-    snmp_priv: list[Literal["aes128", "aes256"]]
-    snmp_user_name_length: tuple[int, int] | None = Field(
-        default=None, description="[shortest, longest] SNMPv3 user name the OS accepts; null: any the spec allows."
-    )
-    ssh_key_types: list[Literal["ssh-ed25519", "ssh-rsa", "ecdsa", "sk-ssh-ed25519@openssh.com"]]
-    max_ssh_keys_per_user: int | None = Field(default=None, ge=1, le=1024)
-    named_timezones: bool = True
-    text_limits: TextLimits
-    pfc_watchdog: WatchdogTimers | None = Field(
-        default=None, description="Watchdog timer limits; None: the OS takes any millisecond value the spec allows."
-    )
-    ecn_fill_pct: tuple[int, int] | None = Field(
-        default=None, description="WRED as queue fill levels (vendor profile); None: the OS takes byte thresholds."
-    )
-    shared_buffer: SharedBuffer | None = None
-    pfc_watchdog_step_ms: int | None = Field(
-        default=None, description="Granularity of the watchdog detection/restore times the OS takes (EOS: 10 ms)."
-    )
-    breakout_speeds: dict[str, Token] | None = Field(
-        default=None, description="'<cage G>/<ways>' -> the OS's member speed keyword; None: any breakout."
-    )
-    timezones: list[ZoneName] | None = Field(
-        default=None, max_length=4096, description="The zone names the OS accepts; None: any IANA name."
-    )
-    timezone_aliases: dict[ZoneName, ZoneName] = Field(
-        default_factory=dict, max_length=4096, description="Spec zone name -> the OS's name for the same zone."
-    )
-    max_aaa_servers: int | None = Field(default=None, ge=1, le=64)
-    config_file: FilePattern
-    extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
-    ansible_network_os: Token
-    ansible_connection: Token
-    source: FreeText
-
-
 class CatalogData(Strict):
     """The shape of the built-in catalog files and of ``catalog:`` in a spec."""
 
@@ -336,9 +199,3 @@ class CatalogData(Strict):
     servers: dict[CatalogName, ServerModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
     nics: dict[CatalogName, NicModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
     gpus: dict[CatalogName, GpuModel] = Field(default_factory=dict, max_length=MAX_CATALOG_ENTRIES)
-
-
-class OsCatalog(Strict):
-    """The shape of ``os.yaml``."""
-
-    os: dict[SwitchOs, OsProfile]

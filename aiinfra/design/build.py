@@ -8,6 +8,7 @@ import math
 from netaddr import IPNetwork
 
 from aiinfra.catalog import Catalog
+from aiinfra.catalog.models import BYTES_PER_MB
 from aiinfra.design.addressing import Pool, dotted, overlaps
 from aiinfra.design.backend import build_backend
 from aiinfra.design.bgp import assign_underlay
@@ -18,7 +19,7 @@ from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_
 from aiinfra.design.context import BuildContext
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
-from aiinfra.design.model import Design, Device, Interface, TierSummary
+from aiinfra.design.model import Design, Device, Interface, SwitchHardware, TierSummary
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.ports import PortBudgetExceeded, port_name
@@ -162,7 +163,25 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         pools={k: str(v.network) for k, v in sorted(pools.items())},
         management=management_plane(spec),
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
+        switch_models=switch_hardware(devices, catalog),
     )
+
+
+def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:
+    """The catalog facts of every switch model in use, in model-name order."""
+    out = {}
+    for key in sorted({d.model for d in devices.values()}):
+        m = catalog.switches[key]
+        out[key] = SwitchHardware(
+            vendor=m.vendor,
+            model=m.model,
+            asic=m.asic,
+            port_speed_gbps=m.port_speed_gbps,
+            lanes_per_port=m.lanes_per_port,
+            buffer_bytes=int(m.buffer_mb * BYTES_PER_MB),
+            headroom_pool_pct=m.headroom_pool_pct,
+        )
+    return out
 
 
 def _plan(

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from aiinfra.catalog import Catalog
-from aiinfra.catalog.models import OsProfile, SwitchModel
+from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.clos import SizingError, plan_rail_fabric
 from aiinfra.design.problems import Problems
 from aiinfra.errors import Path
+from aiinfra.nos.capabilities import OsProfile
 from aiinfra.spec.base import SwitchChoice, TieredSwitches, parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 

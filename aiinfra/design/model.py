@@ -153,6 +153,7 @@ class PhysicalPort:
     number: int
     ways: int
     speed_gbps: int
+    name: str  # the unbroken cage's name in the device's OS (NVUE sets a breakout on it)
 
 
 @dataclass(slots=True)
@@ -292,6 +293,20 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
+class SwitchHardware:
+    """The catalog facts about one switch model that its configs state, copied into the Design
+    so a renderer (and ``render --from-design``) needs nothing but the Design."""
+
+    vendor: str
+    model: str
+    asic: str
+    port_speed_gbps: int  # the cage's native line rate
+    lanes_per_port: int
+    buffer_bytes: int  # packet buffer
+    headroom_pool_pct: int  # share of the buffer PFC headroom may take
+
+
+@dataclass(frozen=True, slots=True)
 class TierSummary:
     fabric: str
     tier: str
@@ -364,6 +379,9 @@ class Design:
     pools: dict[str, str]
     management: ManagementPlane
     bom: list  # list[aiinfra.design.bom.BomLine]
+    switch_models: dict[str, SwitchHardware]  # catalog key -> facts, for every model a device uses
+    # os -> template name -> text: the user's templates, ahead of the driver's own
+    user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

@@ -78,7 +78,7 @@ class PortAllocator:
                     default_speed if self.model.supports_speed(default_speed) else self.model.port_speed_gbps,
                 ),
             )
-            out.append(PhysicalPort(n, ways, speed))
+            out.append(PhysicalPort(n, ways, speed, port_name(self.model, self.os, n, 0, 1)))
         return out
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiinfra.catalog.models import OsProfile
 from aiinfra.design.problems import Problems
 from aiinfra.errors import Path
+from aiinfra.nos.capabilities import OsProfile
 from aiinfra.spec.model import ClusterSpec
 
 

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
 from aiinfra.lab import netns
 from aiinfra.lab.errors import LabError
@@ -133,7 +132,7 @@ def show_json(namespace: str, pathspace: str, confdir: Path, command: str) -> An
         raise LabError(f"{pathspace}: `{command}` did not return JSON: {out.strip()[:200]}") from None
 
 
-def lab_rendering(device_name: str, design: Design, catalog: Catalog, kernel_names: dict[str, str]) -> str:
+def lab_rendering(device_name: str, design: Design, kernel_names: dict[str, str]) -> str:
     """The FRR config of a non-SONiC switch, interfaces under their lab kernel names.
 
     Same renderer and same intent as SONiC's frr.conf, plus zebra addressing
@@ -146,7 +145,7 @@ def lab_rendering(device_name: str, design: Design, catalog: Catalog, kernel_nam
     if device.bgp is not None:
         for neighbor in device.bgp.neighbors:
             neighbor.interface = kernel_names.get(neighbor.interface, neighbor.interface)
-    text = render_frr(device, design, catalog, with_interfaces=True)
+    text = render_frr(device, design, with_interfaces=True)
     platform = "".join(f"{line}\n" for line in PLATFORM_LINES)
     head, sep, tail = text.rpartition("\nend")
     return (

@@ -192,7 +192,7 @@ def _write_inventory(ctx: LabContext) -> tuple[Path, Path]:
         if sw.sonic:
             continue
         path = frr_dir / f"{name}.frr.conf"
-        path.write_text(frr.lab_rendering(name, ctx.result.design, ctx.result.catalog, sw.ports), encoding="utf-8")
+        path.write_text(frr.lab_rendering(name, ctx.result.design, sw.ports), encoding="utf-8")
         configs[name] = path
     layer = inventory.write_layer(ctx.plan, ctx.lab_dir, ctx.render_dir, configs)
     return layer, inventory.write_secrets(ctx.render_dir, ctx.lab_dir)

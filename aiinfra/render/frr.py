@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import BgpNeighbor, Design, Device, Interface
+from aiinfra.nos import profile
 from aiinfra.render.environment import render_template
 from aiinfra.render.switches.common import switch_context
 
@@ -56,29 +56,29 @@ def zebra_interfaces(device: Device) -> list[Interface]:
     return [i for i in device.interfaces if i.address and i.enabled]
 
 
-def header_lines(device: Device, catalog: Catalog, with_interfaces: bool) -> list[str]:
+def header_lines(device: Device, with_interfaces: bool) -> list[str]:
     """Say which release and which consumer the file targets, so nobody loads it elsewhere."""
-    profile = catalog.os[device.os]
+    os_profile = profile(device.os)
     lines = [f"Rendered by aiinfra for {device.name}; edit the spec, not this file."]
     if device.os == "sonic" and not with_interfaces:
         lines += [
-            f"Target: {profile.name} {device.os_release}, FRR in the bgp container, /etc/sonic/frr/frr.conf.",
+            f"Target: {os_profile.name} {device.os_release}, FRR in the bgp container, /etc/sonic/frr/frr.conf.",
             "DEVICE_METADATA docker_routing_config_mode split-unified: one FRR file, not generated from",
             "CONFIG_DB; interface and loopback addresses come from config_db.json.",
         ]
     else:
         lines += [
-            f"Routing intent of this {profile.name} {device.os_release} device, rendered for FRR",
+            f"Routing intent of this {os_profile.name} {device.os_release} device, rendered for FRR",
             "(emulated lab). The device itself runs the config in configs/.",
         ]
     return lines
 
 
-def render_frr(device: Device, design: Design, catalog: Catalog, with_interfaces: bool = False) -> str:
+def render_frr(device: Device, design: Design, with_interfaces: bool = False) -> str:
     """The FRR config of ``device``; ``with_interfaces`` adds zebra addresses and the loopback."""
-    context = switch_context(device, design, catalog)
+    context = switch_context(device, design)
     context.update(
-        header=header_lines(device, catalog, with_interfaces),
+        header=header_lines(device, with_interfaces),
         with_interfaces=with_interfaces,
         zebra_interfaces=zebra_interfaces(device) if with_interfaces else [],
         peer_groups=peer_groups(device),

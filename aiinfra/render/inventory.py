@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
+from aiinfra.nos import profile as os_profile
 from aiinfra.render.reports import dump_yaml
 from aiinfra.spec.base import SecretRef
 
@@ -115,9 +115,9 @@ def _dump(data: dict[str, Any]) -> str:
     return HEADER + dump_yaml(unsafe(data))
 
 
-def config_files(device: Device, catalog: Catalog) -> list[str]:
+def config_files(device: Device) -> list[str]:
     """Paths, relative to the render directory, of a switch's config file(s)."""
-    profile = catalog.os[device.os]
+    profile = os_profile(device.os)
     return [
         f"configs/{pattern.format(hostname=device.name)}" for pattern in [profile.config_file, *profile.extra_files]
     ]
@@ -135,13 +135,13 @@ def hosts_yml(design: Design, platform: str) -> str:
     return _dump({"all": {"children": children}})
 
 
-def switch_vars(device: Device, catalog: Catalog, mgmt: ManagementPlane) -> dict[str, Any]:
+def switch_vars(device: Device, mgmt: ManagementPlane) -> dict[str, Any]:
     """host_vars of a switch. ``aiinfra_secrets`` lists the secret references its config may
     hold, each with the expression that resolves it: the deploy tasks replace exactly
     those in the rendered file (playbooks/filter_plugins/aiinfra_secrets.py) and refuse
     any other template in it."""
-    profile = catalog.os[device.os]
-    files = config_files(device, catalog)
+    profile = os_profile(device.os)
+    files = config_files(device)
     out: dict[str, Any] = {
         "ansible_host": device.mgmt_address.split("/")[0],
         "ansible_network_os": profile.ansible_network_os,
@@ -222,14 +222,14 @@ def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
 
 
 def inventory_files(
-    design: Design, catalog: Catalog, platform: str, platform_spec: BaseModel | None = None
+    design: Design, platform: str, platform_spec: BaseModel | None = None
 ) -> dict[str, str]:
     files = {
         "inventory/hosts.yml": hosts_yml(design, platform),
         "inventory/group_vars/all.yml": group_vars_all(design, model_secret_refs(platform_spec)),
     }
     for d in design.devices.values():
-        files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, catalog, design.management))
+        files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, design.management))
     for n in design.nodes:
         files[f"inventory/host_vars/{n.name}.yml"] = _dump(node_vars(n, design))
     return files

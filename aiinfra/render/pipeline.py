@@ -31,11 +31,11 @@ from pathlib import Path
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
+from aiinfra.nos import driver
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
-from aiinfra.render.switches import renderer_for
 from aiinfra.spec.model import ClusterSpec
 
 Progress = Callable[[str, int, int], None]
@@ -71,12 +71,12 @@ def _render_job(job: Job) -> dict[str, str]:
             "bom.csv": bom_csv(d),
         }
     if kind == "inventory":
-        return inventory_files(d, catalog, spec.platform.type, spec.platform)
+        return inventory_files(d, spec.platform.type, spec.platform)
     if kind == "switches":
         out: dict[str, str] = {}
         for name in names:
             device = d.devices[name]
-            out.update(renderer_for(device.os)(device, d, catalog))
+            out.update(driver(device.os).render(device, d))
         return out
     if kind == "platform":
         return platform_files(d, spec, catalog, nodes=names or None)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 
+from aiinfra.nos import names as _driver_oses
 from aiinfra.spec.text import CatalogName, check_free_text
 
-SwitchOs = Literal["nxos", "eos", "cumulus", "sonic", "junos"]
-SWITCH_OSES: tuple[str, ...] = ("nxos", "eos", "cumulus", "sonic", "junos")
+SWITCH_OSES: tuple[str, ...] = _driver_oses()
+"""The switch OSes a spec may name: one per driver folder under ``aiinfra/nos/``."""
+if TYPE_CHECKING:
+    SwitchOs = str
+else:
+    SwitchOs = Literal[SWITCH_OSES]  # built from the registry, so the spec cannot offer an OS without a driver
 
 Speed = Literal["10G", "25G", "50G", "100G", "200G", "400G", "800G"]
 

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from ipaddress import IPv4Address
 from pathlib import Path
+from string import Formatter
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -303,3 +304,40 @@ __all__ = [
     "check_free_text",
     "forbidden_char",
 ]
+
+
+_NAME_TEXT = re.compile(r"[A-Za-z0-9/:._-]*")
+MAX_PORT_PATTERN = 64
+
+
+def format_fields(pattern: str, allowed: tuple[str, ...]) -> set[str]:
+    """The fields of a ``str.format`` pattern, refusing anything but plain ``{name}``.
+
+    A format spec or conversion (``{port:>200000000}``, ``{port!r}``) is refused,
+    because it lets data choose how much memory a name takes; an unknown field
+    (``{nonexistent}``) is refused here rather than failing inside the design.
+    """
+    if len(pattern) > MAX_PORT_PATTERN:
+        raise ValueError(f"a name pattern is at most {MAX_PORT_PATTERN} characters; this one has {len(pattern)}")
+    fields: set[str] = set()
+    try:
+        parsed = list(Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValueError(f"{pattern!r} is not a valid name pattern: {exc}") from None
+    for literal, name, spec, conversion in parsed:
+        if not _NAME_TEXT.fullmatch(literal):
+            bad = next(ch for ch in literal if not _NAME_TEXT.fullmatch(ch))
+            raise ValueError(
+                f"{bad!r} may not appear in an interface name; use letters, digits and '/', ':', '.', '_', '-'"
+            )
+        if name is None:
+            continue
+        if name not in allowed:
+            raise ValueError(f"unknown field {{{name}}} in {pattern!r}; valid fields: {', '.join(allowed)}")
+        if spec or conversion:
+            raise ValueError(
+                f"write the field as {{{name}}}: a format spec or conversion "
+                f"({'!' + conversion if conversion else ''}{':' + spec if spec else ''}) is not allowed"
+            )
+        fields.add(name)
+    return fields

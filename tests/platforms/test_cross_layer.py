@@ -12,7 +12,7 @@ from ipaddress import IPv4Interface
 import pytest
 
 from aiinfra.design.model import Device
-from aiinfra.render.switches import renderer_for
+from aiinfra.nos import driver
 from tests.conftest import EXAMPLE_NAMES
 from tests.parsers import cumulus, eos, junos, nxos, sonic
 from tests.parsers.model import ParsedSwitch
@@ -48,7 +48,7 @@ def test_leaf_and_hosts_agree(name: str, which: int) -> None:
     result = example_result(name)
     design, platform = result.design, PLATFORMS[name]
     leaf = sample_leaves(design)[which]
-    switch = parse_leaf(leaf, renderer_for(leaf.os)(leaf, design, result.catalog))
+    switch = parse_leaf(leaf, driver(leaf.os).render(leaf, design))
     files = sample_files(name)
     qos = design.qos["backend"]
     checked = 0

@@ -115,7 +115,7 @@ def check_case(data: dict[str, Any], stats: Counter[str]) -> None:
         assert rc == 0, f"render exit {rc} after validate accepted: {crash_details(err)}"
         files = read_tree(out)
         result = design_from_file(spec)
-        found = vendor_problems(files) + frr_vtysh.problems(frr_vtysh.lab_files(result.design, result.catalog))
+        found = vendor_problems(files) + frr_vtysh.problems(frr_vtysh.lab_files(result.design))
         assert found == [], "\n".join(found[:30])
         stats.update(f"os:{d.os}" for d in {d.os: d for d in result.design.devices.values()}.values())
         stats[f"platform:{data['platform']['type']}"] += 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from aiinfra import catalog
+from aiinfra import catalog, nos
 from aiinfra.catalog.models import MAX_SWITCH_PORTS, format_fields
 from aiinfra.cli import main
 from aiinfra.errors import SpecError
@@ -89,10 +89,8 @@ def broken_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         (data / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(catalog, "DATA", data)
     catalog.builtin.cache_clear()
-    catalog.os_profiles.cache_clear()
     yield data
     catalog.builtin.cache_clear()
-    catalog.os_profiles.cache_clear()
 
 
 def test_builtin_catalog_errors_are_positioned(
@@ -109,14 +107,24 @@ def test_builtin_catalog_errors_are_positioned(
     assert "Traceback" not in err
 
 
-def test_builtin_os_rows_need_text_limits(broken_builtin: Path) -> None:
-    os_yaml = broken_builtin / "os.yaml"
-    os_yaml.write_text(os_yaml.read_text(encoding="utf-8").replace("    text_limits:\n", "    text_limit:\n", 1))
-    with pytest.raises(SpecError) as info:
-        catalog.os_profiles()
-    assert f"{os_yaml}:" in str(info.value) and "os.nxos.text_limits: required key 'text_limits' is missing" in str(
-        info.value
-    )
+def test_driver_capability_rows_are_positioned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A driver's capabilities.yaml goes through the positioned loader like the catalog."""
+    folder = tmp_path / "nos"
+    for name in nos.names():
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text("", encoding="utf-8")
+        row = (nos.FOLDER / name / nos.CAPABILITIES).read_text(encoding="utf-8")
+        (folder / name / nos.CAPABILITIES).write_text(row, encoding="utf-8")
+    broken = folder / "nxos" / nos.CAPABILITIES
+    broken.write_text(broken.read_text(encoding="utf-8").replace("text_limits:\n", "text_limit:\n", 1))
+    monkeypatch.setattr(nos, "FOLDER", folder)
+    nos.profiles.cache_clear()
+    try:
+        with pytest.raises(SpecError) as info:
+            nos.profiles()
+    finally:
+        nos.profiles.cache_clear()
+    assert f"{broken}:" in str(info.value) and "text_limits: required key 'text_limits' is missing" in str(info.value)
 
 
 # --- input files ------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def render_all(spec: Path, os: str, render: Renderer, parse: Parser) -> Rendered
     texts: dict[str, str] = {}
     for device in result.design.devices.values():
         if device.os == os:
-            (text,) = render(device, result.design, result.catalog).values()
+            (text,) = render(device, result.design).values()
             texts[device.name] = text
     return Rendered(result, texts, {name: parse(text) for name, text in texts.items()})
 
@@ -329,7 +329,7 @@ def suite(os_name: str, specs: dict[str, Path], render: Renderer, parse: Parser,
         """A second render is identical, and lands in configs/<hostname>.cfg."""
         r = rendered(own)
         for name, text in r.texts.items():
-            assert render(r.design.devices[name], r.design, r.result.catalog) == {f"configs/{name}.cfg": text}
+            assert render(r.design.devices[name], r.design) == {f"configs/{name}.cfg": text}
 
     def test_golden_lab_configs() -> None:
         """The lab's configs of this OS, byte for byte; AIINFRA_UPDATE_GOLDEN=1 rewrites them."""
@@ -368,7 +368,7 @@ def render_without_aaa_and_snmp(
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     result = design_from_file(path)
     return result, {
-        d.name: next(iter(render(d, result.design, result.catalog).values()))
+        d.name: next(iter(render(d, result.design).values()))
         for d in result.design.devices.values()
         if d.os == os_name
     }

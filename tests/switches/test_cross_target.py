@@ -9,7 +9,7 @@ import pytest
 
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import DesignResult, design_from_file
-from aiinfra.render.switches import renderer_for
+from aiinfra.nos import driver
 from tests.conftest import lab_data, write_spec
 from tests.parsers.dispatch import parse_rendered
 from tests.parsers.model import ParsedSwitch
@@ -35,7 +35,7 @@ def _design(tmp_path: Path, os: str, ecn: object) -> DesignResult:
 def _leaf(tmp_path: Path, os: str, ecn: object) -> tuple[DesignResult, ParsedSwitch]:
     result = _design(tmp_path, os, ecn)
     leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
-    files = renderer_for(os)(leaf, result.design, result.catalog)
+    files = driver(os).render(leaf, result.design)
     return result, parse_rendered(os, leaf.name, files)
 
 

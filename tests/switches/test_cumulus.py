@@ -56,9 +56,9 @@ def rendered(name: str) -> Rendered:
     devices = {d.name: d for d in s.design.devices.values() if d.os == "cumulus"}
     text = {}
     for d in devices.values():
-        out = cumulus.render(d, s.design, s.catalog)
-        assert list(out) == config_files(d, s.catalog)
-        text[d.name] = out[config_files(d, s.catalog)[0]]
+        out = cumulus.render(d, s.design)
+        assert list(out) == config_files(d)
+        text[d.name] = out[config_files(d)[0]]
     return Rendered(s, devices, text, {n: parse_cumulus(t) for n, t in text.items()})
 
 
@@ -173,7 +173,7 @@ def test_management_plane(name: str, device: str) -> None:
     assert set(system["syslog"]["server"]) == set(m.syslog)
     assert set(t["service"]["dns"]["mgmt"]["server"]) == set(m.dns)
     assert system["message"]["pre-login"] == m.banner
-    assert system["timezone"] == cumulus.nvue_timezone(m.timezone, rendered(name).spec.catalog)
+    assert system["timezone"] == cumulus.nvue_timezone(m.timezone)
     users = system["aaa"]["user"]
     assert set(users) == {u.name for u in m.users}
     for u in m.users:
@@ -219,7 +219,7 @@ def test_secret_lookups_reach_ansible_intact() -> None:
     servers = tuple(replace(s, key=lookup) for s in m.aaa_servers)
     assert servers, "the lab spec names an AAA server"
     design = replace(r.spec.design, management=replace(m, aaa_servers=servers))
-    (text,) = cumulus.render(r.devices["lab-oob-01"], design, r.spec.catalog).values()
+    (text,) = cumulus.render(r.devices["lab-oob-01"], design).values()
     assert f'secret: "{lookup}"' in text
     assert "\\u0027" not in text and "''" not in text
 
@@ -228,7 +228,7 @@ def test_lab_golden_files() -> None:
     r = rendered("lab")
     files = {}
     for d in r.devices.values():
-        files.update(cumulus.render(d, r.spec.design, r.spec.catalog))
+        files.update(cumulus.render(d, r.spec.design))
     assert files
     check_golden(files)
 
@@ -246,9 +246,9 @@ def test_every_accepted_zone_name_is_an_nvue_zone() -> None:
     enum = set(typing.get_args(typing.get_args(v5_14.NvueConfigSystem.model_fields["timezone"].annotation)[0]))
     assert set(profile.timezones) == enum, "os.yaml lists exactly NVUE 5.14's zones"
     for name in [*profile.timezones, *profile.timezone_aliases]:
-        assert cumulus.nvue_timezone(name, catalog) in enum, name
-    assert cumulus.nvue_timezone("UTC", catalog) == "Etc/UTC"
-    assert cumulus.nvue_timezone("Europe/Kyiv", catalog) == "Europe/Kiev"
+        assert cumulus.nvue_timezone(name) in enum, name
+    assert cumulus.nvue_timezone("UTC") == "Etc/UTC"
+    assert cumulus.nvue_timezone("Europe/Kyiv") == "Europe/Kiev"
 
 
 def _lab_variant(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
@@ -276,7 +276,7 @@ def test_more_aaa_servers_than_nvue_takes_are_refused(tmp_path: Path) -> None:
 def _render_lab_oob(**management: Any) -> tuple[str, dict[str, Any]]:
     r = rendered("lab")
     design = replace(r.spec.design, management=replace(r.spec.design.management, **management))
-    (text,) = cumulus.render(r.devices["lab-oob-01"], design, r.spec.catalog).values()
+    (text,) = cumulus.render(r.devices["lab-oob-01"], design).values()
     return text, load_nvue(text)
 
 

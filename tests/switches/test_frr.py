@@ -32,7 +32,7 @@ VTYSH = shutil.which("vtysh")
 @cache
 def rendered(name: str, with_interfaces: bool) -> dict[str, str]:
     s = spec(SPECS[name])
-    return {d.name: render_frr(d, s.design, s.catalog, with_interfaces) for d in s.design.devices.values()}
+    return {d.name: render_frr(d, s.design, with_interfaces) for d in s.design.devices.values()}
 
 
 def device(name: str, hostname: str) -> Device:
@@ -131,4 +131,4 @@ def test_vtysh_check_can_fail() -> None:
 def test_render_is_deterministic() -> None:
     s = spec(SPECS["lab"])
     dev = s.design.devices["lab-be-leaf-su01-r1"]
-    assert render_frr(dev, s.design, s.catalog) == rendered("lab", False)[dev.name]
+    assert render_frr(dev, s.design) == rendered("lab", False)[dev.name]

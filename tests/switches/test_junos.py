@@ -59,7 +59,7 @@ def rendered(spec: str) -> Rendered:
     result = design_from_file(SPECS[spec])
     design, catalog = result.design, result.catalog
     devices = [d for d in design.devices.values() if d.os == "junos"]
-    files = {d.name: junos.render(d, design, catalog) for d in devices}
+    files = {d.name: junos.render(d, design) for d in devices}
     text = {name: next(iter(out.values())) for name, out in files.items()}
     trees = {name: parse(t) for name, t in text.items()}
     parsed = {name: read_switch(trees[name], text[name]) for name in text}
@@ -93,7 +93,7 @@ def test_one_file_per_switch_at_the_inventory_path(spec: str) -> None:
     r = rendered(spec)
     assert r.devices
     for d in r.devices:
-        assert list(r.files[d.name]) == config_files(d, r.catalog)
+        assert list(r.files[d.name]) == config_files(d)
         head = r.text[d.name].splitlines()[:5]
         assert any(f"Junos OS Evolved {d.os_release}" in line for line in head)
         assert r.parsed[d.name].hostname == d.name
@@ -354,8 +354,8 @@ def test_rendering_is_deterministic() -> None:
     result = design_from_file(SPECS["junos-flowlet"])
     again = design_from_file(SPECS["junos-flowlet"])
     for name, text in rendered("junos-flowlet").text.items():
-        assert next(iter(junos.render(result.design.devices[name], result.design, result.catalog).values())) == text
-        assert next(iter(junos.render(again.design.devices[name], again.design, again.catalog).values())) == text
+        assert next(iter(junos.render(result.design.devices[name], result.design).values())) == text
+        assert next(iter(junos.render(again.design.devices[name], again.design).values())) == text
 
 
 def test_lab_configs_match_the_golden_files() -> None:

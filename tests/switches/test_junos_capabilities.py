@@ -38,7 +38,7 @@ def test_a_watchdog_detection_of_three_polls_renders_three_polls(tmp_path: Path)
     path = _junos_spec(tmp_path, lambda d: _roce(d).update(pfc_watchdog={"detection_ms": 300}))
     result = design_from_file(path)
     leaf_dev = result.design.devices["jfl-be-leaf-su01-r1"]
-    (text,) = junos.render(leaf_dev, result.design, result.catalog).values()
+    (text,) = junos.render(leaf_dev, result.design).values()
     assert parse_switch(text).pfc_watchdog_ms == (300, 400, 100)
 
 
@@ -112,7 +112,7 @@ def test_no_aaa_and_no_snmp_render_password_login_and_no_agent(tmp_path: Path) -
     for d in result.design.devices.values():
         if d.os != "junos":
             continue
-        (text,) = junos.render(d, result.design, result.catalog).values()
+        (text,) = junos.render(d, result.design).values()
         t = parse(text)
         assert leaf(section(t, "system"), "authentication-order") == ["password"], d.name
         assert section(t, "snmp") is None and section(t, "system", "tacplus-server") is None, d.name
@@ -124,5 +124,5 @@ def test_bfd_timers_follow_the_design_not_a_junos_constant() -> None:
     leaf_dev = r.design.devices["jfl-be-leaf-su01-r1"]
     assert leaf_dev.bgp is not None and leaf_dev.bgp.bfd
     faster = dataclasses.replace(leaf_dev, bgp=dataclasses.replace(leaf_dev.bgp, bfd_interval_ms=150, bfd_multiplier=4))
-    (text,) = junos.render(faster, r.design, r.catalog).values()
+    (text,) = junos.render(faster, r.design).values()
     assert parse_switch(text).bfd_timers == {(150, 4)}

@@ -202,7 +202,7 @@ def test_a_non_default_watchdog_poll_is_stated(tmp_path: Path) -> None:
     spec.write_text(text)
     result = load(spec)
     leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
-    (config,) = nxos.render(leaf, result.design, result.catalog).values()
+    (config,) = nxos.render(leaf, result.design).values()
     assert "priority-flow-control watch-dog interval 200" in config.splitlines()
     assert parse(config).pfc_watchdog_ms == (400, 800, 200)
     assert "priority-flow-control watch-dog interval" not in rendered("nx2").texts[leaf.name]

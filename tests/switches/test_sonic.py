@@ -54,8 +54,8 @@ def rendered(name: str) -> Rendered:
     devices = {d.name: d for d in s.design.devices.values() if d.os == "sonic"}
     db, frr = {}, {}
     for d in devices.values():
-        db_path, frr_path = config_files(d, s.catalog)
-        out = sonic.render(d, s.design, s.catalog)
+        db_path, frr_path = config_files(d)
+        out = sonic.render(d, s.design)
         assert set(out) == {db_path, frr_path}
         db[d.name], frr[d.name] = out[db_path], out[frr_path]
     return Rendered(s, devices, db, frr, {n: parse_sonic(db[n], frr[n]) for n in devices})
@@ -126,7 +126,7 @@ def test_tacacs_login_has_a_global_passkey(name: str) -> None:
 @pytest.mark.parametrize("name", list(SPECS))
 def test_sonic_yang_accepts_every_config_db(name: str) -> None:
     r = rendered(name)
-    files = {config_files(r.devices[d], r.spec.catalog)[0]: text.encode() for d, text in r.db.items()}
+    files = {config_files(r.devices[d])[0]: text.encode() for d, text in r.db.items()}
     assert sonic_yang.problems(files) == []
 
 
@@ -323,22 +323,22 @@ def test_json_is_sorted_and_deterministic() -> None:
     for name, text in r.db.items():
         assert text == json.dumps(json.loads(text), indent=4, sort_keys=True) + "\n", name
         d = r.devices[name]
-        assert sonic.render(d, r.spec.design, r.spec.catalog)[config_files(d, r.spec.catalog)[0]] == text
+        assert sonic.render(d, r.spec.design)[config_files(d)[0]] == text
 
 
 def test_json_survives_hostile_text() -> None:
     """Descriptions and banners go through JSON quoting, not string pasting."""
     r = rendered("lab")
-    design, catalog = r.spec.design, r.spec.catalog
+    design = r.spec.design
     device = next(iter(r.devices.values()))
     tricky = 'quote " backslash \\ brace ,} bracket ,]'
     original = device.interfaces[0].description
     device.interfaces[0].description = tricky
     try:
-        out = sonic.render(device, design, catalog)
+        out = sonic.render(device, design)
     finally:
         device.interfaces[0].description = original
-    db = json.loads(out[config_files(device, catalog)[0]])
+    db = json.loads(out[config_files(device)[0]])
     assert db["PORT"][device.interfaces[0].name]["description"] == tricky
 
 
@@ -346,7 +346,7 @@ def test_lab_golden_files() -> None:
     r = rendered("lab")
     files = {}
     for d in r.devices.values():
-        files.update(sonic.render(d, r.spec.design, r.spec.catalog))
+        files.update(sonic.render(d, r.spec.design))
     assert len(files) == 2 * len(r.devices) > 0
     check_golden(files)
 
@@ -358,7 +358,7 @@ def test_no_snmp_users_means_no_snmp_agent() -> None:
     devices = [d for d in r.design.devices.values() if d.os == "sonic"]
     assert devices
     for d in devices:
-        db = json.loads(sonic.config_db(d, r.design, r.catalog))
+        db = json.loads(sonic.config_db(d, r.design))
         assert db["FEATURE"] == {"snmp": {"state": "disabled"}}
         assert not {"SNMP_USER", "SNMP_AGENT_ADDRESS_CONFIG", "SNMP", "SNMP_COMMUNITY"} & set(db)
         assert "SNMP_ACL" not in db["ACL_TABLE"]
@@ -376,9 +376,9 @@ def test_no_bfd_no_bfdd(tmp_path: Path) -> None:
     leaves = [d for d in r.design.devices.values() if d.os == "sonic" and d.bgp]
     assert leaves
     for d in leaves:
-        db = json.loads(sonic.config_db(d, r.design, r.catalog))
+        db = json.loads(sonic.config_db(d, r.design))
         assert "frr_mgmt_framework_config" not in db["DEVICE_METADATA"]["localhost"]
-        assert " bfd\n" not in sonic.render(d, r.design, r.catalog)[config_files(d, r.catalog)[1]]
+        assert " bfd\n" not in sonic.render(d, r.design)[config_files(d)[1]]
 
 
 @pytest.mark.parametrize(("name", "ok"), [("abc", False), ("abcd", True), ("a" * 32, True)])

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
 from aiinfra.lab.frr import lab_rendering
 
@@ -77,14 +76,14 @@ def problems(files: Mapping[str, bytes]) -> list[str]:
     return text_problems(texts) if texts else []
 
 
-def lab_files(design: Design, catalog: Catalog) -> dict[str, bytes]:
+def lab_files(design: Design) -> dict[str, bytes]:
     """The FRR config the lab loads for each non-SONiC switch (aiinfra/lab/up.py), as ``lab-frr/<name>.frr.conf``.
 
     Interface names stay the Design's (the lab maps them to kernel names; FRR's
     parser does not care which).
     """
     return {
-        f"{LAB_PREFIX}{name}{SUFFIX}": lab_rendering(name, design, catalog, {}).encode()
+        f"{LAB_PREFIX}{name}{SUFFIX}": lab_rendering(name, design, {}).encode()
         for name, device in sorted(design.devices.items())
         if device.os != "sonic"
     }

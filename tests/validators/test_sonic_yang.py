@@ -27,7 +27,7 @@ def sonic_outputs(name: str) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for d in r.design.devices.values():
         if d.os == "sonic":
-            out.update({k: v.encode() for k, v in sonic.render(d, r.design, r.catalog).items()})
+            out.update({k: v.encode() for k, v in sonic.render(d, r.design).items()})
     return out
 
 
@@ -54,7 +54,7 @@ def test_every_example_passes_the_202411_models(name: str) -> None:
     checked = list(sonic_yang.sonic_files(files))
     r = example(name)
     assert {p for p, _ in checked} == {
-        config_files(d, r.catalog)[0] for d in r.design.devices.values() if d.os == "sonic"
+        config_files(d)[0] for d in r.design.devices.values() if d.os == "sonic"
     }
     assert sonic_yang.problems(files) == []
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, Headroom
+from aiinfra.nos import profile
 
 
-def switch_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+def switch_context(device: Device, design: Design) -> dict[str, Any]:
     ifaces = device.interfaces
     headrooms: dict[str, Headroom] = {}
     for i in ifaces:
@@ -25,8 +25,8 @@ def switch_context(device: Device, design: Design, catalog: Catalog) -> dict[str
         "mgmt": design.management,
         "qos": device.qos,
         "bgp": device.bgp,
-        "os_profile": catalog.os[device.os],
-        "model": catalog.switches[device.model],
+        "os_profile": profile(device.os),
+        "model": design.switch_models[device.model],
         "interfaces": ifaces,
         "active_ports": [i for i in ifaces if i.enabled],
         "routed_ports": [i for i in ifaces if i.address],

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, ManagementPlane
+from aiinfra.nos import profile
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches import cumulus_fabric as fabric
 from aiinfra.render.switches.common import snmp_users
@@ -43,13 +43,13 @@ SYSLOG_PORT = 514
 AUTH_ORDER_REMOTE, AUTH_ORDER_LOCAL = "5", "10"
 
 
-def nvue_timezone(name: str, catalog: Catalog) -> str:
+def nvue_timezone(name: str) -> str:
     """The spec's zone name as NVUE 5.14 spells it (``UTC`` is ``Etc/UTC`` there).
 
     A unit conversion, like a speed's ``G`` suffix: os.yaml lists the names NVUE
     accepts and the aliases it needs, and validation refused every other name.
     """
-    return catalog.os[OS].timezone_aliases.get(name, name)
+    return profile(OS).timezone_aliases.get(name, name)
 
 
 def ssh_keys(user: str, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -113,11 +113,11 @@ def snmp(device: Device, design: Design) -> dict[str, Any]:
     return out
 
 
-def system(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+def system(device: Device, design: Design) -> dict[str, Any]:
     m = design.management
     out: dict[str, Any] = {
         "hostname": device.name,
-        "timezone": nvue_timezone(m.timezone, catalog),
+        "timezone": nvue_timezone(m.timezone),
         "message": {"pre-login": m.banner, "post-login": m.banner},
         "aaa": aaa(m),
         "ssh-server": {"state": "enabled", "permit-root-login": "disabled", "vrf": {MGMT_VRF: {}}},
@@ -140,8 +140,8 @@ def service(m: ManagementPlane) -> dict[str, Any]:
     return out
 
 
-def header(device: Device, catalog: Catalog) -> str:
-    model = catalog.switches[device.model]
+def header(device: Device, design: Design) -> str:
+    model = design.switch_models[device.model]
     return (
         f"# Rendered by aiinfra for {device.name}; edit the spec, not this file.\n"
         f"# Target: NVIDIA Cumulus Linux {device.os_release}, NVUE startup.yaml format"
@@ -151,12 +151,12 @@ def header(device: Device, catalog: Catalog) -> str:
     )
 
 
-def tree(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+def tree(device: Device, design: Design) -> dict[str, Any]:
     """The whole NVUE object tree of ``device``, in NVUE's top-level order of concerns."""
     out: dict[str, Any] = {
-        "system": system(device, design, catalog),
+        "system": system(device, design),
         "service": service(design.management),
-        "interface": fabric.interfaces(device, catalog),
+        "interface": fabric.interfaces(device),
         "acl": fabric.acl(design.management.allowed_cidrs),
     }
     bridge = fabric.bridge(device)
@@ -168,7 +168,7 @@ def tree(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
     return out
 
 
-def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+def render(device: Device, design: Design) -> dict[str, str]:
     """One NVUE startup.yaml for ``device``."""
-    path = config_files(device, catalog)[0]
-    return {path: header(device, catalog) + dump([{"set": tree(device, design, catalog)}])}
+    path = config_files(device)[0]
+    return {path: header(device, design) + dump([{"set": tree(device, design)}])}

@@ -14,9 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Device, Interface, QosIntent
-from aiinfra.design.ports import port_name
 from aiinfra.render.frr import peer_groups
 from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 
@@ -80,7 +78,7 @@ def _port(i: Interface, device: Device, access: set[str], adaptive: set[str]) ->
     return out
 
 
-def interfaces(device: Device, catalog: Catalog) -> dict[str, Any]:
+def interfaces(device: Device) -> dict[str, Any]:
     """eth0 in the mgmt VRF with the ACL, the loopback, breakout cages, then every port in cage order."""
     out: dict[str, Any] = {
         device.mgmt_interface: {
@@ -96,10 +94,9 @@ def interfaces(device: Device, catalog: Catalog) -> dict[str, Any]:
     }
     if device.loopback:
         out["lo"] = {"type": "loopback", "ip": {"address": {device.loopback: {}}}}
-    model = catalog.switches[device.model]
     for p in device.physical_ports:
         if p.ways > 1:  # NVUE sets ``link breakout`` on the cage
-            out[port_name(model, OS, p.number, 0, 1)] = {"type": "swp", "link": {"breakout": {f"{p.ways}x": {}}}}
+            out[p.name] = {"type": "swp", "link": {"breakout": {f"{p.ways}x": {}}}}
     access, adaptive = _access(device), _adaptive(device)
     for i in sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member)):
         out[i.name] = _port(i, device, access, adaptive)

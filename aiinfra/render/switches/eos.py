@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
+from aiinfra.nos import profile
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
@@ -57,11 +57,11 @@ def best_effort_dscps(qos: QosIntent) -> list[list[int]]:
     return [free[i : i + DSCPS_PER_MAP_LINE] for i in range(0, len(free), DSCPS_PER_MAP_LINE)]
 
 
-def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
-    ctx = switch_context(device, design, catalog)
-    model = catalog.switches[device.model]
+def eos_context(device: Device, design: Design) -> dict[str, Any]:
+    ctx = switch_context(device, design)
+    model = design.switch_models[device.model]
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
-    keywords = catalog.os[device.os].breakout_speeds or {}
+    keywords = profile(device.os).breakout_speeds or {}
     ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps, keywords)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
@@ -70,7 +70,7 @@ def eos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, A
     return ctx
 
 
-def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+def render(device: Device, design: Design) -> dict[str, str]:
     """One complete EOS configuration file for ``device``."""
-    path = config_files(device, catalog)[0]
-    return {path: render_template("eos/config.j2", **eos_context(device, design, catalog))}
+    path = config_files(device)[0]
+    return {path: render_template("eos/config.j2", **eos_context(device, design))}

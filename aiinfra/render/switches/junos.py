@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
+from aiinfra.nos import profile as os_profile
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import switch_context
@@ -156,10 +156,10 @@ def service_hosts(design: Design) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
-def junos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
+def junos_context(device: Device, design: Design) -> dict[str, Any]:
     """Everything the Junos templates need beyond the shared switch context."""
     qos = device.qos
-    profile = catalog.os[device.os]
+    profile = os_profile(device.os)
     classes = forwarding_classes(qos) if qos else []
     mgmt = design.management
     aaa_order = AAA_ORDER[mgmt.aaa_protocol] if mgmt.aaa_protocol else None
@@ -185,8 +185,8 @@ def junos_context(device: Device, design: Design, catalog: Catalog) -> dict[str,
     }
 
 
-def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+def render(device: Device, design: Design) -> dict[str, str]:
     """Render ``configs/<hostname>.conf`` for one Junos switch."""
-    context = switch_context(device, design, catalog)
-    context.update(junos_context(device, design, catalog))
-    return {config_files(device, catalog)[0]: render_template(TEMPLATE, **context)}
+    context = switch_context(device, design)
+    context.update(junos_context(device, design))
+    return {config_files(device)[0]: render_template(TEMPLATE, **context)}

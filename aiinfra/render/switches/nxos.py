@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
+from aiinfra.nos import profile
 from aiinfra.render.environment import render_template
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
@@ -52,22 +52,22 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-def watchdog_interval(device: Device, catalog: Catalog) -> int | None:
+def watchdog_interval(device: Device) -> int | None:
     """The watch-dog interval line's value, or None where the Design asks for the platform default.
 
     NX-OS polls every 100 ms unless told otherwise, and Cisco's own NDFC only writes 101-1000 ms;
     leaving the default unstated is the same timer without relying on ``interval 100`` parsing.
     """
-    limits = catalog.os[device.os].pfc_watchdog
+    limits = profile(device.os).pfc_watchdog
     poll = device.qos.pfc_watchdog.poll_ms if device.qos else None
     return None if poll is None or (limits is not None and poll == limits.default_poll_ms) else poll
 
 
-def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
-    ctx = switch_context(device, design, catalog)
+def nxos_context(device: Device, design: Design) -> dict[str, Any]:
+    ctx = switch_context(device, design)
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
-    ctx["watchdog_interval"] = watchdog_interval(device, catalog)
+    ctx["watchdog_interval"] = watchdog_interval(device)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)
@@ -76,7 +76,7 @@ def nxos_context(device: Device, design: Design, catalog: Catalog) -> dict[str, 
     return ctx
 
 
-def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+def render(device: Device, design: Design) -> dict[str, str]:
     """One complete NX-OS configuration file for ``device``."""
-    path = config_files(device, catalog)[0]
-    return {path: render_template("nxos/config.j2", **nxos_context(device, design, catalog))}
+    path = config_files(device)[0]
+    return {path: render_template("nxos/config.j2", **nxos_context(device, design))}

@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device, Interface, PhysicalPort, QosIntent
 from aiinfra.render.environment import render_template
 from aiinfra.render.frr import render_frr
@@ -99,9 +98,9 @@ def lanes(iface: Interface, ways: int, lanes_per_port: int) -> str:
     return ",".join(str(first + n) for n in range(per_member))
 
 
-def ports(device: Device, catalog: Catalog) -> list[Port]:
+def ports(device: Device, design: Design) -> list[Port]:
     """Every front-panel logical port, in front-panel order."""
-    per_port = catalog.switches[device.model].lanes_per_port
+    per_port = design.switch_models[device.model].lanes_per_port
     ways = {p.number: p.ways for p in device.physical_ports}
     ordered = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     return [Port(i, i.speed_gbps * MBPS_PER_GBPS, lanes(i, ways.get(i.physical_port, 1), per_port)) for i in ordered]
@@ -151,17 +150,17 @@ def runs_bfd(device: Device) -> bool:
     return device.bgp is not None and any(n.bfd for n in device.bgp.neighbors)
 
 
-def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str, Any]:
-    ctx = switch_context(device, design, catalog)
+def sonic_context(device: Device, design: Design) -> dict[str, Any]:
+    ctx = switch_context(device, design)
     qos = device.qos
     ctx.update(
         release=device.os_release,
         device_type=DEVICE_TYPE[(device.fabric, device.role)],
-        ports=ports(device, catalog),
+        ports=ports(device, design),
         breakout_roots=breakout_roots(device),
         map_name=MAP_NAME,
         wred_profile=WRED_PROFILE,
-        buffers=buffers(device, catalog.switches[device.model]),
+        buffers=buffers(device, design.switch_models[device.model]),
         cable_table=CABLE_TABLE,
         mgmt_vlan=device.access_vlan,
         vlan_members=ctx["access_ports"] + ctx["oob_uplinks"],
@@ -179,14 +178,14 @@ def sonic_context(device: Device, design: Design, catalog: Catalog) -> dict[str,
     return ctx
 
 
-def config_db(device: Device, design: Design, catalog: Catalog) -> str:
+def config_db(device: Device, design: Design) -> str:
     """config_db.json text: template output re-serialised with sorted keys."""
-    raw = render_template(TEMPLATE, **sonic_context(device, design, catalog))
+    raw = render_template(TEMPLATE, **sonic_context(device, design))
     data = json.loads(_STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(0) if m.group(0) != "," else "", raw))
     return json.dumps(data, indent=4, sort_keys=True) + "\n"
 
 
-def render(device: Device, design: Design, catalog: Catalog) -> dict[str, str]:
+def render(device: Device, design: Design) -> dict[str, str]:
     """``<hostname>.json`` (config_db) and ``<hostname>.frr.conf`` for one SONiC switch."""
-    db_path, frr_path = config_files(device, catalog)
-    return {db_path: config_db(device, design, catalog), frr_path: render_frr(device, design, catalog)}
+    db_path, frr_path = config_files(device)
+    return {db_path: config_db(device, design), frr_path: render_frr(device, design)}

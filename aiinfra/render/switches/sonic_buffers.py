@@ -42,8 +42,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from aiinfra.catalog.models import SwitchModel
-from aiinfra.design.model import Device, HeadroomBudget, Interface
+from aiinfra.design.model import Device, HeadroomBudget, Interface, SwitchHardware
 
 INGRESS_LOSSLESS_POOL = "ingress_lossless_pool"  # the name buffermgrd looks up (buffermgr.h)
 INGRESS_LOSSY_POOL = "ingress_lossy_pool"
@@ -56,7 +55,6 @@ LOSSLESS_DYNAMIC_TH = 0  # alpha 2^0, the TH5 lookup table's threshold column (f
 LOSSY_DYNAMIC_TH = 3  # alpha 2^3, SONiC's lossy-profile default in its buffer templates
 CABLE_TABLE = "AIINFRA"
 QUEUES = range(8)  # unicast queues 0-7 (sonic-buffer-queue.yang accepts 0-15)
-BYTES_PER_MB = 10**6  # catalog buffer_mb is decimal MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +124,10 @@ def ranges(indexes: list[int]) -> list[str]:
     return out
 
 
-def pools(model: SwitchModel, budget: HeadroomBudget | None) -> tuple[Pool, ...]:
+def pools(model: SwitchHardware, budget: HeadroomBudget | None) -> tuple[Pool, ...]:
     """The four pools. Where the Design budgets a shared headroom pool (TH5), it is the
     lossless ingress pool's ``xoff``, sized as the vendor sizes it (design/qos.py)."""
-    total = int(model.buffer_mb * BYTES_PER_MB)
+    total = model.buffer_bytes
     headroom = total * model.headroom_pool_pct // 100
     shared = total - headroom
     lossy = shared - shared // 2
@@ -163,7 +161,7 @@ def lossless_profiles(ports: list[Interface]) -> tuple[Profile, ...]:
     return tuple(out)
 
 
-def buffers(device: Device, model: SwitchModel) -> Buffers | None:
+def buffers(device: Device, model: SwitchHardware) -> Buffers | None:
     """Every buffer table of a switch with a lossless class; None on one without QoS."""
     qos = device.qos
     if qos is None:

@@ -1,0 +1,90 @@
+"""What one OS driver is: a renderer over the Design, its templates and its validation.
+
+A renderer receives the Design and the device, nothing else: every number it formats
+was decided in :mod:`aiinfra.design`, every capability it relies on was checked at
+validate from the driver's ``capabilities.yaml``. It converts units and spells keywords;
+it never decides.
+
+Templates resolve through a ``ChoiceLoader``: the user's templates for this OS (from the
+Design, so ``render --from-design`` sees the same ones), then the driver's own
+``templates/``, then its parent's (``parent="frr"`` lets SONiC reuse FRR's templates and
+override only what differs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from aiinfra.nos import FOLDER, driver, profile
+
+if TYPE_CHECKING:
+    from aiinfra.design.model import Design, Device
+    from aiinfra.design.problems import Problems
+    from aiinfra.nos.capabilities import OsProfile
+    from aiinfra.spec.model import ClusterSpec
+
+Renderer = Callable[["Device", "Design"], dict[str, str]]
+SpecCheck = Callable[["ClusterSpec", "Problems"], None]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One OS: ``name`` is its folder under ``aiinfra/nos/`` and its ``os:`` value in a spec."""
+
+    name: str
+    render: Renderer
+    check: SpecCheck | None = None  # refusals the capability row cannot express, run at validate
+    parent: str | None = None  # driver whose templates back this one's
+
+    @property
+    def folder(self) -> Path:
+        return FOLDER / self.name
+
+    @property
+    def tasks(self) -> Path:
+        """``deploy.yml``, ``confirm.yml`` and ``bgp-state.yml`` for the rollout playbook."""
+        return self.folder / "tasks"
+
+    @property
+    def profile(self) -> OsProfile:
+        return profile(self.name)
+
+    def lineage(self) -> list[Driver]:
+        """This driver, then its parent, grandparent...: the template search order."""
+        out: list[Driver] = [self]
+        while out[-1].parent is not None:
+            parent = driver(out[-1].parent)
+            if parent in out:
+                raise ValueError(f"driver {self.name}: template parents form a loop")
+            out.append(parent)
+        return out
+
+    def render_template(self, name: str, design: Design, **context: object) -> str:
+        """Render ``name`` from the first folder of the search order that holds it."""
+        user = design.user_templates.get(self.name, {})
+        return _environment(self.name, tuple(sorted(user.items()))).get_template(name).render(**context)
+
+
+@cache
+def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+    """One environment per driver and user-template set. StrictUndefined: a typo in a
+    template is an error, never an empty string in a switch config."""
+    folders = [str(d.folder / "templates") for d in driver(name).lineage()]
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(folders)]
+    if user:
+        loaders.insert(0, jinja2.DictLoader(dict(user)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+

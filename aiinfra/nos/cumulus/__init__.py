@@ -1,0 +1,6 @@
+"""The cumulus driver (capabilities.yaml beside this file)."""
+
+from aiinfra.nos.base import Driver
+from aiinfra.render.switches.cumulus import render
+
+DRIVER = Driver(name="cumulus", render=render)
