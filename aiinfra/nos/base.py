@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from aiinfra.nos import FOLDER, driver, profile
+from aiinfra.nos import FOLDER, driver, names, profile
 
 if TYPE_CHECKING:
     from aiinfra.design.model import Design, Device
@@ -41,6 +41,7 @@ class Driver:
     render: Renderer
     check: SpecCheck | None = None  # refusals the capability row cannot express, run at validate
     parent: str | None = None  # driver whose templates back this one's
+    gate: str | None = None  # driver whose tasks/bgp-state.yml reads this OS's sessions (None: its own)
 
     @property
     def folder(self) -> Path:
@@ -54,6 +55,15 @@ class Driver:
     @property
     def profile(self) -> OsProfile:
         return profile(self.name)
+
+    @property
+    def ansible_network_os(self) -> str:
+        """What an inventory sets for this OS; a deploy-only driver is named by itself (``frr``)."""
+        return self.profile.ansible_network_os if self.name in names() else self.name
+
+    @property
+    def gate_driver(self) -> str:
+        return self.gate or self.name
 
     def lineage(self) -> list[Driver]:
         """This driver, then its parent, grandparent...: the template search order."""

@@ -3,4 +3,4 @@
 from aiinfra.nos.base import Driver
 from aiinfra.render.switches.cumulus import render
 
-DRIVER = Driver(name="cumulus", render=render)
+DRIVER = Driver(name="cumulus", render=render, gate="frr")

@@ -3,4 +3,4 @@
 from aiinfra.nos.base import Driver
 from aiinfra.render.switches.sonic import render
 
-DRIVER = Driver(name="sonic", render=render)
+DRIVER = Driver(name="sonic", render=render, gate="frr")
