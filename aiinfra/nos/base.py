@@ -65,6 +65,12 @@ class Driver:
             out.append(parent)
         return out
 
+    def render_device(self, device: Device, design: Design) -> dict[str, str]:
+        """``render``, then the device's escape hatches (``raw_config`` blocks): what the pipeline writes."""
+        from aiinfra.nos.hatches import with_raw_config  # the hatches import the design, which imports the registry
+
+        return with_raw_config(device, self.render(device, design), self.profile)
+
     def render_template(self, name: str, design: Design, **context: object) -> str:
         """Render ``name`` from the first folder of the search order that holds it."""
         user = design.user_templates.get(self.name, {})
