@@ -169,7 +169,7 @@ def _patchable(
             if patch.mtu is not None and port.role not in ROUTED_ROLES:
                 problems.add(
                     (*at, "mtu"),
-                    f"{name} on {d.name} is a {port.role} port, whose MTU aiinfra does not render; only "
+                    f"{name} on {d.name} is a port of role {port.role}, whose MTU aiinfra does not render; only "
                     f"{', '.join(ROUTED_ROLES)} ports take an MTU override",
                 )
             if patch.enabled is False and port.role in MANAGEMENT_PATH:
@@ -229,6 +229,7 @@ def _check_load_balancing(
 def _check_invariants(design: Design, patcher: _Patcher, problems: Problems) -> None:
     host_mtu = _host_mtus(design)
     fabric_mtu: dict[str, int] = {}
+    bfd: dict[FieldPath, list[tuple[str, str]]] = {}
     for (fab, _, _), mtu in host_mtu.items():
         fabric_mtu[fab] = max(fabric_mtu.get(fab, 0), mtu)
     for d in design.devices.values():
@@ -238,7 +239,15 @@ def _check_invariants(design: Design, patcher: _Patcher, problems: Problems) -> 
                 _check_mtu(d, p, (*at, "interfaces", p.name, "mtu"), host_mtu, fabric_mtu, problems)
         at = patcher.setter.get((d.name, "bfd"))
         if at is not None:
-            _check_bfd(design, d, at, problems)
+            bfd.setdefault(at, []).extend((text, d.fabric) for text in _bfd_mismatches(design, d))
+    for at, found in bfd.items():
+        if found:
+            more = f" (and {len(found) - 1} more sessions)" if len(found) > 1 else ""
+            problems.add(
+                (*at, "bfd"),
+                f"BFD {found[0][0]}{more}, so the two ends would disagree on failure detection; select both ends "
+                f"(e.g. group fabric_{found[0][1]})",
+            )
     modes = {d.load_balancing for d in design.devices.values() if d.fabric == "backend"}
     if len(modes) > 1:
         at = next(v for (_, f), v in patcher.setter.items() if f == "load_balancing")
@@ -286,21 +295,20 @@ def _check_mtu(
         )
 
 
-def _check_bfd(design: Design, d: Device, at: FieldPath, problems: Problems) -> None:
+def _bfd_mismatches(design: Design, d: Device) -> list[str]:
+    """``"off on A but on on its peer B"`` for every session of ``d`` whose two ends disagree on BFD."""
     assert d.bgp is not None
+    out = []
     for n in d.bgp.neighbors:
         peer = design.devices.get(n.peer_device)
         if peer is None or peer.bgp is None:
             continue
         for back in peer.bgp.neighbors:
             if back.peer_device == d.name and back.bfd != n.bfd:
-                state = "on" if back.bfd else "off"
-                problems.add(
-                    (*at, "bfd"),
-                    f"BFD {'on' if n.bfd else 'off'} on {d.name} but {state} on its peer {peer.name}, so the "
-                    f"session's failure detection would disagree; select both ends (e.g. group fabric_{d.fabric})",
+                out.append(
+                    f"{'on' if n.bfd else 'off'} on {d.name} but {'on' if back.bfd else 'off'} on its peer {peer.name}"
                 )
-                return
+    return out
 
 
 def _attach_raw_config(
