@@ -41,6 +41,8 @@ def apply_hatches(
     spec: ClusterSpec, design: Design, catalog: Catalog, problems: Problems, spec_dir: Path | None = None
 ) -> None:
     """Patch ``design`` in place with the spec's overrides, raw_config and templates."""
+    if not spec.overrides and not spec.raw_config and spec.templates is None:
+        return  # the common case costs nothing, on a 32k-GPU design too
     groups = _groups(design)
     _apply_overrides(spec, design, catalog, groups, problems)
     _attach_raw_config(spec.raw_config, design, groups, problems)
@@ -100,9 +102,7 @@ def precedence(entries: list[Override] | list[RawConfig]) -> list[int]:
 class _Patcher:
     """Applies overrides and remembers which entry last set each field, to position invariant problems."""
 
-    def __init__(self, design: Design, problems: Problems) -> None:
-        self.design = design
-        self.problems = problems
+    def __init__(self) -> None:
         self.applied: dict[str, list[AppliedOverride]] = {}
         self.setter: dict[tuple[str, str], FieldPath] = {}
 
@@ -123,7 +123,7 @@ def _text(value: object) -> str:
 def _apply_overrides(
     spec: ClusterSpec, design: Design, catalog: Catalog, groups: dict[str, list[Device]], problems: Problems
 ) -> None:
-    patcher = _Patcher(design, problems)
+    patcher = _Patcher()
     for i in precedence(spec.overrides):
         entry = spec.overrides[i]
         where: FieldPath = ("overrides", i)
@@ -227,18 +227,19 @@ def _check_load_balancing(
 
 
 def _check_invariants(design: Design, patcher: _Patcher, problems: Problems) -> None:
-    host_mtu = _host_mtus(design)
+    """The Design's promises, re-checked on what the overrides changed (in the order they were set)."""
+    host_mtu = _host_mtus(design) if any(f.endswith(".mtu") for _, f in patcher.setter) else {}
     fabric_mtu: dict[str, int] = {}
-    bfd: dict[FieldPath, list[tuple[str, str]]] = {}
     for (fab, _, _), mtu in host_mtu.items():
         fabric_mtu[fab] = max(fabric_mtu.get(fab, 0), mtu)
-    for d in design.devices.values():
-        for p in d.interfaces:
-            at = patcher.setter.get((d.name, f"interfaces.{p.name}.mtu"))
-            if at is not None:
-                _check_mtu(d, p, (*at, "interfaces", p.name, "mtu"), host_mtu, fabric_mtu, problems)
-        at = patcher.setter.get((d.name, "bfd"))
-        if at is not None:
+    bfd: dict[FieldPath, list[tuple[str, str]]] = {}
+    for (name, field), at in patcher.setter.items():
+        d = design.devices[name]
+        if field.startswith("interfaces.") and field.endswith(".mtu"):
+            port = field.removeprefix("interfaces.").removesuffix(".mtu")
+            p = next(p for p in d.interfaces if p.name == port)
+            _check_mtu(d, p, (*at, "interfaces", port, "mtu"), host_mtu, fabric_mtu, problems)
+        elif field == "bfd":
             bfd.setdefault(at, []).extend((text, d.fabric) for text in _bfd_mismatches(design, d))
     for at, found in bfd.items():
         if found:
@@ -248,11 +249,11 @@ def _check_invariants(design: Design, patcher: _Patcher, problems: Problems) -> 
                 f"BFD {found[0][0]}{more}, so the two ends would disagree on failure detection; select both ends "
                 f"(e.g. group fabric_{found[0][1]})",
             )
-    modes = {d.load_balancing for d in design.devices.values() if d.fabric == "backend"}
+    lb = [at for (_, f), at in patcher.setter.items() if f == "load_balancing"]
+    modes = {d.load_balancing for d in design.devices.values() if d.fabric == "backend"} if lb else set()
     if len(modes) > 1:
-        at = next(v for (_, f), v in patcher.setter.items() if f == "load_balancing")
         problems.add(
-            (*at, "load_balancing"),
+            (*lb[0], "load_balancing"),
             f"back-end switches would run {', '.join(sorted(modes))}; hosts tune NCCL for one back-end mode, so "
             "select every back-end switch (group fabric_backend) or set fabrics.backend.load_balancing",
         )
