@@ -26,6 +26,8 @@ from pydantic import AfterValidator, Field, model_validator
 
 from aiinfra.spec.base import Strict, SwitchOs
 from aiinfra.spec.text import (
+    _JSON_NO_DELIMITERS,
+    _JSON_OTHER,
     TEMPLATE_DELIMITERS,
     HostLabel,
     SafePath,
@@ -47,7 +49,9 @@ check_group_name = fullmatch_check(
     "is not an inventory group name: 1-64 lower-case letters, digits and '_', starting with a letter "
     "(rail_1, role_leaf, os_eos, backend_leaf)",
 )
-GroupName = Annotated[str, AfterValidator(check_group_name)]
+GroupName = Annotated[
+    str, AfterValidator(check_group_name), Field(json_schema_extra={"pattern": "^[a-z][a-z0-9_]{0,63}$"})
+]
 
 check_interface_name = fullmatch_check(
     re.compile(r"[A-Za-z0-9][A-Za-z0-9/:._-]{0,63}"),
@@ -66,7 +70,15 @@ def check_description(value: str) -> str:
     return value
 
 
-Description = Annotated[str, AfterValidator(check_description), Field(min_length=1, max_length=MAX_DESCRIPTION)]
+Description = Annotated[
+    str,
+    AfterValidator(check_description),
+    Field(
+        min_length=1,
+        max_length=MAX_DESCRIPTION,
+        json_schema_extra={"pattern": rf'^{_JSON_NO_DELIMITERS}[^\u0000-\u001f{_JSON_OTHER}"\\\\]*$'},
+    ),
+]
 
 
 def check_raw_text(value: str) -> str:
@@ -141,7 +153,14 @@ def brace_problem(text: str) -> str | None:
     return None
 
 
-RawText = Annotated[str, AfterValidator(check_raw_text), Field(max_length=MAX_RAW_TEXT)]
+RawText = Annotated[
+    str,
+    AfterValidator(check_raw_text),
+    Field(
+        max_length=MAX_RAW_TEXT,
+        json_schema_extra={"pattern": rf"^{_JSON_NO_DELIMITERS}[^\u0000-\u0009\u000b-\u001f{_JSON_OTHER}]*$"},
+    ),
+]
 
 
 class Selector(Strict):
