@@ -9,7 +9,7 @@ without the folder.
 What is refused, positioned on ``templates``: a path that is not a folder; an entry that is
 not a switch OS folder; a file that is not a regular file, over :data:`MAX_TEMPLATE_BYTES`,
 not UTF-8, or holding a control or bidi character other than LF and tab (a reviewer must
-read what runs); a name the driver has no template of (a typo would otherwise be silently
+read what runs) or linking outside the folder; a name the driver has no template of (a typo would otherwise be silently
 ignored, the built-in rendering instead); an OS whose driver has no templates at all
 (structured outputs are built as data); and a template Jinja2 cannot parse.
 """
@@ -76,6 +76,9 @@ def load_user_templates(folder: Path, used: set[str], problems: list[str]) -> di
                 problems.append(f"more than {MAX_TEMPLATES} templates in {folder}")
                 return out
             name = file.relative_to(entry).as_posix()
+            if not file.resolve().is_relative_to(folder.resolve()):
+                problems.append(f"{file}: links outside {folder}; the templates must live in the folder")
+                continue
             text = _read(file, name, entry.name, known, problems)
             if text is not None:
                 out.setdefault(entry.name, {})[name] = text

@@ -89,6 +89,9 @@ def test_templates_path_must_be_a_folder_of_regular_files(tmp_path: Path, eos_te
     (folder / "eos" / "aaa.j2").unlink()
     os.mkfifo(folder / "eos" / "aaa.j2")
     assert "not a regular file" in only(problems(tmp_path, templates="site-templates"), "templates")
+    (folder / "eos" / "aaa.j2").unlink()
+    (folder / "eos" / "aaa.j2").symlink_to(tmp_path / "file.j2")
+    assert "links outside" in only(problems(tmp_path, templates="site-templates"), "templates")
 
 
 def test_templates_resolve_against_the_spec_folder_not_the_working_directory(
