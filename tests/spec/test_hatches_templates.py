@@ -112,3 +112,9 @@ def test_a_folder_for_an_os_no_device_runs_is_refused(tmp_path: Path, eos_templa
         design_from_file(write_spec(tmp_path, data))
     (diagnostic,) = err.value.diagnostics
     assert diagnostic.path == "templates" and diagnostic.line > 0 and "no device runs junos" in diagnostic.message
+
+
+def test_a_template_that_is_not_utf8_is_refused(tmp_path: Path, eos_templates: None) -> None:
+    folder = user_dir(tmp_path, {"eos/aaa.j2": ""})
+    (folder / "eos" / "aaa.j2").write_bytes(b"hostname \xff\n")
+    assert "cannot read file as UTF-8" in only(problems(tmp_path, templates="site-templates"), "templates")
