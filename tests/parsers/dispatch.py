@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.parsers import cumulus, eos, junos, nxos, sonic
+from aiinfra.nos.cumulus import parser as cumulus
+from aiinfra.nos.junos import parser as junos
+from tests.parsers import eos, nxos, sonic
 from tests.parsers.model import ParsedSwitch
 
 
