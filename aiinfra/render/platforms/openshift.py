@@ -21,14 +21,12 @@ from dataclasses import replace
 from ipaddress import IPv4Interface
 from typing import Any
 
-from aiinfra.catalog import Catalog
-from aiinfra.design.hosts import HostIntent, host_intent, node_mac, root_device_hints
+from aiinfra.design.hosts import node_mac, root_device_hints
 from aiinfra.design.model import Design, Node
+from aiinfra.design.platform import HostIntent, OpenShiftSettings
 from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import BIN_DIR, QOS_UNIT, qos_files, sysctl_conf, uplink_groups
+from aiinfra.render.platforms.common import BIN_DIR, QOS_UNIT, platform_of, qos_files, sysctl_conf, uplink_groups
 from aiinfra.render.reports import dump_yaml
-from aiinfra.spec.model import ClusterSpec
-from aiinfra.spec.platform import OpenShift
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 NFD_NAMESPACE = "openshift-nfd"
@@ -52,17 +50,19 @@ ROOT_HINT_KEYS = {
 }
 
 
-def _platform(spec: ClusterSpec) -> OpenShift:
-    assert isinstance(spec.platform, OpenShift)
-    return spec.platform
+def _settings(design: Design) -> OpenShiftSettings:
+    settings = platform_of(design).settings
+    if not isinstance(settings, OpenShiftSettings):
+        raise ValueError(f"the Design's platform is {platform_of(design).type}, not openshift")
+    return settings
 
 
 def _doc(obj: dict[str, Any]) -> str:
     return HEADER + dump_yaml(obj)
 
 
-def control_plane(design: Design, spec: ClusterSpec) -> list[Node]:
-    return design.nodes[: _platform(spec).control_plane_replicas]
+def control_plane(design: Design) -> list[Node]:
+    return design.nodes[: _settings(design).control_plane_replicas]
 
 
 def node_ip(node: Node) -> str:
@@ -72,9 +72,9 @@ def node_ip(node: Node) -> str:
 # --- installer inputs -------------------------------------------------------------------
 
 
-def install_config(design: Design, spec: ClusterSpec) -> dict[str, Any]:
-    p = _platform(spec)
-    masters = len(control_plane(design, spec))
+def install_config(design: Design) -> dict[str, Any]:
+    p = _settings(design)
+    masters = len(control_plane(design))
     return {
         "apiVersion": "v1",
         "baseDomain": p.base_domain,
@@ -90,12 +90,12 @@ def install_config(design: Design, spec: ClusterSpec) -> dict[str, Any]:
         ],
         "networking": {
             "networkType": "OVNKubernetes",
-            "clusterNetwork": [{"cidr": str(p.cluster_network), "hostPrefix": 23}],
-            "serviceNetwork": [str(p.service_network)],
+            "clusterNetwork": [{"cidr": p.cluster_network, "hostPrefix": 23}],
+            "serviceNetwork": [p.service_network],
             "machineNetwork": [{"cidr": design.pools["frontend.hosts"]}],
         },
         "platform": {"none": {}},
-        "pullSecret": p.pull_secret.ansible_expression,
+        "pullSecret": p.pull_secret,
         "sshKey": p.ssh_key,
     }
 
@@ -109,7 +109,7 @@ def _ipv4(address: str) -> dict[str, Any]:
     }
 
 
-def frontend_network_config(design: Design, node: Node, dns: list[str]) -> dict[str, Any]:
+def frontend_network_config(design: Design, node: Node, dns: tuple[str, ...]) -> dict[str, Any]:
     """nmstate for the installer: both front-end /31s, the /32 on a dummy, ECMP default route."""
     group = next(g for g in uplink_groups(design, node) if g.fabric == "frontend")
     interfaces: list[dict[str, Any]] = [
@@ -150,9 +150,10 @@ def frontend_network_config(design: Design, node: Node, dns: list[str]) -> dict[
     }
 
 
-def agent_config(design: Design, spec: ClusterSpec) -> dict[str, Any]:
-    masters = {n.name for n in control_plane(design, spec)}
-    dns = [str(d) for d in spec.site.dns]
+def agent_config(design: Design) -> dict[str, Any]:
+    """Hosts, roles, MACs and root-disk hints (the site's node facts), and the site's DNS/NTP servers."""
+    masters = {n.name for n in control_plane(design)}
+    dns = design.management.dns
     hosts = []
     for node in design.nodes:
         host: dict[str, Any] = {
@@ -170,7 +171,7 @@ def agent_config(design: Design, spec: ClusterSpec) -> dict[str, Any]:
         "kind": "AgentConfig",
         "metadata": {"name": design.name},
         "rendezvousIP": node_ip(design.nodes[0]),
-        "additionalNTPSources": [str(n) for n in spec.site.ntp],
+        "additionalNTPSources": list(design.management.ntp),
         "hosts": hosts,
     }
 
@@ -235,8 +236,8 @@ def rail_resources(design: Design) -> list[tuple[int, list[str]]]:
     return [(r, sorted(names)) for r, names in sorted(rails.items())]
 
 
-def nic_cluster_policy(design: Design, spec: ClusterSpec) -> dict[str, Any]:
-    images = _platform(spec).network_operator
+def nic_cluster_policy(design: Design) -> dict[str, Any]:
+    images = _settings(design).network_operator
     config = {
         "configList": [
             {
@@ -268,8 +269,8 @@ def nic_cluster_policy(design: Design, spec: ClusterSpec) -> dict[str, Any]:
     }
 
 
-def sriov_policies(design: Design, spec: ClusterSpec) -> list[dict[str, Any]]:
-    p = _platform(spec)
+def sriov_policies(design: Design) -> list[dict[str, Any]]:
+    p = _settings(design)
     mtu = design.qos["backend"].host_mtu
     return [
         {
@@ -377,38 +378,33 @@ def nccl_config_map(intent: HostIntent) -> dict[str, Any]:
     }
 
 
-def check_uniform(intents: list[HostIntent]) -> None:
-    """The pool-wide MachineConfig and per-rail resources need the same rail names everywhere."""
-    names = {tuple((n.netdev, n.rdma_device) for n in i.nics) for i in intents}
-    if len(names) > 1:
-        raise ValueError("OpenShift nodes differ in rail netdev/RDMA names; one MachineConfig cannot serve them")
-
-
-def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
-    intents = [host_intent(design, node, catalog) for node in design.nodes]
-    check_uniform(intents)
+def render(design: Design) -> dict[str, str]:
+    """The installer inputs and day-2 manifests. One MachineConfig serves a whole pool, which
+    needs one set of rail names on every node: the design refused a spec without it."""
+    hosts = platform_of(design).hosts
+    intents = [hosts[node.name] for node in design.nodes]
     pool = pool_intent(intents)
     out = {
-        "openshift/install/install-config.yaml": _doc(install_config(design, spec)),
-        "openshift/install/agent-config.yaml": _doc(agent_config(design, spec)),
+        "openshift/install/install-config.yaml": _doc(install_config(design)),
+        "openshift/install/agent-config.yaml": _doc(agent_config(design)),
         "openshift/manifests/00-namespaces.yaml": HEADER + "---\n".join(dump_yaml(n) for n in namespaces()),
         "openshift/manifests/10-nfd-instance.yaml": _doc(nfd_instance()),
         "openshift/manifests/20-gpu-cluster-policy.yaml": _doc(cluster_policy()),
-        "openshift/manifests/30-nic-cluster-policy.yaml": _doc(nic_cluster_policy(design, spec)),
+        "openshift/manifests/30-nic-cluster-policy.yaml": _doc(nic_cluster_policy(design)),
         "openshift/manifests/50-nccl-env-configmap.yaml": _doc(nccl_config_map(pool)),
     }
     for role in ROLES:
         out[f"openshift/manifests/40-machineconfig-{role}-roce.yaml"] = _doc(machine_config(role, pool))
-    if _platform(spec).sriov:
-        for policy in sriov_policies(design, spec):
+    if _settings(design).sriov:
+        for policy in sriov_policies(design):
             out[f"openshift/manifests/35-sriov-{policy['metadata']['name']}.yaml"] = _doc(policy)
     for intent in intents:
         out[f"openshift/manifests/60-nncp-{intent.node}.yaml"] = _doc(nncp(intent))
     out["openshift/README.md"] = render_template(
         "openshift/README.md.j2",
         design=design,
-        platform=_platform(spec),
-        masters=control_plane(design, spec),
+        platform=_settings(design),
+        masters=control_plane(design),
         node_ip=node_ip,
         files=sorted(out),
         bin_dir=BIN_DIR,

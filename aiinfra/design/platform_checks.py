@@ -1,22 +1,19 @@
-"""Design-time checks for the platform outputs: per-node facts and platform limits.
+"""What a platform cannot take, refused while designing with the spec field to change.
 
-``check_platform`` runs once, right after the design is built, so a spec that
-cannot produce a complete platform output fails ``aiinfra validate`` with the
-node and field named, instead of a renderer writing a placeholder later.
+Each check reads the finished :class:`~aiinfra.design.platform.PlatformIntent` (after the
+node facts were applied), so ``aiinfra validate`` fails with the node and the field
+named instead of a renderer writing a placeholder, or failing, later.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from aiinfra.catalog import Catalog
-from aiinfra.design.hosts import apply_node_facts, node_mac
+from aiinfra.design.hosts import node_mac
 from aiinfra.design.model import Design
+from aiinfra.design.platform import OpenShiftSettings, PlatformIntent
 from aiinfra.design.problems import Problem
-from aiinfra.errors import SpecError
 from aiinfra.spec.model import ClusterSpec
-from aiinfra.spec.node_facts import load_node_facts, resolve
 
 VDS_MAX_MTU = 9000  # vSphere distributed switch maximum (VCF design decision, platforms.md 3.1)
 AHV_MAX_MTU = 9000  # AHV virtual switch / OVS bridge jumbo MTU
@@ -24,42 +21,22 @@ VMNIC = re.compile(r"^vmnic\d+$")
 # Host QoS artefacts program mlx5 NICs: mlnx_qos, the ecn/roce_np sysfs knobs and the
 # tc/1/traffic_class file are mlx5 (DOCA/MLNX_OFED) interfaces (fabric.md 3.1).
 HOST_QOS_DRIVERS = {"mlx5"}
+# ntnx_gpus_v2 ``vendor`` choices (nutanix.ncp), matched case-insensitively to the catalog vendor.
+NUTANIX_GPU_VENDORS = ("nvidia", "amd", "intel")
 
 
-def check_platform(spec: ClusterSpec, design: Design, spec_dir: Path, catalog: Catalog | None = None) -> list[Problem]:
-    """Attach ``compute.node_facts`` to the design and list what the platform outputs still lack.
-
-    Problems inside the facts file raise :class:`SpecError` positioned in that file;
-    problems returned here are positioned at the spec field to change.
-    """
-    from aiinfra.design.build import resolve_catalog
-
-    catalog = catalog or resolve_catalog(spec)
-    if spec.compute.node_facts is not None:
-        file = resolve(spec_dir, spec.compute.node_facts)
-        loaded = load_node_facts(file)
-        diagnostics = apply_node_facts(design, loaded)
-        if diagnostics:
-            raise SpecError(diagnostics)
-    problems = _driver_problems(spec, design, catalog)
-    kind = spec.platform.type
-    if kind == "openshift":
-        problems += _openshift(spec, design)
-    elif kind == "vmware":
+def platform_problems(spec: ClusterSpec, design: Design, intent: PlatformIntent) -> list[Problem]:
+    """Every problem the platform outputs would have, positioned at the spec field to change."""
+    problems = _driver_problems(spec, design, intent)
+    if isinstance(intent.settings, OpenShiftSettings):
+        problems += _openshift(spec, design, intent, intent.settings)
+    elif intent.type == "vmware":
         problems += _mtu_limit(design, VDS_MAX_MTU, "the vSphere distributed switch")
         problems += _vmware(spec, design)
-    elif kind == "nutanix":
+    elif intent.type == "nutanix":
         problems += _mtu_limit(design, AHV_MAX_MTU, "the AHV virtual switch")
+        problems += _nutanix_gpus(spec, intent)
     return problems
-
-
-def missing_facts(spec: ClusterSpec, design: Design) -> list[Problem]:
-    """Per-node facts a platform output needs but the design does not carry (renderer guard)."""
-    if spec.platform.type == "openshift":
-        return _openshift_macs(spec, design)
-    if spec.platform.type == "vmware":
-        return _vmware(spec, design)
-    return []
 
 
 def _facts_path(spec: ClusterSpec) -> tuple[str, ...]:
@@ -72,23 +49,26 @@ def _facts_file(spec: ClusterSpec) -> str:
     return "a per-node facts file (CSV or YAML) named by compute.node_facts"
 
 
-def _driver_problems(spec: ClusterSpec, design: Design, catalog: Catalog) -> list[Problem]:
+def _model_path(spec: ClusterSpec) -> tuple[str, ...]:
+    return ("compute", "backend_nic") if spec.compute.backend_nic else ("compute", "node_model")
+
+
+def _driver_problems(spec: ClusterSpec, design: Design, intent: PlatformIntent) -> list[Problem]:
     models = sorted({n.nic_model for node in design.nodes for n in node.backend})
-    bad = [m for m in models if catalog.nics[m].rdma_driver not in HOST_QOS_DRIVERS]
     return [
         Problem(
-            ("compute", "backend_nic") if spec.compute.backend_nic else ("compute", "node_model"),
-            f"back-end NIC {m} uses the {catalog.nics[m].rdma_driver} RDMA driver; aiinfra renders host RoCE "
+            _model_path(spec),
+            f"back-end NIC {m} uses the {intent.nics[m].rdma_driver} RDMA driver; aiinfra renders host RoCE "
             "QoS (trust, PFC, DCQCN/CNP, ToS) for mlx5 NICs only, and will not render settings it cannot verify",
         )
-        for m in bad
+        for m in models
+        if intent.nics[m].rdma_driver not in HOST_QOS_DRIVERS
     ]
 
 
-def _openshift(spec: ClusterSpec, design: Design) -> list[Problem]:
+def _openshift(spec: ClusterSpec, design: Design, intent: PlatformIntent, p: OpenShiftSettings) -> list[Problem]:
     problems = _openshift_macs(spec, design)
-    platform = spec.platform
-    replicas = platform.control_plane_replicas  # type: ignore[union-attr]
+    replicas = p.control_plane_replicas
     if len(design.nodes) < replicas:
         problems.append(
             Problem(
@@ -97,10 +77,10 @@ def _openshift(spec: ClusterSpec, design: Design) -> list[Problem]:
             )
         )
     node_ips = {n.frontend_address.split("/")[0]: n.name for n in design.nodes if n.frontend_address}
-    for field in ("api_vip", "ingress_vip"):
-        vip = str(getattr(platform, field))
+    for field, vip in (("api_vip", p.api_vip), ("ingress_vip", p.ingress_vip)):
         if vip in node_ips:
             problems.append(Problem(("platform", field), f"{vip} is already the front-end address of {node_ips[vip]}"))
+    problems += _openshift_uniform_rails(spec, intent)
     return problems
 
 
@@ -118,6 +98,25 @@ def _openshift_macs(spec: ClusterSpec, design: Design) -> list[Problem]:
             f"macs.{netdev}); it is missing for {_name_list(nodes)}; add it to {_facts_file(spec)}",
         )
         for netdev, nodes in missing.items()
+    ]
+
+
+def _openshift_uniform_rails(spec: ClusterSpec, intent: PlatformIntent) -> list[Problem]:
+    """The pool-wide MachineConfig and the per-rail resources need one set of rail names."""
+    by_names: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for host in intent.hosts.values():
+        by_names.setdefault(tuple((n.netdev, n.rdma_device) for n in host.nics), []).append(host.node)
+    if len(by_names) <= 1:
+        return []
+    groups = list(by_names.values())
+    first = groups[0][0]
+    others = [name for group in groups[1:] for name in group]
+    return [
+        Problem(
+            _facts_path(spec),
+            f"OpenShift renders one RoCE MachineConfig per pool, so every node needs the same rail netdev "
+            f"and RDMA names; {_name_list(others)} differ from {first}; rename them alike in {_facts_file(spec)}",
+        )
     ]
 
 
@@ -154,4 +153,16 @@ def _mtu_limit(design: Design, limit: int, what: str) -> list[Problem]:
             ("fabrics", "backend", "roce", "host_mtu"),
             f"host MTU {mtu} is above the {limit} maximum of {what}; use {limit} or less",
         )
+    ]
+
+
+def _nutanix_gpus(spec: ClusterSpec, intent: PlatformIntent) -> list[Problem]:
+    return [
+        Problem(
+            ("compute", "node_model"),
+            f"GPU {key} is made by {gpu.vendor}; Nutanix attaches GPUs of vendor "
+            f"{', '.join(v.upper() for v in NUTANIX_GPU_VENDORS)} only (ntnx_gpus_v2 vendor)",
+        )
+        for key, gpu in intent.gpus.items()
+        if gpu.vendor.lower() not in NUTANIX_GPU_VENDORS
     ]
