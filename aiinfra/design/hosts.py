@@ -267,13 +267,3 @@ def _rename_peers(design: Design, node: str, old: str, new: str) -> None:
             if iface.peer_device == node and iface.peer_interface == old:
                 iface.peer_interface = new
                 iface.description = iface.description.replace(f"{node} {old}", f"{node} {new}")
-
-
-def node_mac(node: Node, netdev: str) -> str | None:
-    """The MAC the facts file gave for one of the node's interfaces, if any."""
-    return node.facts.get(f"mac.{netdev}")
-
-
-def root_device_hints(node: Node) -> dict[str, str]:
-    """Root-disk hints from the facts file, keyed like the facts file (snake_case)."""
-    return {k.removeprefix("root."): v for k, v in node.facts.items() if k.startswith("root.")}

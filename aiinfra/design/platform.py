@@ -16,6 +16,10 @@ point at the same servers); per-node site facts (MACs, serial, root-disk hints) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # model.py imports this module; the functions below only read a Node
+    from aiinfra.design.model import Node
 
 PLATFORM_TYPES = ("baremetal", "openshift", "vmware", "nutanix")
 
@@ -175,6 +179,16 @@ class PlatformIntent:
     gpus: dict[str, GpuFacts]  # catalog key -> facts, for every GPU model a node uses
 
 
+def node_mac(node: Node, netdev: str) -> str | None:
+    """The MAC the site's node facts gave for one of the node's interfaces, if any."""
+    return node.facts.get(f"mac.{netdev}")
+
+
+def root_device_hints(node: Node) -> dict[str, str]:
+    """Root-disk hints from the node facts, keyed like the facts file (snake_case)."""
+    return {k.removeprefix("root."): v for k, v in node.facts.items() if k.startswith("root.")}
+
+
 __all__ = [
     "PLATFORM_TYPES",
     "BaremetalSettings",
@@ -188,4 +202,6 @@ __all__ = [
     "PlatformSettings",
     "RailNicIntent",
     "VSphereSettings",
+    "node_mac",
+    "root_device_hints",
 ]

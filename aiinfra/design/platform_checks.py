@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from aiinfra.design.hosts import node_mac
 from aiinfra.design.model import Design
-from aiinfra.design.platform import OpenShiftSettings, PlatformIntent
+from aiinfra.design.platform import OpenShiftSettings, PlatformIntent, node_mac
 from aiinfra.design.problems import Problem
 from aiinfra.spec.model import ClusterSpec
 

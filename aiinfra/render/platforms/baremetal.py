@@ -7,8 +7,8 @@ The tree mirrors ``/`` on the node (``etc/netplan/...``, ``usr/local/bin/...``) 
 from __future__ import annotations
 
 from aiinfra.design.model import Design
-from aiinfra.render.inventory import HEADER
 from aiinfra.render.platforms.common import (
+    HEADER,
     NETPLAN_FILE,
     QOS_UNIT,
     ecmp_dropins,

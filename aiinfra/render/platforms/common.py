@@ -19,6 +19,7 @@ from aiinfra.design.platform import HostIntent, PlatformIntent, RailNicIntent
 from aiinfra.render.environment import render_template
 from aiinfra.render.yamlout import dump
 
+HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 BIN_DIR = "/usr/local/bin"
 QOS_UNIT = "aiinfra-roce-qos.service"
 NETPLAN_FILE = "etc/netplan/60-aiinfra.yaml"

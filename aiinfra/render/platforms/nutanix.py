@@ -19,10 +19,9 @@ from typing import Any
 from aiinfra.design.model import Design, Node
 from aiinfra.design.platform import HostIntent, NutanixSettings
 from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import platform_of, rail_ethernet
+from aiinfra.render.platforms.common import HEADER, platform_of, rail_ethernet
 from aiinfra.render.reports import dump_yaml
 
-HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 GPU_MODE = {"passthrough": "PASSTHROUGH_COMPUTE", "vgpu": "VIRTUAL"}
 CLOUD_INIT_HEADER = """\
 #cloud-config

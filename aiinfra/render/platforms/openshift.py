@@ -21,14 +21,20 @@ from dataclasses import replace
 from ipaddress import IPv4Interface
 from typing import Any
 
-from aiinfra.design.hosts import node_mac, root_device_hints
 from aiinfra.design.model import Design, Node
-from aiinfra.design.platform import HostIntent, OpenShiftSettings
+from aiinfra.design.platform import HostIntent, OpenShiftSettings, node_mac, root_device_hints
 from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import BIN_DIR, QOS_UNIT, platform_of, qos_files, sysctl_conf, uplink_groups
+from aiinfra.render.platforms.common import (
+    BIN_DIR,
+    HEADER,
+    QOS_UNIT,
+    platform_of,
+    qos_files,
+    sysctl_conf,
+    uplink_groups,
+)
 from aiinfra.render.reports import dump_yaml
 
-HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 NFD_NAMESPACE = "openshift-nfd"
 GPU_NAMESPACE = "nvidia-gpu-operator"
 NETWORK_NAMESPACE = "nvidia-network-operator"

@@ -15,10 +15,9 @@ from typing import Any
 from aiinfra.design.model import Design
 from aiinfra.design.platform import HostIntent, VSphereSettings
 from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import platform_of
+from aiinfra.render.platforms.common import HEADER, platform_of
 from aiinfra.render.reports import dump_yaml
 
-HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 UPLINK_PREFIX = "rail"
 # nmlx5_core trust_state: 1 = PCP, 2 = DSCP [S: community ESXi RoCE configs, platforms.md 3.1].
 TRUST_DSCP = 2
