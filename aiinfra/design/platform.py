@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # model.py imports this module; the functions below only read a Node
     from aiinfra.design.model import Node
 
-PLATFORM_TYPES = ("baremetal", "openshift", "vmware", "nutanix")
-
 
 @dataclass(frozen=True, slots=True)
 class RailNicIntent:
@@ -170,7 +168,7 @@ class GpuFacts:
 class PlatformIntent:
     """What runs on the GPU nodes, decided: one per Design."""
 
-    type: str  # one of PLATFORM_TYPES
+    type: str  # the platform driver's name (aiinfra.platforms.names())
     settings: PlatformSettings
     qos_tool: str  # what the host QoS scripts use: baremetal's choice, "dcb" elsewhere
     secrets: tuple[str, ...]  # the platform's secret references (Ansible expressions), in spec order
@@ -190,7 +188,6 @@ def root_device_hints(node: Node) -> dict[str, str]:
 
 
 __all__ = [
-    "PLATFORM_TYPES",
     "BaremetalSettings",
     "GpuFacts",
     "HostIntent",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aiinfra.design.platform import HostIntent
-from aiinfra.render.platforms.common import qos_files
+from aiinfra.platforms.host import qos_files
 from tests.conftest import example
 from tests.nodes.fakehost import FakeHost, NicState
 

@@ -1,7 +1,8 @@
-"""The platform renderers and the inventory read only the Design.
+"""The platform drivers and the inventory read only the Design.
 
-Two checks that fail on a regression: no module under ``aiinfra/render`` imports
-``aiinfra.spec`` or ``aiinfra.catalog`` (read from the source with ``ast``), and the
+Two checks that fail on a regression: no module under ``aiinfra/render`` or
+``aiinfra/platforms`` (the drivers' renderers and checks) imports ``aiinfra.spec`` or
+``aiinfra.catalog`` (read from the source with ``ast``), and the
 platform files rendered in a fresh interpreter that cannot import either package, from
 an unpickled Design, are byte for byte those of a normal render.
 """
@@ -22,7 +23,8 @@ import pytest
 import aiinfra
 from tests.platforms.examples import example_result
 
-RENDER = Path(aiinfra.__file__).parent / "render"
+PACKAGE = Path(aiinfra.__file__).parent
+SCANNED = (PACKAGE / "render", PACKAGE / "platforms")
 FORBIDDEN = ("aiinfra.spec", "aiinfra.catalog")
 
 
@@ -43,8 +45,9 @@ def _forbidden(name: str) -> bool:
 
 def test_no_render_module_imports_spec_or_catalog() -> None:
     found = [
-        f"{path.relative_to(RENDER.parent.parent)}:{line}: {name}"
-        for path in sorted(RENDER.rglob("*.py"))
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
+        for folder in SCANNED
+        for path in sorted(folder.rglob("*.py"))
         for line, name in _imports(ast.parse(path.read_text(), str(path)))
         if _forbidden(name)
     ]
@@ -86,8 +89,21 @@ def test_platform_files_need_nothing_but_the_design(tmp_path: Path, name: str) -
         [sys.executable, "-c", GUARDED, str(tmp_path / "design.pickle")],
         capture_output=True,
         text=True,
-        cwd=RENDER.parent.parent,
+        cwd=PACKAGE.parent,
         check=False,
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == expected
+
+
+def test_every_platform_type_has_a_driver() -> None:
+    """The spec's ``platform.type`` choices and the driver folders cannot drift apart."""
+    from typing import get_args
+
+    from aiinfra.platforms import driver, names
+    from aiinfra.spec.platform import Platform
+
+    union = get_args(Platform)[0]
+    types = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(union)}
+    assert set(names()) == types
+    assert all(driver(n).name == n for n in names())

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from aiinfra.design.platform import OpenShiftSettings, node_mac
+from aiinfra.platforms.host import qos_files
+from aiinfra.platforms.openshift.manifests import pool_intent, sriov_policies
 from aiinfra.render.platforms import platform_files
-from aiinfra.render.platforms.common import qos_files
-from aiinfra.render.platforms.openshift import pool_intent, sriov_policies
 from tests.platforms import crdschema
 from tests.platforms.examples import example_result
 from tests.platforms.nmstate import DesiredState

@@ -18,8 +18,8 @@ from typing import Any
 
 from aiinfra.design.model import Design, Node
 from aiinfra.design.platform import HostIntent, NutanixSettings
-from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import HEADER, platform_of, rail_ethernet
+from aiinfra.platforms import driver
+from aiinfra.platforms.host import HEADER, platform_of, rail_ethernet
 from aiinfra.render.reports import dump_yaml
 
 GPU_MODE = {"passthrough": "PASSTHROUGH_COMPUTE", "vgpu": "VIRTUAL"}
@@ -176,5 +176,5 @@ def render(design: Design) -> dict[str, str]:
     out = {"nutanix/vars.yml": HEADER + dump_yaml(doc)}
     for node in design.nodes:
         out[f"nutanix/cloud-init/{vm_name(node)}.yaml"] = cloud_init(design, node, hosts[node.name])
-    out["nutanix/README.md"] = render_template("nutanix/README.md.j2", design=design, v=doc)
+    out["nutanix/README.md"] = driver("nutanix").render_template("README.md.j2", design=design, v=doc)
     return out

@@ -14,8 +14,8 @@ from typing import Any
 
 from aiinfra.design.model import Design
 from aiinfra.design.platform import HostIntent, VSphereSettings
-from aiinfra.render.environment import render_template
-from aiinfra.render.platforms.common import HEADER, platform_of
+from aiinfra.platforms import driver
+from aiinfra.platforms.host import HEADER, platform_of
 from aiinfra.render.reports import dump_yaml
 
 UPLINK_PREFIX = "rail"
@@ -142,5 +142,5 @@ def render(design: Design) -> dict[str, str]:
     doc = vars_doc(design)
     return {
         "vmware/vars.yml": HEADER + dump_yaml(doc),
-        "vmware/README.md": render_template("vmware/README.md.j2", design=design, v=doc),
+        "vmware/README.md": driver("vmware").render_template("README.md.j2", design=design, v=doc),
     }

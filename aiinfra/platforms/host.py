@@ -1,4 +1,4 @@
-"""Host artefacts shared by several targets: netplan, QoS unit and scripts, sysctl, NCCL.
+"""Linux host artefacts shared by several platforms: netplan, QoS unit and scripts, sysctl, NCCL.
 
 Baremetal nodes install them directly, OpenShift wraps the scripts and unit into a
 MachineConfig, Nutanix guests get the netplan through cloud-init. Every value is
@@ -16,7 +16,7 @@ from typing import Any
 
 from aiinfra.design.model import Design, Node, NodeNic
 from aiinfra.design.platform import HostIntent, PlatformIntent, RailNicIntent
-from aiinfra.render.environment import render_template
+from aiinfra.platforms import driver
 from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
@@ -24,6 +24,11 @@ BIN_DIR = "/usr/local/bin"
 QOS_UNIT = "aiinfra-roce-qos.service"
 NETPLAN_FILE = "etc/netplan/60-aiinfra.yaml"
 PRIORITIES = 8  # IEEE 802.1Q priorities 0..7
+
+
+def _template(name: str, **context: object) -> str:
+    """A host template; they live with the baremetal driver (OpenShift and Nutanix reuse them)."""
+    return driver("baremetal").render_template(name, **context)
 
 
 def platform_of(design: Design) -> PlatformIntent:
@@ -142,7 +147,7 @@ def ecmp_dropins(design: Design, node: Node) -> dict[str, str]:
     for group in uplink_groups(design, node):
         first = group.nics[0].netdev
         path = f"etc/systemd/network/10-netplan-{first}.network.d/60-aiinfra-{group.fabric}-ecmp.conf"
-        out[path] = render_template("baremetal/ecmp-route.conf.j2", node=node.name, group=group)
+        out[path] = _template("ecmp-route.conf.j2", node=node.name, group=group)
     return out
 
 
@@ -151,22 +156,20 @@ def qos_files(intent: HostIntent, tool: str, after: str = "") -> dict[str, str]:
     bin_dir = BIN_DIR.lstrip("/")
     rows = [(nic, pfc_list(nic.pfc_priority), dscp_words(nic)) for nic in intent.nics]
     return {
-        f"{bin_dir}/aiinfra-roce-qos": render_template(
-            "baremetal/roce-qos.sh.j2", intent=intent, tool=tool, rows=rows
-        ),
-        f"{bin_dir}/roce-check": render_template("baremetal/roce-check.sh.j2", intent=intent, tool=tool, rows=rows),
-        f"etc/systemd/system/{QOS_UNIT}": render_template(
-            "baremetal/roce-qos.service.j2", node=intent.node, bin_dir=BIN_DIR, after=after
+        f"{bin_dir}/aiinfra-roce-qos": _template("roce-qos.sh.j2", intent=intent, tool=tool, rows=rows),
+        f"{bin_dir}/roce-check": _template("roce-check.sh.j2", intent=intent, tool=tool, rows=rows),
+        f"etc/systemd/system/{QOS_UNIT}": _template(
+            "roce-qos.service.j2", node=intent.node, bin_dir=BIN_DIR, after=after
         ),
     }
 
 
 def sysctl_conf(intent: HostIntent) -> str:
-    return render_template("baremetal/sysctl.conf.j2", intent=intent)
+    return _template("sysctl.conf.j2", intent=intent)
 
 
 def nccl_files(intent: HostIntent) -> dict[str, str]:
     return {
-        "etc/nccl.conf": render_template("baremetal/nccl.conf.j2", intent=intent),
-        "etc/profile.d/aiinfra-nccl.sh": render_template("baremetal/nccl-profile.sh.j2", intent=intent),
+        "etc/nccl.conf": _template("nccl.conf.j2", intent=intent),
+        "etc/profile.d/aiinfra-nccl.sh": _template("nccl-profile.sh.j2", intent=intent),
     }

@@ -7,7 +7,7 @@ The tree mirrors ``/`` on the node (``etc/netplan/...``, ``usr/local/bin/...``) 
 from __future__ import annotations
 
 from aiinfra.design.model import Design
-from aiinfra.render.platforms.common import (
+from aiinfra.platforms.host import (
     HEADER,
     NETPLAN_FILE,
     QOS_UNIT,
@@ -19,9 +19,6 @@ from aiinfra.render.platforms.common import (
     sysctl_conf,
 )
 from aiinfra.render.reports import dump_yaml
-
-# Every file depends on one node only, so the render pipeline may split nodes across workers.
-PER_NODE = True
 
 # DOCA/MLNX_OFED loads the mlx5 stack from openibd; the QoS unit must run after it.
 AFTER_UNITS = "openibd.service"
