@@ -101,3 +101,25 @@ def test_a_valid_spec_renders_every_platform(tmp_path: Path) -> None:
         result = design_from_file(write_spec(tmp_path, data))
         assert result.design.platform is not None and result.design.platform.type == kind
         assert platform_files(result.design)
+
+
+def test_nutanix_refuses_a_gpu_vendor_ntnx_gpus_v2_has_no_choice_for(tmp_path: Path) -> None:
+    """The renderer writes the catalog vendor as the ntnx_gpus_v2 choice; the check keeps it one."""
+    from dataclasses import replace
+
+    from aiinfra.design.platform import GpuFacts
+    from aiinfra.platforms import driver
+    from aiinfra.platforms.base import Where
+
+    data = lab_data()
+    data["platform"] = platform_block("nutanix")
+    design = design_from_file(write_spec(tmp_path, data)).design
+    assert design.platform is not None
+    check = driver("nutanix").check
+    assert check is not None
+    where = Where(facts=("compute",), facts_file="facts.csv")
+    assert check(design, design.platform, where) == []
+    odd = replace(design.platform, gpus={"gx-1": GpuFacts(vendor="Acme", model="GX-1")})
+    (problem,) = check(design, odd, where)
+    assert problem.path == ("compute", "node_model")
+    assert "GPU gx-1 is made by Acme; Nutanix attaches GPUs of vendor NVIDIA, AMD, INTEL only" in problem.message
