@@ -24,12 +24,14 @@ from aiinfra.design.model import Design, Device, Interface, SwitchHardware, Tier
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.overrides import apply_hatches
+from aiinfra.design.platform_build import with_platform
 from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
+from aiinfra.spec.node_facts import LoadedFacts
 
 
 def resolve_catalog(spec: ClusterSpec) -> Catalog:
@@ -41,7 +43,13 @@ def node_count(spec: ClusterSpec) -> int:
     return c.nodes if c.nodes is not None else (c.scalable_units or 1) * spec.fabrics.backend.nodes_per_su
 
 
-def build_design(spec: ClusterSpec, catalog: Catalog | None = None, spec_dir: Path | None = None) -> Design:
+def build_design(
+    spec: ClusterSpec,
+    catalog: Catalog | None = None,
+    *,
+    node_facts: LoadedFacts | None = None,
+    spec_dir: Path | None = None,
+) -> Design:
     """Validate across layers, then decide topology, ports, addresses, ASNs and QoS.
 
     The cyclic garbage collector is paused while building: a 32k-GPU design creates
@@ -51,13 +59,15 @@ def build_design(spec: ClusterSpec, catalog: Catalog | None = None, spec_dir: Pa
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_design(spec, catalog, spec_dir)
+        return _build_design(spec, catalog, node_facts, spec_dir)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_design(spec: ClusterSpec, catalog: Catalog | None, spec_dir: Path | None = None) -> Design:
+def _build_design(
+    spec: ClusterSpec, catalog: Catalog | None, node_facts: LoadedFacts | None, spec_dir: Path | None
+) -> Design:
     catalog = catalog or resolve_catalog(spec)
     problems = precheck(spec, catalog)
     if problems:
@@ -170,7 +180,7 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None, spec_dir: Path | N
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:
         raise DesignError(problems.items)
-    return design
+    return with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:

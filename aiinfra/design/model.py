@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aiinfra.design.platform import PlatformIntent
+
 
 @dataclass(frozen=True, slots=True)
 class TrafficClass:
@@ -405,6 +407,7 @@ class Design:
     switch_models: dict[str, SwitchHardware]  # catalog key -> facts, for every model a device uses
     # os -> template name -> text: the user's templates, ahead of the driver's own
     user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

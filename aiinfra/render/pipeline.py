@@ -29,14 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
 from aiinfra.nos import driver
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
-from aiinfra.spec.model import ClusterSpec
 
 Progress = Callable[[str, int, int], None]
 Job = tuple[str, tuple[str, ...]]
@@ -51,8 +49,6 @@ _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=Tr
 @dataclass(frozen=True)
 class _Inputs:
     design: Design
-    spec: ClusterSpec
-    catalog: Catalog
     staging: Path | None = None
 
 
@@ -61,7 +57,7 @@ _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the 
 
 def _render_job(job: Job) -> dict[str, str]:
     assert _INPUTS is not None
-    d, spec, catalog = _INPUTS.design, _INPUTS.spec, _INPUTS.catalog
+    d = _INPUTS.design
     kind, names = job
     if kind == "reports":
         return {
@@ -71,7 +67,7 @@ def _render_job(job: Job) -> dict[str, str]:
             "bom.csv": bom_csv(d),
         }
     if kind == "inventory":
-        return inventory_files(d, spec.platform.type, spec.platform)
+        return inventory_files(d)
     if kind == "switches":
         out: dict[str, str] = {}
         for name in names:
@@ -79,7 +75,7 @@ def _render_job(job: Job) -> dict[str, str]:
             out.update(driver(device.os).render_device(device, d))
         return out
     if kind == "platform":
-        return platform_files(d, spec, catalog, nodes=names or None)
+        return platform_files(d, nodes=names or None)
     raise ValueError(f"unknown render job {kind!r}")
 
 
@@ -88,10 +84,10 @@ def _write_job(job: Job) -> dict[str, str]:
     return write_files(_INPUTS.staging, _render_job(job))
 
 
-def jobs(design: Design, spec: ClusterSpec) -> list[Job]:
+def jobs(design: Design) -> list[Job]:
     """Independent render jobs, longest first so the workers finish together."""
     out: list[Job] = []
-    if per_node(spec) and design.nodes:
+    if per_node(design) and design.nodes:
         names = [n.name for n in design.nodes]
         out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
     else:
@@ -184,13 +180,13 @@ def _merge(into: dict[str, str], new: dict[str, str]) -> None:
     into.update(new)
 
 
-def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress: Progress | None = None) -> OutputSet:
+def render_outputs(design: Design, progress: Progress | None = None) -> OutputSet:
     """Every file, in memory, with the manifest."""
     global _INPUTS
-    _INPUTS = _Inputs(design, spec, catalog)
+    _INPUTS = _Inputs(design)
     try:
         out = OutputSet()
-        with _results(_render_job, jobs(design, spec), _workers(design), progress) as results:
+        with _results(_render_job, jobs(design), _workers(design), progress) as results:
             for result in results:
                 for path, text in result.items():
                     out.add(path, text)
@@ -201,8 +197,6 @@ def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress
 
 def write_outputs(
     design: Design,
-    spec: ClusterSpec,
-    catalog: Catalog,
     directory: Path | Target,
     progress: Progress | None = None,
     notify: Notify | None = None,
@@ -213,10 +207,10 @@ def write_outputs(
     """
     global _INPUTS
     with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, spec, catalog, staging)
+        _INPUTS = _Inputs(design, staging)
         try:
             digests: dict[str, str] = {}
-            with _results(_write_job, jobs(design, spec), _workers(design), progress) as results:
+            with _results(_write_job, jobs(design), _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result)
         finally:

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from aiinfra import nos
 from aiinfra.design.model import Design, Device, RawBlock
 from aiinfra.nos.hatches import hatch_summary, main_config, with_raw_config
+from aiinfra.nos.junos import syntax as junos
 from aiinfra.spec.hatches import check_raw_text, raw_text_problem
-from tests.parsers import junos
 from tests.parsers.dispatch import parse_rendered
 from tests.spec.test_hatches import EOS_SPINE, JUNOS_LEAF, NXOS_SPINE, design_with
 

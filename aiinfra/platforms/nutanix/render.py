@@ -16,22 +16,26 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from aiinfra.catalog import Catalog
-from aiinfra.design.hosts import HostIntent, host_intent
 from aiinfra.design.model import Design, Node
-from aiinfra.render.environment import render_template
+from aiinfra.design.platform import HostIntent, NutanixSettings
+from aiinfra.platforms import driver
+from aiinfra.platforms.host import HEADER, platform_of, rail_ethernet
 from aiinfra.render.reports import dump_yaml
-from aiinfra.spec.model import ClusterSpec
-from aiinfra.spec.platform import Nutanix
 
-HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 GPU_MODE = {"passthrough": "PASSTHROUGH_COMPUTE", "vgpu": "VIRTUAL"}
-GPU_VENDOR = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "INTEL"}
+CLOUD_INIT_HEADER = """\
+#cloud-config
+# {vm}: rendered by aiinfra from cluster.yaml; edit the spec, not this file.
+# Rail vNICs are matched by the MACs the play assigns and renamed rail1..railN; each holds
+# its rail /31 with a per-NIC routing table and source rule (ARP-flux fix, fabric.md 3.2b).
+"""
 
 
-def _platform(spec: ClusterSpec) -> Nutanix:
-    assert isinstance(spec.platform, Nutanix)
-    return spec.platform
+def _settings(design: Design) -> NutanixSettings:
+    settings = platform_of(design).settings
+    if not isinstance(settings, NutanixSettings):
+        raise ValueError(f"the Design's platform is {platform_of(design).type}, not nutanix")
+    return settings
 
 
 def vm_name(node: Node) -> str:
@@ -55,21 +59,48 @@ def guest_nccl_env(intent: HostIntent) -> list[tuple[str, str]]:
     return [("NCCL_IB_DISABLE", "1"), ("NCCL_SOCKET_IFNAME", f"={rails}")]
 
 
+def _conf(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+def guest_netplan(design: Design, node: Node, intent: HostIntent) -> dict[str, Any]:
+    """The guest's rail netplan as data: each vNIC matched by its MAC and renamed railN."""
+    ethernets = {}
+    for nic in intent.nics:
+        name = f"rail{nic.rail}"
+        ethernets[name] = {
+            "match": {"macaddress": rail_mac(design.name, node, nic.rail)},
+            "set-name": name,
+            **rail_ethernet(nic, intent.gpu_pool, link_local=True),
+        }
+    return {"network": {"version": 2, "ethernets": ethernets}}
+
+
+def cloud_init_doc(design: Design, node: Node, intent: HostIntent) -> dict[str, Any]:
+    """The VM's cloud-config as data: the rail netplan, the host sysctls and the guest NCCL settings."""
+    nccl = ["# AHV guests have virtio rail vNICs and no RDMA device: NCCL uses sockets on the rails."]
+    nccl += [f"{key}={value}" for key, value in guest_nccl_env(intent)]
+    files = [
+        ("/etc/netplan/60-aiinfra-rails.yaml", "0600", dump_yaml(guest_netplan(design, node, intent))),
+        ("/etc/sysctl.d/60-aiinfra.conf", "0644", _conf([f"{k} = {v}" for k, v in intent.sysctls])),
+        ("/etc/nccl.conf", "0644", _conf(nccl)),
+    ]
+    return {
+        "hostname": vm_name(node),
+        "write_files": [
+            {"path": path, "owner": "root:root", "permissions": mode, "content": text} for path, mode, text in files
+        ],
+        "runcmd": [["netplan", "apply"], ["sysctl", "--system"]],
+    }
+
+
 def cloud_init(design: Design, node: Node, intent: HostIntent) -> str:
-    nics = [{"name": f"rail{n.rail}", "mac": rail_mac(design.name, node, n.rail), "nic": n} for n in intent.nics]
-    return render_template(
-        "nutanix/cloud-init.yaml.j2",
-        vm=vm_name(node),
-        nics=nics,
-        gpu_pool=intent.gpu_pool,
-        sysctls=intent.sysctls,
-        nccl_env=guest_nccl_env(intent),
-    )
+    return CLOUD_INIT_HEADER.format(vm=vm_name(node)) + dump_yaml(cloud_init_doc(design, node, intent))
 
 
-def vm_entry(design: Design, spec: ClusterSpec, catalog: Catalog, node: Node, intent: HostIntent) -> dict[str, Any]:
-    p = _platform(spec)
-    gpu = catalog.gpus[node.gpu]
+def vm_entry(design: Design, node: Node, intent: HostIntent) -> dict[str, Any]:
+    p = _settings(design)
+    gpu = platform_of(design).gpus[node.gpu]
     return {
         "name": vm_name(node),
         "host": node.name,
@@ -81,7 +112,7 @@ def vm_entry(design: Design, spec: ClusterSpec, catalog: Catalog, node: Node, in
         "cloud_init": f"cloud-init/{vm_name(node)}.yaml",
         "gpus": {
             "mode": GPU_MODE[p.gpu_mode],
-            "vendor": GPU_VENDOR[gpu.vendor.lower()],
+            "vendor": gpu.vendor.upper(),  # the ntnx_gpus_v2 choice; the design refused other vendors
             "device_id": p.gpu_device_id,
             "count": node.gpus,
             "slots": list(range(1, node.gpus + 1)),
@@ -115,14 +146,14 @@ def rail_subnet(design: Design, rail: int) -> str:
     return f"{design.name}-rail{rail}"
 
 
-def vars_doc(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, Any]:
-    p = _platform(spec)
-    intents = {n.name: host_intent(design, n, catalog) for n in design.nodes}
+def vars_doc(design: Design) -> dict[str, Any]:
+    p = _settings(design)
+    hosts = platform_of(design).hosts
     return {
         "aiinfra_prism": {
             "host": p.prism_central,
             "username": p.username,
-            "password": p.password.ansible_expression,
+            "password": p.password,
             "cluster": p.cluster,
         },
         "aiinfra_rail_subnets": [
@@ -134,16 +165,16 @@ def vars_doc(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, A
             }
             for r in range(1, design.rails + 1)
         ],
-        "aiinfra_gpu_vms": [vm_entry(design, spec, catalog, n, intents[n.name]) for n in design.nodes],
+        "aiinfra_gpu_vms": [vm_entry(design, n, hosts[n.name]) for n in design.nodes],
         "aiinfra_vgpu_profile": p.vgpu_profile,
     }
 
 
-def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
-    doc = vars_doc(design, spec, catalog)
+def render(design: Design) -> dict[str, str]:
+    doc = vars_doc(design)
+    hosts = platform_of(design).hosts
     out = {"nutanix/vars.yml": HEADER + dump_yaml(doc)}
     for node in design.nodes:
-        intent = host_intent(design, node, catalog)
-        out[f"nutanix/cloud-init/{vm_name(node)}.yaml"] = cloud_init(design, node, intent)
-    out["nutanix/README.md"] = render_template("nutanix/README.md.j2", design=design, v=doc)
+        out[f"nutanix/cloud-init/{vm_name(node)}.yaml"] = cloud_init(design, node, hosts[node.name])
+    out["nutanix/README.md"] = driver("nutanix").render_template("README.md.j2", design=design, v=doc)
     return out

@@ -12,26 +12,30 @@ from __future__ import annotations
 from ipaddress import IPv4Interface
 from typing import Any
 
-from aiinfra.catalog import Catalog
-from aiinfra.design.hosts import HostIntent, host_intent
 from aiinfra.design.model import Design
-from aiinfra.render.environment import render_template
+from aiinfra.design.platform import HostIntent, VSphereSettings
+from aiinfra.platforms import driver
+from aiinfra.platforms.host import HEADER, platform_of
 from aiinfra.render.reports import dump_yaml
-from aiinfra.spec.model import ClusterSpec
-from aiinfra.spec.platform import VMware
 
-HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 UPLINK_PREFIX = "rail"
 # nmlx5_core trust_state: 1 = PCP, 2 = DSCP [S: community ESXi RoCE configs, platforms.md 3.1].
 TRUST_DSCP = 2
 
 
-def _platform(spec: ClusterSpec) -> VMware:
-    assert isinstance(spec.platform, VMware)
-    return spec.platform
+def _settings(design: Design) -> VSphereSettings:
+    settings = platform_of(design).settings
+    if not isinstance(settings, VSphereSettings):
+        raise ValueError(f"the Design's platform is {platform_of(design).type}, not vmware")
+    return settings
 
 
-def portgroup(platform: VMware, rail: int) -> str:
+def pfc_mask(priority: int) -> int:
+    """PFC on one priority as nmlx5_core ``pfctx``/``pfcrx`` take it: a bitmap, bit p for priority p."""
+    return 1 << priority
+
+
+def portgroup(platform: VSphereSettings, rail: int) -> str:
     return f"{platform.dvs_name}-rail{rail}"
 
 
@@ -39,7 +43,8 @@ def driver_options(intent: HostIntent) -> list[dict[str, str]]:
     """ESXi kernel module options: PFC tx/rx bitmap of the no-drop priority (tx must equal
     rx), DSCP trust, ECN for DCQCN, and the DSCP the RDMA stack marks."""
     nic = intent.nics[0]
-    core = f"pfctx=0x{nic.pfc_mask:02x} pfcrx=0x{nic.pfc_mask:02x} trust_state={TRUST_DSCP}"
+    mask = pfc_mask(nic.pfc_priority)
+    core = f"pfctx=0x{mask:02x} pfcrx=0x{mask:02x} trust_state={TRUST_DSCP}"
     if nic.dcqcn:
         core += " ecn=1"
     return [
@@ -57,7 +62,7 @@ def firmware(intent: HostIntent) -> dict[str, int]:
     return {"CNP_DSCP_P1": nic.cnp_dscp, "CNP_802P_PRIO_P1": nic.cnp_priority, "ROCE_CC_PRIO_MASK_P1": mask}
 
 
-def host_entry(design: Design, intent: HostIntent, platform: VMware) -> dict[str, Any]:
+def host_entry(design: Design, intent: HostIntent, platform: VSphereSettings) -> dict[str, Any]:
     node = next(n for n in design.nodes if n.name == intent.node)
     return {
         "name": node.name,
@@ -86,7 +91,7 @@ def qos_summary(intent: HostIntent) -> dict[str, Any]:
         "trust": nic.trust,
         "dscp_to_priority": {d: p for d, p in nic.dscp_to_priority},
         "pfc_priority": nic.pfc_priority,
-        "pfc_mask": f"0x{nic.pfc_mask:02x}",
+        "pfc_mask": f"0x{pfc_mask(nic.pfc_priority):02x}",
         "dcqcn": nic.dcqcn,
         "roce_dscp": nic.roce_dscp,
         "roce_tos": nic.roce_tos,
@@ -97,15 +102,16 @@ def qos_summary(intent: HostIntent) -> dict[str, Any]:
     }
 
 
-def vars_doc(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, Any]:
-    platform = _platform(spec)
-    intents = [host_intent(design, n, catalog) for n in design.nodes]
+def vars_doc(design: Design) -> dict[str, Any]:
+    platform = _settings(design)
+    hosts = platform_of(design).hosts
+    intents = [hosts[n.name] for n in design.nodes]
     first = intents[0]
     return {
         "aiinfra_vcenter": {
             "hostname": platform.vcenter,
             "username": platform.username,
-            "password": platform.password.ansible_expression,
+            "password": platform.password,
             "datacenter": platform.datacenter,
             "cluster": platform.cluster,
         },
@@ -132,9 +138,9 @@ def vars_doc(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, A
     }
 
 
-def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
-    doc = vars_doc(design, spec, catalog)
+def render(design: Design) -> dict[str, str]:
+    doc = vars_doc(design)
     return {
         "vmware/vars.yml": HEADER + dump_yaml(doc),
-        "vmware/README.md": render_template("vmware/README.md.j2", design=design, v=doc),
+        "vmware/README.md": driver("vmware").render_template("README.md.j2", design=design, v=doc),
     }

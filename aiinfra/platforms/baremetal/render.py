@@ -6,37 +6,31 @@ The tree mirrors ``/`` on the node (``etc/netplan/...``, ``usr/local/bin/...``) 
 
 from __future__ import annotations
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
-from aiinfra.render.inventory import HEADER
-from aiinfra.render.platforms.common import (
+from aiinfra.platforms.host import (
+    HEADER,
     NETPLAN_FILE,
     QOS_UNIT,
     ecmp_dropins,
-    intents,
     nccl_files,
     netplan,
+    platform_of,
     qos_files,
-    qos_tool,
     sysctl_conf,
 )
 from aiinfra.render.reports import dump_yaml
-from aiinfra.spec.model import ClusterSpec
-
-# Every file depends on one node only, so the render pipeline may split nodes across workers.
-PER_NODE = True
 
 # DOCA/MLNX_OFED loads the mlx5 stack from openibd; the QoS unit must run after it.
 AFTER_UNITS = "openibd.service"
 
 
-def node_tree(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, dict[str, str]]:
-    """host -> {path relative to / : text}."""
-    tool = qos_tool(spec)
+def node_tree(design: Design) -> dict[str, dict[str, str]]:
+    """host -> {path relative to / : text}, for the Design's nodes."""
+    platform = platform_of(design)
+    tool = platform.qos_tool
     out: dict[str, dict[str, str]] = {}
-    by_name = {n.name: n for n in design.nodes}
-    for name, intent in intents(design, catalog).items():
-        node = by_name[name]
+    for node in design.nodes:
+        intent = platform.hosts[node.name]
         files = {
             NETPLAN_FILE: netplan(design, node, intent),
             "etc/sysctl.d/60-aiinfra.conf": sysctl_conf(intent),
@@ -44,7 +38,7 @@ def node_tree(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, 
             **qos_files(intent, tool, after=AFTER_UNITS),
             **nccl_files(intent),
         }
-        out[name] = files
+        out[node.name] = files
     return out
 
 
@@ -82,10 +76,10 @@ def node_vars_file(files: dict[str, str], tool: str) -> str:
     )
 
 
-def render(design: Design, spec: ClusterSpec, catalog: Catalog) -> dict[str, str]:
-    tool = qos_tool(spec)
+def render(design: Design) -> dict[str, str]:
+    tool = platform_of(design).qos_tool
     out: dict[str, str] = {}
-    for host, files in node_tree(design, spec, catalog).items():
+    for host, files in node_tree(design).items():
         for path, text in sorted(files.items()):
             out[f"nodes/{host}/{path}"] = text
         out[f"nodes/{host}.yml"] = node_vars_file(files, tool)
