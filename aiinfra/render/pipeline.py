@@ -1,8 +1,8 @@
 """Everything ``aiinfra render`` writes, from one Design.
 
-The work is a list of independent jobs: reports, inventory, switch configs in
-chunks, and node/platform files (in node chunks where the platform's files are
-per node). Two ways to run them:
+The work is a list of independent jobs: design.json (the complete Design,
+:mod:`aiinfra.design.serialize`), reports, inventory, switch configs in chunks, and
+node/platform files (in node chunks where the platform's files are per node). Two ways to run them:
 
 * :func:`render_outputs` keeps every file in memory (tests, ``--check``);
 * :func:`write_outputs` runs the jobs on every core and lets each worker write its
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
+from aiinfra.design.serialize import design_json
 from aiinfra.nos import driver
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
@@ -44,15 +45,46 @@ Job = tuple[str, tuple[str, ...]]
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
 NODE_CHUNK = 256
+DESIGN_JSON = "design.json"
 PR_SET_PDEATHSIG = 1
 _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True), "prctl", None)
+
+# --- Legacy adapter: DELETE when helper "platform" merges -----------------------------------
+# The platform and inventory renderers still take the spec and catalog. Until they take only
+# the Design (``platform_files(design, nodes=...)``, ``inventory_files(design)``,
+# ``per_node(design)``), the validated spec rides along on the Design object (set by
+# ``attach_legacy_spec``) and in design.json's envelope (``legacy_spec``), so that
+# ``render --from-design`` can still reproduce those files byte for byte.
+_LEGACY_SPEC = "_legacy_spec"
+
+
+def attach_legacy_spec(design: Design, spec: ClusterSpec) -> None:
+    """Carry the spec on the Design for the platform/inventory renderers (temporary)."""
+    setattr(design, _LEGACY_SPEC, spec)  # Design is not slotted; deliberately no field
+
+
+def _legacy_platform_inputs(design: Design) -> tuple[ClusterSpec, Catalog]:
+    """The spec and catalog the platform and inventory renderers still need (temporary)."""
+    from aiinfra.design.build import resolve_catalog
+
+    spec = getattr(design, _LEGACY_SPEC, None)
+    if not isinstance(spec, ClusterSpec):
+        raise ValueError("this Design carries no spec for the platform renderers (legacy_spec)")
+    return spec, resolve_catalog(spec)
+
+
+def _legacy_spec_json(design: Design) -> dict[str, object] | None:
+    spec = getattr(design, _LEGACY_SPEC, None)
+    return spec.model_dump(mode="json") if isinstance(spec, ClusterSpec) else None
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Inputs:
     design: Design
-    spec: ClusterSpec
-    catalog: Catalog
+    legacy: tuple[ClusterSpec, Catalog]
     staging: Path | None = None
 
 
@@ -61,8 +93,11 @@ _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the 
 
 def _render_job(job: Job) -> dict[str, str]:
     assert _INPUTS is not None
-    d, spec, catalog = _INPUTS.design, _INPUTS.spec, _INPUTS.catalog
+    d = _INPUTS.design
+    spec, catalog = _INPUTS.legacy
     kind, names = job
+    if kind == "design":
+        return {DESIGN_JSON: design_json(d, legacy_spec=_legacy_spec_json(d))}
     if kind == "reports":
         return {
             "design.yaml": design_yaml(d),
@@ -88,9 +123,14 @@ def _write_job(job: Job) -> dict[str, str]:
     return write_files(_INPUTS.staging, _render_job(job))
 
 
-def jobs(design: Design, spec: ClusterSpec) -> list[Job]:
-    """Independent render jobs, longest first so the workers finish together."""
-    out: list[Job] = []
+def jobs(design: Design) -> list[Job]:
+    """Independent render jobs, longest first so the workers finish together.
+
+    design.json is one job (the longest on a big design: ~190 MB for ai-factory-32k), run
+    beside the others rather than after them.
+    """
+    spec, _ = _legacy_platform_inputs(design)
+    out: list[Job] = [("design", ())]
     if per_node(spec) and design.nodes:
         names = [n.name for n in design.nodes]
         out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
@@ -184,13 +224,13 @@ def _merge(into: dict[str, str], new: dict[str, str]) -> None:
     into.update(new)
 
 
-def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress: Progress | None = None) -> OutputSet:
+def render_outputs(design: Design, progress: Progress | None = None) -> OutputSet:
     """Every file, in memory, with the manifest."""
     global _INPUTS
-    _INPUTS = _Inputs(design, spec, catalog)
+    _INPUTS = _Inputs(design, _legacy_platform_inputs(design))
     try:
         out = OutputSet()
-        with _results(_render_job, jobs(design, spec), _workers(design), progress) as results:
+        with _results(_render_job, jobs(design), _workers(design), progress) as results:
             for result in results:
                 for path, text in result.items():
                     out.add(path, text)
@@ -201,8 +241,6 @@ def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress
 
 def write_outputs(
     design: Design,
-    spec: ClusterSpec,
-    catalog: Catalog,
     directory: Path | Target,
     progress: Progress | None = None,
     notify: Notify | None = None,
@@ -213,10 +251,10 @@ def write_outputs(
     """
     global _INPUTS
     with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, spec, catalog, staging)
+        _INPUTS = _Inputs(design, _legacy_platform_inputs(design), staging)
         try:
             digests: dict[str, str] = {}
-            with _results(_write_job, jobs(design, spec), _workers(design), progress) as results:
+            with _results(_write_job, jobs(design), _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result)
         finally:
