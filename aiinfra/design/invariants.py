@@ -182,6 +182,8 @@ def _bgp(design: Design, owners: dict[str, str]) -> Iterator[str]:
                 continue
             if not iface.address:
                 yield f"{where}: interface {iface.name} has no address"
+            elif iface.address.partition("/")[0] == n.address:
+                yield f"{where}: that is {iface.name}'s own address"
             elif not _same_subnet(iface.address, n.address):
                 yield f"{where}: not on {iface.name}'s subnet {iface.address}"
             elif owners.get(n.address) != n.peer_device:

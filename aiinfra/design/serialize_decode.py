@@ -151,9 +151,16 @@ def _map(node: Map) -> Decoder:
 
 
 def _union(node: Union) -> Decoder:
-    options = [decoder(o) for o in node.options]
-    want = expected(node)
     nullable = isinstance(node.options[0], Prim) and node.options[0].cls is type(None)
+    options = [decoder(o) for o in node.options[1:]] if nullable else [decoder(o) for o in node.options]
+    want = expected(node)
+    if nullable and len(options) == 1:  # ``T | None``: T's own error says what is wrong inside
+        only = options[0]
+
+        def optional(v: object) -> object:
+            return None if v is None else only(v)
+
+        return optional
 
     def union(v: object) -> object:
         if v is None and nullable:
