@@ -113,7 +113,7 @@ CORRUPTIONS = {
     _duplicate_interface_address: "address 10.1.0.0 is both lab-be-leaf-su01-r1 Ethernet0 and lab-be-leaf-su01-r2",
     _duplicate_loopback: "is both the loopback of lab-be-spine-01 and the loopback of lab-be-spine-02",
     _duplicate_mgmt: "is both the management address of lab-oob-01 and the BMC address of node lab-gpu-02",
-    _duplicate_node_address: "is both the front-end address of node lab-gpu-02 and the front-end address of node lab-gpu-03",
+    _duplicate_node_address: "front-end address of node lab-gpu-02 and the front-end address of node lab-gpu-03",
     _dangling_link_device: "b end lab-nowhere is neither a device nor a node",
     _dangling_link_interface: "has no interface 'Ethernet999'",
     _dangling_node_port: "a end lab-gpu-01 has no interface 'eth9'",
