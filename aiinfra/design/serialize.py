@@ -43,7 +43,8 @@ def design_json(design: Design, *, legacy_spec: dict[str, object] | None = None,
     if legacy_spec is not None:
         doc["legacy_spec"] = legacy_spec
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators) + "\n"
+    # check_circular=False: the data is a fresh tree (no cycles); the check costs ~10% on 32k.
+    return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators, check_circular=False) + "\n"
 
 
 @dataclass(frozen=True)
