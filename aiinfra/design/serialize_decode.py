@@ -87,7 +87,7 @@ def _prim(cls: type) -> Decoder:
             if v.__class__ is float:
                 return v
             if v.__class__ is int:
-                return float(v)  # type: ignore[arg-type]
+                return float(v)
             raise Mismatch(name, v)
 
         return number
@@ -105,7 +105,7 @@ def _enum(node: Enum) -> Decoder:
     want = expected(node)
 
     def enum(v: object) -> object:
-        member = members.get(v) if v.__class__ is str else None  # type: ignore[call-overload]
+        member = members.get(v) if v.__class__ is str else None
         if member is None:
             raise Mismatch(want, v)
         return member
@@ -121,7 +121,7 @@ def _seq(node: Seq) -> Decoder:
         if v.__class__ is not list:
             raise Mismatch("an array", v)
         out = []
-        for i, x in enumerate(v):  # type: ignore[arg-type]
+        for i, x in enumerate(v):
             try:
                 out.append(item(x))
             except Mismatch as exc:
@@ -139,7 +139,7 @@ def _map(node: Map) -> Decoder:
         if v.__class__ is not dict:
             raise Mismatch("an object", v)
         out = {}
-        for k, x in v.items():  # type: ignore[attr-defined]
+        for k, x in v.items():
             try:
                 out[k] = value(x)
             except Mismatch as exc:
@@ -191,7 +191,7 @@ def record_decoder(cls: type) -> Decoder:
             raise Mismatch(want, v)
         if not decoders:
             decoders.extend((f.name, f.required, decoder(f.node)) for f in fields)
-        data: dict[str, object] = v  # type: ignore[assignment]
+        data: dict[str, object] = v
         if not names.issuperset(data):
             extra = sorted(k for k in data if k not in names)[0]
             exc = Mismatch("", extra, f"unknown field in {cls.__name__}; expected one of {', '.join(sorted(names))}")

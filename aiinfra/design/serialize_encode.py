@@ -40,7 +40,7 @@ def encoder(root: type) -> Encoder:
     exec(compile(source, f"<design encoder for {root.__name__}>", "exec"), namespace)
     fn = namespace[names[root]]
     assert callable(fn)
-    return fn  # type: ignore[no-any-return]
+    return fn
 
 
 def _function(cls: type, names: dict[type, str]) -> str:
