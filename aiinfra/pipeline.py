@@ -37,6 +37,29 @@ def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResul
     return DesignResult(loaded, catalog, design)
 
 
+@dataclass(frozen=True)
+class DesignFile:
+    """A Design loaded from design.json (``render --from-design``): no spec, no catalog."""
+
+    path: Path
+    design: Design
+
+
+def design_from_json(path: Path) -> DesignFile:
+    """Load design.json: its structure is checked (a SpecError names the JSON path), then its invariants."""
+    from aiinfra.design.serialize import load_design
+
+    return DesignFile(path, load_design(path))
+
+
+Rendered = DesignResult | DesignFile
+
+
+def _source(result: Rendered) -> Path:
+    """The input file: render never writes into its folder or above it."""
+    return result.path if isinstance(result, DesignFile) else result.loaded.path
+
+
 def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> list[tuple[tuple[str | int, ...], str]]:
     """Shortfalls of the designed cluster against ``workloads:`` (GPUs, per-GPU and bisection bandwidth)."""
     from aiinfra.sizing.check import BackendCapacity, check_workloads
@@ -54,23 +77,21 @@ def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> l
     return check_workloads(loaded.spec, catalog, capacity)
 
 
-def render_files(result: DesignResult, progress: Progress | None = None) -> OutputSet:
+def render_files(result: Rendered, progress: Progress | None = None) -> OutputSet:
     """Every rendered file in memory (for --check and tests)."""
     return render_outputs(result.design, progress)
 
 
-def output_target(
-    result: DesignResult, directory: Path, *, force: bool = False, notify: Notify | None = None
-) -> Target:
+def output_target(result: Rendered, directory: Path, *, force: bool = False, notify: Notify | None = None) -> Target:
     """The checked output folder: never the spec's folder or above it, never someone else's files.
 
     Also clears what killed renders left beside it (see :mod:`aiinfra.render.swap`).
     """
-    return prepare(directory, result.loaded.path, force=force, notify=notify)
+    return prepare(directory, _source(result), force=force, notify=notify)
 
 
 def write_rendered(
-    result: DesignResult,
+    result: Rendered,
     directory: Path | Target,
     progress: Progress | None = None,
     *,

@@ -18,9 +18,10 @@ from aiinfra.design.checks import precheck
 from aiinfra.design.checks_addresses import check_management_collisions
 from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
 from aiinfra.design.context import BuildContext
+from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
-from aiinfra.design.model import Design, Device, Interface, SwitchHardware, TierSummary
+from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortMode, SwitchHardware, TierSummary
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.overrides import apply_hatches
@@ -55,11 +56,16 @@ def build_design(
     The cyclic garbage collector is paused while building: a 32k-GPU design creates
     about a million small objects and no cycles worth collecting, and the collector's
     repeated full scans would otherwise cost a third of the run time.
+
+    The finished Design is checked against its invariants (:mod:`aiinfra.design.invariants`);
+    a violation is a bug and raises ``DesignInvariantError``.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_design(spec, catalog, node_facts, spec_dir)
+        design = _build_design(spec, catalog, node_facts, spec_dir)
+        check_invariants(design)
+        return design
     finally:
         if was_enabled:
             gc.enable()
@@ -395,13 +401,14 @@ def _fill_unused(ctx: BuildContext, d: Device) -> None:
             d.interfaces.append(
                 Interface(
                     name=port_name(model, d.os, phys, member, ways),
-                    role="unused",
+                    role=InterfaceRole.UNUSED,
                     speed_gbps=speed,
                     mtu=d.switch_mtu,
                     description="unused - shut by aiinfra",
                     enabled=False,
                     physical_port=phys,
                     breakout_member=member,
+                    mode=PortMode.DISABLED,
                 )
             )
     d.interfaces.sort(key=lambda i: (i.physical_port, i.breakout_member))
@@ -426,7 +433,7 @@ def _tiers(
     return out
 
 
-def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> float:
+def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> int:
     """Back-end bisection bandwidth in Gb/s: half the leaf uplink capacity (Clos min-cut)."""
     uplinks = sum(
         1

@@ -1,8 +1,8 @@
 """Everything ``aiinfra render`` writes, from one Design.
 
-The work is a list of independent jobs: reports, inventory, switch configs in
-chunks, and node/platform files (in node chunks where the platform's files are
-per node). Two ways to run them:
+The work is a list of independent jobs: design.json (the complete Design,
+:mod:`aiinfra.design.serialize`), reports, inventory, switch configs in chunks, and
+node/platform files (in node chunks where the platform's files are per node). Two ways to run them:
 
 * :func:`render_outputs` keeps every file in memory (tests, ``--check``);
 * :func:`write_outputs` runs the jobs on every core and lets each worker write its
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiinfra.design.model import Design
+from aiinfra.design.serialize import design_json
 from aiinfra.nos import driver
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
@@ -42,6 +43,7 @@ Job = tuple[str, tuple[str, ...]]
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
 NODE_CHUNK = 256
+DESIGN_JSON = "design.json"
 PR_SET_PDEATHSIG = 1
 _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True), "prctl", None)
 
@@ -59,6 +61,8 @@ def _render_job(job: Job) -> dict[str, str]:
     assert _INPUTS is not None
     d = _INPUTS.design
     kind, names = job
+    if kind == "design":
+        return {DESIGN_JSON: design_json(d)}
     if kind == "reports":
         return {
             "design.yaml": design_yaml(d),
@@ -85,8 +89,12 @@ def _write_job(job: Job) -> dict[str, str]:
 
 
 def jobs(design: Design) -> list[Job]:
-    """Independent render jobs, longest first so the workers finish together."""
-    out: list[Job] = []
+    """Independent render jobs, longest first so the workers finish together.
+
+    design.json is one job (the longest on a big design: ~190 MB for ai-factory-32k), run
+    beside the others rather than after them.
+    """
+    out: list[Job] = [("design", ())]
     if per_node(design) and design.nodes:
         names = [n.name for n in design.nodes]
         out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]

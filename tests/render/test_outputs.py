@@ -141,7 +141,7 @@ def test_a_full_disk_in_a_worker_is_one_line(
     real = Path.write_bytes
 
     def full(self: Path, data: bytes) -> int:
-        if self.suffix == ".cfg" or self.name.endswith(".json"):
+        if self.suffix == ".cfg" or (self.name.endswith(".json") and self.name != "design.json"):
             raise OSError(28, "No space left on device")
         return real(self, data)
 
