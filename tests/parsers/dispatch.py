@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.parsers import cumulus, eos, junos, nxos, sonic
+from aiinfra.nos.sonic import parser as sonic
+from tests.parsers import cumulus, eos, junos, nxos
 from tests.parsers.model import ParsedSwitch
 
 

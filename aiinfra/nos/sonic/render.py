@@ -1,22 +1,19 @@
 """Community SONiC 202411: ``config_db.json`` plus FRR ``frr.conf``.
 
 config_db.json carries ports, addresses, QoS, buffers, the PFC watchdog and the
-management plane; FRR (split-unified mode) carries routing, rendered by the
-shared ``aiinfra.render.frr``. Table and field names follow the SONiC ConfigDB
-manual and YANG models (sonic-buildimage ``src/sonic-yang-models``); see
-docs/vendor-syntax.md section 4 and fabric.md 2.4.
+management plane; FRR (split-unified mode) carries routing, rendered from the frr
+driver's ``frr.conf.j2`` (this driver's template parent). Table and field names follow
+the SONiC ConfigDB manual and YANG models (sonic-buildimage ``src/sonic-yang-models``);
+see docs/vendor-syntax.md section 4 and fabric.md 2.4.
 
-The template writes JSON freely (trailing commas allowed); this module parses
-it and dumps it with sorted keys, so the file is valid JSON, deterministic, and
-diff-friendly whatever order the template used. ConfigDB takes every value as
-a string, so numbers are quoted in the template.
-
-SONiC specifics kept here as data: map names, scheduler names, the SNMP and
-AAA keywords and the DEVICE_METADATA ``type`` per role.
+CONFIG_DB is structured data, so it is built as Python dicts and dumped with sorted
+keys and four-space indentation: valid JSON by construction, deterministic, and
+diff-friendly. ConfigDB takes every value as a string, so numbers are converted where
+the table is built (units.py for the ones with a unit).
 
 Every output is judged by SONiC's own 202411 YANG models (tests/validators/sonic_yang.py);
 docs/vendor-syntax.md section 4.7 lists what they decided. Buffers are the static model,
-written in full, because ``config reload`` replaces CONFIG_DB (sonic_buffers.py says why).
+written in full, because ``config reload`` replaces CONFIG_DB (buffers.py says why).
 
 Platform facts the Design does not carry are left out rather than guessed: PORT
 ``alias``/``index`` and the DEVICE_METADATA ``hwsku``/``platform``/``mac`` come from the
@@ -28,27 +25,17 @@ keys have no ConfigDB table, so they must be created as Linux accounts outside t
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from aiinfra.design.model import Design, Device, Interface, PhysicalPort, QosIntent
-from aiinfra.render.environment import render_template
-from aiinfra.render.frr import render_frr
+from aiinfra.design.model import Design, Device, Interface
+from aiinfra.nos import driver, profile
+from aiinfra.nos.frr.render import frr_conf
+from aiinfra.nos.sonic import units
+from aiinfra.nos.sonic.management import management_tables
+from aiinfra.nos.sonic.qos import qos_tables
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context
-from aiinfra.render.switches.qosmaps import PRIORITIES, dscp_to_tc
-from aiinfra.render.switches.sonic_buffers import CABLE_TABLE, buffers
 
-TEMPLATE = "sonic/config_db.json.j2"
-MAP_NAME = "AIINFRA"  # our own maps: the stock AZURE map puts DSCP 26 in lossy TC1 (fabric.md 2.4)
-WRED_PROFILE = "AIINFRA_ROCE"
-LOSSY_PG = 0  # SONiC convention: every lossy TC shares priority group 0 (qos_config.j2)
-# PORT.speed is in Mb/s; the Design carries Gb/s. A unit name, not a derived quantity.
-MBPS_PER_GBPS = 1000
-SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2"}  # sonic-snmp.yang enum
-SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
-AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
+Table = dict[str, Any]
 DEVICE_TYPE = {
     ("backend", "leaf"): "BackEndToRRouter",
     ("backend", "spine"): "BackEndLeafRouter",
@@ -61,27 +48,9 @@ DEVICE_TYPE = {
     ("storage", "super-spine"): "SpineRouter",
     ("oob", "oob"): "MgmtToRRouter",
 }
-# A JSON string (kept as is) or a comma that closes nothing (dropped): string-aware, so a
-# banner or description containing ",}" is never touched.
-_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
-
-
-@dataclass(frozen=True, slots=True)
-class Port:
-    """One PORT entry: a Design interface with its speed in SONiC's unit."""
-
-    iface: Interface
-    speed_mbps: int
-    lanes: str  # "0,1,2,3": SerDes lanes by front-panel position (see lanes())
-
-
-@dataclass(frozen=True, slots=True)
-class AclRule:
-    """One control-plane ACL rule; SONiC orders rules by PRIORITY, higher first."""
-
-    name: str
-    priority: int
-    source: str
+# ``config save`` writes ``sonic-cfggen -d --print-data``: json.dumps with indent 4 (sonic-buildimage
+# src/sonic-config-engine/sonic-cfggen). Keys are sorted here too, so the file is deterministic.
+JSON_INDENT = 4
 
 
 def lanes(iface: Interface, ways: int, lanes_per_port: int) -> str:
@@ -98,47 +67,6 @@ def lanes(iface: Interface, ways: int, lanes_per_port: int) -> str:
     return ",".join(str(first + n) for n in range(per_member))
 
 
-def ports(device: Device, design: Design) -> list[Port]:
-    """Every front-panel logical port, in front-panel order."""
-    per_port = design.switch_models[device.model].lanes_per_port
-    ways = {p.number: p.ways for p in device.physical_ports}
-    ordered = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
-    return [Port(i, i.speed_gbps * MBPS_PER_GBPS, lanes(i, ways.get(i.physical_port, 1), per_port)) for i in ordered]
-
-
-def breakout_roots(device: Device) -> list[tuple[str, PhysicalPort]]:
-    """(root port name, mode) for each broken-out cage: the root is member 0's name."""
-    roots = {i.physical_port: i.name for i in device.interfaces if i.breakout_member == 0}
-    return [(roots[p.number], p) for p in device.physical_ports if p.ways > 1 and p.number in roots]
-
-
-def tc_to_pg(qos: QosIntent) -> dict[int, int]:
-    """Lossless classes keep their own priority group (PFC pauses per PG); the rest share the lossy PG."""
-    lossless = {c.tc for c in qos.classes if c.lossless}
-    return {tc: tc if tc in lossless else LOSSY_PG for tc in PRIORITIES}
-
-
-def acl_rules(cidrs: tuple[str, ...]) -> list[AclRule]:
-    """One ACCEPT rule per allowed CIDR; priorities count down from 9999 as in the ConfigDB manual."""
-    return [AclRule(f"RULE_{n}", 10000 - n, cidr) for n, cidr in enumerate(cidrs, 1)]
-
-
-def aaa_servers(design: Design) -> list[dict[str, Any]]:
-    """Servers with SONiC priorities: higher is tried first, so the spec's first server gets the highest."""
-    servers = design.management.aaa_servers
-    return [{"address": s.address, "key": s.key, "priority": len(servers) - n} for n, s in enumerate(servers)]
-
-
-def tacacs_global_key(design: Design) -> str | None:
-    """TACPLUS|global passkey: the first (most preferred) server's secret reference.
-
-    sonic-system-aaa.yang refuses ``login`` with tacacs+ unless TACPLUS|global has a
-    passkey; each TACPLUS_SERVER still carries its own, which hostcfgd prefers.
-    """
-    servers = design.management.aaa_servers
-    return servers[0].key if design.management.aaa_protocol == "tacacs" and servers else None
-
-
 def runs_bfd(device: Device) -> bool:
     """Whether frr.conf asks for BFD, so bfdd must run in the bgp container.
 
@@ -150,42 +78,93 @@ def runs_bfd(device: Device) -> bool:
     return device.bgp is not None and any(n.bfd for n in device.bgp.neighbors)
 
 
-def sonic_context(device: Device, design: Design) -> dict[str, Any]:
-    ctx = switch_context(device, design)
-    qos = device.qos
-    ctx.update(
-        release=device.os_release,
-        device_type=DEVICE_TYPE[(device.fabric, device.role)],
-        ports=ports(device, design),
-        breakout_roots=breakout_roots(device),
-        map_name=MAP_NAME,
-        wred_profile=WRED_PROFILE,
-        buffers=buffers(device, design.switch_models[device.model]),
-        cable_table=CABLE_TABLE,
-        mgmt_vlan=device.access_vlan,
-        vlan_members=ctx["access_ports"] + ctx["oob_uplinks"],
-        dscp_map=dscp_to_tc(qos) if qos else {},
-        identity_map={p: p for p in PRIORITIES},
-        pg_map=tc_to_pg(qos) if qos else {},
-        acl_rules=acl_rules(design.management.allowed_cidrs),
-        snmp_users=snmp_users(design, SNMP_AUTH, SNMP_PRIV),
-        aaa_login=AAA_LOGIN.get(design.management.aaa_protocol or "", "local"),
-        aaa_servers=aaa_servers(design),
-        tacacs_global_key=tacacs_global_key(design),
-        frr_mgmt_framework=runs_bfd(device),
-        mgmt_ip=device.mgmt_address.split("/")[0],
-    )
-    return ctx
+def metadata(device: Device, design: Design) -> Table:
+    """DEVICE_METADATA|localhost: identity, FRR mode, and the buffer model where QoS runs."""
+    meta: Table = {
+        "hostname": device.name,
+        "type": DEVICE_TYPE[(device.fabric, device.role)],
+        "docker_routing_config_mode": "split-unified",
+        "timezone": design.management.timezone,
+    }
+    if runs_bfd(device):
+        meta["frr_mgmt_framework_config"] = "true"
+    if device.bgp is not None:
+        meta["bgp_asn"] = str(device.bgp.asn)
+    if device.qos is not None:
+        meta["default_pfcwd_status"] = "enable"
+        meta["buffer_model"] = "traditional"
+    return {"DEVICE_METADATA": {"localhost": meta}}
+
+
+def port_tables(device: Device, design: Design) -> Table:
+    """Every front-panel port, its breakout, its address; the loopback; the OOB access VLAN."""
+    per_port = design.switch_models[device.model].lanes_per_port
+    ways = {p.number: p.ways for p in device.physical_ports}
+    out: Table = {
+        "PORT": {
+            i.name: {
+                "admin_status": "up" if i.enabled else "down",
+                "description": i.description,
+                "lanes": lanes(i, ways.get(i.physical_port, 1), per_port),
+                "mtu": str(i.mtu),
+                "speed": str(units.speed_mbps(i.speed_gbps)),
+            }
+            for i in device.interfaces
+        }
+    }
+    roots = {i.physical_port: i.name for i in device.interfaces if i.breakout_member == 0}
+    breakouts = {
+        roots[p.number]: {"brkout_mode": f"{p.ways}x{p.speed_gbps}G"}
+        for p in device.physical_ports
+        if p.ways > 1 and p.number in roots
+    }
+    if breakouts:
+        out["BREAKOUT_CFG"] = breakouts
+    routed: Table = {}
+    for i in device.interfaces:
+        if i.address:
+            routed[i.name] = {}
+            routed[f"{i.name}|{i.address}"] = {}
+    if routed:
+        out["INTERFACE"] = routed
+    if device.loopback:
+        out["LOOPBACK_INTERFACE"] = {"Loopback0": {}, f"Loopback0|{device.loopback}": {}}
+    access = [i.name for i in device.interfaces if i.role == "oob-access"]
+    if access:
+        uplinks = [i.name for i in device.interfaces if i.role == "oob-uplink"]
+        vlan = f"Vlan{device.access_vlan}"
+        out["VLAN"] = {vlan: {"vlanid": str(device.access_vlan), "description": "OOB management access"}}
+        out["VLAN_MEMBER"] = {f"{vlan}|{name}": {"tagging_mode": "untagged"} for name in access + uplinks}
+    return out
+
+
+def config_db_tables(device: Device, design: Design) -> Table:
+    """The whole CONFIG_DB of one switch, table name -> key -> fields."""
+    return {
+        **metadata(device, design),
+        **port_tables(device, design),
+        **qos_tables(device, design.switch_models[device.model]),
+        **management_tables(device, design),
+    }
 
 
 def config_db(device: Device, design: Design) -> str:
-    """config_db.json text: template output re-serialised with sorted keys."""
-    raw = render_template(TEMPLATE, **sonic_context(device, design))
-    data = json.loads(_STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(0) if m.group(0) != "," else "", raw))
-    return json.dumps(data, indent=4, sort_keys=True) + "\n"
+    """config_db.json text: four-space indentation as ``config save`` writes it, keys sorted."""
+    return json.dumps(config_db_tables(device, design), indent=JSON_INDENT, sort_keys=True) + "\n"
+
+
+def frr_header(device: Device) -> list[str]:
+    """Say which release and which consumer the file targets, so nobody loads it elsewhere."""
+    return [
+        f"Rendered by aiinfra for {device.name}; edit the spec, not this file.",
+        f"Target: {profile(device.os).name} {device.os_release}, FRR in the bgp container, /etc/sonic/frr/frr.conf.",
+        "DEVICE_METADATA docker_routing_config_mode split-unified: one FRR file, not generated from",
+        "CONFIG_DB; interface and loopback addresses come from config_db.json.",
+    ]
 
 
 def render(device: Device, design: Design) -> dict[str, str]:
     """``<hostname>.json`` (config_db) and ``<hostname>.frr.conf`` for one SONiC switch."""
     db_path, frr_path = config_files(device)
-    return {db_path: config_db(device, design), frr_path: render_frr(device, design)}
+    frr = frr_conf(device, design, driver("sonic"), frr_header(device), with_interfaces=False)
+    return {db_path: config_db(device, design), frr_path: frr}

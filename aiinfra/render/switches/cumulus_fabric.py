@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from aiinfra.design.model import Device, Interface, QosIntent
-from aiinfra.render.frr import peer_groups
+from aiinfra.nos.frr.render import peer_groups
 from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 
 OS = "cumulus"
