@@ -17,7 +17,7 @@ from aiinfra.lab.errors import LabError
 from aiinfra.lab.expect import Failures
 from aiinfra.lab.topology import FABRIC_KINDS, plan_lab
 from aiinfra.lab.verify import Check, Report
-from aiinfra.render.switches import sonic as sonic_render
+from aiinfra.nos.sonic import render as sonic_render
 from tests.conftest import example
 
 LAB = "lab"

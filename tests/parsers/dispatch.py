@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiinfra.nos.cumulus import parser as cumulus
 from aiinfra.nos.junos import parser as junos
-from tests.parsers import eos, nxos, sonic
+from aiinfra.nos.sonic import parser as sonic
+from tests.parsers import eos, nxos
 from tests.parsers.model import ParsedSwitch
 
 

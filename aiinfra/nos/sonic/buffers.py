@@ -43,6 +43,7 @@ import math
 from dataclasses import dataclass
 
 from aiinfra.design.model import Device, HeadroomBudget, Interface, SwitchHardware
+from aiinfra.nos.sonic.units import speed_mbps
 
 INGRESS_LOSSLESS_POOL = "ingress_lossless_pool"  # the name buffermgrd looks up (buffermgr.h)
 INGRESS_LOSSY_POOL = "ingress_lossy_pool"
@@ -92,10 +93,6 @@ class Buffers:
     cable_lengths: tuple[tuple[str, str], ...]  # (port, "5m")
 
 
-def speed_mbps(iface: Interface) -> int:
-    return iface.speed_gbps * 1000
-
-
 def metres(iface: Interface) -> int:
     """CABLE_LENGTH takes whole metres ('[0-9]+m'); a fraction rounds up (more headroom, never less)."""
     assert iface.headroom is not None
@@ -104,7 +101,7 @@ def metres(iface: Interface) -> int:
 
 def lossless_name(iface: Interface) -> str:
     """The profile name buffermgrd derives for this port, so it reuses ours (module docstring)."""
-    return f"pg_lossless_{speed_mbps(iface)}_{metres(iface)}m_profile"
+    return f"pg_lossless_{speed_mbps(iface.speed_gbps)}_{metres(iface)}m_profile"
 
 
 def ranges(indexes: list[int]) -> list[str]:

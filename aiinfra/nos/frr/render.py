@@ -2,22 +2,26 @@
 
 SONiC deploys this text as its ``frr.conf`` (split-unified mode: bgpcfgd stops
 rendering FRR from CONFIG_DB, so interface addresses stay in config_db.json and
-this file holds routing only). The emulated lab renders the same intent for
-switches of every other OS, and there FRR must also own the addresses, hence
-``with_interfaces``. One renderer for both keeps the lab honest: it runs the
-routing design the SONiC leaves run, not a look-alike.
+the file holds routing only); the SONiC driver renders ``frr.conf.j2`` from this
+driver's templates as its template parent. The emulated lab renders the same intent
+for switches of every other OS with this driver, and there FRR must also own the
+addresses, hence ``with_interfaces``. One template for both keeps the lab honest: it
+runs the routing design the SONiC leaves run, not a look-alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, Interface
-from aiinfra.nos import profile
-from aiinfra.render.environment import render_template
+from aiinfra.nos import driver, profile
 from aiinfra.render.switches.common import switch_context
 
-TEMPLATE = "frr/frr.conf.j2"
+if TYPE_CHECKING:
+    from aiinfra.nos.base import Driver
+
+TEMPLATE = "frr.conf.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,31 +60,36 @@ def zebra_interfaces(device: Device) -> list[Interface]:
     return [i for i in device.interfaces if i.address and i.enabled]
 
 
-def header_lines(device: Device, with_interfaces: bool) -> list[str]:
-    """Say which release and which consumer the file targets, so nobody loads it elsewhere."""
-    os_profile = profile(device.os)
-    lines = [f"Rendered by aiinfra for {device.name}; edit the spec, not this file."]
-    if device.os == "sonic" and not with_interfaces:
-        lines += [
-            f"Target: {os_profile.name} {device.os_release}, FRR in the bgp container, /etc/sonic/frr/frr.conf.",
-            "DEVICE_METADATA docker_routing_config_mode split-unified: one FRR file, not generated from",
-            "CONFIG_DB; interface and loopback addresses come from config_db.json.",
-        ]
-    else:
-        lines += [
-            f"Routing intent of this {os_profile.name} {device.os_release} device, rendered for FRR",
-            "(emulated lab). The device itself runs the config in configs/.",
-        ]
-    return lines
+def frr_conf(device: Device, design: Design, by: Driver, header: list[str], with_interfaces: bool) -> str:
+    """``frr.conf.j2`` rendered through driver ``by``'s template search order.
 
-
-def render_frr(device: Device, design: Design, with_interfaces: bool = False) -> str:
-    """The FRR config of ``device``; ``with_interfaces`` adds zebra addresses and the loopback."""
+    ``header`` says which release and consumer the file targets, so nobody loads it
+    elsewhere; ``with_interfaces`` adds zebra addresses and the loopback.
+    """
     context = switch_context(device, design)
     context.update(
-        header=header_lines(device, with_interfaces),
+        header=header,
         with_interfaces=with_interfaces,
         zebra_interfaces=zebra_interfaces(device) if with_interfaces else [],
         peer_groups=peer_groups(device),
     )
-    return render_template(TEMPLATE, **context)
+    return by.render_template(TEMPLATE, design, **context)
+
+
+def lab_header(device: Device) -> list[str]:
+    """The FRR box stands in for a switch of another OS: say so, and where its real config is."""
+    return [
+        f"Rendered by aiinfra for {device.name}; edit the spec, not this file.",
+        f"Routing intent of this {profile(device.os).name} {device.os_release} device, rendered for FRR",
+        "(emulated lab). The device itself runs the config in configs/.",
+    ]
+
+
+def render_frr(device: Device, design: Design) -> str:
+    """FRR that owns the addresses too: no other agent configures them on a plain Linux box."""
+    return frr_conf(device, design, driver("frr"), lab_header(device), with_interfaces=True)
+
+
+def render(device: Device, design: Design) -> dict[str, str]:
+    """The frr driver's one file per device."""
+    return {f"configs/{device.name}.frr.conf": render_frr(device, design)}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.parsers.frr import FrrConfig, frr_switch, parse_frr
+from aiinfra.nos.frr.parser import FrrConfig, frr_switch, parse_frr
 from tests.parsers.model import ParsedInterface, ParsedSwitch
 
 ECN_MARKING = {"ecn_green", "ecn_yellow", "ecn_red", "ecn_green_yellow", "ecn_green_red", "ecn_yellow_red", "ecn_all"}
@@ -23,7 +23,8 @@ CTRLPLANE = "CTRLPLANE"
 
 
 def table(db: dict[str, Any], name: str) -> dict[str, Any]:
-    return db.get(name, {})
+    found: dict[str, Any] = db.get(name, {})
+    return found
 
 
 def parse_sonic(config_db: str, frr_conf: str) -> ParsedSwitch:
@@ -57,7 +58,8 @@ def _interfaces(db: dict[str, Any], sw: ParsedSwitch) -> None:
 
 def _queue_scheduler(db: dict[str, Any], port: str, queue: int) -> dict[str, Any]:
     entry = table(db, "QUEUE").get(f"{port}|{queue}", {})
-    return table(db, "SCHEDULER").get(entry.get("scheduler", ""), {})
+    scheduler: dict[str, Any] = table(db, "SCHEDULER").get(entry.get("scheduler", ""), {})
+    return scheduler
 
 
 def _qos(db: dict[str, Any], sw: ParsedSwitch) -> None:
