@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.parsers import cumulus, eos, junos, nxos, sonic
+from aiinfra.nos.eos import parser as eos
+from aiinfra.nos.nxos import parser as nxos
+from tests.parsers import cumulus, junos, sonic
 from tests.parsers.model import ParsedSwitch
 
 

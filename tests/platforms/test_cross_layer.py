@@ -13,8 +13,10 @@ import pytest
 
 from aiinfra.design.model import Device
 from aiinfra.nos import driver
+from aiinfra.nos.eos import parser as eos
+from aiinfra.nos.nxos import parser as nxos
 from tests.conftest import EXAMPLE_NAMES
-from tests.parsers import cumulus, eos, junos, nxos, sonic
+from tests.parsers import cumulus, junos, sonic
 from tests.parsers.model import ParsedSwitch
 from tests.platforms.examples import PLATFORMS, example_result, nodes_on, sample_files, sample_leaves
 from tests.platforms.hostviews import HostNic, host_nics, rail_key
