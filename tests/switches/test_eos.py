@@ -8,6 +8,7 @@ three-tier back-end on 32-port switches.
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,13 @@ def test_non_default_watchdog_times_are_stated_in_seconds(tmp_path: Path) -> Non
 
 def test_driver_isolation() -> None:
     check_driver_isolation("eos")
+
+
+def test_a_user_template_replaces_one_include_only() -> None:
+    """config.j2 includes bare names, so a user's ``qos.j2`` for eos replaces that part and nothing else."""
+    r = rendered("ar2")
+    name, text = next((n, t) for n, t in r.texts.items() if r.design.devices[n].qos)
+    design = replace(r.design, user_templates={"eos": {"qos.j2": "! site QoS\n"}})
+    (custom,) = eos.render(r.design.devices[name], design).values()
+    start, end = text.index("! Lossless RoCEv2:"), text.index("\ninterface ", text.index("! Lossless RoCEv2:")) + 1
+    assert custom == text[:start] + "! site QoS\n" + text[end:]

@@ -232,3 +232,13 @@ def test_watchdog_polls_and_the_default_interval() -> None:
 
 def test_driver_isolation() -> None:
     check_driver_isolation("nxos")
+
+
+def test_a_user_template_replaces_one_include_only() -> None:
+    """config.j2 includes bare names, so a user's ``bgp.j2`` for nxos replaces that part and nothing else."""
+    r = rendered("nx2")
+    name, text = next((n, t) for n, t in r.texts.items() if r.design.devices[n].bgp)
+    design = replace(r.design, user_templates={"nxos": {"bgp.j2": "! site BGP\n"}})
+    (custom,) = nxos.render(r.design.devices[name], design).values()
+    start = text.index("router bgp ")
+    assert custom == text[:start] + "! site BGP\n"
