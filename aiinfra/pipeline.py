@@ -30,7 +30,7 @@ def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResul
     loaded = load_spec(path)
     catalog = resolve_catalog(loaded.spec)
     try:
-        design = build_design(loaded.spec, catalog)
+        design = build_design(loaded.spec, catalog, loaded.path.parent)
     except DesignError as exc:
         raise SpecError([loaded.diagnostic(p.path, p.message) for p in exc.problems]) from None
     problems = [(p.path, p.message) for p in check_platform(loaded.spec, design, loaded.path.parent, catalog)]

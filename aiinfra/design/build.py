@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+from pathlib import Path
 
 from netaddr import IPNetwork
 
@@ -22,6 +23,7 @@ from aiinfra.design.management import management_plane
 from aiinfra.design.model import Design, Device, Interface, SwitchHardware, TierSummary
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
+from aiinfra.design.overrides import apply_hatches
 from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
@@ -39,7 +41,7 @@ def node_count(spec: ClusterSpec) -> int:
     return c.nodes if c.nodes is not None else (c.scalable_units or 1) * spec.fabrics.backend.nodes_per_su
 
 
-def build_design(spec: ClusterSpec, catalog: Catalog | None = None) -> Design:
+def build_design(spec: ClusterSpec, catalog: Catalog | None = None, spec_dir: Path | None = None) -> Design:
     """Validate across layers, then decide topology, ports, addresses, ASNs and QoS.
 
     The cyclic garbage collector is paused while building: a 32k-GPU design creates
@@ -49,13 +51,13 @@ def build_design(spec: ClusterSpec, catalog: Catalog | None = None) -> Design:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_design(spec, catalog)
+        return _build_design(spec, catalog, spec_dir)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
+def _build_design(spec: ClusterSpec, catalog: Catalog | None, spec_dir: Path | None = None) -> Design:
     catalog = catalog or resolve_catalog(spec)
     problems = precheck(spec, catalog)
     if problems:
@@ -145,7 +147,7 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         d.physical_ports = ctx.allocators[d.name].physical_ports(_default_speed(ctx, d))
 
     devices = {d.name: d for d in all_switches}
-    return Design(
+    design = Design(
         name=spec.name,
         domain=spec.site.domain,
         devices=devices,
@@ -165,6 +167,10 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
         switch_models=switch_hardware(devices, catalog),
     )
+    apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
+    if problems:
+        raise DesignError(problems.items)
+    return design
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:

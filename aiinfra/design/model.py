@@ -190,6 +190,27 @@ class StaticRoute:
     description: str
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedOverride:
+    """One field an ``overrides`` entry changed on a device (aiinfra.design.overrides)."""
+
+    source: str  # "overrides[2]"
+    selector: str  # "group rail_1" | "device lab-leaf-01"
+    field: str  # "interfaces.Ethernet1/1.mtu", "bfd", "load_balancing"
+    value: str
+    previous: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    """Text a ``raw_config`` entry places verbatim in the device's main config file."""
+
+    source: str  # "raw_config[0]"
+    selector: str
+    position: str  # "before" | "after"
+    text: str
+
+
 @dataclass(slots=True)
 class Device:
     name: str
@@ -217,6 +238,8 @@ class Device:
     plane: int | None = None
     rack_units: int = 1
     power_w: int = 0
+    overrides: tuple[AppliedOverride, ...] = ()  # escape hatches, in the order applied
+    raw_config: tuple[RawBlock, ...] = ()
 
     @property
     def groups(self) -> list[str]:

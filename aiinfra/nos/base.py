@@ -75,6 +75,15 @@ class Driver:
             out.append(parent)
         return out
 
+    def render_device(self, device: Device, design: Design) -> dict[str, str]:
+        """``render``, then the device's escape hatches (``raw_config`` blocks): what the pipeline writes."""
+        files = self.render(device, design)
+        if not device.raw_config:
+            return files
+        from aiinfra.nos.hatches import with_raw_config  # imported late: the hatches import the spec
+
+        return with_raw_config(device, files, self.profile)
+
     def render_template(self, name: str, design: Design, **context: object) -> str:
         """Render ``name`` from the first folder of the search order that holds it."""
         user = design.user_templates.get(self.name, {})

@@ -76,7 +76,7 @@ def _render_job(job: Job) -> dict[str, str]:
         out: dict[str, str] = {}
         for name in names:
             device = d.devices[name]
-            out.update(driver(device.os).render(device, d))
+            out.update(driver(device.os).render_device(device, d))
         return out
     if kind == "platform":
         return platform_files(d, spec, catalog, nodes=names or None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from aiinfra.nos.cumulus import parser as cumulus
 from aiinfra.nos.eos import parser as eos
+from aiinfra.nos.junos import parser as junos
 from aiinfra.nos.nxos import parser as nxos
-from tests.parsers import cumulus, junos, sonic
+from tests.parsers import sonic
 from tests.parsers.model import ParsedSwitch
 
 

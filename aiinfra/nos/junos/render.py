@@ -4,11 +4,13 @@ The file is a complete configuration meant for ``junos_config`` with
 ``update: override``, so it must carry everything the switch needs (system,
 management instance, AAA, SNMPv3, the RE filter) and nothing that depends on
 what is already on the box. Numbers come from the Design (BFD and PFC watchdog
-timers, weights, DSCPs) or, where Junos takes a vendor profile rather than a
-number (WRED fill levels, the shared-buffer partition), from the junos row of
-catalog os.yaml; this module only picks, groups and spells them the way Junos
-wants (DSCP as six bits, key types as Junos keywords). Anything Junos cannot
-express is refused at validate (os.yaml + design checks), never here.
+timers, weights, DSCPs; the watchdog in Junos units through ``units.py``) or,
+where Junos takes a vendor profile rather than a number (WRED fill levels, the
+shared-buffer partition), from this driver's ``capabilities.yaml`` row; this
+module only picks, groups and spells them the way Junos wants (DSCP as six bits,
+key types as Junos keywords). Anything Junos cannot express is refused at
+validate (the capability row + design checks), never here. Templates are this
+driver's ``templates/`` (or the user's, through ``Driver.render_template``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
-from aiinfra.nos import profile as os_profile
-from aiinfra.render.environment import render_template
+from aiinfra.nos import driver, profile
+from aiinfra.nos.junos import units
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import switch_context
 
-TEMPLATE = "junos/config.conf.j2"
+OS = "junos"
+TEMPLATE = "config.conf.j2"
 
 SNMP_AUTH = {"sha": "authentication-sha", "sha-256": "authentication-sha256"}
 SNMP_PRIV = {"aes128": "privacy-aes128"}
@@ -123,7 +126,7 @@ def breakouts(device: Device) -> list[Breakout]:
 def snmp_keywords(design: Design) -> dict[str, tuple[str, str]]:
     """User name -> (auth statement, privacy statement).
 
-    Junos has no SHA-512 or AES-256; validation refuses them (os.yaml snmp_auth/snmp_priv).
+    Junos has no SHA-512 or AES-256; validation refuses them (the row's snmp_auth/snmp_priv).
     """
     return {u.name: (SNMP_AUTH[u.auth], SNMP_PRIV[u.priv]) for u in design.management.snmp_users}
 
@@ -159,7 +162,7 @@ def service_hosts(design: Design) -> list[str]:
 def junos_context(device: Device, design: Design) -> dict[str, Any]:
     """Everything the Junos templates need beyond the shared switch context."""
     qos = device.qos
-    profile = os_profile(device.os)
+    row = profile(OS)
     classes = forwarding_classes(qos) if qos else []
     mgmt = design.management
     aaa_order = AAA_ORDER[mgmt.aaa_protocol] if mgmt.aaa_protocol else None
@@ -175,11 +178,12 @@ def junos_context(device: Device, design: Design) -> dict[str, Any]:
         "junos_breakouts": breakouts(device),
         "forwarding_classes": classes,
         "nodrop_class": next((fc for fc in classes if fc.tc.lossless), None),
+        "watchdog": units.pfc_watchdog(qos.pfc_watchdog) if qos else None,
         "snmp_keywords": snmp_keywords(design),
         "bgp_groups": bgp_groups(device),
         "bgp_peers": [n.address for n in device.bgp.neighbors] if device.bgp else [],
-        "ecn_fill_pct": profile.ecn_fill_pct,
-        "shared_buffer": profile.shared_buffer,
+        "ecn_fill_pct": row.ecn_fill_pct,
+        "shared_buffer": row.shared_buffer,
         "root_keys": root_keys(design),
         "service_hosts": service_hosts(design),
     }
@@ -189,4 +193,4 @@ def render(device: Device, design: Design) -> dict[str, str]:
     """Render ``configs/<hostname>.conf`` for one Junos switch."""
     context = switch_context(device, design)
     context.update(junos_context(device, design))
-    return {config_files(device)[0]: render_template(TEMPLATE, **context)}
+    return {config_files(device)[0]: driver(OS).render_template(TEMPLATE, design, **context)}

@@ -25,15 +25,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design, Device, ManagementPlane
-from aiinfra.nos import profile
+from aiinfra.nos.cumulus import fabric
+from aiinfra.nos.cumulus.units import timezone
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import cumulus_fabric as fabric
 from aiinfra.render.switches.common import snmp_users
 from aiinfra.render.yamlout import dump
 
-OS = "cumulus"
 USER_ROLES = {"admin": "system-admin", "operator": "nvue-monitor"}
-SNMP_AUTH = {"sha": "auth-sha"}  # NVUE 5.14 states SHA only; os.yaml keeps specs from asking for more
+SNMP_AUTH = {"sha": "auth-sha"}  # NVUE 5.14 states SHA only; the capability row keeps specs from asking for more
 SNMP_PRIV = {"aes128": "encrypt-aes"}
 MGMT_VRF = "mgmt"
 MGMT_ACL = fabric.MGMT_ACL
@@ -41,15 +40,6 @@ SYSLOG_PORT = 514
 # The order NVUE tries authentication methods in (authentication-order priority ids):
 # the remote protocol first, local users as the fallback.
 AUTH_ORDER_REMOTE, AUTH_ORDER_LOCAL = "5", "10"
-
-
-def nvue_timezone(name: str) -> str:
-    """The spec's zone name as NVUE 5.14 spells it (``UTC`` is ``Etc/UTC`` there).
-
-    A unit conversion, like a speed's ``G`` suffix: os.yaml lists the names NVUE
-    accepts and the aliases it needs, and validation refused every other name.
-    """
-    return profile(OS).timezone_aliases.get(name, name)
 
 
 def ssh_keys(user: str, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -117,7 +107,7 @@ def system(device: Device, design: Design) -> dict[str, Any]:
     m = design.management
     out: dict[str, Any] = {
         "hostname": device.name,
-        "timezone": nvue_timezone(m.timezone),
+        "timezone": timezone(m.timezone),
         "message": {"pre-login": m.banner, "post-login": m.banner},
         "aaa": aaa(m),
         "ssh-server": {"state": "enabled", "permit-root-login": "disabled", "vrf": {MGMT_VRF: {}}},

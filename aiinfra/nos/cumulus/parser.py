@@ -35,7 +35,10 @@ def load_nvue(text: str) -> dict[str, Any]:
     doc = yaml.load(text, Loader=LOADER)
     if not isinstance(doc, list) or len(doc) != 1 or set(doc[0]) != {"set"}:
         raise ValueError("an NVUE startup file is a list holding one '- set:' item")
-    return doc[0]["set"]
+    tree = doc[0]["set"]
+    if not isinstance(tree, dict):
+        raise ValueError("the '- set:' item of an NVUE startup file holds a mapping")
+    return tree
 
 
 def parse_cumulus(text: str) -> ParsedSwitch:

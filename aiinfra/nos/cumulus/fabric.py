@@ -1,8 +1,9 @@
 """The port-facing half of a Cumulus NVUE tree: interfaces, management ACL, bridge, QoS, routing.
 
-Split from ``cumulus.py`` to keep modules small; both build plain data that
-``cumulus.render`` dumps. Only selection and NVUE spelling happen here: every
-number (headroom, ECN thresholds, watchdog timers, ASNs, paths) is the Design's.
+Split from ``render.py`` to keep modules small; both build plain data that
+``render.render`` dumps. Only selection and NVUE spelling happen here: every
+number (headroom, ECN thresholds, watchdog timers, ASNs, paths) is the Design's,
+converted to NVUE's units in ``units.py``.
 
 Cumulus specifics kept here as data: the ACL rule layout, the OOB access VLAN and
 NVUE's PFC-watchdog model (``polling-interval`` x ``robustness``; no restoration
@@ -11,14 +12,13 @@ timer: PFC comes back after one polling interval without pause frames).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from aiinfra.design.model import Device, Interface, QosIntent
+from aiinfra.nos.cumulus.units import cable_length_m, watchdog
 from aiinfra.render.frr import peer_groups
 from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
 
-OS = "cumulus"
 # OOB access ports join br_default as access ports of the Design's OOB VLAN (``access_vlan``).
 BRIDGE = "br_default"
 MGMT_ACL = "MGMT-ACL"
@@ -111,12 +111,6 @@ def bridge(device: Device) -> dict[str, Any]:
     return {"domain": {BRIDGE: {"type": "vlan-aware", "untagged": vlan, "vlan": {str(vlan): {}}}}}
 
 
-def cable_length_m(metres: float) -> int:
-    """NVUE's ``cable-length`` is whole metres (1..100000): round up, so the buffer NVUE
-    reserves is never smaller than the headroom the Design computed for the real length."""
-    return max(1, math.ceil(metres))
-
-
 def _pfc(qos: QosIntent, cable_length: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {"switch-priority": {str(qos.nodrop_priority): {}}, "tx": "enable", "rx": "enable"}
     if cable_length is not None:
@@ -171,9 +165,8 @@ def qos(device: Device) -> dict[str, Any]:
         "congestion-control": {DEFAULT: {"traffic-class": congestion}},
         "pfc": pfc,
     }
-    wd = q.pfc_watchdog
-    if wd.enabled:  # a storm is declared after robustness polls (the Design's detection time)
-        out["pfc-watchdog"] = {"polling-interval": wd.poll_ms, "robustness": wd.detection_polls}
+    if q.pfc_watchdog.enabled:  # a storm is declared after robustness polls (the Design's detection time)
+        out["pfc-watchdog"] = watchdog(q.pfc_watchdog)
     return out
 
 
