@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from aiinfra.nos.cumulus import parser as cumulus
+from aiinfra.nos.eos import parser as eos
 from aiinfra.nos.junos import parser as junos
+from aiinfra.nos.nxos import parser as nxos
 from aiinfra.nos.sonic import parser as sonic
-from tests.parsers import eos, nxos
 from tests.parsers.model import ParsedSwitch
 
 

@@ -14,10 +14,11 @@ import pytest
 from aiinfra.design.model import Device
 from aiinfra.nos import driver
 from aiinfra.nos.cumulus import parser as cumulus
+from aiinfra.nos.eos import parser as eos
 from aiinfra.nos.junos import parser as junos
+from aiinfra.nos.nxos import parser as nxos
 from aiinfra.nos.sonic import parser as sonic
 from tests.conftest import EXAMPLE_NAMES
-from tests.parsers import eos, nxos
 from tests.parsers.model import ParsedSwitch
 from tests.platforms.examples import PLATFORMS, example_result, nodes_on, sample_files, sample_leaves
 from tests.platforms.hostviews import HostNic, host_nics, rail_key

@@ -6,18 +6,23 @@ way the switch resolves it: a port's PFC, DSCP trust and ECN come from the
 BFD come from its peer group when not set on the neighbor; only ``qos map dscp``
 lines change EOS's DSCP to traffic-class map, and traffic class N uses
 unicast queue N and PFC priority N (the EOS defaults aiinfra relies on).
+
+Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
+``test`` extra and ``tests.parsers.model``), so nothing under ``aiinfra`` imports it and
+``import aiinfra.nos.eos`` never loads it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
 from tests.parsers.model import ParsedInterface, ParsedSwitch
 
-KBYTE = 1000  # aiinfra's EcnProfile counts kbytes as 10^3 bytes
+KBYTE = 1000  # ``kbytes`` on the random-detect line: 10^3 bytes, as the renderer's units.py states them
 ANYWHERE = "0.0.0.0/0"
 ECN = re.compile(
     r"^random-detect ecn minimum-threshold (\d+) kbytes maximum-threshold (\d+) kbytes "
@@ -75,8 +80,9 @@ class _Eos:
         self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="ios")
         self.profiles = {_words(o)[2]: _profile(o) for o in self.top(r"^qos profile \S+$")}
 
-    def top(self, pattern: str) -> list:
-        return self.conf.find_objects(pattern)
+    def top(self, pattern: str) -> list[Any]:
+        found: list[Any] = self.conf.find_objects(pattern)
+        return found
 
     def dscp_map(self) -> dict[int, int]:
         out: dict[int, int] = {}

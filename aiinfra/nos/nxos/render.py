@@ -1,7 +1,8 @@
 """Cisco NX-OS 10.5 running-config for every switch role aiinfra designs.
 
 The renderer only selects and names what the Design decided; the templates in
-``templates/nxos/`` format it. NX-OS specifics kept here as data:
+``templates/`` beside this file format it, and :mod:`.units` converts the Design's
+SI numbers. NX-OS specifics kept here as data:
 
 * the 8-queue system template: qos-group N lands in ``c-8q-nqN`` (network-qos)
   and ``c-out-8q-qN`` (egress queuing), group 0 in the ``-default`` classes, so
@@ -11,8 +12,8 @@ The renderer only selects and names what the Design decided; the templates in
   locked password of an SSH-key-only user (``LOCKED_PASSWORD``).
 
 What NX-OS cannot express (a named timezone, unnumbered BGP, watchdog timers
-outside its multipliers) is refused at validate from the nxos row of catalog
-os.yaml, never here; the only timezone that passes is UTC.
+outside its multipliers) is refused at validate from ``capabilities.yaml``
+beside this file, never here; the only timezone that passes is UTC.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
-from aiinfra.nos import profile
-from aiinfra.render.environment import render_template
+from aiinfra.nos import driver, profile
+from aiinfra.nos.nxos import units
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
@@ -52,22 +53,13 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-def watchdog_interval(device: Device) -> int | None:
-    """The watch-dog interval line's value, or None where the Design asks for the platform default.
-
-    NX-OS polls every 100 ms unless told otherwise, and Cisco's own NDFC only writes 101-1000 ms;
-    leaving the default unstated is the same timer without relying on ``interval 100`` parsing.
-    """
-    limits = profile(device.os).pfc_watchdog
-    poll = device.qos.pfc_watchdog.poll_ms if device.qos else None
-    return None if poll is None or (limits is not None and poll == limits.default_poll_ms) else poll
-
-
 def nxos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx = switch_context(device, design)
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
-    ctx["watchdog_interval"] = watchdog_interval(device)
+    if device.qos:
+        ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog, profile(device.os).pfc_watchdog)
+        ctx["ecn_kbytes"] = units.ecn_kbytes(device.qos.ecn)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)
@@ -79,4 +71,4 @@ def nxos_context(device: Device, design: Design) -> dict[str, Any]:
 def render(device: Device, design: Design) -> dict[str, str]:
     """One complete NX-OS configuration file for ``device``."""
     path = config_files(device)[0]
-    return {path: render_template("nxos/config.j2", **nxos_context(device, design))}
+    return {path: driver(device.os).render_template("config.j2", design, **nxos_context(device, design))}

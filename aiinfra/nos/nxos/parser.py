@@ -5,17 +5,22 @@ way the switch resolves it: a neighbor's remote-as and BFD come from its
 ``template peer`` when not set on the neighbor; PFC on a port means the no-drop
 CoS values of the system network-qos policy; WRED-ECN and strict priority come
 from the system queuing policy, whose ``c-out-8q-qN`` class serves qos-group N.
+
+Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
+``test`` extra and ``tests.parsers.model``), so nothing under ``aiinfra`` imports it and
+``import aiinfra.nos.nxos`` never loads it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
 from tests.parsers.model import ParsedInterface, ParsedSwitch
 
-KBYTE = 1000  # aiinfra's EcnProfile counts kbytes as 10^3 bytes
+KBYTE = 1000  # ``kbytes`` on the random-detect line: 10^3 bytes, as the renderer's units.py states them
 DSCP_VALUES = range(64)
 ANYWHERE = "0.0.0.0/0"
 NXOS_DEFAULT_WATCHDOG_POLL_MS = 100
@@ -50,8 +55,9 @@ class _Nxos:
         self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="nxos")
         self._dscp_maps: dict[str, dict[int, int]] = {}
 
-    def top(self, pattern: str) -> list:
-        return self.conf.find_objects(pattern)
+    def top(self, pattern: str) -> list[Any]:
+        found: list[Any] = self.conf.find_objects(pattern)
+        return found
 
     def system_policy(self, kind: str) -> str | None:
         for sq in self.top(r"^system qos$"):

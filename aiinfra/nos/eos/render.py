@@ -1,18 +1,20 @@
 """Arista EOS 4.32 running-config for every switch role aiinfra designs.
 
 The renderer only selects and names what the Design decided; the templates in
-``templates/eos/`` format it. EOS specifics kept here as data:
+``templates/`` beside this file format it, and :mod:`.units` converts the Design's
+SI numbers. EOS specifics kept here as data:
 
 * breakout speeds: EOS sets a broken-out member's speed with a
   ``<speed>g-<lanes>`` keyword on each member interface (docs/vendor-syntax.md
-  2.2), looked up in the eos row of os.yaml by cage speed and member count;
+  2.2), looked up in ``breakout_speeds`` of ``capabilities.yaml`` by cage speed
+  and member count;
 * keyword spellings EOS uses for SNMPv3 algorithms, user roles and privilege;
 * the locked secret of an SSH-key-only user (``LOCKED_SECRET``).
 
 What EOS cannot express (unnumbered BGP, a third SSH key) is refused at
-validate from the eos row of catalog os.yaml, never here.
+validate from ``capabilities.yaml`` beside this file, never here.
 
-The catalog allows only ECMP on EOS (os.yaml), so no DLB stanza exists here.
+The capability row allows only ECMP on EOS, so no DLB stanza exists here.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
-from aiinfra.nos import profile
-from aiinfra.render.environment import render_template
+from aiinfra.nos import driver, profile
+from aiinfra.nos.eos import units
 from aiinfra.render.inventory import config_files
 from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
@@ -39,7 +41,7 @@ LOCKED_SECRET = "$6$aiinfralocked$" + "0" * 85 + "z"
 
 
 def breakout_speeds(ports: list[PhysicalPort], cage_gbps: int, keywords: dict[str, str]) -> dict[int, str]:
-    """Physical port number -> speed keyword for every broken-out port (os.yaml eos breakout_speeds).
+    """Physical port number -> speed keyword for every broken-out port (capabilities.yaml breakout_speeds).
 
     Validation refuses a breakout the table lacks, so every lookup here succeeds.
     """
@@ -64,6 +66,9 @@ def eos_context(device: Device, design: Design) -> dict[str, Any]:
     keywords = profile(device.os).breakout_speeds or {}
     ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps, keywords)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
+    if device.qos:
+        ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog)
+        ctx["ecn_kbytes"] = units.ecn_kbytes(device.qos.ecn)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_SECRET)
@@ -73,4 +78,4 @@ def eos_context(device: Device, design: Design) -> dict[str, Any]:
 def render(device: Device, design: Design) -> dict[str, str]:
     """One complete EOS configuration file for ``device``."""
     path = config_files(device)[0]
-    return {path: render_template("eos/config.j2", **eos_context(device, design))}
+    return {path: driver(device.os).render_template("config.j2", design, **eos_context(device, design))}
