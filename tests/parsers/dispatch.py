@@ -1,18 +1,16 @@
-"""One entry point over the per-OS parsers: rendered files of a switch -> ParsedSwitch."""
+"""One entry point over the drivers' parse-back: rendered files of a switch -> ParsedSwitch."""
 
 from __future__ import annotations
 
-from aiinfra.nos.cumulus import parser as cumulus
-from aiinfra.nos.eos import parser as eos
-from aiinfra.nos.junos import parser as junos
-from aiinfra.nos.nxos import parser as nxos
-from aiinfra.nos.sonic import parser as sonic
-from tests.parsers.model import ParsedSwitch
+import importlib
+from collections.abc import Mapping
+
+from aiinfra.nos.parsed import ParsedSwitch
 
 
-def parse_rendered(os: str, hostname: str, files: dict[str, str]) -> ParsedSwitch:
-    if os == "sonic":
-        return sonic.parse_sonic(files[f"configs/{hostname}.json"], files[f"configs/{hostname}.frr.conf"])
-    (text,) = files.values()
-    parser = {"nxos": nxos.parse, "eos": eos.parse, "cumulus": cumulus.parse_cumulus, "junos": junos.parse_switch}
-    return parser[os](text)
+def parse_rendered(os: str, hostname: str, files: Mapping[str, str]) -> ParsedSwitch:
+    """Parse one switch's files with its driver's ``parser.parse_files`` (``hostname`` picks its files)."""
+    module = importlib.import_module(f"aiinfra.nos.{os}.parser")
+    mine = {p: t for p, t in files.items() if p.startswith(f"configs/{hostname}.")}
+    parsed: ParsedSwitch = module.parse_files(mine)
+    return parsed

@@ -11,15 +11,12 @@ from ipaddress import IPv4Interface
 
 import pytest
 
+from aiinfra import nos
 from aiinfra.design.model import Device
 from aiinfra.nos import driver
-from aiinfra.nos.cumulus import parser as cumulus
-from aiinfra.nos.eos import parser as eos
-from aiinfra.nos.junos import parser as junos
-from aiinfra.nos.nxos import parser as nxos
-from aiinfra.nos.sonic import parser as sonic
+from aiinfra.nos.parsed import ParsedSwitch
 from tests.conftest import EXAMPLE_NAMES
-from tests.parsers.model import ParsedSwitch
+from tests.parsers.dispatch import parse_rendered
 from tests.platforms.examples import PLATFORMS, example_result, nodes_on, sample_files, sample_leaves
 from tests.platforms.hostviews import HostNic, host_nics, rail_key
 
@@ -27,13 +24,7 @@ L2_OVERHEAD = 22  # Ethernet header + 802.1Q tag + FCS on top of the IP MTU
 
 
 def parse_leaf(device: Device, files: dict[str, str]) -> ParsedSwitch:
-    texts = list(files.values())
-    if device.os == "sonic":
-        db = next(t for p, t in files.items() if p.endswith(".json"))
-        frr = next(t for p, t in files.items() if p.endswith(".frr.conf"))
-        return sonic.parse_sonic(db, frr)
-    parser = {"nxos": nxos.parse, "eos": eos.parse, "cumulus": cumulus.parse_cumulus, "junos": junos.parse_switch}
-    return parser[device.os](texts[0])
+    return parse_rendered(device.os, device.name, files)
 
 
 CASES = [
@@ -44,7 +35,7 @@ CASES = [
 def test_examples_cover_every_platform_and_os() -> None:
     assert set(PLATFORMS.values()) == {"baremetal", "openshift", "vmware", "nutanix"}
     oses = {d.os for name in EXAMPLE_NAMES for d in example_result(name).design.devices.values()}
-    assert oses == {"nxos", "eos", "cumulus", "sonic", "junos"}
+    assert oses == set(nos.names())
 
 
 @pytest.mark.parametrize(("name", "which"), CASES)

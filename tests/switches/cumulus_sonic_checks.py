@@ -16,8 +16,8 @@ from pathlib import Path
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device
+from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import design_from_file
-from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = Path(__file__).resolve().parent / "specs"

@@ -20,8 +20,8 @@ from pathlib import Path
 from aiinfra.design.model import Design, Device
 from aiinfra.nos.eos.render import LOCKED_SECRET
 from aiinfra.nos.nxos.render import LOCKED_PASSWORD as NXOS_LOCKED_PASSWORD
+from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import DesignResult, design_from_file
-from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a renderer must not import (it reads only the Design) and what only the test-side parser may.

@@ -1,5 +1,6 @@
-"""One spec, five OSes: every back-end leaf config carries the same lossless contract,
-each in its own units, read back from the rendered text."""
+"""One spec, every OS driver: every back-end leaf config carries the same lossless contract,
+each in its own units, read back from the rendered text. The OS list is the registry's, so a
+new driver joins these tests by existing."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ from pathlib import Path
 
 import pytest
 
+from aiinfra import nos
+from aiinfra.catalog import builtin
 from aiinfra.errors import SpecError
 from aiinfra.nos import driver
+from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import DesignResult, design_from_file
 from tests.conftest import lab_data, write_spec
 from tests.parsers.dispatch import parse_rendered
-from tests.parsers.model import ParsedSwitch
 
-MODELS = {
-    "nxos": "n9364e-sg2",
-    "eos": "7060x6-64pe",
-    "cumulus": "sn5600",
-    "sonic": "z9864f-on",
-    "junos": "qfx5240-64od",
-}
+
+def _leaf_model(os: str) -> str:
+    """An 800G fabric switch whose first (native) OS is ``os``."""
+    models = builtin().switches
+    return next(k for k, m in models.items() if m.os[0] == os and m.role == "fabric" and m.port_speed_gbps == 800)
+
+
+MODELS = {os: _leaf_model(os) for os in nos.names()}
 ECN_MODES = {"auto": "auto", "explicit": {"min_kbytes": 950, "max_kbytes": 3000, "max_probability": 7}}
 
 
@@ -40,7 +44,7 @@ def _leaf(tmp_path: Path, os: str, ecn: object) -> tuple[DesignResult, ParsedSwi
 
 
 # OSes whose WRED takes queue fill levels render the vendor's profile, so they refuse explicit bytes.
-FILL_LEVEL_OSES = {"junos"}
+FILL_LEVEL_OSES = {os for os, row in nos.profiles().items() if row.ecn_fill_pct is not None}
 # OSes whose parser reads the timers back (tests/parsers); the others report None / nothing.
 TIMER_OSES = ("nxos", "eos", "junos")
 
@@ -73,7 +77,7 @@ def test_watchdog_and_bfd_timers_are_the_designs_on_every_cli_os(tmp_path: Path)
 
 
 @pytest.mark.parametrize("ecn_mode", sorted(ECN_MODES))
-def test_all_five_oses_carry_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) -> None:
+def test_every_os_carries_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) -> None:
     contracts = {}
     for os in oses_for(ecn_mode):
         result, parsed = _leaf(tmp_path, os, ECN_MODES[ecn_mode])

@@ -23,10 +23,10 @@ from aiinfra.errors import SpecError
 from aiinfra.nos.cumulus import render as cumulus
 from aiinfra.nos.cumulus import units
 from aiinfra.nos.cumulus.parser import load_nvue, parse_cumulus
+from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
 from tests.conftest import lab_data, write_spec
-from tests.parsers.model import ParsedSwitch
 from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,
     SPEC_DIR,

@@ -11,11 +11,12 @@ also takes YAML 1.1's boolean reading of a bare ``on``, so a hand-written file p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 DEFAULT = "default-global"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, faster
@@ -146,3 +147,9 @@ def _management(tree: dict[str, Any], sw: ParsedSwitch) -> None:
                 sw.acl_cidrs.add(source)
     for vrf in tree.get("service", {}).get("ntp", {}).values():
         sw.ntp_servers |= set(vrf.get("server", {}))
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    (text,) = files.values()
+    return parse_cumulus(text)

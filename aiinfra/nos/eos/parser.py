@@ -8,19 +8,20 @@ lines change EOS's DSCP to traffic-class map, and traffic class N uses
 unicast queue N and PFC priority N (the EOS defaults aiinfra relies on).
 
 Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
-``test`` extra and ``tests.parsers.model``), so nothing under ``aiinfra`` imports it and
+``test`` extra and ``aiinfra.nos.parsed``), so nothing under ``aiinfra`` imports it and
 ``import aiinfra.nos.eos`` never loads it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 KBYTE = 1000  # ``kbytes`` on the random-detect line: 10^3 bytes, as the renderer's units.py states them
 ANYWHERE = "0.0.0.0/0"
@@ -245,3 +246,9 @@ def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
         m.group(1) for o in eos.top(r"^ntp server ") if (m := re.match(r"^ntp server (?:vrf \S+ )?(\S+)", o.text))
     }
     return parsed
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    (text,) = files.values()
+    return parse(text)

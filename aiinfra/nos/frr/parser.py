@@ -9,9 +9,10 @@ same files against FRR's real grammar.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 
 @dataclass
@@ -208,3 +209,9 @@ def frr_switch(conf: FrrConfig, text: str = "") -> ParsedSwitch:
 def parse_frr_switch(text: str) -> ParsedSwitch:
     """Parse an FRR config straight into a ParsedSwitch (for FRR-only renderings, e.g. the lab's)."""
     return frr_switch(parse_frr(text), text)
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    (text,) = files.values()
+    return parse_frr_switch(text)

@@ -9,10 +9,11 @@ rendered Junos file back with it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aiinfra.nos.junos.syntax import Node, after, flag, leaf, named, names, parse, section, statements, values
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 
 @dataclass
@@ -247,3 +248,9 @@ def read_switch(tree: list[Node], text: str) -> ParsedSwitch:
         str(st.words[1]) for st in statements(section(tree, "system", "ntp")) if st.words[0] == "server"
     }
     return switch
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    (text,) = files.values()
+    return parse_switch(text)

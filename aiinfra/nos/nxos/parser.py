@@ -7,18 +7,19 @@ CoS values of the system network-qos policy; WRED-ECN and strict priority come
 from the system queuing policy, whose ``c-out-8q-qN`` class serves qos-group N.
 
 Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
-``test`` extra and ``tests.parsers.model``), so nothing under ``aiinfra`` imports it and
+``test`` extra and ``aiinfra.nos.parsed``), so nothing under ``aiinfra`` imports it and
 ``import aiinfra.nos.nxos`` never loads it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 KBYTE = 1000  # ``kbytes`` on the random-detect line: 10^3 bytes, as the renderer's units.py states them
 DSCP_VALUES = range(64)
@@ -299,3 +300,9 @@ def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     parsed.acl_cidrs = nx.management_acl()
     parsed.ntp_servers = {_words(o)[2] for o in nx.top(r"^ntp server \S+")}
     return parsed
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    (text,) = files.values()
+    return parse(text)

@@ -12,10 +12,11 @@ ports reference, resolved through ``DSCP_TO_TC_MAP``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from aiinfra.nos.frr.parser import FrrConfig, frr_switch, parse_frr
-from tests.parsers.model import ParsedInterface, ParsedSwitch
+from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 
 ECN_MARKING = {"ecn_green", "ecn_yellow", "ecn_red", "ecn_green_yellow", "ecn_green_red", "ecn_yellow_red", "ecn_all"}
 # A control-plane ACL table type and the services aiinfra guards with it.
@@ -118,3 +119,10 @@ def _management(db: dict[str, Any], sw: ParsedSwitch) -> None:
         if tables.get(acl, {}).get("type") == CTRLPLANE and rule.get("PACKET_ACTION") == "ACCEPT":
             sw.acl_cidrs.add(rule["SRC_IP"])
     sw.ntp_servers = set(table(db, "NTP_SERVER"))
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The driver's uniform entry point: one switch's rendered files (path -> text)."""
+    db = next(t for p, t in files.items() if p.endswith(".json"))
+    frr = next(t for p, t in files.items() if p.endswith(".frr.conf"))
+    return parse_sonic(db, frr)

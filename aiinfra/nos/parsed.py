@@ -1,4 +1,4 @@
-"""The OS-neutral view every config parser in tests/parsers/ returns.
+"""The OS-neutral view every driver's parse-back (``aiinfra/nos/<os>/parser.py``) returns.
 
 Parsers read a rendered config back (with an established parser where one
 exists) and report what the device would actually do, in common units, so the
