@@ -26,11 +26,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_resources(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()}
-    assert templates, "templates/ is empty"
-    assert {f"aiinfra/_templates/{t}" for t in templates} <= names
+    data = [
+        p.relative_to(ROOT).as_posix()
+        for folder in ("aiinfra/nos", "aiinfra/platforms")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix in {".j2", ".yml", ".yaml"}
+    ]
+    assert any(n.endswith("/capabilities.yaml") for n in data) and any(n.endswith(".j2") for n in data)
+    assert set(data) <= names  # every driver's templates, tasks and capability table ship
     assert "aiinfra/catalog/data/switches.yaml" in names
-    assert any(n.startswith("aiinfra/_playbooks/") for n in names)
+    # The preflight finds the drivers' tasks beside the installed playbooks (../nos/<driver>/tasks).
+    assert {"aiinfra/_playbooks/site.yml", "aiinfra/_playbooks/vars/drivers.yml"} <= names
 
 
 def test_installed_wheel_renders_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import yaml
 
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.nos import profile as os_profile
+from aiinfra.nos.common import config_files
 from aiinfra.render.reports import dump_yaml
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
@@ -92,14 +93,6 @@ def _declared(refs: list[str]) -> list[dict[str, str]]:
 
 def _dump(data: dict[str, Any]) -> str:
     return HEADER + dump_yaml(unsafe(data))
-
-
-def config_files(device: Device) -> list[str]:
-    """Paths, relative to the render directory, of a switch's config file(s)."""
-    profile = os_profile(device.os)
-    return [
-        f"configs/{pattern.format(hostname=device.name)}" for pattern in [profile.config_file, *profile.extra_files]
-    ]
 
 
 def hosts_yml(design: Design, platform: str) -> str:

@@ -20,12 +20,12 @@ from nvueschema.models import v5_14
 
 from aiinfra.design.model import Device
 from aiinfra.errors import SpecError
+from aiinfra.nos.common import config_files
 from aiinfra.nos.cumulus import render as cumulus
 from aiinfra.nos.cumulus import units
 from aiinfra.nos.cumulus.parser import load_nvue, parse_cumulus
 from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import design_from_file
-from aiinfra.render.inventory import config_files
 from tests.conftest import lab_data, write_spec
 from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,

@@ -20,8 +20,8 @@ import pytest
 
 from aiinfra.design.model import Device
 from aiinfra.nos import driver
+from aiinfra.nos.common import config_files
 from aiinfra.nos.frr.parser import frr_switch, parse_frr
-from aiinfra.render.inventory import config_files
 from tests.switches.cumulus_sonic_checks import LAB_SPEC, SPEC_DIR, check_bgp, spec
 
 SPECS = {

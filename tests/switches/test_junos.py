@@ -17,12 +17,12 @@ import pytest
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device
+from aiinfra.nos.common import config_files
 from aiinfra.nos.junos import render as junos
 from aiinfra.nos.junos.parser import parse_switch, read_switch
 from aiinfra.nos.junos.syntax import JunosSyntaxError, Node, dump, leaf, parse, section, statements
 from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import design_from_file
-from aiinfra.render.inventory import config_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = {

@@ -18,12 +18,12 @@ import pytest
 
 from aiinfra.cli import main
 from aiinfra.design.model import Device
+from aiinfra.nos.common import config_files
 from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.nos.sonic import render as sonic
 from aiinfra.nos.sonic.parser import parse_sonic
 from aiinfra.nos.sonic.qos import MAP_NAME
 from aiinfra.pipeline import design_from_file
-from aiinfra.render.inventory import config_files
 from tests.conftest import example, lab_data, write_spec
 from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from aiinfra.nos.common import config_files
 from aiinfra.nos.sonic import render as sonic
-from aiinfra.render.inventory import config_files
 from tests.conftest import EXAMPLE_NAMES, example
 from tests.validators import sonic_yang
 

@@ -17,7 +17,7 @@ from typing import Any
 from aiinfra.design.model import Device, Interface, QosIntent
 from aiinfra.nos.cumulus.units import cable_length_m, watchdog
 from aiinfra.nos.frr.render import peer_groups
-from aiinfra.render.switches.qosmaps import dscp_to_tc, priority_to_tc
+from aiinfra.nos.qosmaps import dscp_to_tc, priority_to_tc
 
 # OOB access ports join br_default as access ports of the Design's OOB VLAN (``access_vlan``).
 BRIDGE = "br_default"

@@ -25,10 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design, Device, ManagementPlane
+from aiinfra.nos.common import config_files, snmp_users
 from aiinfra.nos.cumulus import fabric
 from aiinfra.nos.cumulus.units import timezone
-from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users
 from aiinfra.render.yamlout import dump
 
 USER_ROLES = {"admin": "system-admin", "operator": "nvue-monitor"}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, Interface
 from aiinfra.nos import driver, profile
-from aiinfra.render.switches.common import switch_context
+from aiinfra.nos.common import switch_context
 
 if TYPE_CHECKING:
     from aiinfra.nos.base import Driver

@@ -20,9 +20,8 @@ from typing import Any
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
+from aiinfra.nos.common import config_files, switch_context
 from aiinfra.nos.junos import units
-from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import switch_context
 
 OS = "junos"
 TEMPLATE = "config.conf.j2"

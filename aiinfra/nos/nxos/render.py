@@ -23,9 +23,8 @@ from typing import Any
 
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
+from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
 from aiinfra.nos.nxos import units
-from aiinfra.render.inventory import config_files
-from aiinfra.render.switches.common import snmp_users, switch_context, user_secrets
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}

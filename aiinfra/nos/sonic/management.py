@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiinfra.design.model import Design, Device
-from aiinfra.render.switches.common import snmp_users
+from aiinfra.nos.common import snmp_users
 
 Table = dict[str, Any]
 SNMP_AUTH = {"sha": "SHA", "sha-256": "HMAC-SHA-2"}  # sonic-snmp.yang enum

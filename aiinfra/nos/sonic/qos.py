@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Device, QosIntent, SwitchHardware
+from aiinfra.nos.qosmaps import PRIORITIES, dscp_to_tc
 from aiinfra.nos.sonic import units
 from aiinfra.nos.sonic.buffers import CABLE_TABLE, Buffers, buffers
-from aiinfra.render.switches.qosmaps import PRIORITIES, dscp_to_tc
 
 Table = dict[str, Any]
 MAP_NAME = "AIINFRA"

@@ -29,11 +29,11 @@ from typing import Any
 
 from aiinfra.design.model import Design, Device, Interface
 from aiinfra.nos import driver, profile
+from aiinfra.nos.common import config_files
 from aiinfra.nos.frr.render import frr_conf
 from aiinfra.nos.sonic import units
 from aiinfra.nos.sonic.management import management_tables
 from aiinfra.nos.sonic.qos import qos_tables
-from aiinfra.render.inventory import config_files
 
 Table = dict[str, Any]
 DEVICE_TYPE = {

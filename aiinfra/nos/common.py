@@ -1,4 +1,4 @@
-"""The template context every switch renderer starts from.
+"""Helpers every switch driver shares: the template context it starts from, and its file names.
 
 Only selection and grouping of what the Design already decided: no numbers
 are derived here, so every OS formats the same facts.
@@ -64,3 +64,11 @@ def user_secrets(design: Design, locked: str) -> dict[str, str]:
     would let the console (and any AAA fallback to local) in without one.
     """
     return {u.name: u.password_hash or locked for u in design.management.users}
+
+
+def config_files(device: Device) -> list[str]:
+    """Paths, relative to the render directory, of a switch's config file(s)."""
+    row = profile(device.os)
+    return [
+        f"configs/{pattern.format(hostname=device.name)}" for pattern in [row.config_file, *row.extra_files]
+    ]
