@@ -49,31 +49,24 @@ class TrafficClass:
 
 @dataclass(frozen=True, slots=True)
 class EcnProfile:
-    """WRED-ECN thresholds on the RoCE queue, pre-converted to each vendor unit."""
+    """WRED-ECN thresholds on the RoCE queue, in bytes; each driver's units.py converts."""
 
     mode: str  # "auto" | "explicit"
     min_bytes: int
     max_bytes: int
     max_probability_pct: int
-    min_kbytes: int
-    max_kbytes: int
     rule: str  # human-readable derivation, shown in design.yaml
 
 
 @dataclass(frozen=True, slots=True)
 class PfcWatchdog:
-    """PFC storm watchdog timers, pre-converted to every unit an OS takes."""
+    """PFC storm watchdog timers in milliseconds; each driver's units.py converts (polls, seconds)."""
 
     enabled: bool
     detection_ms: int
     restoration_ms: int
     poll_ms: int
     action: str  # "drop"
-    detection_polls: int  # Junos/NX-OS count detection in poll intervals
-    restoration_polls: int
-    detection_s: str  # EOS takes seconds, e.g. "0.2"
-    restoration_s: str
-    poll_s: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +139,6 @@ class QosIntent:
     host_mtu: int
     pause_8023x: bool  # always False: PFC and global pause are mutually exclusive
 
-    @property
-    def pfc_priority_bitmap(self) -> str:
-        """``0,0,0,1,0,0,0,0`` style list used by mlnx_qos."""
-        return ",".join("1" if p == self.nodrop_priority else "0" for p in range(8))
-
 
 @dataclass(slots=True)
 class Interface:
@@ -170,11 +158,6 @@ class Interface:
     breakout_member: int = 0  # 0-based member of a broken-out port
     mode: PortMode = PortMode.ROUTED
     bfd: bool = False  # the BGP session on this port runs BFD
-
-    @property
-    def roce(self) -> bool:
-        """The old name of ``lossless``, kept while renderers still read it."""
-        return self.lossless
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,16 +154,8 @@ def ecn_profile(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> EcnProfil
         min_bytes=kmin,
         max_bytes=kmax,
         max_probability_pct=pmax,
-        min_kbytes=math.ceil(kmin / 1000),
-        max_kbytes=math.ceil(kmax / 1000),
         rule=rule,
     )
-
-
-def _seconds(ms: int) -> str:
-    """Milliseconds as a decimal-seconds string without float noise: 200 -> "0.2"."""
-    whole, frac = divmod(ms, 1000)
-    return f"{whole}.{frac:03d}".rstrip("0").rstrip(".") if frac else str(whole)
 
 
 def qos_intent(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> QosIntent:
@@ -189,11 +181,6 @@ def qos_intent(roce: Roce, speed_gbps: int, min_buffer_bytes: int) -> QosIntent:
             restoration_ms=wd.restoration_ms,
             poll_ms=wd.poll_ms,
             action="drop",
-            detection_polls=wd.detection_ms // wd.poll_ms,
-            restoration_polls=wd.restoration_ms // wd.poll_ms,
-            detection_s=_seconds(wd.detection_ms),
-            restoration_s=_seconds(wd.restoration_ms),
-            poll_s=_seconds(wd.poll_ms),
         ),
         dcqcn=roce.dcqcn,
         host_mtu=roce.host_mtu,

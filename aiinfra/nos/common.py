@@ -30,7 +30,7 @@ def switch_context(device: Device, design: Design) -> dict[str, Any]:
         "interfaces": ifaces,
         "active_ports": [i for i in ifaces if i.enabled],
         "routed_ports": [i for i in ifaces if i.address],
-        "roce_ports": [i for i in ifaces if i.roce],
+        "roce_ports": [i for i in ifaces if i.lossless],
         "host_ports": [i for i in ifaces if i.role == "host"],
         "fabric_ports": [i for i in ifaces if i.role in ("uplink", "downlink")],
         "access_ports": [i for i in ifaces if i.role == "oob-access"],

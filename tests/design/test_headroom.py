@@ -73,7 +73,7 @@ def test_design_uses_the_calibrated_th5_figure() -> None:
     design = design_from_file(ROOT / "inventories" / "lab" / "cluster.yaml").design
     leaf = next(d for d in design.devices.values() if d.model == "z9864f-on" and d.fabric == "backend")
     low = min(r.xoff for _, r in _rows("calibrate") if r.speed_gbps == 400 and r.cable_m == 5)
-    roce = [i for i in leaf.interfaces if i.roce]
+    roce = [i for i in leaf.interfaces if i.lossless]
     assert roce
     for i in roce:
         assert i.headroom is not None and i.headroom.asic == TH5

@@ -78,7 +78,7 @@ def test_mtu_overrides_keep_the_design_invariants(
 
 def test_lossless_port_mtu_stays_within_its_pfc_headroom(tmp_path: Path) -> None:
     design = design_with(_sub(tmp_path, "a"), overrides=[]).design
-    port = next(p for p in design.devices[BE_LEAF].interfaces if p.roce and p.role == "host")
+    port = next(p for p in design.devices[BE_LEAF].interfaces if p.lossless and p.role == "host")
     assert port.headroom is not None
     lowest = 9000 + 22
     ok = design_with(_sub(tmp_path, "b"), overrides=[{"device": BE_LEAF, "interfaces": {port.name: {"mtu": lowest}}}])

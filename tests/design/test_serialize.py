@@ -52,7 +52,7 @@ def test_typed_interface_flags() -> None:
     assert {i.mode for _, i in ifaces if i.role in ("oob-access", "oob-uplink")} == {PortMode.ACCESS}
     assert {i.mode for _, i in ifaces if i.role in ("host", "uplink", "downlink")} == {PortMode.ROUTED}
     backend = [i for d, i in ifaces if d.fabric == "backend" and i.role != "unused"]
-    assert backend and all(i.lossless and i.roce for i in backend)
+    assert backend and all(i.lossless for i in backend)
     assert not any(i.lossless for d, i in ifaces if d.fabric != "backend")
     bgp_ports = {(d.name, n.interface) for d in design.devices.values() if d.bgp for n in d.bgp.neighbors}
     assert bgp_ports and all(i.bfd == ((d.name, i.name) in bgp_ports) for d, i in ifaces)

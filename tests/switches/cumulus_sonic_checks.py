@@ -72,7 +72,7 @@ def check_interfaces(device: Device, parsed: ParsedSwitch) -> None:
 
 def check_qos(device: Device, parsed: ParsedSwitch) -> None:
     qos = device.qos
-    roce = [i for i in device.interfaces if i.roce]
+    roce = [i for i in device.interfaces if i.lossless]
     if qos is None:
         assert not roce
         for p in parsed.interfaces.values():

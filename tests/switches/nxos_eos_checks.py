@@ -103,13 +103,13 @@ def check_qos(device: Device, parsed: ParsedSwitch) -> None:
         return
     for i in device.interfaces:
         p = parsed.interfaces[i.name]
-        if i.roce:
+        if i.lossless:
             assert p.pfc_priorities == {qos.nodrop_priority}, f"{device.name} {i.name}: PFC on {p.pfc_priorities}"
             assert p.ecn_on_roce_queue, f"{device.name} {i.name}: no ECN on the RoCE queue"
             assert p.trust_dscp, f"{device.name} {i.name}: DSCP not trusted"
         else:
             assert not p.pfc_priorities, f"{device.name} {i.name}: PFC on a non-RoCE port"
-    assert any(i.roce for i in device.interfaces), f"{device.name}: a back-end switch without RoCE ports"
+    assert any(i.lossless for i in device.interfaces), f"{device.name}: a back-end switch without RoCE ports"
     expected = {d: best_effort_tc(device) for d in range(64)}
     expected.update(dict.fromkeys(qos.roce_dscps, qos.nodrop_priority))
     expected[qos.cnp_dscp] = qos.cnp_priority

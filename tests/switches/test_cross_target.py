@@ -83,7 +83,7 @@ def test_every_os_carries_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) ->
         result, parsed = _leaf(tmp_path, os, ECN_MODES[ecn_mode])
         qos = result.design.qos["backend"]
         leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
-        roce_ports = [i.name for i in leaf.interfaces if i.roce]
+        roce_ports = [i.name for i in leaf.interfaces if i.lossless]
         # the normalised contract this OS's config actually states
         contract = {
             "roce_dscps_to_tc": {d: parsed.dscp_to_tc.get(d) for d in qos.roce_dscps},

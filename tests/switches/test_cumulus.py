@@ -136,7 +136,7 @@ def test_pfc_groups_follow_cable_length(name: str, device: str) -> None:
     assert qos["roce"] == {"enable": "on", "mode": "lossless"}
     assert "link-pause" not in qos, "802.3x pause must stay off on RoCE fabrics"
     for i in dev.interfaces:
-        if not i.roce:
+        if not i.lossless:
             continue
         assert i.headroom is not None
         profile = t["interface"][i.name]["qos"]["pfc"]["profile"]

@@ -135,11 +135,11 @@ def test_roce_ports_pause_exactly_the_nodrop_priority_and_mark_ecn(spec: str) ->
     r = rendered(spec)
     for d in r.devices:
         p = r.parsed[d.name]
-        roce = [i for i in d.interfaces if i.roce]
+        roce = [i for i in d.interfaces if i.lossless]
         assert bool(roce) == (d.qos is not None), d.name
         for i in d.interfaces:
             got = p.interfaces[i.name]
-            if i.roce:
+            if i.lossless:
                 assert d.qos is not None
                 assert got.pfc_priorities == {d.qos.nodrop_priority}, (d.name, i.name)
                 assert got.ecn_on_roce_queue and got.trust_dscp, (d.name, i.name)

@@ -149,7 +149,7 @@ def test_stock_dscp_map_is_never_used(name: str, device: str) -> None:
 def test_headroom_and_watchdog_per_port(name: str, device: str) -> None:
     db = config(name, device)
     dev = rendered(name).devices[device]
-    roce = [i for i in dev.interfaces if i.roce]
+    roce = [i for i in dev.interfaces if i.lossless]
     if dev.qos is None:
         assert not {"BUFFER_PG", "BUFFER_PROFILE", "BUFFER_POOL", "BUFFER_QUEUE", "CABLE_LENGTH", "PFC_WD"} & set(db)
         return
@@ -203,7 +203,7 @@ def test_lossless_buffers_are_complete(name: str, device: str) -> None:
     nodrop = dev.qos.nodrop_priority
     cables = db["CABLE_LENGTH"]["AIINFRA"]
     reserved = 0
-    for i in (i for i in dev.interfaces if i.roce):
+    for i in (i for i in dev.interfaces if i.lossless):
         h = i.headroom
         assert h is not None
         profile, pool = lossless_chain(db, i.name, nodrop)

@@ -68,7 +68,7 @@ def _port(i: Interface, device: Device, access: set[str], adaptive: set[str]) ->
         out["ip"] = {"address": {i.address: {}}}
     if i.name in access:
         out["bridge"] = {"domain": {BRIDGE: {"access": device.access_vlan}}}
-    if i.roce and device.qos is not None and i.headroom is not None:
+    if i.lossless and device.qos is not None and i.headroom is not None:
         qos: dict[str, Any] = {"pfc": {"profile": i.headroom.name}}
         if device.qos.pfc_watchdog.enabled:
             qos["pfc-watchdog"] = {}

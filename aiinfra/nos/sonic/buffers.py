@@ -163,7 +163,7 @@ def buffers(device: Device, model: SwitchHardware) -> Buffers | None:
     qos = device.qos
     if qos is None:
         return None
-    ports = sorted((i for i in device.interfaces if i.roce and i.headroom is not None), key=lambda i: i.name)
+    ports = sorted((i for i in device.interfaces if i.lossless and i.headroom is not None), key=lambda i: i.name)
     pool_list = pools(model, device.headroom_budget)
     egress_lossless = next(p for p in pool_list if p.name == EGRESS_LOSSLESS_POOL)
     profiles = (

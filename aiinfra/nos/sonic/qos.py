@@ -116,7 +116,7 @@ def qos_tables(device: Device, model: SwitchHardware) -> Table:
     b = buffers(device, model)
     if qos is None or b is None:
         return {}
-    roce_ports = [i.name for i in device.interfaces if i.roce]
+    roce_ports = [i.name for i in device.interfaces if i.lossless]
     return {
         **map_tables(qos, roce_ports),
         **scheduler_tables(qos, roce_ports),
