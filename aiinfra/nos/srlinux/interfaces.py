@@ -59,12 +59,7 @@ def _port(i: Interface, broken_out: bool, pause: bool | None) -> dict[str, Any]:
         out["ethernet"] = ethernet
     if i.role in BRIDGED:
         out["subinterface"] = [
-            {
-                "index": 0,
-                "type": BRIDGED_TYPE,
-                "admin-state": "enable",
-                "srl_nokia-interfaces-vlans:vlan": {"encap": {"untagged": {}}},
-            }
+            {"index": 0, "type": BRIDGED_TYPE, "admin-state": "enable"}  # untagged: the port is not vlan-tagging
         ]
     elif i.address:
         out["subinterface"] = [
