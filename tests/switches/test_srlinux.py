@@ -268,3 +268,117 @@ def test_the_driver_check_refuses_what_srlinux_cannot_state(tmp_path: Path, edit
     ok = Problems()
     check(load_spec(SPEC).spec, ok)
     assert not ok
+
+
+class _Box:
+    """A tiny SR Linux JSON-RPC responder: records every request, answers get/diff/set."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[dict] = []
+        box = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                box.requests.append(body)
+                method, params = body["method"], body["params"]
+                if method == "get" and params["commands"][0]["path"].startswith("/system"):
+                    result: list = [{"admin-state": "enable"}, {"server-profile": [{"name": "site"}]}]
+                elif method == "get":
+                    result = [{"neighbor": [{"peer-address": "10.60.4.0", "session-state": "established"}]}]
+                elif method == "diff":
+                    result = ["+ interface ethernet-1/1/1 { }"]
+                else:
+                    result = [{}]
+                data = json.dumps({"jsonrpc": "2.0", "id": body["id"], "result": result}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.port = self.server.server_address[1]
+
+
+PLAY = """
+- hosts: sw
+  gather_facts: false
+  tasks:
+    - ansible.builtin.import_tasks: {tasks}/deploy.yml
+    - ansible.builtin.import_tasks: {tasks}/confirm.yml
+    - ansible.builtin.import_tasks: {tasks}/bgp-state.yml
+      vars:
+        aiinfra_gate_wait_for: [10.60.4.0]
+    - ansible.builtin.assert:
+        that: aiinfra_bgp_up == ['10.60.4.0']
+"""
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_the_deploy_tasks_replace_confirm_and_read_bgp_over_json_rpc(tmp_path: Path, check: bool) -> None:
+    from tests.playbooks.ansiblerun import BIN, ROOT, run
+
+    if not (BIN / "ansible-playbook").exists():
+        pytest.skip("ansible-playbook not installed")
+    text = next(iter(example_files().values()))
+    config = tmp_path / "config.srl"
+    config.write_text(text)
+    box = _Box()
+    inventory = tmp_path / "hosts.yml"
+    host = {
+        "ansible_host": "127.0.0.1",
+        "ansible_connection": "ansible.builtin.local",
+        "ansible_python_interpreter": str(BIN / "python"),
+        "ansible_user": "admin",
+        "ansible_password": "pw",
+        "aiinfra_srl_scheme": "http",
+        "aiinfra_srl_port": box.port,
+        "aiinfra_config": str(config),
+    }
+    refs = sorted(set(re.findall(r"\{\{.*?\}\}", text)))
+    secrets = "".join(f"          - {{ref: !unsafe '{r}', value: Secret123!}}\n" for r in refs)
+    inventory.write_text(
+        f"all:\n  hosts:\n    sw:\n{''.join(f'      {k}: {json.dumps(v)}' + chr(10) for k, v in host.items())}"
+        f"      aiinfra_secrets:\n{secrets}"
+    )
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(PLAY.format(tasks=ROOT / "aiinfra" / "nos" / OS / "tasks"))
+    argv = [
+        str(BIN / "ansible-playbook"),
+        "-i",
+        str(inventory),
+        str(playbook),
+        *(["--check", "--diff"] if check else []),
+    ]
+    done = run(argv, tmp_path, extra={"ANSIBLE_FILTER_PLUGINS": str(ROOT / "playbooks" / "filter_plugins")})
+    box.server.shutdown()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    sets = [r for r in box.requests if r["method"] == "set"]
+    assert "Secret123!" not in done.stdout
+    if check:
+        assert sets == [] and [r["method"] for r in box.requests] == ["get", "diff", "get"]
+        return
+    replace, accept, save = sets
+    (command,) = replace["params"]["commands"]
+    assert (command["action"], command["path"], replace["params"]["datastore"]) == ("replace", "/", "candidate")
+    assert int(replace["params"]["confirm-timeout"]) == 600
+    sent = command["value"]
+    system = sent.pop("srl_nokia-system:system")
+    expected = json.loads(text)
+    assert system.pop("srl_nokia-json-rpc:json-rpc-server") == {"admin-state": "enable"}
+    assert system.pop("srl_nokia-tls:tls") == {"server-profile": [{"name": "site"}]}
+    assert "{{" not in json.dumps(system) and "Secret123!" in json.dumps(system)
+    expected_system = expected.pop("srl_nokia-system:system")
+    assert sent == expected and system.keys() == expected_system.keys()
+    assert [(s["params"]["datastore"], s["params"]["commands"][0]["path"]) for s in (accept, save)] == [
+        ("tools", "/system/configuration/confirmed-accept"),
+        ("tools", "/system/configuration/save"),
+    ]
