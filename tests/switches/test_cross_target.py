@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from aiinfra.errors import SpecError
-from aiinfra.pipeline import DesignResult, design_from_file
 from aiinfra.nos import driver, names
+from aiinfra.pipeline import DesignResult, design_from_file
 from tests.conftest import lab_data, write_spec
 from tests.parsers.dispatch import parse_rendered
 from tests.parsers.model import ParsedSwitch

@@ -4,35 +4,37 @@ The models (``shared/schemas/srlinux-yang-25.3.1``, README there) are loaded the
 README prescribes for ``yanglint``: every folder holding ``.yang`` files on the search path,
 ``srl_nokia-features`` first, then every ``srl_nokia`` file that is a ``module`` (the rest are
 submodules), with imported modules implemented (``-i``: OpenConfig identities are needed).
-Loading takes about 15 s, so one libyang context serves every file of a process.
+Loading takes 15-70 s, so one libyang context serves every file of a process.
 
-The feature set is the 7220 IXR-H5 (Tomahawk 5) platform's, as far as the models let us
-derive it without Nokia's per-platform mapping files (left out of the copy):
-every feature of ``srl_nokia-features`` except
+Feature set: the 7220 IXR-H5 (Tomahawk 5) platform's, as far as the models let us derive it
+without Nokia's per-platform mapping files (left out of the copy). Every feature is on except
+the other platforms' ``platform-*`` features (``PLATFORMS`` stay on), chassis features, the other
+chip families (``OTHER_CHIPS``), ``future-0-0`` (unreleased nodes), features whose description
+names DNX platforms only, the DNX queueing model (``OTHER_QUEUEING``) and features whose own
+``if-feature`` is then off. "Every feature" would be wrong, not just loose: SR Linux hides nodes
+with ``if-feature "not platform-imgmt"`` and the like, so NTP and DNS would vanish.
 
-- the other platforms' ``platform-*`` features (``PLATFORMS`` stay on), the
-  chassis features and the other chip families (Jericho, Qumran, Trident, older Tomahawks,
-  FP-CX, DNX): SR Linux hides nodes with ``if-feature "not platform-imgmt"`` and the like,
-  so "every feature" would drop NTP, DNS and more from the schema;
-- ``future-0-0``, the placeholder for unreleased nodes;
-- features whose description says they are for DNX platforms only (``DNX_ONLY``);
-- ``EXCEPTIONS``, each with its reason: the README's known catch. ``swap-src-dst-mac``
-  (default ``false``) carries ``must ". = false() or ../loopback-mode = 'facility'"``, which
-  libyang's strict XPath 1.0 evaluates false for every interface (a node-set compared with a
-  boolean). aiinfra never configures a loopback test mode, so the two loopback-test features
-  that create the leaf are left off; the leaf then does not exist and cannot be rendered.
+XPath restatements, generated and complete (``boolean_deviations``, one deviation module
+built from the loaded models, so the list cannot go stale):
 
-The same XPath difference meets one ``must`` aiinfra does render: a weighted scheduler
-(``scheduler-policy scheduler sequence 1``) must have a priority other than ``strict``, the
-enum's only value, so the leaf stays unset and ``../priority != 'strict'`` is false in XPath
-1.0 for the absent leaf. ``srl_yang_deviations.yang`` (beside this file, loaded last) replaces
-exactly that ``must`` by ``not(../priority = 'strict')``, keeping the constraint and its message;
-it is the complete list of restated statements.
+- ``X = false()`` / ``X != true()`` (the README's swap-src-dst-mac catch, and about 50 more):
+  XPath 1.0 converts a node-set compared with a boolean to "the node exists", so a leaf set
+  or defaulted to false fails ``. = false()``. Restated as a comparison with the value
+  (``. = 'false'``); a function call or bracket on the left is a real boolean and is kept.
+- ``PATH != 'literal'`` / ``PATH != ../leaf``: false in XPath 1.0 when PATH is absent
+  (mgmt0.0 and system0.0 take no subinterface type, a weighted scheduler has no priority, a
+  forwarding class need not name a multicast queue). Restated as ``not(PATH = ...)``.
+- ``afi-safi-name='ipv4-unicast'``: an identity named without its module never equals the
+  leaf's value in libyang 2.1; restated with ``srl_nokia-common:``.
+- a must carrying Nokia's ``srl_nokia-ext:if-feature`` applies only where that feature
+  expression holds; libyang ignores the extension, so such a must is deleted where the
+  expression is false for this feature set (BFD's 1 s floor exists on the virtual SR Linux only).
 
-A file is parsed as complete configuration data (``strict``: a member the models do not
-know is an error) and validated as one datastore, so ``mandatory``, ``must``, ``when``,
-``leafref`` and ``unique`` all apply. Secrets are Ansible expressions in the rendered file;
-the models judge a sample value in their place (``VAULT_SAMPLE``), as the SONiC check does.
+Each restated must keeps its error message; nothing else is changed or skipped. A file is
+parsed as complete configuration data (``strict``: a member the models do not know is an
+error) and validated as one datastore, so ``mandatory``, ``must``, ``when``, ``leafref`` and
+``unique`` all apply; libyang stops at a file's first error. Secrets are Ansible expressions
+in the rendered file; the models judge a sample value in their place (``VAULT_SAMPLE``).
 """
 
 from __future__ import annotations

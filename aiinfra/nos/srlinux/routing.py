@@ -121,7 +121,8 @@ def static_routes(device: Device) -> dict[str, Any]:
     """The Design's static routes of the default network-instance, each through a one-hop group."""
     if not device.static_routes:
         return {}
-    groups, routes = [], []
+    groups: list[dict[str, Any]] = []
+    routes: list[dict[str, Any]] = []
     for r in device.static_routes:
         name = STATIC_PREFIX + r.next_hop
         if name not in {g["name"] for g in groups}:
