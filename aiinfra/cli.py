@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from aiinfra import __version__
 
 if TYPE_CHECKING:
-    from aiinfra.pipeline import DesignResult
+    from aiinfra.pipeline import Rendered
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process SIGPIPE killed
@@ -50,10 +50,12 @@ EPILOG = """exit codes:
 """
 
 
-def _command(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
+def _command(
+    sub: argparse._SubParsersAction, name: str, help: str, *, optional_spec: bool = False
+) -> argparse.ArgumentParser:
     """A subcommand that takes a spec and documents the exit codes."""
     cmd = sub.add_parser(name, help=help, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cmd.add_argument("spec", type=Path)
+    cmd.add_argument("spec", type=Path, nargs="?" if optional_spec else None)
     return cmd
 
 
@@ -70,8 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"aiinfra {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     _command(sub, "validate", "check a spec without writing anything")
-    render = _command(sub, "render", "validate, design and write every artefact")
+    render = _command(sub, "render", "validate, design and write every artefact", optional_spec=True)
     render.add_argument("-o", "--output", type=Path, help="output directory (default: build/ beside the spec)")
+    render.add_argument(
+        "--from-design",
+        type=Path,
+        metavar="DESIGN_JSON",
+        help="render from a design.json an earlier render wrote, instead of a spec (needs -o)",
+    )
     render.add_argument("--check", action="store_true", help="render in memory; exit 1 listing files that would change")
     render.add_argument(
         "--force",
@@ -81,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     show = _command(sub, "show", "print a summary of the designed cluster")
     show.add_argument("--format", choices=["table", "json"], default="table")
-    sub.add_parser("schema", help="print the JSON Schema of cluster.yaml")
+    schema = sub.add_parser("schema", help="print the JSON Schema of cluster.yaml (or of design.json)")
+    schema.add_argument("--design", action="store_true", help="the schema of design.json instead")
     sizing_cli.add_parser(sub)
     lab_cli.add_parser(sub)
     return p
@@ -181,6 +190,11 @@ def _internal_error() -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "schema":
+        if args.design:
+            from aiinfra.design.schema import design_schema_text
+
+            print(design_schema_text(), end="")
+            return EXIT_OK
         from aiinfra.spec.schema import json_schema
 
         print(json.dumps(json_schema(), indent=2, sort_keys=True))
@@ -196,6 +210,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     from aiinfra.pipeline import design_from_file
 
     started = time.monotonic()
+    if args.command == "render" and (args.spec is None) == (args.from_design is None):
+        return _usage("render takes a spec or --from-design DESIGN_JSON (one of them)")
+    if args.command == "render" and args.from_design is not None:
+        return _render_design(args, started)
     if args.command == "render":
         from aiinfra.render.ownership import resolve_location
 
@@ -212,15 +230,32 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _render(args, result, started)
 
 
-def _render(args: argparse.Namespace, result: DesignResult, started: float) -> int:
+def _usage(message: str) -> int:
+    print(f"aiinfra: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _render_design(args: argparse.Namespace, started: float) -> int:
+    """``render --from-design FILE -o DIR``: the same files as the render that wrote FILE."""
+    from aiinfra.pipeline import design_from_json
+    from aiinfra.render.ownership import resolve_location
+
+    if args.output is None:
+        return _usage("render --from-design needs -o DIR")
+    resolve_location(args.output, args.from_design)  # refuse before the long part
+    return _render(args, design_from_json(args.from_design), started)
+
+
+def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
     """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
     from aiinfra.pipeline import output_target, render_files, write_rendered
     from aiinfra.render.ownership import read_target, resolve_location
 
+    source = args.from_design or args.spec
     progress = _Progress(started) if sys.stderr.isatty() else None
     shown = args.output or args.spec.parent / "build"
     if args.check:  # read-only: no sweep, no recovery
-        target = read_target(resolve_location(shown, args.spec), args.force)
+        target = read_target(resolve_location(shown, source), args.force)
         changed = render_files(result, progress).changes_against(target)
         for path in changed:
             print(path)

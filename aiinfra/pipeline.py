@@ -12,7 +12,6 @@ from aiinfra.design.problems import DesignError
 from aiinfra.errors import SpecError
 from aiinfra.render.output import Notify, OutputSet, Target, prepare
 from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
-from aiinfra.render.platforms import check_platform
 from aiinfra.spec.load import LoadedSpec, load_spec
 
 
@@ -24,21 +23,41 @@ class DesignResult:
 
 
 def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResult:
-    """Load, design and run the cross-layer checks that need a finished design:
-    per-node platform facts, and (unless ``aiinfra size`` asks otherwise) whether the
-    cluster can carry its declared workloads."""
+    """Load (spec and node facts), design (platform limits included) and, unless
+    ``aiinfra size`` asks otherwise, check whether the cluster can carry its declared workloads."""
     loaded = load_spec(path)
     catalog = resolve_catalog(loaded.spec)
     try:
-        design = build_design(loaded.spec, catalog)
+        design = build_design(loaded.spec, catalog, node_facts=loaded.facts, spec_dir=loaded.path.parent)
     except DesignError as exc:
         raise SpecError([loaded.diagnostic(p.path, p.message) for p in exc.problems]) from None
-    problems = [(p.path, p.message) for p in check_platform(loaded.spec, design, loaded.path.parent, catalog)]
-    if check_workloads:
-        problems += workload_problems(loaded, catalog, design)
+    problems = workload_problems(loaded, catalog, design) if check_workloads else []
     if problems:
         raise SpecError([loaded.diagnostic(path, message) for path, message in problems])
     return DesignResult(loaded, catalog, design)
+
+
+@dataclass(frozen=True)
+class DesignFile:
+    """A Design loaded from design.json (``render --from-design``): no spec, no catalog."""
+
+    path: Path
+    design: Design
+
+
+def design_from_json(path: Path) -> DesignFile:
+    """Load design.json: its structure is checked (a SpecError names the JSON path), then its invariants."""
+    from aiinfra.design.serialize import load_design
+
+    return DesignFile(path, load_design(path))
+
+
+Rendered = DesignResult | DesignFile
+
+
+def _source(result: Rendered) -> Path:
+    """The input file: render never writes into its folder or above it."""
+    return result.path if isinstance(result, DesignFile) else result.loaded.path
 
 
 def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> list[tuple[tuple[str | int, ...], str]]:
@@ -58,23 +77,21 @@ def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> l
     return check_workloads(loaded.spec, catalog, capacity)
 
 
-def render_files(result: DesignResult, progress: Progress | None = None) -> OutputSet:
+def render_files(result: Rendered, progress: Progress | None = None) -> OutputSet:
     """Every rendered file in memory (for --check and tests)."""
-    return render_outputs(result.design, result.loaded.spec, result.catalog, progress)
+    return render_outputs(result.design, progress)
 
 
-def output_target(
-    result: DesignResult, directory: Path, *, force: bool = False, notify: Notify | None = None
-) -> Target:
+def output_target(result: Rendered, directory: Path, *, force: bool = False, notify: Notify | None = None) -> Target:
     """The checked output folder: never the spec's folder or above it, never someone else's files.
 
     Also clears what killed renders left beside it (see :mod:`aiinfra.render.swap`).
     """
-    return prepare(directory, result.loaded.path, force=force, notify=notify)
+    return prepare(directory, _source(result), force=force, notify=notify)
 
 
 def write_rendered(
-    result: DesignResult,
+    result: Rendered,
     directory: Path | Target,
     progress: Progress | None = None,
     *,
@@ -88,4 +105,4 @@ def write_rendered(
     """
     if isinstance(directory, Path):
         directory = output_target(result, directory, force=force, notify=notify)
-    return write_outputs(result.design, result.loaded.spec, result.catalog, directory, progress, notify)
+    return write_outputs(result.design, directory, progress, notify)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiinfra.design.clos import RailPlan
 from aiinfra.design.context import BuildContext, fabric_interface, width
-from aiinfra.design.model import Device, Node
+from aiinfra.design.model import Device, InterfaceRole, Node
 from aiinfra.spec.base import speed_gbps
 
 
@@ -83,7 +83,7 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
                 speed,
                 cables.host_leaf,
             )
-            iface = fabric_interface(ifname, "host", speed, mtu, node.name, nic.netdev, phys, member)
+            iface = fabric_interface(ifname, InterfaceRole.HOST, speed, mtu, node.name, nic.netdev, phys, member)
             iface.address, iface.peer_address = f"{nic.gateway}/31", nic.address.split("/")[0]
             leaf.interfaces.append(iface)
 
@@ -122,8 +122,8 @@ def connect(ctx: BuildContext, kind: str, lower: Device, upper: Device, speed: i
         length_m,
     )
     lower.interfaces.append(
-        fabric_interface(lo_if, "uplink", speed, lower.switch_mtu, upper.name, up_if, lo_phys, lo_member)
+        fabric_interface(lo_if, InterfaceRole.UPLINK, speed, lower.switch_mtu, upper.name, up_if, lo_phys, lo_member)
     )
     upper.interfaces.append(
-        fabric_interface(up_if, "downlink", speed, upper.switch_mtu, lower.name, lo_if, up_phys, up_member)
+        fabric_interface(up_if, InterfaceRole.DOWNLINK, speed, upper.switch_mtu, lower.name, lo_if, up_phys, up_member)
     )

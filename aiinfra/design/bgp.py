@@ -88,6 +88,7 @@ def assign_underlay(
 
 def _session(local: Device, remote: Device, iface: Interface) -> None:
     assert local.bgp is not None and remote.bgp is not None
+    iface.bfd = local.bgp.bfd
     local.bgp.neighbors.append(
         BgpNeighbor(
             address=iface.peer_address or "",

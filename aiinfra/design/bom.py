@@ -8,19 +8,11 @@ A DAC is a cable with no optics.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from aiinfra.catalog import Catalog
-from aiinfra.design.model import Device, Link, Node
+from aiinfra.design.model import BomLine, Device, Link, Node
 
-
-@dataclass(frozen=True, slots=True)
-class BomLine:
-    category: str  # switch | server | optic | cable
-    item: str
-    count: int
-    detail: str
-    speed_gbps: int = 0  # optics: module line rate, for power figures
+__all__ = ["BomLine", "bill_of_materials"]
 
 
 def bill_of_materials(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+from pathlib import Path
 
 from netaddr import IPNetwork
 
@@ -17,17 +18,21 @@ from aiinfra.design.checks import precheck
 from aiinfra.design.checks_addresses import check_management_collisions
 from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
 from aiinfra.design.context import BuildContext
+from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
-from aiinfra.design.model import Design, Device, Interface, SwitchHardware, TierSummary
+from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortMode, SwitchHardware, TierSummary
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
+from aiinfra.design.overrides import apply_hatches
+from aiinfra.design.platform_build import with_platform
 from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
+from aiinfra.spec.node_facts import LoadedFacts
 
 
 def resolve_catalog(spec: ClusterSpec) -> Catalog:
@@ -39,23 +44,36 @@ def node_count(spec: ClusterSpec) -> int:
     return c.nodes if c.nodes is not None else (c.scalable_units or 1) * spec.fabrics.backend.nodes_per_su
 
 
-def build_design(spec: ClusterSpec, catalog: Catalog | None = None) -> Design:
+def build_design(
+    spec: ClusterSpec,
+    catalog: Catalog | None = None,
+    *,
+    node_facts: LoadedFacts | None = None,
+    spec_dir: Path | None = None,
+) -> Design:
     """Validate across layers, then decide topology, ports, addresses, ASNs and QoS.
 
     The cyclic garbage collector is paused while building: a 32k-GPU design creates
     about a million small objects and no cycles worth collecting, and the collector's
     repeated full scans would otherwise cost a third of the run time.
+
+    The finished Design is checked against its invariants (:mod:`aiinfra.design.invariants`);
+    a violation is a bug and raises ``DesignInvariantError``.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_design(spec, catalog)
+        design = _build_design(spec, catalog, node_facts, spec_dir)
+        check_invariants(design)
+        return design
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
+def _build_design(
+    spec: ClusterSpec, catalog: Catalog | None, node_facts: LoadedFacts | None, spec_dir: Path | None
+) -> Design:
     catalog = catalog or resolve_catalog(spec)
     problems = precheck(spec, catalog)
     if problems:
@@ -145,7 +163,7 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         d.physical_ports = ctx.allocators[d.name].physical_ports(_default_speed(ctx, d))
 
     devices = {d.name: d for d in all_switches}
-    return Design(
+    design = Design(
         name=spec.name,
         domain=spec.site.domain,
         devices=devices,
@@ -165,6 +183,10 @@ def _build_design(spec: ClusterSpec, catalog: Catalog | None) -> Design:
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
         switch_models=switch_hardware(devices, catalog),
     )
+    apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
+    if problems:
+        raise DesignError(problems.items)
+    return with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:
@@ -379,13 +401,14 @@ def _fill_unused(ctx: BuildContext, d: Device) -> None:
             d.interfaces.append(
                 Interface(
                     name=port_name(model, d.os, phys, member, ways),
-                    role="unused",
+                    role=InterfaceRole.UNUSED,
                     speed_gbps=speed,
                     mtu=d.switch_mtu,
                     description="unused - shut by aiinfra",
                     enabled=False,
                     physical_port=phys,
                     breakout_member=member,
+                    mode=PortMode.DISABLED,
                 )
             )
     d.interfaces.sort(key=lambda i: (i.physical_port, i.breakout_member))
@@ -410,7 +433,7 @@ def _tiers(
     return out
 
 
-def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> float:
+def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> int:
     """Back-end bisection bandwidth in Gb/s: half the leaf uplink capacity (Clos min-cut)."""
     uplinks = sum(
         1

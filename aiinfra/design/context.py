@@ -8,7 +8,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.addressing import Pool
 from aiinfra.design.cabling import optic_name, reach_for
-from aiinfra.design.model import Device, Interface, Link
+from aiinfra.design.model import Device, Interface, InterfaceRole, Link, PortMode
 from aiinfra.design.ports import PortAllocator
 from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
@@ -89,8 +89,9 @@ class BuildContext:
 
 
 def fabric_interface(
-    name: str, role: str, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
+    name: str, role: InterfaceRole, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
 ) -> Interface:
+    """A routed fabric port (host, uplink or downlink); underlay and QoS fill in the rest."""
     return Interface(
         name=name,
         role=role,
@@ -101,4 +102,5 @@ def fabric_interface(
         peer_interface=peer_if,
         physical_port=physical,
         breakout_member=member,
+        mode=PortMode.ROUTED,
     )

@@ -4,7 +4,9 @@ The classic RoCE failure is a host whose QoS disagrees with its leaf: it trusts
 PCP instead of DSCP, pauses the wrong priority, or lost its ``mlnx_qos`` state at
 the last reboot (fabric.md 3.2). Everything here is derived from the *same*
 ``QosIntent`` object the switch templates format, so a host cannot drift from
-its switch by construction; renderers and templates only format these values.
+its switch by construction. ``build_design`` computes every node's intent once,
+after the site's node facts renamed its NICs (``Design.platform.hosts``); the
+renderers only format these values, converting to host-side units themselves.
 
 Sources: fabric.md 3.1 (per-port sequence, ToS 106 = DSCP 26 + ECT(0), NCCL
 variables), 3.2b (per-NIC table + source rule against ARP flux), 3.4 (MTU).
@@ -15,12 +17,13 @@ for exact names and ``NCCL_IB_QPS_PER_CONNECTION`` defaults to 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from ipaddress import IPv4Interface, IPv4Network
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Node, NodeNic, QosIntent
+from aiinfra.design.platform import HostIntent, RailNicIntent
 from aiinfra.errors import Diagnostic
 from aiinfra.spec.node_facts import LoadedFacts, NodeFacts
 
@@ -50,54 +53,6 @@ SYSCTLS: tuple[tuple[str, str], ...] = (
     ("net.ipv4.conf.all.rp_filter", "2"),
     ("net.ipv4.conf.default.rp_filter", "2"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RailNicIntent:
-    """One back-end NIC port and every setting the host must hold for it."""
-
-    rail: int
-    netdev: str
-    rdma_device: str
-    rdma_driver: str
-    address: str  # "10.1.0.1/31"
-    ip: str  # "10.1.0.1"
-    gateway: str  # leaf side of the /31
-    route_table: int
-    mtu: int
-    switch: str
-    switch_interface: str
-    trust: str  # "dscp": classify on DSCP, never PCP
-    dscp_to_priority: tuple[tuple[int, int], ...]  # (dscp, priority), RoCE data + CNP
-    pfc_priority: int
-    pfc_bitmap: str  # "0,0,0,1,0,0,0,0" for mlnx_qos --pfc
-    pfc_mask: int  # bit p set for priority p: ESXi pfctx/pfcrx, dcb checks
-    dcqcn: bool
-    dcqcn_priorities: tuple[int, ...]  # ECN roce_np/roce_rp enabled on these
-    cnp_dscp: int
-    cnp_priority: int
-    roce_dscp: int
-    roce_tos: int
-    roce_mode: str
-    gid_index: int
-    gid: str  # the GID the RoCEv2 IPv4 entry must hold, as sysfs prints it
-    pause_8023x: bool
-
-
-@dataclass(frozen=True, slots=True)
-class HostIntent:
-    """Everything a node's host configuration formats: rail NICs, sysctls, NCCL env."""
-
-    node: str
-    load_balancing: str
-    nics: tuple[RailNicIntent, ...]
-    sysctls: tuple[tuple[str, str], ...]
-    nccl_env: tuple[tuple[str, str], ...]
-    gpu_pool: str  # back-end GPU prefix reachable through every rail
-
-    @property
-    def nccl(self) -> dict[str, str]:
-        return dict(self.nccl_env)
 
 
 def backend_qos(design: Design) -> QosIntent:
@@ -144,8 +99,6 @@ def rail_intent(nic: NodeNic, qos: QosIntent, rdma_driver: str) -> RailNicIntent
         trust="dscp",
         dscp_to_priority=dscp_map(qos),
         pfc_priority=qos.nodrop_priority,
-        pfc_bitmap=qos.pfc_priority_bitmap,
-        pfc_mask=1 << qos.nodrop_priority,
         dcqcn=qos.dcqcn,
         dcqcn_priorities=(qos.nodrop_priority,) if qos.dcqcn else (),
         cnp_dscp=qos.cnp_dscp,
@@ -314,13 +267,3 @@ def _rename_peers(design: Design, node: str, old: str, new: str) -> None:
             if iface.peer_device == node and iface.peer_interface == old:
                 iface.peer_interface = new
                 iface.description = iface.description.replace(f"{node} {old}", f"{node} {new}")
-
-
-def node_mac(node: Node, netdev: str) -> str | None:
-    """The MAC the facts file gave for one of the node's interfaces, if any."""
-    return node.facts.get(f"mac.{netdev}")
-
-
-def root_device_hints(node: Node) -> dict[str, str]:
-    """Root-disk hints from the facts file, keyed like the facts file (snake_case)."""
-    return {k.removeprefix("root."): v for k, v in node.facts.items() if k.startswith("root.")}

@@ -12,7 +12,7 @@ from aiinfra.design.addressing import Pool
 from aiinfra.design.backend import connect
 from aiinfra.design.clos import LeafSpinePlan
 from aiinfra.design.context import BuildContext, fabric_interface, width
-from aiinfra.design.model import Device, Node, NodeNic, StaticRoute
+from aiinfra.design.model import Device, InterfaceRole, Node, NodeNic, StaticRoute
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.fabrics import EthernetFabric
 
@@ -75,7 +75,7 @@ def build_leaf_spine(
                     mtu=fabric.mtu,
                 )
             )
-            iface = fabric_interface(ifname, "host", down, mtu, node.name, netdev, phys, member)
+            iface = fabric_interface(ifname, InterfaceRole.HOST, down, mtu, node.name, netdev, phys, member)
             iface.address, iface.peer_address = leaf_side, node_side.split("/")[0]
             leaf.interfaces.append(iface)
             leaf.static_routes.append(

@@ -8,6 +8,30 @@ more here than validation (the spec was validated already).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+from aiinfra.design.platform import PlatformIntent
+
+
+class InterfaceRole(StrEnum):
+    """What a switch port connects to. A StrEnum, so ``i.role == "host"`` holds."""
+
+    HOST = "host"
+    UPLINK = "uplink"
+    DOWNLINK = "downlink"
+    MGMT = "mgmt"
+    OOB_ACCESS = "oob-access"
+    OOB_UPLINK = "oob-uplink"
+    UNUSED = "unused"
+
+
+class PortMode(StrEnum):
+    """How a port forwards: routed (an L3 port with an address or unnumbered), access
+    (bridged, untagged in the device's one access VLAN), or disabled (shut)."""
+
+    ROUTED = "routed"
+    ACCESS = "access"
+    DISABLED = "disabled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +155,7 @@ class QosIntent:
 @dataclass(slots=True)
 class Interface:
     name: str
-    role: str  # host | uplink | downlink | mgmt | oob-access | oob-uplink | unused
+    role: InterfaceRole
     speed_gbps: int
     mtu: int
     description: str
@@ -140,10 +164,17 @@ class Interface:
     peer_device: str | None = None
     peer_interface: str | None = None
     peer_address: str | None = None
-    roce: bool = False  # PFC + ECN + trust on this port
+    lossless: bool = False  # PFC on the no-drop priority, with ECN and DSCP trust
     headroom: Headroom | None = None
     physical_port: int = 0
     breakout_member: int = 0  # 0-based member of a broken-out port
+    mode: PortMode = PortMode.ROUTED
+    bfd: bool = False  # the BGP session on this port runs BFD
+
+    @property
+    def roce(self) -> bool:
+        """The old name of ``lossless``, kept while renderers still read it."""
+        return self.lossless
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +221,27 @@ class StaticRoute:
     description: str
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedOverride:
+    """One field an ``overrides`` entry changed on a device (aiinfra.design.overrides)."""
+
+    source: str  # "overrides[2]"
+    selector: str  # "group rail_1" | "device lab-leaf-01"
+    field: str  # "interfaces.Ethernet1/1.mtu", "bfd", "load_balancing"
+    value: str
+    previous: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    """Text a ``raw_config`` entry places verbatim in the device's main config file."""
+
+    source: str  # "raw_config[0]"
+    selector: str
+    position: str  # "before" | "after"
+    text: str
+
+
 @dataclass(slots=True)
 class Device:
     name: str
@@ -217,6 +269,8 @@ class Device:
     plane: int | None = None
     rack_units: int = 1
     power_w: int = 0
+    overrides: tuple[AppliedOverride, ...] = ()  # escape hatches, in the order applied
+    raw_config: tuple[RawBlock, ...] = ()
 
     @property
     def groups(self) -> list[str]:
@@ -360,6 +414,41 @@ class ManagementPlane:
     banner: str
 
 
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    category: str  # switch | server | optic | cable
+    item: str
+    count: int
+    detail: str
+    speed_gbps: int = 0  # optics: module line rate, for power figures
+
+
+@dataclass(frozen=True, slots=True)
+class HeadroomProfileRow:
+    """One PG headroom profile in the ``pfc_headroom`` report of design.yaml."""
+
+    xoff_bytes: int
+    size_bytes: int
+    floor_bytes: int
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeadroomRow:
+    """The PFC headroom of one switch role and model, worst switch first (design.yaml ``pfc_headroom``)."""
+
+    role: str
+    model: str
+    asic: str
+    switches: int
+    roce_ports: int
+    max_xoff_bytes: int
+    max_headroom_bytes: int
+    budget_bytes: int
+    budget: str
+    profiles: dict[str, HeadroomProfileRow]
+
+
 @dataclass
 class Design:
     name: str
@@ -372,16 +461,17 @@ class Design:
     backend_tiers: int
     scalable_units: int
     rails: int
-    backend_bisection_gbps: float
-    headroom_report: list[dict[str, object]]
+    backend_bisection_gbps: int  # half the leaf uplink capacity, whole Gb/s
+    headroom_report: list[HeadroomRow]
     mgmt_network: str
     mgmt_gateway: str
     pools: dict[str, str]
     management: ManagementPlane
-    bom: list  # list[aiinfra.design.bom.BomLine]
+    bom: list[BomLine]
     switch_models: dict[str, SwitchHardware]  # catalog key -> facts, for every model a device uses
     # os -> template name -> text: the user's templates, ahead of the driver's own
     user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from aiinfra.design.context import BuildContext, width
-from aiinfra.design.model import Device, Interface, Node
+from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMode
 
 OOB_UPLINK_PORTS = 4  # the last ports of an OOB switch are kept for uplinks
 MGMT_CABLE_M = 3.0
@@ -49,7 +49,7 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
         sw.interfaces.append(
             Interface(
                 name=ifname,
-                role="oob-access",
+                role=InterfaceRole.OOB_ACCESS,
                 speed_gbps=speed,
                 mtu=1500,
                 description=f"mgmt: {device} {port}",
@@ -57,6 +57,7 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
                 peer_interface=port,
                 physical_port=phys,
                 breakout_member=member,
+                mode=PortMode.ACCESS,
             )
         )
         ctx.cable("oob", "mgmt", (device, port, speed), (sw.name, ifname, speed), speed, MGMT_CABLE_M)
@@ -68,7 +69,7 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
         sw.interfaces.append(
             Interface(
                 name=ifname,
-                role="oob-uplink",
+                role=InterfaceRole.OOB_UPLINK,
                 speed_gbps=speed,
                 mtu=1500,
                 description=f"uplink to {oob.uplink_to}",
@@ -76,6 +77,7 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
                 peer_interface="",
                 physical_port=phys,
                 breakout_member=member,
+                mode=PortMode.ACCESS,
             )
         )
         ctx.cable("oob", "oob-uplink", (sw.name, ifname, speed), (oob.uplink_to, "", speed), speed, MGMT_CABLE_M)

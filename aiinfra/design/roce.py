@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from aiinfra.catalog.headroom import asic_headroom
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.context import BuildContext
-from aiinfra.design.model import Device, Headroom, HeadroomBudget
+from aiinfra.design.model import Device, Headroom, HeadroomBudget, HeadroomProfileRow, HeadroomRow
 from aiinfra.design.problems import Problems
 from aiinfra.design.qos import headroom_budget, headroom_profile
 
 
-def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[dict[str, object]]:
+def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> list[HeadroomRow]:
     """Mark RoCE ports, attach headroom profiles and check each switch's headroom budget.
 
     Profiles use the ASIC's vendor-calibrated terms (catalog/data/headroom.yaml); the budget
@@ -45,7 +45,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
             key = (i.speed_gbps, metres, d.switch_mtu, model.asic)
             if key not in profiles:
                 profiles[key] = headroom_profile(i.speed_gbps, metres, d.switch_mtu, terms, model.asic)
-            i.roce = True
+            i.lossless = True
             i.headroom = profiles[key]
             used.append(profiles[key])
         total = budget.demand(used)
@@ -61,7 +61,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
         if len(failing) > 1:
             message += f" ({len(failing) - 1} more {d.role} switches of this model are over budget too)"
         problems.add(("fabrics", "backend", "roce", "cable_length_m"), message)
-    return [report[k].as_dict() for k in sorted(report)]
+    return [report[k].row() for k in sorted(report)]
 
 
 @dataclass
@@ -85,19 +85,19 @@ class _Row:
         self.max_headroom_bytes = max(self.max_headroom_bytes, demand)
         self.profiles.update((h.name, h) for h in used)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "role": self.role,
-            "model": self.model,
-            "asic": self.asic,
-            "switches": self.switches,
-            "roce_ports": self.roce_ports,
-            "max_xoff_bytes": self.max_xoff_bytes,
-            "max_headroom_bytes": self.max_headroom_bytes,
-            "budget_bytes": self.budget.pool_bytes,
-            "budget": self.budget.basis,
-            "profiles": {name: _profile(h) for name, h in sorted(self.profiles.items())},
-        }
+    def row(self) -> HeadroomRow:
+        return HeadroomRow(
+            role=self.role,
+            model=self.model,
+            asic=self.asic,
+            switches=self.switches,
+            roce_ports=self.roce_ports,
+            max_xoff_bytes=self.max_xoff_bytes,
+            max_headroom_bytes=self.max_headroom_bytes,
+            budget_bytes=self.budget.pool_bytes,
+            budget=self.budget.basis,
+            profiles={name: _profile(h) for name, h in sorted(self.profiles.items())},
+        )
 
 
 def _over_budget(d: Device, model: SwitchModel, budget: HeadroomBudget, used: list[Headroom], total: int) -> str:
@@ -115,5 +115,5 @@ def _over_budget(d: Device, model: SwitchModel, budget: HeadroomBudget, used: li
     )
 
 
-def _profile(h: Headroom) -> dict[str, object]:
-    return {"xoff_bytes": h.bytes, "size_bytes": h.size_bytes, "floor_bytes": h.floor_bytes, "basis": h.basis}
+def _profile(h: Headroom) -> HeadroomProfileRow:
+    return HeadroomProfileRow(xoff_bytes=h.bytes, size_bytes=h.size_bytes, floor_bytes=h.floor_bytes, basis=h.basis)

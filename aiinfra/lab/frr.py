@@ -22,7 +22,7 @@ from typing import Any
 from aiinfra.design.model import Design
 from aiinfra.lab import netns
 from aiinfra.lab.errors import LabError
-from aiinfra.render.frr import render_frr
+from aiinfra.nos import driver
 
 FRR_BIN = Path("/usr/lib/frr")
 FRR_RUN = Path("/var/run/frr")
@@ -135,9 +135,9 @@ def show_json(namespace: str, pathspace: str, confdir: Path, command: str) -> An
 def lab_rendering(device_name: str, design: Design, kernel_names: dict[str, str]) -> str:
     """The FRR config of a non-SONiC switch, interfaces under their lab kernel names.
 
-    Same renderer and same intent as SONiC's frr.conf, plus zebra addressing
-    (``with_interfaces``), because on these switches nothing else configures addresses,
-    plus the lab's platform lines (frr-reload.py would otherwise remove them again).
+    The frr driver's rendering: the same template and intent as SONiC's frr.conf, plus zebra
+    addressing, because on these switches nothing else configures addresses, plus the lab's
+    platform lines (frr-reload.py would otherwise remove them again).
     """
     device = copy.deepcopy(design.devices[device_name])
     for iface in device.interfaces:
@@ -145,7 +145,7 @@ def lab_rendering(device_name: str, design: Design, kernel_names: dict[str, str]
     if device.bgp is not None:
         for neighbor in device.bgp.neighbors:
             neighbor.interface = kernel_names.get(neighbor.interface, neighbor.interface)
-    text = render_frr(device, design, with_interfaces=True)
+    (text,) = driver("frr").render(device, design).values()
     platform = "".join(f"{line}\n" for line in PLATFORM_LINES)
     head, sep, tail = text.rpartition("\nend")
     return (

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from aiinfra.nos import FOLDER, driver, profile
+from aiinfra.nos import FOLDER, driver, names, profile
 
 if TYPE_CHECKING:
     from aiinfra.design.model import Design, Device
@@ -41,6 +41,7 @@ class Driver:
     render: Renderer
     check: SpecCheck | None = None  # refusals the capability row cannot express, run at validate
     parent: str | None = None  # driver whose templates back this one's
+    gate: str | None = None  # driver whose tasks/bgp-state.yml reads this OS's sessions (None: its own)
 
     @property
     def folder(self) -> Path:
@@ -55,6 +56,15 @@ class Driver:
     def profile(self) -> OsProfile:
         return profile(self.name)
 
+    @property
+    def ansible_network_os(self) -> str:
+        """What an inventory sets for this OS; a deploy-only driver is named by itself (``frr``)."""
+        return self.profile.ansible_network_os if self.name in names() else self.name
+
+    @property
+    def gate_driver(self) -> str:
+        return self.gate or self.name
+
     def lineage(self) -> list[Driver]:
         """This driver, then its parent, grandparent...: the template search order."""
         out: list[Driver] = [self]
@@ -64,6 +74,15 @@ class Driver:
                 raise ValueError(f"driver {self.name}: template parents form a loop")
             out.append(parent)
         return out
+
+    def render_device(self, device: Device, design: Design) -> dict[str, str]:
+        """``render``, then the device's escape hatches (``raw_config`` blocks): what the pipeline writes."""
+        files = self.render(device, design)
+        if not device.raw_config:
+            return files
+        from aiinfra.nos.hatches import with_raw_config  # imported late: the hatches import the spec
+
+        return with_raw_config(device, files, self.profile)
 
     def render_template(self, name: str, design: Design, **context: object) -> str:
         """Render ``name`` from the first folder of the search order that holds it."""

@@ -23,6 +23,8 @@ checks every spec against these rows, so a renderer never meets a request it can
   shared_buffer           the vendor-published shared-buffer partition aiinfra renders, in percent
   pfc_watchdog_step_ms    the OS states detection/restore with this granularity (EOS: seconds, 2 decimals)
   breakout_speeds         "<cage G>/<ways>" -> member speed keyword, where the OS names breakouts itself
+  raw_config_comment      how the main config file states a one-line comment, "{text}" standing for it
+                          ("! {text}"); null for a structured file (JSON, YAML) that cannot hold raw text
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ from pydantic import AfterValidator, Field
 
 from aiinfra.spec.base import Strict
 from aiinfra.spec.text import MAX_FREE_TEXT, FreeText, OsRelease, Token, format_fields
+
+
+def _comment_pattern(pattern: str) -> str:
+    if pattern.count("{text}") != 1 or "\n" in pattern:
+        raise ValueError(f"{pattern!r} must be one line holding {{text}} once, e.g. '! {{text}}'")
+    return pattern
 
 
 def _hostname_pattern(pattern: str) -> str:
@@ -131,6 +139,9 @@ class OsProfile(Strict):
     )
     max_aaa_servers: int | None = Field(default=None, ge=1, le=64)
     config_file: FilePattern
+    raw_config_comment: Annotated[str, AfterValidator(_comment_pattern)] | None = Field(
+        default=None, description="A comment line of config_file, {text} its text; None: raw_config is refused."
+    )
     extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
     ansible_network_os: Token
     ansible_connection: Token

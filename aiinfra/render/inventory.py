@@ -7,7 +7,9 @@ Every string that comes from the spec or the design is written ``!unsafe``, so A
 takes it literally: a ``{{ ... }}`` in a site fact or a name is never run on the
 controller. Only the values that must be templated stay plain: the paths built on
 ``aiinfra_build_dir`` and the secret references (``aiinfra_secrets[].value``), each an
-expression ``SecretRef.ansible_expression`` made from a validated variable name.
+expression the design made from a validated variable name (``SecretRef.ansible_expression``).
+Everything here is read from the Design, the platform's type and secrets included
+(``design.platform``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.nos import profile as os_profile
 from aiinfra.render.reports import dump_yaml
-from aiinfra.spec.base import SecretRef
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 # The render directory: the inventory's parent. The implicit localhost of the platform
@@ -83,27 +83,6 @@ def secret_refs(mgmt: ManagementPlane) -> list[str]:
     refs += [u.password_hash for u in mgmt.users if u.password_hash]
     for u in mgmt.snmp_users:
         refs += [u.auth_key, u.priv_key]
-    return list(dict.fromkeys(refs))
-
-
-def model_secret_refs(model: BaseModel | None) -> list[str]:
-    """The references of every SecretRef in a spec section (e.g. ``platform``), in field order."""
-    refs: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, SecretRef):
-            refs.append(value.ansible_expression)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-
-    walk(model)
     return list(dict.fromkeys(refs))
 
 
@@ -221,12 +200,13 @@ def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
     return _dump(out)
 
 
-def inventory_files(
-    design: Design, platform: str, platform_spec: BaseModel | None = None
-) -> dict[str, str]:
+def inventory_files(design: Design) -> dict[str, str]:
+    """``inventory/hosts.yml``, ``group_vars/all.yml`` and one host_vars file per switch and node."""
+    if design.platform is None:
+        raise ValueError("this Design has no platform intent; build it with aiinfra.design.build.build_design")
     files = {
-        "inventory/hosts.yml": hosts_yml(design, platform),
-        "inventory/group_vars/all.yml": group_vars_all(design, model_secret_refs(platform_spec)),
+        "inventory/hosts.yml": hosts_yml(design, design.platform.type),
+        "inventory/group_vars/all.yml": group_vars_all(design, list(design.platform.secrets)),
     }
     for d in design.devices.values():
         files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, design.management))

@@ -1,8 +1,8 @@
 """Everything ``aiinfra render`` writes, from one Design.
 
-The work is a list of independent jobs: reports, inventory, switch configs in
-chunks, and node/platform files (in node chunks where the platform's files are
-per node). Two ways to run them:
+The work is a list of independent jobs: design.json (the complete Design,
+:mod:`aiinfra.design.serialize`), reports, inventory, switch configs in chunks, and
+node/platform files (in node chunks where the platform's files are per node). Two ways to run them:
 
 * :func:`render_outputs` keeps every file in memory (tests, ``--check``);
 * :func:`write_outputs` runs the jobs on every core and lets each worker write its
@@ -29,14 +29,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design
+from aiinfra.design.serialize import design_json
 from aiinfra.nos import driver
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
-from aiinfra.spec.model import ClusterSpec
 
 Progress = Callable[[str, int, int], None]
 Job = tuple[str, tuple[str, ...]]
@@ -44,6 +43,7 @@ Job = tuple[str, tuple[str, ...]]
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
 NODE_CHUNK = 256
+DESIGN_JSON = "design.json"
 PR_SET_PDEATHSIG = 1
 _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True), "prctl", None)
 
@@ -51,8 +51,6 @@ _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=Tr
 @dataclass(frozen=True)
 class _Inputs:
     design: Design
-    spec: ClusterSpec
-    catalog: Catalog
     staging: Path | None = None
 
 
@@ -61,8 +59,10 @@ _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the 
 
 def _render_job(job: Job) -> dict[str, str]:
     assert _INPUTS is not None
-    d, spec, catalog = _INPUTS.design, _INPUTS.spec, _INPUTS.catalog
+    d = _INPUTS.design
     kind, names = job
+    if kind == "design":
+        return {DESIGN_JSON: design_json(d)}
     if kind == "reports":
         return {
             "design.yaml": design_yaml(d),
@@ -71,15 +71,15 @@ def _render_job(job: Job) -> dict[str, str]:
             "bom.csv": bom_csv(d),
         }
     if kind == "inventory":
-        return inventory_files(d, spec.platform.type, spec.platform)
+        return inventory_files(d)
     if kind == "switches":
         out: dict[str, str] = {}
         for name in names:
             device = d.devices[name]
-            out.update(driver(device.os).render(device, d))
+            out.update(driver(device.os).render_device(device, d))
         return out
     if kind == "platform":
-        return platform_files(d, spec, catalog, nodes=names or None)
+        return platform_files(d, nodes=names or None)
     raise ValueError(f"unknown render job {kind!r}")
 
 
@@ -88,10 +88,14 @@ def _write_job(job: Job) -> dict[str, str]:
     return write_files(_INPUTS.staging, _render_job(job))
 
 
-def jobs(design: Design, spec: ClusterSpec) -> list[Job]:
-    """Independent render jobs, longest first so the workers finish together."""
-    out: list[Job] = []
-    if per_node(spec) and design.nodes:
+def jobs(design: Design) -> list[Job]:
+    """Independent render jobs, longest first so the workers finish together.
+
+    design.json is one job (the longest on a big design: ~190 MB for ai-factory-32k), run
+    beside the others rather than after them.
+    """
+    out: list[Job] = [("design", ())]
+    if per_node(design) and design.nodes:
         names = [n.name for n in design.nodes]
         out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
     else:
@@ -184,13 +188,13 @@ def _merge(into: dict[str, str], new: dict[str, str]) -> None:
     into.update(new)
 
 
-def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress: Progress | None = None) -> OutputSet:
+def render_outputs(design: Design, progress: Progress | None = None) -> OutputSet:
     """Every file, in memory, with the manifest."""
     global _INPUTS
-    _INPUTS = _Inputs(design, spec, catalog)
+    _INPUTS = _Inputs(design)
     try:
         out = OutputSet()
-        with _results(_render_job, jobs(design, spec), _workers(design), progress) as results:
+        with _results(_render_job, jobs(design), _workers(design), progress) as results:
             for result in results:
                 for path, text in result.items():
                     out.add(path, text)
@@ -201,8 +205,6 @@ def render_outputs(design: Design, spec: ClusterSpec, catalog: Catalog, progress
 
 def write_outputs(
     design: Design,
-    spec: ClusterSpec,
-    catalog: Catalog,
     directory: Path | Target,
     progress: Progress | None = None,
     notify: Notify | None = None,
@@ -213,10 +215,10 @@ def write_outputs(
     """
     global _INPUTS
     with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, spec, catalog, staging)
+        _INPUTS = _Inputs(design, staging)
         try:
             digests: dict[str, str] = {}
-            with _results(_write_job, jobs(design, spec), _workers(design), progress) as results:
+            with _results(_write_job, jobs(design), _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result)
         finally:

@@ -69,7 +69,7 @@ def design_yaml(design: Design) -> str:
         },
         "tiers": [asdict(t) for t in design.tiers],
         "qos": {name: asdict(q) for name, q in design.qos.items()},
-        "pfc_headroom": design.headroom_report,
+        "pfc_headroom": [asdict(row) for row in design.headroom_report],
         "pools": {"site.management": design.mgmt_network, **design.pools},
         "devices": [
             {

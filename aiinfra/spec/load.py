@@ -1,7 +1,8 @@
 """Load and validate ``cluster.yaml``: YAML -> plain data -> :class:`ClusterSpec`.
 
 Every problem becomes a positioned :class:`~aiinfra.errors.Diagnostic`; all of
-them are reported at once.
+them are reported at once. The loader stage also reads the site's node facts file
+(``compute.node_facts``), so ``build_design`` receives every input it decides from.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiinfra.errors import Diagnostic, Path, SpecError
 from aiinfra.spec.errors import translate_validation_error
 from aiinfra.spec.loader import SourceMap, load_yaml
 from aiinfra.spec.model import ClusterSpec
+from aiinfra.spec.node_facts import LoadedFacts, load_node_facts, resolve
 
 _SECRET_KEY = re.compile(
     r"^(password|passwd|secret|token|key|community|passphrase|pull_secret|password_hash)$"
@@ -34,6 +36,7 @@ class LoadedSpec:
     spec: ClusterSpec
     source: SourceMap
     path: FsPath
+    facts: LoadedFacts | None = None  # compute.node_facts, validated and positioned in its own file
 
     def diagnostic(self, path: Path, message: str) -> Diagnostic:
         return self.source.diagnostic(path, message)
@@ -89,10 +92,15 @@ def validate_data(data: Any, source: SourceMap) -> ClusterSpec:
 
 
 def load_spec(file: FsPath | str) -> LoadedSpec:
-    """Read and validate one cluster.yaml (schema-level checks only)."""
+    """Read and validate one cluster.yaml and its node facts file (schema-level checks only;
+    the facts are checked against the design by ``build_design``)."""
     file = FsPath(file)
     data, source = load_yaml(file, display_name=str(file))
-    return LoadedSpec(validate_data(data, source), source, file)
+    spec = validate_data(data, source)
+    facts = None
+    if spec.compute.node_facts is not None:
+        facts = load_node_facts(resolve(file.parent, spec.compute.node_facts))
+    return LoadedSpec(spec, source, file, facts)
 
 
 __all__ = ["ClusterSpec", "LoadedSpec", "load_spec", "validate_data"]

@@ -8,6 +8,7 @@ from aiinfra.catalog.models import CatalogData
 from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
 from aiinfra.spec.fabrics import Fabrics
+from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
 from aiinfra.spec.platform import Platform
 from aiinfra.spec.security import Security
 from aiinfra.spec.site import Site
@@ -25,3 +26,12 @@ class ClusterSpec(Strict):
     security: Security
     catalog: CatalogData | None = Field(default=None, description="Additions to the built-in hardware catalog.")
     workloads: Workloads | None = Field(default=None, description="AI workloads to size the cluster for.")
+    overrides: Overrides = Field(
+        default_factory=list, description="Validated patches on device intent (docs/escape-hatches.md)."
+    )
+    raw_config: RawConfigs = Field(
+        default_factory=list, description="Text rendered verbatim before/after a device's config, in a marked block."
+    )
+    templates: TemplateDir | None = Field(
+        default=None, description="Folder of <os>/<name>.j2 templates that replace the built-in ones."
+    )

@@ -17,7 +17,7 @@ from aiinfra.lab.errors import LabError
 from aiinfra.lab.expect import Failures
 from aiinfra.lab.topology import FABRIC_KINDS, plan_lab
 from aiinfra.lab.verify import Check, Report
-from aiinfra.render.switches import sonic as sonic_render
+from aiinfra.nos.sonic import render as sonic_render
 from tests.conftest import example
 
 LAB = "lab"
@@ -177,7 +177,7 @@ def test_sonic_personality_refuses_other_commands(tmp_path: Path, capsys: pytest
 def lab_config_db() -> dict[str, Any]:
     r = example(LAB)
     leaf = next(d for d in r.design.devices.values() if d.os == "sonic")
-    return json.loads(sonic_render.config_db(leaf, r.design, r.catalog))
+    return json.loads(sonic_render.config_db(leaf, r.design))
 
 
 def test_sonic_personality_accepts_every_rendered_lab_config() -> None:
@@ -185,7 +185,7 @@ def test_sonic_personality_accepts_every_rendered_lab_config() -> None:
     leaves = [d for d in r.design.devices.values() if d.os == "sonic"]
     assert leaves
     for d in leaves:
-        assert sonic_checks.buffer_problems(json.loads(sonic_render.config_db(d, r.design, r.catalog))) == []
+        assert sonic_checks.buffer_problems(json.loads(sonic_render.config_db(d, r.design))) == []
 
 
 @pytest.mark.parametrize(

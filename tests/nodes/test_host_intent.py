@@ -7,7 +7,7 @@ from ipaddress import IPv4Address
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiinfra.design.hosts import ADAPTIVE_ROUTING, QPS_PER_CONNECTION, host_intent, ipv4_gid, nccl_env, rail_intent
+from aiinfra.design.hosts import ADAPTIVE_ROUTING, QPS_PER_CONNECTION, ipv4_gid, nccl_env, rail_intent
 from aiinfra.design.model import NodeNic
 from aiinfra.design.qos import qos_intent
 from aiinfra.spec.fabrics import Roce
@@ -48,8 +48,7 @@ def test_nic_intent_is_the_switch_contract(roce: Roce, mode: str) -> None:
         **{d: qos.nodrop_priority for d in qos.roce_dscps},
         qos.cnp_dscp: qos.cnp_priority,
     }
-    assert nic.pfc_bitmap.split(",") == ["1" if p == roce.priority else "0" for p in range(8)]
-    assert nic.pfc_mask == 1 << roce.priority
+    assert nic.pfc_priority == roce.priority
     assert nic.dcqcn_priorities == ((roce.priority,) if roce.dcqcn else ())
     assert (nic.cnp_dscp, nic.cnp_priority) == (roce.cnp_dscp, roce.cnp_priority)
     assert nic.roce_tos >> 2 == nic.roce_dscp == roce.dscp
@@ -74,8 +73,10 @@ def test_gid_is_the_ipv4_mapped_address_sysfs_prints() -> None:
 
 def test_every_lab_node_gets_all_rails_in_order() -> None:
     lab = example("lab")
+    assert lab.design.platform is not None
+    assert list(lab.design.platform.hosts) == [n.name for n in lab.design.nodes]
     for node in lab.design.nodes:
-        intent = host_intent(lab.design, node, lab.catalog)
+        intent = lab.design.platform.hosts[node.name]
         assert [n.rail for n in intent.nics] == list(range(1, lab.design.rails + 1))
         assert len({n.route_table for n in intent.nics}) == lab.design.rails
         assert all(n.gateway == str(IPv4Address(n.ip) - 1) for n in intent.nics)

@@ -13,21 +13,22 @@ from pathlib import Path
 
 import pytest
 
-from aiinfra.design.hosts import HostIntent, host_intent
-from aiinfra.render.environment import render_template
+from aiinfra.design.platform import HostIntent
+from aiinfra.platforms.host import qos_files
 from tests.conftest import example
 from tests.nodes.fakehost import FakeHost, NicState
 
 
 def _intent() -> HostIntent:
     lab = example("lab")
-    full = host_intent(lab.design, lab.design.nodes[0], lab.catalog)
+    assert lab.design.platform is not None
+    full = lab.design.platform.hosts[lab.design.nodes[0].name]
     return replace(full, nics=full.nics[:2])
 
 
 def _script(tmp_path: Path, intent: HostIntent, tool: str) -> Path:
     path = tmp_path / f"roce-check-{tool}"
-    path.write_text(render_template("baremetal/roce-check.sh.j2", intent=intent, tool=tool))
+    path.write_text(qos_files(intent, tool)["usr/local/bin/roce-check"])
     return path
 
 
@@ -125,8 +126,8 @@ def test_qos_scripts_are_valid_bash(tmp_path: Path) -> None:
     import subprocess
 
     intent = _intent()
-    for name in ("roce-check.sh.j2", "roce-qos.sh.j2"):
+    for name in ("roce-check", "aiinfra-roce-qos"):
         for tool in ("mlnx_qos", "dcb"):
             path = tmp_path / f"{name}-{tool}"
-            path.write_text(render_template(f"baremetal/{name}", intent=intent, tool=tool))
+            path.write_text(qos_files(intent, tool)[f"usr/local/bin/{name}"])
             subprocess.run(["bash", "-n", str(path)], check=True)

@@ -42,10 +42,13 @@ def example_result(name: str) -> DesignResult:
     data = yaml.safe_load(path.read_text())
     data["compute"]["node_facts"] = "node-facts.csv"
     (work / "cluster.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    plain = load_spec(path)
+    # node names and front-end netdevs from the same spec on baremetal, which needs no MACs
+    plain = load_spec(path).spec
     from aiinfra.design.build import build_design, resolve_catalog
+    from aiinfra.spec.platform import Baremetal
 
-    design = build_design(plain.spec, resolve_catalog(plain.spec))
+    bare = plain.model_copy(update={"platform": Baremetal(type="baremetal")})
+    design = build_design(bare, resolve_catalog(bare))
     ports = sorted({nic.netdev for node in design.nodes for nic in node.frontend})
     rows = ["host," + ",".join(f"mac.{p}" for p in ports)]
     rows += [
@@ -73,7 +76,7 @@ def sample_files(name: str) -> dict[str, str]:
     design = result.design
     wanted = {n for leaf in sample_leaves(design) for n in nodes_on(design, leaf)}
     subset = replace(design, nodes=[n for n in design.nodes if n.name in wanted])
-    return platform_files(subset, result.loaded.spec, result.catalog)
+    return platform_files(subset)
 
 
 PLATFORMS = {name: load_spec(EXAMPLES / name / "cluster.yaml").spec.platform.type for name in EXAMPLE_NAMES}

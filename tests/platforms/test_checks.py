@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from aiinfra.design.build import build_design, resolve_catalog
+from aiinfra.design.problems import DesignError
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.platforms import platform_files
@@ -66,12 +67,59 @@ def test_passthrough_needs_device_names(tmp_path: Path) -> None:
     assert any("platform: gpu_mode passthrough needs gpu_devices" in e for e in errors), errors
 
 
-def test_renderer_refuses_a_design_without_the_facts(tmp_path: Path) -> None:
-    """A caller that skips design_from_file gets an error, never an agent-config with gaps."""
+def test_design_refuses_a_spec_without_the_facts(tmp_path: Path) -> None:
+    """A caller that skips design_from_file still cannot get a Design with gaps: build_design
+    refuses it with the spec field to change, so no renderer ever meets it."""
     data = lab_data()
     data["platform"] = platform_block("openshift", control_plane_replicas=3)
     loaded = load_spec(write_spec(tmp_path, data))
-    catalog = resolve_catalog(loaded.spec)
-    design = build_design(loaded.spec, catalog)
-    with pytest.raises(ValueError, match=r"macs\.enp170s0f0np0"):
-        platform_files(design, loaded.spec, catalog)
+    with pytest.raises(DesignError) as info:
+        build_design(loaded.spec, resolve_catalog(loaded.spec))
+    assert any(p.path == ("compute",) and "macs.enp170s0f0np0" in p.message for p in info.value.problems)
+
+
+def test_openshift_needs_the_same_rail_names_on_every_node(tmp_path: Path) -> None:
+    """One MachineConfig serves a pool: a node renamed alone is refused at validate, not at render."""
+    data = lab_data()
+    data["platform"] = platform_block("openshift", control_plane_replicas=3)
+    rows = ["host,mac.enp170s0f0np0,mac.enp41s0f0np0,netdev.enp24s0np0"]
+    rows += [f"lab-gpu-0{i},02:00:00:00:0{i}:01,02:00:00:00:0{i}:02,{'gpu0' if i == 2 else ''}" for i in range(1, 5)]
+    (tmp_path / "facts.csv").write_text("\n".join(rows) + "\n")
+    data["compute"]["node_facts"] = "facts.csv"
+    errors = _errors(tmp_path, data)
+    assert len(errors) == 1, errors
+    assert ": compute.node_facts: OpenShift renders one RoCE MachineConfig per pool" in errors[0]
+    assert "node lab-gpu-02 differ from lab-gpu-01" in errors[0]
+
+
+def test_a_valid_spec_renders_every_platform(tmp_path: Path) -> None:
+    """Validate accepts => render succeeds: the Design carries every platform fact."""
+    for kind in ("baremetal", "nutanix"):
+        data = lab_data()  # the lab is baremetal
+        if kind != "baremetal":
+            data["platform"] = platform_block(kind)
+        result = design_from_file(write_spec(tmp_path, data))
+        assert result.design.platform is not None and result.design.platform.type == kind
+        assert platform_files(result.design)
+
+
+def test_nutanix_refuses_a_gpu_vendor_ntnx_gpus_v2_has_no_choice_for(tmp_path: Path) -> None:
+    """The renderer writes the catalog vendor as the ntnx_gpus_v2 choice; the check keeps it one."""
+    from dataclasses import replace
+
+    from aiinfra.design.platform import GpuFacts
+    from aiinfra.platforms import driver
+    from aiinfra.platforms.base import Where
+
+    data = lab_data()
+    data["platform"] = platform_block("nutanix")
+    design = design_from_file(write_spec(tmp_path, data)).design
+    assert design.platform is not None
+    check = driver("nutanix").check
+    assert check is not None
+    where = Where(facts=("compute",), facts_file="facts.csv")
+    assert check(design, design.platform, where) == []
+    odd = replace(design.platform, gpus={"gx-1": GpuFacts(vendor="Acme", model="GX-1")})
+    (problem,) = check(design, odd, where)
+    assert problem.path == ("compute", "node_model")
+    assert "GPU gx-1 is made by Acme; Nutanix attaches GPUs of vendor NVIDIA, AMD, INTEL only" in problem.message

@@ -12,9 +12,14 @@ from ipaddress import IPv4Interface
 import pytest
 
 from aiinfra.design.model import Device
-from aiinfra.nos import driver
+from aiinfra.nos import driver, names
+from aiinfra.nos.cumulus import parser as cumulus
+from aiinfra.nos.eos import parser as eos
+from aiinfra.nos.junos import parser as junos
+from aiinfra.nos.nxos import parser as nxos
+from aiinfra.nos.sonic import parser as sonic
+from aiinfra.nos.srlinux import parser as srlinux
 from tests.conftest import EXAMPLE_NAMES
-from tests.parsers import cumulus, eos, junos, nxos, sonic
 from tests.parsers.model import ParsedSwitch
 from tests.platforms.examples import PLATFORMS, example_result, nodes_on, sample_files, sample_leaves
 from tests.platforms.hostviews import HostNic, host_nics, rail_key
@@ -28,7 +33,13 @@ def parse_leaf(device: Device, files: dict[str, str]) -> ParsedSwitch:
         db = next(t for p, t in files.items() if p.endswith(".json"))
         frr = next(t for p, t in files.items() if p.endswith(".frr.conf"))
         return sonic.parse_sonic(db, frr)
-    parser = {"nxos": nxos.parse, "eos": eos.parse, "cumulus": cumulus.parse_cumulus, "junos": junos.parse_switch}
+    parser = {
+        "nxos": nxos.parse,
+        "eos": eos.parse,
+        "cumulus": cumulus.parse_cumulus,
+        "junos": junos.parse_switch,
+        "srlinux": srlinux.parse,
+    }
     return parser[device.os](texts[0])
 
 
@@ -40,7 +51,7 @@ CASES = [
 def test_examples_cover_every_platform_and_os() -> None:
     assert set(PLATFORMS.values()) == {"baremetal", "openshift", "vmware", "nutanix"}
     oses = {d.os for name in EXAMPLE_NAMES for d in example_result(name).design.devices.values()}
-    assert oses == {"nxos", "eos", "cumulus", "sonic", "junos"}
+    assert oses == set(names())
 
 
 @pytest.mark.parametrize(("name", "which"), CASES)

@@ -5,6 +5,7 @@ matches the design and the site facts."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from functools import cache
 from ipaddress import IPv4Interface, IPv4Network
@@ -14,10 +15,10 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from aiinfra.design.hosts import host_intent, node_mac
-from aiinfra.render.environment import render_template
+from aiinfra.design.platform import OpenShiftSettings, node_mac
+from aiinfra.platforms.host import qos_files
+from aiinfra.platforms.openshift.manifests import pool_intent, sriov_policies
 from aiinfra.render.platforms import platform_files
-from aiinfra.render.platforms.openshift import pool_intent, sriov_policies
 from tests.platforms import crdschema
 from tests.platforms.examples import example_result
 from tests.platforms.nmstate import DesiredState
@@ -29,7 +30,7 @@ K8S_VERSION = "1.35.0"  # oldest schema set kubernetes-validate bundles; Namespa
 @cache
 def files() -> dict[str, str]:
     result = example_result(EXAMPLE)
-    return platform_files(result.design, result.loaded.spec, result.catalog)
+    return platform_files(result.design)
 
 
 def docs(path: str) -> list[dict[str, Any]]:
@@ -64,10 +65,11 @@ def test_operator_objects_pass_their_crds() -> None:
     objects = [o for o in all_objects() if o["kind"] in kinds]
     assert {o["kind"] for o in objects} == kinds
     result = example_result(EXAMPLE)
-    sriov_spec = result.loaded.spec.model_copy(
-        update={"platform": result.loaded.spec.platform.model_copy(update={"sriov": True})}
-    )
-    objects += sriov_policies(result.design, sriov_spec)
+    assert result.design.platform is not None
+    settings = result.design.platform.settings
+    assert isinstance(settings, OpenShiftSettings)
+    sriov = dataclasses.replace(result.design.platform, settings=dataclasses.replace(settings, sriov=True))
+    objects += sriov_policies(dataclasses.replace(result.design, platform=sriov))
     for obj in objects:
         assert crdschema.errors(obj) == [], obj["kind"]
 
@@ -131,7 +133,8 @@ def test_rdma_shared_device_plugin_lists_the_rail_nics() -> None:
 
 def test_machine_configs_carry_the_qos_unit_and_sysctls() -> None:
     result = example_result(EXAMPLE)
-    intents = [host_intent(result.design, n, result.catalog) for n in result.design.nodes]
+    assert result.design.platform is not None
+    intents = list(result.design.platform.hosts.values())
     pool = pool_intent(intents)
     for role in ("master", "worker"):
         (mc,) = docs(f"openshift/manifests/40-machineconfig-{role}-roce.yaml")
@@ -142,9 +145,7 @@ def test_machine_configs_carry_the_qos_unit_and_sysctls() -> None:
             f["path"]: base64.b64decode(f["contents"]["source"].split(",", 1)[1]).decode()
             for f in config["storage"]["files"]
         }
-        assert decoded["/usr/local/bin/roce-check"] == render_template(
-            "baremetal/roce-check.sh.j2", intent=pool, tool="dcb"
-        )
+        assert decoded["/usr/local/bin/roce-check"] == qos_files(pool, "dcb")["usr/local/bin/roce-check"]
         assert "dcb pfc set" in decoded["/usr/local/bin/aiinfra-roce-qos"]
         assert "net.ipv4.conf.all.arp_ignore = 2" in decoded["/etc/sysctl.d/60-aiinfra.conf"]
         (unit,) = config["systemd"]["units"]

@@ -15,7 +15,7 @@ from tests.platforms.examples import example_result
 @cache
 def rendered(name: str) -> dict[str, str]:
     result = example_result(name)
-    return platform_files(result.design, result.loaded.spec, result.catalog)
+    return platform_files(result.design)
 
 
 def vmware_vars() -> dict[str, Any]:

@@ -37,12 +37,9 @@ PLAY = """\
 - name: Deploy tasks against a stand-in switch on localhost
   hosts: {host}
   gather_facts: false
-  handlers:
-    - name: SONiC config loading
-      ansible.builtin.import_tasks: {root}/playbooks/tasks/handlers-sonic.yml
   tasks:
     - name: Deploy
-      ansible.builtin.import_tasks: {root}/playbooks/tasks/deploy-{mechanism}.yml
+      ansible.builtin.import_tasks: {root}/aiinfra/nos/{mechanism}/tasks/deploy.yml
 """
 CUMULUS = "lab-oob-01"  # the lab's Cumulus OOB switch
 

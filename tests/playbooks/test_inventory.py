@@ -42,7 +42,7 @@ def _scalars(node: yaml.Node, path: tuple[str, ...] = ()) -> list[tuple[tuple[st
 def test_every_string_from_the_spec_is_unsafe_and_only_references_are_templated(name: str) -> None:
     result = example(name)
     platform = result.loaded.spec.platform
-    files = inventory_files(result.design, platform.type, platform)
+    files = inventory_files(result.design)
     seen_templated = set()
     for name, text in files.items():
         for path, node in _scalars(yaml.compose(text)):
@@ -73,7 +73,7 @@ def test_ansible_loads_the_inventory_and_a_template_in_a_spec_value_stays_litera
     node = dataclasses.replace(design.nodes[0], facts={"serial": hostile})
     design = dataclasses.replace(design, nodes=[node, *design.nodes[1:]])
     inventory = tmp_path / "inventory"
-    for name, text in inventory_files(design, "baremetal").items():
+    for name, text in inventory_files(design).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
 
@@ -142,12 +142,12 @@ def test_sonic_admin_password_hash_comes_from_the_specs_admin_user(tmp_path: Pat
         }
     )
     result = design_from_file(write_spec(tmp_path, data))
-    files = inventory_files(result.design, "baremetal")
+    files = inventory_files(result.design)
     for name, device in result.design.devices.items():
         host_vars = load_yaml(files[f"inventory/host_vars/{name}.yml"])
         if device.os == "sonic":
             assert host_vars["aiinfra_sonic_admin_password_hash"] == "{{ vault_admin }}"
         else:
             assert "aiinfra_sonic_admin_password_hash" not in host_vars
-    plain = inventory_files(example("lab").design, "baremetal")
+    plain = inventory_files(example("lab").design)
     assert not any("aiinfra_sonic_admin_password_hash" in text for text in plain.values())

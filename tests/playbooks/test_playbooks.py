@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from aiinfra import nos
+from aiinfra.nos import playbook_vars
 from aiinfra.pipeline import write_rendered
 from tests.conftest import example
 from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible
@@ -53,6 +55,8 @@ def test_ansible_lint_production_profile(tmp_path: Path) -> None:
         *PLATFORM_PLAYS.values(),
         "playbooks/requirements.yml",
         *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "playbooks/tasks").glob("*.yml")),
+        *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "aiinfra/nos").glob("*/tasks/*.yml")),
+        "playbooks/vars/drivers.yml",
         "playbooks/roles/aiinfra_node",
     ]
     run = _run([str(BIN / "ansible-lint"), "--offline", "--profile", "production", "--nocolor", *files], tmp_path, 600)
@@ -116,10 +120,10 @@ def _tasks(path: str) -> list[dict]:
 def test_sonic_deploy_secures_the_default_admin_account_before_it_writes_anything() -> None:
     """issue 9: rotate admin's password to the spec's hash, else lock it; both no_log, both
     only on a real SONiC image, both before the config files are written."""
-    deploy = _tasks("playbooks/tasks/deploy-sonic.yml")
+    deploy = _tasks("aiinfra/nos/sonic/tasks/deploy.yml")
     first = deploy[0]
-    assert first.get("ansible.builtin.import_tasks") == "sonic-admin.yml"
-    admin = _tasks("playbooks/tasks/sonic-admin.yml")
+    assert first.get("ansible.builtin.import_tasks") == "admin.yml"
+    admin = _tasks("aiinfra/nos/sonic/tasks/admin.yml")
     users = [t for t in admin if "ansible.builtin.user" in t]
     rotate = next(t for t in users if "password" in t["ansible.builtin.user"])
     lock = next(t for t in users if t["ansible.builtin.user"].get("password_lock") is True)
@@ -140,11 +144,28 @@ def test_sonic_deploy_secures_the_default_admin_account_before_it_writes_anythin
 def test_sonic_deploy_still_replaces_config_db_with_the_boxs_hardware_facts() -> None:
     """config reload replaces CONFIG_DB wholesale, so the written file must carry the box's
     platform, HwSKU, MAC and lanes (filter sonic_keep_hardware, test_sonic_filter.py)."""
-    deploy = _tasks("playbooks/tasks/deploy-sonic.yml")
+    deploy = _tasks("aiinfra/nos/sonic/tasks/deploy.yml")
     write = next(t for t in deploy if t["name"].startswith("Write config_db.json"))
     content = write["ansible.builtin.copy"]["content"]
     assert "sonic_keep_hardware(aiinfra_sonic_running.stdout | from_json)" in content
     assert content.index("aiinfra_fill_secrets") < content.index("sonic_keep_hardware")
-    assert write["notify"] == "Replace CONFIG_DB and restart the SONiC services"
-    handlers = _tasks("playbooks/tasks/handlers-sonic.yml")
-    assert handlers[0]["ansible.builtin.command"]["argv"][:3] == ["config", "reload", "-y"]
+    assert write["register"] == "aiinfra_sonic_config_db_file"
+    reload = next(t for t in deploy if t["name"] == "Replace CONFIG_DB and restart the SONiC services")
+    assert reload["ansible.builtin.command"]["argv"][:3] == ["config", "reload", "-y"]
+    assert reload["when"] == "aiinfra_sonic_config_db_file is changed"
+    assert deploy.index(write) < deploy.index(reload) == len(deploy) - 2  # loaded before the health gate
+
+
+def test_driver_table_is_the_registrys() -> None:
+    """playbooks/vars/drivers.yml is generated from aiinfra/nos/: an OS folder added or removed
+    without regenerating it fails here, so the playbook cannot offer or miss an OS."""
+    assert (ROOT / "playbooks/vars/drivers.yml").read_text(encoding="utf-8") == playbook_vars.text(), (
+        "run: python -m aiinfra.nos.playbook_vars --write"
+    )
+    table = yaml.safe_load(playbook_vars.text())["aiinfra_drivers"]
+    assert {row["driver"] for row in table.values()} == set(nos.driver_names())
+    for row in table.values():
+        tasks = ROOT / "aiinfra/nos" / row["driver"] / "tasks"
+        assert (tasks / "deploy.yml").is_file()
+        assert (ROOT / "aiinfra/nos" / row["gate"] / "tasks/bgp-state.yml").is_file()
+        assert (tasks / "confirm.yml").is_file() == row["confirm"]

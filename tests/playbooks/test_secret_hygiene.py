@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
+from aiinfra import nos
+
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
 
@@ -132,20 +134,23 @@ def problems(plays_or_tasks: Any, where: str) -> list[str]:
 
 
 def _yaml_files() -> list[Path]:
-    return sorted(p for p in PLAYBOOKS.rglob("*.yml") if p.name != "requirements.yml")
+    """Every playbook file, the OS drivers' deploy tasks (aiinfra/nos/<os>/tasks) included."""
+    drivers = (ROOT / "aiinfra" / "nos").glob("*/tasks/*.yml")
+    return sorted(p for p in [*PLAYBOOKS.rglob("*.yml"), *drivers] if p.name != "requirements.yml")
 
 
 def test_the_lint_sees_every_playbook_file() -> None:
-    names = {str(p.relative_to(PLAYBOOKS)) for p in _yaml_files()}
+    names = {str(p.relative_to(ROOT)) for p in _yaml_files()}
     assert {
-        "switches.yml",
-        "tasks/deploy-sonic.yml",
-        "tasks/sonic-admin.yml",
-        "roles/aiinfra_node/tasks/main.yml",
+        "playbooks/switches.yml",
+        "aiinfra/nos/sonic/tasks/deploy.yml",
+        "aiinfra/nos/sonic/tasks/admin.yml",
+        "playbooks/roles/aiinfra_node/tasks/main.yml",
     } <= names
+    assert {f"aiinfra/nos/{name}/tasks/deploy.yml" for name in nos.driver_names()} <= names
 
 
-@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(PLAYBOOKS)))
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_template_pass_and_every_secret_is_hidden(path: Path) -> None:
     assert problems(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(ROOT))) == []
 
@@ -224,7 +229,7 @@ def controller_problems(data: Any, where: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(PLAYBOOKS)))
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_secrets_on_the_controller_are_0600_and_temp_files_removed(path: Path) -> None:
     assert controller_problems(yaml.safe_load(path.read_text(encoding="utf-8")), str(path)) == []
 

@@ -45,14 +45,15 @@ def add_node_facts(data: dict[str, Any], work: Path) -> None:
     """What only the site knows, synthesised: OpenShift needs each node's front-end MACs,
     vSphere the ESXi vmnic name of each NIC.
 
-    Node names and NICs come from a first design of the spec without facts; a spec
-    that cannot be designed gets no facts file, and the real run says why.
+    Node names and NICs come from a first design of the spec on baremetal (which needs
+    no facts; the design refuses the other platforms without them); a spec that cannot be
+    designed gets no facts file, and the real run says why.
     """
     from aiinfra.design.build import build_design, resolve_catalog
     from aiinfra.spec.load import load_spec
 
     probe = work / "probe.yaml"
-    probe.write_text(yaml.safe_dump(data, sort_keys=False))
+    probe.write_text(yaml.safe_dump({**data, "platform": {"type": "baremetal"}}, sort_keys=False))
     try:
         spec = load_spec(probe).spec
         design = build_design(spec, resolve_catalog(spec))

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aiinfra.nos.junos.render import junos_quote
 from aiinfra.pipeline import design_from_file
-from aiinfra.render.switches.junos import junos_quote
 from aiinfra.spec.text import (
     TEMPLATE_DELIMITERS,
     check_banner,

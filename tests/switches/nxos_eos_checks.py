@@ -7,7 +7,10 @@ test per switch reports every broken property of that switch.
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -15,17 +18,20 @@ from os import environ
 from pathlib import Path
 
 from aiinfra.design.model import Design, Device
+from aiinfra.nos.eos.render import LOCKED_SECRET
+from aiinfra.nos.nxos.render import LOCKED_PASSWORD as NXOS_LOCKED_PASSWORD
 from aiinfra.pipeline import DesignResult, design_from_file
-from aiinfra.render.switches.eos import LOCKED_SECRET
-from aiinfra.render.switches.nxos import LOCKED_PASSWORD as NXOS_LOCKED_PASSWORD
 from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]
+# What a renderer must not import (it reads only the Design) and what only the test-side parser may.
+RENDERER_FORBIDDEN = ("aiinfra.spec", "aiinfra.catalog", "ciscoconfparse2", "tests")
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 LAB_SPEC = ROOT / "inventories" / "lab" / "cluster.yaml"
 FABRIC_LINKS = ("leaf-spine", "spine-super-spine")
 EXPRESSION = re.compile(r"\{\{.*?\}\}")
 SECRET_REF = "SECRET_REF"
+KBYTE = 1000  # the unit both CLIs state WRED thresholds in (``kbytes``)
 # Words after which a config line carries a secret value, per OS keyword style.
 SECRET_SLOTS = (
     re.compile(r"\bkey \d+ (\S+)"),
@@ -110,11 +116,13 @@ def check_qos(device: Device, parsed: ParsedSwitch) -> None:
     assert parsed.dscp_to_tc == expected, f"{device.name}: DSCP map {parsed.dscp_to_tc}"
     assert parsed.nodrop_priorities == {qos.nodrop_priority}, f"{device.name}: no-drop {parsed.nodrop_priorities}"
     assert parsed.strict_priority_tcs == {qos.cnp_priority}, f"{device.name}: strict {parsed.strict_priority_tcs}"
-    assert (parsed.ecn_min_bytes, parsed.ecn_max_bytes, parsed.ecn_max_probability) == (
-        qos.ecn.min_kbytes * 1000,
-        qos.ecn.max_kbytes * 1000,
-        qos.ecn.max_probability_pct,
-    ), f"{device.name}: ECN {parsed.ecn_min_bytes}/{parsed.ecn_max_bytes}/{parsed.ecn_max_probability}"
+    # The CLI states thresholds in whole kbytes: each must be the Design's bytes rounded up, never below them.
+    ecn = (parsed.ecn_min_bytes, parsed.ecn_max_bytes, parsed.ecn_max_probability)
+    assert ecn[0] is not None and ecn[1] is not None, f"{device.name}: no ECN thresholds"
+    assert 0 <= ecn[0] - qos.ecn.min_bytes < KBYTE and 0 <= ecn[1] - qos.ecn.max_bytes < KBYTE, (
+        f"{device.name}: ECN {ecn[0]}/{ecn[1]} B is not {qos.ecn.min_bytes}/{qos.ecn.max_bytes} B in kbytes"
+    )
+    assert ecn[2] == qos.ecn.max_probability_pct, f"{device.name}: ECN probability {ecn[2]}"
     assert parsed.pfc_watchdog == qos.pfc_watchdog.enabled, f"{device.name}: PFC watchdog {parsed.pfc_watchdog}"
     wd = qos.pfc_watchdog
     timers = (wd.detection_ms, wd.restoration_ms, wd.poll_ms) if wd.enabled else None
@@ -372,3 +380,32 @@ def render_without_aaa_and_snmp(
         for d in result.design.devices.values()
         if d.os == os_name
     }
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module one source file imports, at any level (``TYPE_CHECKING`` blocks included)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+    return out
+
+
+def check_driver_isolation(os_name: str) -> None:
+    """The driver's renderer modules import neither spec, catalog nor test code, and importing
+    the driver package (what the pipeline does) loads neither ciscoconfparse2 nor the parser."""
+    folder = ROOT / "aiinfra" / "nos" / os_name
+    modules = sorted(p for p in folder.glob("*.py") if p.name != "parser.py")
+    assert {p.name for p in modules} >= {"__init__.py", "render.py", "units.py"}, modules
+    for path in modules:
+        bad = {m for m in imported_modules(path) if any(m == f or m.startswith(f"{f}.") for f in RENDERER_FORBIDDEN)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+    test_side = ("ciscoconfparse2", "tests", f"aiinfra.nos.{os_name}.parser")
+    probe = (
+        f"import sys, aiinfra.nos as n; d = n.driver({os_name!r}); "
+        f"bad = sorted(m for m in sys.modules if m.startswith({test_side!r})); assert not bad, bad"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -3,7 +3,6 @@ each in its own units, read back from the rendered text."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -38,10 +37,6 @@ def _leaf(tmp_path: Path, os: str, ecn: object) -> tuple[DesignResult, ParsedSwi
     result = _design(tmp_path, os, ecn)
     leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
     files = driver(os).render(leaf, result.design)
-    if (driver(os).folder / "parser.py").is_file() and len(files) == 1:  # the driver's own parse-back
-        parse = getattr(import_module(f"aiinfra.nos.{os}.parser"), "parse", None)
-        if parse is not None:
-            return result, parse(next(iter(files.values())))
     return result, parse_rendered(os, leaf.name, files)
 
 

@@ -1,6 +1,6 @@
 """Cumulus renderer: every NVUE startup.yaml is parsed back and checked against the Design.
 
-The parser (tests/parsers/cumulus.py) resolves what NVUE would apply: a port's
+The parser (aiinfra/nos/cumulus/parser.py) resolves what NVUE would apply: a port's
 own PFC/congestion-control profile or ``default-global``, DSCP -> switch
 priority -> traffic class, adaptive routing only when on globally and per port.
 """
@@ -20,11 +20,12 @@ from nvueschema.models import v5_14
 
 from aiinfra.design.model import Device
 from aiinfra.errors import SpecError
+from aiinfra.nos.cumulus import render as cumulus
+from aiinfra.nos.cumulus import units
+from aiinfra.nos.cumulus.parser import load_nvue, parse_cumulus
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import cumulus, cumulus_fabric
 from tests.conftest import lab_data, write_spec
-from tests.parsers.cumulus import load_nvue, parse_cumulus
 from tests.parsers.model import ParsedSwitch
 from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,
@@ -143,8 +144,9 @@ def test_pfc_groups_follow_cable_length(name: str, device: str) -> None:
         assert qos["pfc"][profile]["cable-length"] == math.ceil(i.headroom.cable_m), "whole metres, rounded up"
         assert "pfc-watchdog" in t["interface"][i.name]["qos"]
     wd = dev.qos.pfc_watchdog
-    assert qos["pfc-watchdog"] == {"polling-interval": wd.poll_ms, "robustness": wd.detection_polls}
-    assert wd.poll_ms * wd.detection_polls == wd.detection_ms, "NVUE detects after polling-interval x robustness"
+    nvue_wd = qos["pfc-watchdog"]
+    assert nvue_wd["polling-interval"] == wd.poll_ms
+    assert wd.poll_ms * nvue_wd["robustness"] == wd.detection_ms, "NVUE detects after polling-interval x robustness"
 
 
 @pytest.mark.parametrize(("name", "device"), cases())
@@ -173,7 +175,7 @@ def test_management_plane(name: str, device: str) -> None:
     assert set(system["syslog"]["server"]) == set(m.syslog)
     assert set(t["service"]["dns"]["mgmt"]["server"]) == set(m.dns)
     assert system["message"]["pre-login"] == m.banner
-    assert system["timezone"] == cumulus.nvue_timezone(m.timezone)
+    assert system["timezone"] == units.timezone(m.timezone)
     users = system["aaa"]["user"]
     assert set(users) == {u.name for u in m.users}
     for u in m.users:
@@ -246,9 +248,9 @@ def test_every_accepted_zone_name_is_an_nvue_zone() -> None:
     enum = set(typing.get_args(typing.get_args(v5_14.NvueConfigSystem.model_fields["timezone"].annotation)[0]))
     assert set(profile.timezones) == enum, "os.yaml lists exactly NVUE 5.14's zones"
     for name in [*profile.timezones, *profile.timezone_aliases]:
-        assert cumulus.nvue_timezone(name) in enum, name
-    assert cumulus.nvue_timezone("UTC") == "Etc/UTC"
-    assert cumulus.nvue_timezone("Europe/Kyiv") == "Europe/Kiev"
+        assert units.timezone(name) in enum, name
+    assert units.timezone("UTC") == "Etc/UTC"
+    assert units.timezone("Europe/Kyiv") == "Europe/Kiev"
 
 
 def _lab_variant(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
@@ -314,7 +316,7 @@ def test_aaa_order_and_server_priorities() -> None:
 
 
 def test_cable_length_is_whole_metres_rounded_up() -> None:
-    assert [cumulus_fabric.cable_length_m(m) for m in (0.5, 2.0, 2.5, 100)] == [1, 2, 3, 100]
+    assert [units.cable_length_m(m) for m in (0.5, 2.0, 2.5, 100)] == [1, 2, 3, 100]
 
 
 def test_watchdog_poll_nvue_cannot_take_is_refused(tmp_path: Path) -> None:

@@ -8,19 +8,22 @@ three-tier back-end on 32-port switches.
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
 from aiinfra.errors import SpecError
-from aiinfra.render.switches import eos
-from tests.parsers.eos import parse
+from aiinfra.nos.eos import render as eos
+from aiinfra.nos.eos import units
+from aiinfra.nos.eos.parser import parse
 from tests.switches.nxos_eos_checks import (
     LAB_SPEC,
     SPEC_DIR,
     block,
     check_device,
+    check_driver_isolation,
     load,
     render_without_aaa_and_snmp,
     suite,
@@ -134,7 +137,7 @@ def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
 
 
 def test_refuses_what_eos_cannot_say(tmp_path: Path) -> None:
-    """Settings EOS cannot express are rejected at validation (catalog os.yaml), before any render."""
+    """Settings EOS cannot express are rejected at validation (the driver's capabilities.yaml), before any render."""
     spec = SPECS["ar2"]
     unnumbered = "asn_scheme: unique => asn_scheme: unique\n      unnumbered: true"
     _refuses(spec, unnumbered, "renders BGP unnumbered only where the OS supports it", tmp_path / "unnumbered")
@@ -179,7 +182,7 @@ def test_locked_secret_is_a_sha512_crypt_string_no_password_produces() -> None:
 
 
 def test_refuses_at_validate_a_breakout_eos_has_no_keyword_for(tmp_path: Path) -> None:
-    """A breakout with no EOS member-speed keyword in os.yaml is refused at validate, not at render."""
+    """A breakout with no EOS member-speed keyword in capabilities.yaml is refused at validate, not at render."""
     data = yaml.safe_load(SPECS["ar2"].read_text())
     fixture = dict(data["catalog"]["switches"]["7010tx-48"])
     fixture.update(
@@ -210,3 +213,45 @@ def test_refuses_watchdog_times_eos_cannot_state_in_seconds(tmp_path: Path) -> N
     """EOS takes the timeout and recovery-time in seconds with two decimals: 10 ms steps."""
     edit = "cnp_priority: 6 => cnp_priority: 6\n      pfc_watchdog: {poll_ms: 15, detection_ms: 45, restoration_ms: 90}"
     _refuses(SPECS["ar2"], edit, "pfc_watchdog.detection_ms.*steps of 10 ms; 45 ms asked", tmp_path / "wd")
+
+
+@pytest.mark.parametrize(
+    ("ms", "seconds"),
+    [(200, "0.2"), (250, "0.25"), (10, "0.01"), (105, "0.105"), (1000, "1"), (1050, "1.05"), (60000, "60")],
+)
+def test_milliseconds_become_seconds_without_float_noise(ms: int, seconds: str) -> None:
+    assert units.seconds(ms) == seconds
+
+
+def test_ecn_thresholds_round_up_to_whole_kbytes() -> None:
+    """A threshold stated in kbytes is never below the Design's bytes."""
+    assert [units.kbytes(b) for b in (150_000, 150_001, 999, 1)] == [150, 151, 1, 1]
+
+
+def test_non_default_watchdog_times_are_stated_in_seconds(tmp_path: Path) -> None:
+    """The Design's milliseconds come out as EOS seconds (two decimals, three for the poll) and parse back."""
+    watchdog = "pfc_watchdog: {poll_ms: 50, detection_ms: 250, restoration_ms: 1050}"
+    tmp_path.mkdir(exist_ok=True)
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(SPECS["ar2"].read_text().replace("cnp_priority: 6", f"cnp_priority: 6\n      {watchdog}"))
+    result = load(spec)
+    leaf = result.design.devices_by(fabric="backend", role="leaf")[0]
+    (config,) = eos.render(leaf, result.design).values()
+    lines = config.splitlines()
+    for line in ("timeout 0.25", "recovery-time 1.05", "polling-interval 0.05"):
+        assert f"priority-flow-control pause watchdog default {line}" in lines, line
+    assert parse(config).pfc_watchdog_ms == (250, 1050, 50)
+
+
+def test_driver_isolation() -> None:
+    check_driver_isolation("eos")
+
+
+def test_a_user_template_replaces_one_include_only() -> None:
+    """config.j2 includes bare names, so a user's ``qos.j2`` for eos replaces that part and nothing else."""
+    r = rendered("ar2")
+    name, text = next((n, t) for n, t in r.texts.items() if r.design.devices[n].qos)
+    design = replace(r.design, user_templates={"eos": {"qos.j2": "! site QoS\n"}})
+    (custom,) = eos.render(r.design.devices[name], design).values()
+    start, end = text.index("! Lossless RoCEv2:"), text.index("\ninterface ", text.index("! Lossless RoCEv2:")) + 1
+    assert custom == text[:start] + "! site QoS\n" + text[end:]

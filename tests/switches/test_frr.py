@@ -1,12 +1,15 @@
-"""The shared FRR renderer: SONiC's frr.conf and the lab's rendering of every other OS.
+"""The frr driver's template: SONiC's frr.conf and the lab's rendering of every other OS.
 
-Every file is parsed back (tests/parsers/frr.py) and checked against the Design,
+SONiC renders ``frr.conf.j2`` as the frr driver's template child (routing only); the frr
+driver renders it for every switch with zebra addressing (what the lab deploys). Every
+file is parsed back (aiinfra/nos/frr/parser.py) and checked against the Design,
 and FRR's own grammar checks it too: ``vtysh -C -f`` reads a config in dry-run
 mode without daemons (FRR 8.4 here), failing on any line FRR would reject.
 """
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import tempfile
@@ -16,8 +19,9 @@ from functools import cache
 import pytest
 
 from aiinfra.design.model import Device
-from aiinfra.render.frr import render_frr
-from tests.parsers.frr import frr_switch, parse_frr
+from aiinfra.nos import driver
+from aiinfra.nos.frr.parser import frr_switch, parse_frr
+from aiinfra.render.inventory import config_files
 from tests.switches.cumulus_sonic_checks import LAB_SPEC, SPEC_DIR, check_bgp, spec
 
 SPECS = {
@@ -29,22 +33,36 @@ SPECS = {
 VTYSH = shutil.which("vtysh")
 
 
+def render_one(d: Device, name: str, with_interfaces: bool) -> str:
+    """The frr driver's file (zebra owns the addresses) or SONiC's frr.conf (routing only)."""
+    design = spec(SPECS[name]).design
+    if with_interfaces:
+        (text,) = driver("frr").render(d, design).values()
+        return text
+    return driver("sonic").render(d, design)[config_files(d)[1]]
+
+
 @cache
 def rendered(name: str, with_interfaces: bool) -> dict[str, str]:
-    s = spec(SPECS[name])
-    return {d.name: render_frr(d, s.design, with_interfaces) for d in s.design.devices.values()}
+    """Every switch through the frr driver; only the SONiC switches without interfaces."""
+    devices = spec(SPECS[name]).design.devices.values()
+    return {d.name: render_one(d, name, with_interfaces) for d in devices if with_interfaces or d.os == "sonic"}
 
 
 def device(name: str, hostname: str) -> Device:
     return spec(SPECS[name]).design.devices[hostname]
 
 
-def cases(with_interfaces: bool) -> list[tuple[str, str]]:
-    return [(name, host) for name in SPECS for host in rendered(name, with_interfaces)]
+def cases() -> list[tuple[str, str, bool]]:
+    return [(name, host, w) for w in (False, True) for name in SPECS for host in rendered(name, w)]
 
 
-@pytest.mark.parametrize("with_interfaces", [False, True])
-@pytest.mark.parametrize(("name", "host"), cases(False))
+def test_both_renderings_are_covered() -> None:
+    assert {w for _, _, w in cases()} == {False, True}
+    assert all(device(n, h).os == "sonic" for n, h, w in cases() if not w)
+
+
+@pytest.mark.parametrize(("name", "host", "with_interfaces"), cases())
 def test_routing_matches_design(name: str, host: str, with_interfaces: bool) -> None:
     dev = device(name, host)
     design = spec(SPECS[name]).design
@@ -73,10 +91,11 @@ def test_lab_loopbacks_unique_across_oses(name: str) -> None:
 
 
 def test_header_says_who_runs_the_file() -> None:
-    text = rendered("lab", False)
-    assert "split-unified" in text["lab-be-leaf-su01-r1"].splitlines()[2]
-    assert "Cisco NX-OS 10.5(2)F" in text["lab-be-spine-01"] and "emulated lab" in text["lab-be-spine-01"]
-    assert "router bgp" not in text["lab-oob-01"]
+    sonic, lab = rendered("lab", False), rendered("lab", True)
+    assert "split-unified" in sonic["lab-be-leaf-su01-r1"].splitlines()[2]
+    assert "emulated lab" not in sonic["lab-be-leaf-su01-r1"]
+    assert "Cisco NX-OS 10.5(2)F" in lab["lab-be-spine-01"] and "emulated lab" in lab["lab-be-spine-01"]
+    assert "router bgp" not in lab["lab-oob-01"]
 
 
 def test_parser_rejects_unknown_statements() -> None:
@@ -131,4 +150,21 @@ def test_vtysh_check_can_fail() -> None:
 def test_render_is_deterministic() -> None:
     s = spec(SPECS["lab"])
     dev = s.design.devices["lab-be-leaf-su01-r1"]
-    assert render_frr(dev, s.design) == rendered("lab", False)[dev.name]
+    assert render_one(dev, "lab", False) == rendered("lab", False)[dev.name]
+    assert render_one(dev, "lab", True) == rendered("lab", True)[dev.name]
+
+
+def test_sonic_takes_frr_conf_from_its_template_parent() -> None:
+    """SONiC has no frr.conf.j2 of its own: the ChoiceLoader finds the frr driver's, and a
+    user's SONiC template of that name takes precedence over it (SONiC's files only)."""
+    sonic = driver("sonic")
+    assert [d.name for d in sonic.lineage()] == ["sonic", "frr"]
+    assert not (sonic.folder / "templates").exists()
+    s = spec(SPECS["lab"])
+    dev = s.design.devices["lab-be-leaf-su01-r1"]
+    design = copy.copy(s.design)
+    design.user_templates = {"sonic": {"frr.conf.j2": "hostname {{ device.name }}\n"}}
+    assert driver("sonic").render(dev, design)[config_files(dev)[1]] == f"hostname {dev.name}\n"
+    assert render_one(dev, "lab", False) != f"hostname {dev.name}\n"
+    (lab,) = driver("frr").render(dev, design).values()
+    assert lab == rendered("lab", True)[dev.name]

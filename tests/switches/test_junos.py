@@ -1,6 +1,6 @@
 """Junos renderer: every rendered config is parsed back and checked against the Design.
 
-The checks read what the switch would do (tests/parsers/junos.py follows the
+The checks read what the switch would do (aiinfra/nos/junos/parser.py follows the
 port -> profile -> forwarding class -> queue references), so a config that
 names the right things but wires them wrong fails here, not on a lab switch.
 """
@@ -17,20 +17,11 @@ import pytest
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device
+from aiinfra.nos.junos import render as junos
+from aiinfra.nos.junos.parser import parse_switch, read_switch
+from aiinfra.nos.junos.syntax import JunosSyntaxError, Node, dump, leaf, parse, section, statements
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import junos
-from tests.parsers.junos import (
-    JunosSyntaxError,
-    Node,
-    dump,
-    leaf,
-    parse,
-    parse_switch,
-    read_switch,
-    section,
-    statements,
-)
 from tests.parsers.model import ParsedSwitch
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,6 +5,7 @@ spec block) follows the Design. Split from test_junos.py, whose fixtures it reus
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +15,11 @@ import pytest
 import yaml
 
 from aiinfra.errors import SpecError
+from aiinfra.nos import driver
+from aiinfra.nos.junos import render as junos
+from aiinfra.nos.junos.parser import parse_switch
+from aiinfra.nos.junos.syntax import leaf, parse, section
 from aiinfra.pipeline import design_from_file
-from aiinfra.render.switches import junos
-from tests.parsers.junos import leaf, parse, parse_switch, section
 from tests.switches.test_junos import SPECS, rendered, tree
 
 
@@ -62,10 +65,39 @@ def test_refuses_at_validate_what_junos_cannot_express(
     assert message in text and "cluster.yaml:" in text, text
 
 
-def test_renderer_has_no_render_time_refusal() -> None:
-    """Every capability check lives at validate: the Junos renderer raises nothing of its own."""
-    source = Path(junos.__file__).read_text()
-    assert "raise " not in source and "JunosRenderError" not in source
+# The parse-back (parser.py and the Junos syntax it reads) is test tooling: it may raise on
+# a malformed file and read whatever it needs; the rest of a driver folder renders.
+PARSE_BACK = {"parser.py", "syntax.py"}
+FORBIDDEN = (["aiinfra", "spec"], ["aiinfra", "catalog"])
+
+
+def _render_modules(os_name: str) -> dict[str, ast.Module]:
+    folder = Path(driver(os_name).folder)
+    return {p.name: ast.parse(p.read_text()) for p in sorted(folder.glob("*.py")) if p.name not in PARSE_BACK}
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    """Every module a file imports, at any depth (TYPE_CHECKING blocks included)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return out
+
+
+@pytest.mark.parametrize("os_name", ["junos", "cumulus"])
+def test_driver_renders_from_the_design_alone(os_name: str) -> None:
+    """Every capability check lives at validate and every fact comes from the Design: no module
+    of the driver that renders raises, or imports the spec or the catalog (issue 10 §2)."""
+    modules = _render_modules(os_name)
+    assert {"__init__.py", "render.py", "units.py"} <= set(modules), sorted(modules)
+    for name, module in modules.items():
+        raises = [n.lineno for n in ast.walk(module) if isinstance(n, ast.Raise)]
+        assert not raises, f"{os_name}/{name} refuses at render (lines {raises}); refuse at validate"
+        wrong = sorted(m for m in _imported(module) if m.split(".")[:2] in FORBIDDEN)
+        assert not wrong, f"{os_name}/{name} imports {wrong}; read the Design"
 
 
 @pytest.mark.parametrize("spec", SPECS)

@@ -7,18 +7,22 @@ three-tier back-end with per-packet DLB.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from aiinfra.errors import SpecError
-from aiinfra.render.switches import nxos
-from tests.parsers.nxos import parse
+from aiinfra.nos import profile
+from aiinfra.nos.nxos import render as nxos
+from aiinfra.nos.nxos import units
+from aiinfra.nos.nxos.parser import parse
 from tests.switches.nxos_eos_checks import (
     LAB_SPEC,
     SPEC_DIR,
     block,
     check_device,
+    check_driver_isolation,
     load,
     render_without_aaa_and_snmp,
     suite,
@@ -138,7 +142,7 @@ def _refuses(path: Path, edit: str, match: str, tmp_path: Path) -> None:
 
 
 def test_refuses_what_nxos_cannot_say(tmp_path: Path) -> None:
-    """Settings NX-OS cannot express are rejected at validation (catalog os.yaml), before any render."""
+    """Settings NX-OS cannot express are rejected at validation (the driver's capabilities.yaml), before any render."""
     spec = SPECS["nx2"]
     _refuses(
         spec, "timezone: UTC => timezone: Europe/Paris", "needs a UTC offset rather than a zone name", tmp_path / "tz"
@@ -157,7 +161,7 @@ def test_refuses_what_nxos_cannot_say(tmp_path: Path) -> None:
     ],
 )
 def test_refuses_watchdog_timers_nxos_cannot_state(tmp_path: Path, watchdog: str, field: str, message: str) -> None:
-    """NX-OS counts detection and restore in 1-10 / 1-100 polls of a 100-1000 ms interval (os.yaml nxos)."""
+    """NX-OS counts detection and restore in 1-10 / 1-100 polls of a 100-1000 ms interval (nxos capabilities.yaml)."""
     edit = f"cnp_priority: 6 => cnp_priority: 6\n      pfc_watchdog: {watchdog}"
     _refuses(SPECS["nx2"], edit, f"fabrics.backend.roce.pfc_watchdog.{field}", tmp_path / "a")
     _refuses(SPECS["nx2"], edit, message, tmp_path / "b")
@@ -172,7 +176,7 @@ def test_watchdog_timers_are_stated_in_polls() -> None:
             continue
         wd = device.qos.pfc_watchdog
         assert parse(text).pfc_watchdog_ms == (wd.detection_ms, wd.restoration_ms, wd.poll_ms), name
-        assert f"priority-flow-control watch-dog shutdown-multiplier {wd.detection_polls}" in text
+        assert f"priority-flow-control watch-dog shutdown-multiplier {wd.detection_ms // wd.poll_ms}" in text
 
 
 def test_no_aaa_and_no_snmp_render_local_login_and_no_agent(tmp_path: Path) -> None:
@@ -206,3 +210,35 @@ def test_a_non_default_watchdog_poll_is_stated(tmp_path: Path) -> None:
     assert "priority-flow-control watch-dog interval 200" in config.splitlines()
     assert parse(config).pfc_watchdog_ms == (400, 800, 200)
     assert "priority-flow-control watch-dog interval" not in rendered("nx2").texts[leaf.name]
+
+
+def test_ecn_thresholds_round_up_to_whole_kbytes() -> None:
+    """A threshold stated in kbytes is never below the Design's bytes."""
+    assert [units.kbytes(b) for b in (150_000, 150_001, 999, 1)] == [150, 151, 1, 1]
+
+
+def test_watchdog_polls_and_the_default_interval() -> None:
+    """Detection and restore become multiples of the poll; the row's 100 ms default poll goes unstated."""
+    r = rendered("nx2")
+    wd = next(d.qos for d in r.design.devices.values() if d.qos).pfc_watchdog
+    limits = profile("nxos").pfc_watchdog
+    assert limits is not None and limits.default_poll_ms == 100
+    default = replace(wd, poll_ms=100, detection_ms=300, restoration_ms=1000)
+    assert units.watchdog(default, limits) == units.Watchdog(None, 3, 10)
+    slower = replace(wd, poll_ms=250, detection_ms=500, restoration_ms=2500)
+    assert units.watchdog(slower, limits) == units.Watchdog(250, 2, 10)
+    assert units.watchdog(default, None).interval_ms == 100, "without a known default every poll is stated"
+
+
+def test_driver_isolation() -> None:
+    check_driver_isolation("nxos")
+
+
+def test_a_user_template_replaces_one_include_only() -> None:
+    """config.j2 includes bare names, so a user's ``bgp.j2`` for nxos replaces that part and nothing else."""
+    r = rendered("nx2")
+    name, text = next((n, t) for n, t in r.texts.items() if r.design.devices[n].bgp)
+    design = replace(r.design, user_templates={"nxos": {"bgp.j2": "! site BGP\n"}})
+    (custom,) = nxos.render(r.design.devices[name], design).values()
+    start = text.index("router bgp ")
+    assert custom == text[:start] + "! site BGP\n"

@@ -1,6 +1,6 @@
 """SONiC renderer: every config_db.json + frr.conf is parsed back and checked against the Design.
 
-The parser (tests/parsers/sonic.py) follows SONiC's own references: port ->
+The parser (aiinfra/nos/sonic/parser.py) follows SONiC's own references: port ->
 PORT_QOS_MAP -> maps, pfc priority -> queue -> QUEUE -> WRED profile and
 scheduler. A config that names the right things but wires them wrong fails here.
 """
@@ -18,12 +18,13 @@ import pytest
 
 from aiinfra.cli import main
 from aiinfra.design.model import Device
+from aiinfra.nos.sonic import render as sonic
+from aiinfra.nos.sonic.parser import parse_sonic
+from aiinfra.nos.sonic.qos import MAP_NAME
 from aiinfra.pipeline import design_from_file
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import sonic
 from tests.conftest import example, lab_data, write_spec
 from tests.parsers.model import ParsedSwitch
-from tests.parsers.sonic import parse_sonic
 from tests.switches.cumulus_sonic_checks import (
     LAB_SPEC,
     SPEC_DIR,
@@ -138,10 +139,10 @@ def test_stock_dscp_map_is_never_used(name: str, device: str) -> None:
     if dev.qos is None:
         assert "DSCP_TO_TC_MAP" not in db and "PORT_QOS_MAP" not in db
         return
-    assert set(db["DSCP_TO_TC_MAP"]) == {sonic.MAP_NAME}
-    assert len(db["DSCP_TO_TC_MAP"][sonic.MAP_NAME]) == 64
+    assert set(db["DSCP_TO_TC_MAP"]) == {MAP_NAME}
+    assert len(db["DSCP_TO_TC_MAP"][MAP_NAME]) == 64
     assert rendered(name).parsed[device].dscp_to_tc[26] == 3 == dev.qos.nodrop_priority
-    assert all(v.get("dscp_to_tc_map") == sonic.MAP_NAME for v in db["PORT_QOS_MAP"].values())
+    assert all(v.get("dscp_to_tc_map") == MAP_NAME for v in db["PORT_QOS_MAP"].values())
 
 
 @pytest.mark.parametrize(("name", "device"), cases())
@@ -229,7 +230,7 @@ def test_lossless_buffers_are_complete(name: str, device: str) -> None:
         assert db["BUFFER_POOL"][db["BUFFER_PROFILE"][pgs[0]]["pool"]]["type"] == "ingress"
         queues = covered(db, "BUFFER_QUEUE", i.name)
         assert set(queues) == set(range(8))
-        lossless_queue = int(db["MAP_PFC_PRIORITY_TO_QUEUE"][sonic.MAP_NAME][str(nodrop)])
+        lossless_queue = int(db["MAP_PFC_PRIORITY_TO_QUEUE"][MAP_NAME][str(nodrop)])
         egress = db["BUFFER_PROFILE"][queues[lossless_queue]]
         assert db["BUFFER_POOL"][egress["pool"]] == {"type": "egress", "mode": "static", "size": egress["static_th"]}
         assert all(

@@ -24,9 +24,9 @@ from ipaddress import IPv4Address, IPv4Interface, ip_address
 
 from ciscoconfparse2 import CiscoConfParse
 
+from aiinfra.nos.eos import parser as eos_parser
+from aiinfra.nos.nxos import parser as nxos_parser
 from aiinfra.render.inventory import load_yaml
-from tests.parsers import eos as eos_parser
-from tests.parsers import nxos as nxos_parser
 from tests.validators import cli_xref_junos
 
 OSES = ("nxos", "eos", "junos")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Interface
 
-from tests.parsers.junos import JunosSyntaxError, Node, Statement, dump, parse, section, statements
+from aiinfra.nos.junos.syntax import JunosSyntaxError, Node, Statement, dump, parse, section, statements
 
 MGMT_INSTANCE = "mgmt_junos"  # the routing instance `system management-instance` creates
 

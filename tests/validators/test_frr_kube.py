@@ -31,7 +31,7 @@ def test_vtysh_accepts_the_lab_frr_configs() -> None:
     files = lab_files()
     assert any(p.endswith(".frr.conf") for p in files)
     assert frr_vtysh.problems(files) == []
-    lab = frr_vtysh.lab_files(example("lab").design, example("lab").catalog)
+    lab = frr_vtysh.lab_files(example("lab").design)
     assert lab and frr_vtysh.problems(lab) == []
 
 

@@ -6,7 +6,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from tests.parsers.cumulus import load_nvue
+from aiinfra.nos.cumulus.parser import load_nvue
 from tests.switches.test_cumulus import rendered
 from tests.validators import nvue
 

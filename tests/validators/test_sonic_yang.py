@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from aiinfra.nos.sonic import render as sonic
 from aiinfra.render.inventory import config_files
-from aiinfra.render.switches import sonic
 from tests.conftest import EXAMPLE_NAMES, example
 from tests.validators import sonic_yang
 

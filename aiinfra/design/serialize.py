@@ -1,0 +1,86 @@
+"""``design.json``: the complete Design, written by ``aiinfra render`` and loaded by
+``aiinfra render --from-design``.
+
+The document is an envelope ``{"format": "aiinfra-design", "version": 2, "design": {...}}``;
+``design`` holds every field of :class:`aiinfra.design.model.Design`, in the Design's own
+order (it is deterministic: devices in build order, dicts as built), so two renders of one
+spec write the same bytes. Field names and types come from the dataclasses' type hints
+(:mod:`aiinfra.design.serialize_types`), the same ones ``schema/design.schema.json`` is
+generated from.
+
+A file that does not fit is refused as a :class:`aiinfra.errors.SpecError` naming the file,
+the JSON path and what was expected, never with a traceback. A file that fits but breaks
+a Design invariant is a bug (whoever wrote it), raised as ``DesignInvariantError``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import cast
+
+from aiinfra.design.invariants import check_invariants
+from aiinfra.design.model import Design
+from aiinfra.design.serialize_decode import Mismatch, describe, record_decoder
+from aiinfra.design.serialize_encode import encoder
+from aiinfra.errors import Diagnostic, SpecError, dotted
+
+FORMAT = "aiinfra-design"
+VERSION = 2
+ENVELOPE_KEYS = ("format", "version", "design")
+
+
+def design_data(design: Design) -> dict[str, object]:
+    """The Design as JSON-ready data (dicts, lists, scalars; StrEnums and tuples as they are)."""
+    return encoder(Design)(design)
+
+
+def design_json(design: Design, *, indent: int | None = None) -> str:
+    """The text of design.json. Compact by default (one line: ``json``'s C encoder only runs
+    without ``indent``, and a 32k design is ~190 MB); the goldens use ``indent``."""
+    doc: dict[str, object] = {"format": FORMAT, "version": VERSION, "design": design_data(design)}
+    separators = (",", ":") if indent is None else (",", ": ")
+    # check_circular=False: the data is a fresh tree (no cycles); the check costs ~10% on 32k.
+    return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators, check_circular=False) + "\n"
+
+
+def load_design(path: Path) -> Design:
+    """Read and check design.json; a problem is a SpecError positioned at the JSON path."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(path, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_design(text, str(path))
+
+
+def parse_design(text: str, source: str = "<design.json>") -> Design:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError([Diagnostic(f"not JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno)]) from None
+    if not isinstance(doc, dict):
+        raise _error(source, "", f"expected an object with {', '.join(ENVELOPE_KEYS)}, got {describe(doc)}")
+    extra = sorted(k for k in doc if k not in ENVELOPE_KEYS)
+    if extra:
+        raise _error(source, extra[0], f"unknown key; expected only {', '.join(ENVELOPE_KEYS)}")
+    if doc.get("format") != FORMAT:
+        raise _error(source, "format", f"expected {FORMAT!r}, got {describe(doc.get('format'))}: not an aiinfra design")
+    if doc.get("version") != VERSION:
+        raise _error(
+            source,
+            "version",
+            f"expected {VERSION}, got {describe(doc.get('version'))}: render it again with this aiinfra",
+        )
+    if "design" not in doc:
+        raise _error(source, "", "expected the key 'design'")
+    try:
+        design = cast(Design, record_decoder(Design)(doc["design"]))
+    except Mismatch as exc:
+        where = dotted(("design", *reversed(exc.path)))
+        raise _error(source, where, exc.message) from None
+    check_invariants(design)
+    return design
+
+
+def _error(source: str | Path, where: str, message: str) -> SpecError:
+    return SpecError([Diagnostic(message, path=where, file=str(source))])

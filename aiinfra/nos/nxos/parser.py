@@ -1,0 +1,301 @@
+"""Read an NX-OS configuration back into the OS-neutral ``ParsedSwitch``.
+
+The text is parsed with ciscoconfparse2 (NX-OS syntax) and then resolved the
+way the switch resolves it: a neighbor's remote-as and BFD come from its
+``template peer`` when not set on the neighbor; PFC on a port means the no-drop
+CoS values of the system network-qos policy; WRED-ECN and strict priority come
+from the system queuing policy, whose ``c-out-8q-qN`` class serves qos-group N.
+
+Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
+``test`` extra and ``tests.parsers.model``), so nothing under ``aiinfra`` imports it and
+``import aiinfra.nos.nxos`` never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ciscoconfparse2 import CiscoConfParse
+
+from tests.parsers.model import ParsedInterface, ParsedSwitch
+
+KBYTE = 1000  # ``kbytes`` on the random-detect line: 10^3 bytes, as the renderer's units.py states them
+DSCP_VALUES = range(64)
+ANYWHERE = "0.0.0.0/0"
+NXOS_DEFAULT_WATCHDOG_POLL_MS = 100
+
+
+def _words(line: object) -> list[str]:
+    return str(getattr(line, "text", line)).split()
+
+
+def _child_values(parent: object, pattern: str) -> list[re.Match[str]]:
+    out = []
+    for child in getattr(parent, "children", []):
+        m = re.match(pattern, child.text.strip())
+        if m:
+            out.append(m)
+    return out
+
+
+def _queue_index(class_name: str) -> int:
+    """``c-8q-nq3`` / ``c-out-8q-q3`` -> 3; the ``-default`` classes serve qos-group 0."""
+    if class_name.endswith("-default"):
+        return 0
+    m = re.search(r"q(\d+)$", class_name)
+    if not m:
+        raise ValueError(f"not an 8q system class: {class_name}")
+    return int(m.group(1))
+
+
+class _Nxos:
+    def __init__(self, text: str, conf: CiscoConfParse | None = None) -> None:
+        self.text = text
+        self.conf = conf if conf is not None else CiscoConfParse(text.splitlines(), syntax="nxos")
+        self._dscp_maps: dict[str, dict[int, int]] = {}
+
+    def top(self, pattern: str) -> list[Any]:
+        found: list[Any] = self.conf.find_objects(pattern)
+        return found
+
+    def system_policy(self, kind: str) -> str | None:
+        for sq in self.top(r"^system qos$"):
+            for m in _child_values(sq, rf"^service-policy type {kind} (?:output |input )?(\S+)$"):
+                return m.group(1)
+        return None
+
+    def policy(self, kind: str, name: str) -> object | None:
+        found = self.top(rf"^policy-map type {kind} {re.escape(name)}$")
+        return found[0] if found else None
+
+    def class_map_dscps(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for cm in self.top(r"^class-map type qos "):
+            dscps: set[int] = set()
+            for m in _child_values(cm, r"^match dscp (\S+)$"):
+                dscps.update(int(v) for v in m.group(1).split(","))
+            out[_words(cm)[-1]] = dscps
+        return out
+
+    def dscp_to_group(self, policy_name: str) -> dict[int, int]:
+        """What an input qos policy does to each DSCP: first matching class wins."""
+        if policy_name not in self._dscp_maps:
+            self._dscp_maps[policy_name] = self._dscp_to_group(policy_name)
+        return self._dscp_maps[policy_name]
+
+    def _dscp_to_group(self, policy_name: str) -> dict[int, int]:
+        policy = self.policy("qos", policy_name)
+        if policy is None:
+            return {}
+        class_dscps = self.class_map_dscps()
+        out: dict[int, int] = {}
+        default_group: int | None = None
+        for cls in getattr(policy, "children", []):
+            name = _words(cls)[-1]
+            groups = _child_values(cls, r"^set qos-group (\d+)$")
+            if not groups:
+                continue
+            group = int(groups[0].group(1))
+            if name == "class-default":
+                default_group = group
+                continue
+            for d in sorted(class_dscps.get(name, set())):
+                out.setdefault(d, group)
+        if default_group is not None:
+            for d in DSCP_VALUES:
+                out.setdefault(d, default_group)
+        return out
+
+    def network_qos(self) -> tuple[set[int], set[int]]:
+        """(qos-groups whose network-qos class is no-drop, PFC CoS values paused)."""
+        name = self.system_policy("network-qos")
+        policy = self.policy("network-qos", name) if name else None
+        groups: set[int] = set()
+        cos: set[int] = set()
+        for cls in getattr(policy, "children", []):
+            paused = _child_values(cls, r"^pause pfc-cos ([\d,]+)")
+            if paused:
+                groups.add(_queue_index(_words(cls)[-1]))
+                cos.update(int(v) for v in paused[0].group(1).split(","))
+        return groups, cos
+
+    def queuing(self, parsed: ParsedSwitch) -> set[int]:
+        """Fill strict-priority and ECN facts; return the queues that mark ECN."""
+        name = self.system_policy("queuing")
+        policy = self.policy("queuing", name) if name else None
+        ecn_queues: set[int] = set()
+        for cls in getattr(policy, "children", []):
+            queue = _queue_index(_words(cls)[-1])
+            if _child_values(cls, r"^priority level \d+$") or _child_values(cls, r"^priority$"):
+                parsed.strict_priority_tcs.add(queue)
+            wred = _child_values(
+                cls,
+                r"^random-detect minimum-threshold (\d+) kbytes maximum-threshold (\d+) kbytes "
+                r"drop-probability (\d+) weight \d+ ecn$",
+            )
+            if wred:
+                ecn_queues.add(queue)
+                parsed.ecn_min_bytes = int(wred[0].group(1)) * KBYTE
+                parsed.ecn_max_bytes = int(wred[0].group(2)) * KBYTE
+                parsed.ecn_max_probability = int(wred[0].group(3))
+        return ecn_queues
+
+    def classifies_dscp(self, policy_name: str) -> bool:
+        return bool(self.dscp_to_group(policy_name))
+
+    def interfaces(self, parsed: ParsedSwitch, pfc_cos: set[int], ecn_on_nodrop: bool) -> None:
+        for obj in self.top(r"^interface (?!breakout )"):
+            name = _words(obj)[1]
+            iface = ParsedInterface(name=name)
+            for child in obj.children:
+                words = _words(child)
+                line = " ".join(words)
+                if words[0] == "description":
+                    iface.description = line[len("description ") :]
+                elif words[0] == "mtu":
+                    iface.mtu = int(words[1])
+                elif words[:2] == ["ip", "address"]:
+                    iface.address = words[2]
+                elif line == "shutdown":
+                    iface.shutdown = True
+                elif line == "priority-flow-control mode on":
+                    iface.pfc_priorities = set(pfc_cos)
+                elif words[:4] == ["service-policy", "type", "qos", "input"]:
+                    iface.trust_dscp = self.classifies_dscp(words[4])
+            is_port = name.startswith("Ethernet")
+            iface.ecn_on_roce_queue = is_port and ecn_on_nodrop
+            parsed.interfaces[name] = iface
+
+    def bgp(self, parsed: ParsedSwitch) -> str | None:
+        routers = self.top(r"^router bgp \d+$")
+        if not routers:
+            return None
+        router = routers[0]
+        parsed.asn = int(_words(router)[2])
+        templates: dict[str, dict[str, object]] = {}
+        router_id = None
+        for child in router.children:
+            words = _words(child)
+            if words[0] == "router-id":
+                router_id = words[1]
+            elif words[:3] == ["address-family", "ipv4", "unicast"]:
+                for m in _child_values(child, r"^maximum-paths (\d+)$"):
+                    parsed.maximum_paths = int(m.group(1))
+            elif words[:2] == ["template", "peer"]:
+                templates[words[2]] = self._peer_settings(child)
+        for child in router.children:
+            words = _words(child)
+            if words[0] != "neighbor":
+                continue
+            own = self._peer_settings(child)
+            inherited = templates.get(str(own.get("inherit")), {})
+            asn = own.get("remote_as", inherited.get("remote_as"))
+            if asn is not None:
+                parsed.neighbors[words[1]] = int(str(asn))
+            if own.get("bfd") or inherited.get("bfd"):
+                parsed.bfd_neighbors.add(words[1])
+        return router_id
+
+    @staticmethod
+    def _peer_settings(block: object) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for child in getattr(block, "children", []):
+            words = _words(child)
+            if words[0] == "remote-as":
+                out["remote_as"] = words[1]
+            elif words == ["bfd"]:
+                out["bfd"] = True
+            elif words[:2] == ["inherit", "peer"]:
+                out["inherit"] = words[2]
+        return out
+
+    def loopback(self, parsed: ParsedSwitch, router_id: str | None) -> None:
+        for name, iface in parsed.interfaces.items():
+            if name.startswith("loopback") and iface.address and iface.address.split("/")[0] == router_id:
+                parsed.loopback = iface.address
+
+    def watchdog_ms(self) -> tuple[int, int, int] | None:
+        """(detection, restoration, poll) ms: NX-OS multiplies its poll interval; None if a multiplier is unset.
+
+        Without a ``watch-dog interval`` line NX-OS polls every 100 ms (QoS guide 10.5(x)).
+        """
+        found = {"poll": NXOS_DEFAULT_WATCHDOG_POLL_MS}
+        for key, pattern in (
+            ("poll", r"^priority-flow-control watch-dog interval (\d+)$"),
+            ("detect", r"^priority-flow-control watch-dog shutdown-multiplier (\d+)$"),
+            ("restore", r"^priority-flow-control auto-restore multiplier (\d+)$"),
+        ):
+            lines = self.top(pattern)
+            if lines:
+                found[key] = int(_words(lines[0])[-1])
+            elif key != "poll":
+                return None
+        return found["detect"] * found["poll"], found["restore"] * found["poll"], found["poll"]
+
+    def bfd_timers(self) -> set[tuple[int, int]]:
+        """(interval ms, multiplier) of every ``bfd interval X min_rx X multiplier M`` on a port."""
+        out = set()
+        for obj in self.top(r"^interface (?!breakout )"):
+            for m in _child_values(obj, r"^bfd interval (\d+) min_rx (\d+) multiplier (\d+)$"):
+                out.add((int(m.group(1)), int(m.group(3))))
+        return out
+
+    def load_balancing(self) -> str:
+        profiles = self.top(r"^hardware profile dlb$")
+        if not profiles:
+            return "ecmp"
+        modes = _child_values(profiles[0], r"^mode (flowlet|per-packet)$")
+        return modes[0].group(1) if modes else "flowlet"  # flowlet is the NX-OS default mode
+
+    def acl_sources(self, acl: str) -> set[str]:
+        out: set[str] = set()
+        for obj in self.top(rf"^ip access-list {re.escape(acl)}$"):
+            for m in _child_values(obj, r"^(?:\d+ )?permit \S+ (\S+) "):
+                out.add(ANYWHERE if m.group(1) == "any" else m.group(1))
+        return out
+
+    def management_acl(self) -> set[str]:
+        """Sources that may reach SSH or SNMP; a service without an ACL is open to all."""
+        out: set[str] = set()
+        vty_acls = [m.group(1) for v in self.top(r"^line vty$") for m in _child_values(v, r"^access-class (\S+) in$")]
+        if not vty_acls:
+            out.add(ANYWHERE)
+        for acl in vty_acls:
+            out |= self.acl_sources(acl)
+        users = {_words(o)[2] for o in self.top(r"^snmp-server user \S+ ")}
+        for user in sorted(users):
+            acls = [_words(o)[4] for o in self.top(rf"^snmp-server user {re.escape(user)} use-ipv4acl \S+$")]
+            if not acls:
+                out.add(ANYWHERE)
+            for acl in acls:
+                out |= self.acl_sources(acl)
+        return out
+
+
+def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
+    """What an NX-OS switch running ``text`` would do, in aiinfra's common terms."""
+    nx = _Nxos(text, conf)  # conf: the same text already parsed, when a caller has it
+    hostnames = nx.top(r"^hostname \S+$")
+    parsed = ParsedSwitch(hostname=_words(hostnames[0])[1] if hostnames else "", text=text)
+    nodrop_groups, pfc_cos = nx.network_qos()
+    parsed.nodrop_priorities = nodrop_groups
+    ecn_queues = nx.queuing(parsed)
+    nx.interfaces(parsed, pfc_cos, bool(ecn_queues & nodrop_groups))
+    inputs = {
+        _words(c)[4]
+        for o in nx.top(r"^interface (?!breakout )")
+        for c in o.children
+        if _words(c)[:4] == ["service-policy", "type", "qos", "input"]
+    }
+    for policy in sorted(inputs):
+        parsed.dscp_to_tc.update(nx.dscp_to_group(policy))
+    router_id = nx.bgp(parsed)
+    nx.loopback(parsed, router_id)
+    parsed.pfc_watchdog = bool(nx.top(r"^priority-flow-control watch-dog-interval on$"))
+    parsed.pfc_watchdog_ms = nx.watchdog_ms() if parsed.pfc_watchdog else None
+    parsed.bfd_timers = nx.bfd_timers()
+    parsed.load_balancing = nx.load_balancing()
+    parsed.acl_cidrs = nx.management_acl()
+    parsed.ntp_servers = {_words(o)[2] for o in nx.top(r"^ntp server \S+")}
+    return parsed

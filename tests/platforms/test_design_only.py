@@ -1,0 +1,109 @@
+"""The platform drivers and the inventory read only the Design.
+
+Two checks that fail on a regression: no module under ``aiinfra/render`` or
+``aiinfra/platforms`` (the drivers' renderers and checks) imports ``aiinfra.spec`` or
+``aiinfra.catalog`` (read from the source with ``ast``), and the
+platform files rendered in a fresh interpreter that cannot import either package, from
+an unpickled Design, are byte for byte those of a normal render.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import aiinfra
+from tests.platforms.examples import example_result
+
+PACKAGE = Path(aiinfra.__file__).parent
+SCANNED = (PACKAGE / "render", PACKAGE / "platforms")
+FORBIDDEN = ("aiinfra.spec", "aiinfra.catalog")
+
+
+def _imports(tree: ast.AST) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.lineno, node.module))
+            out += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+    return out
+
+
+def _forbidden(name: str) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+
+
+def test_no_render_module_imports_spec_or_catalog() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
+        for folder in SCANNED
+        for path in sorted(folder.rglob("*.py"))
+        for line, name in _imports(ast.parse(path.read_text(), str(path)))
+        if _forbidden(name)
+    ]
+    assert found == []
+
+
+def test_the_scan_sees_a_forbidden_import() -> None:
+    tree = ast.parse("from aiinfra import catalog\nimport aiinfra.spec.model\nfrom aiinfra.design import hosts\n")
+    assert [n for _, n in _imports(tree) if _forbidden(n)] == ["aiinfra.catalog", "aiinfra.spec.model"]
+
+
+GUARDED = """
+import hashlib, importlib.abc, json, pickle, sys
+
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[:2] in (["aiinfra", "spec"], ["aiinfra", "catalog"]):
+            raise ImportError(f"a renderer imported {name}")
+        return None
+
+sys.meta_path.insert(0, Refuse())
+design = pickle.load(open(sys.argv[1], "rb"))
+from aiinfra.render.platforms import platform_files
+files = platform_files(design)
+assert not [m for m in sys.modules if m.split(".")[:2] in (["aiinfra", "spec"], ["aiinfra", "catalog"])]
+print(json.dumps({k: hashlib.sha256(v.encode()).hexdigest() for k, v in files.items()}, sort_keys=True))
+"""
+
+
+@pytest.mark.parametrize("name", ["lab", "superpod-4su", "vsphere-inference", "ahv-inference"])
+def test_platform_files_need_nothing_but_the_design(tmp_path: Path, name: str) -> None:
+    from aiinfra.render.platforms import platform_files
+
+    design = example_result(name).design
+    expected = {k: hashlib.sha256(v.encode()).hexdigest() for k, v in platform_files(design).items()}
+    # the bill of materials is the one Design field whose class lives beside catalog code; no renderer reads it
+    (tmp_path / "design.pickle").write_bytes(pickle.dumps(dataclasses.replace(design, bom=[])))
+    run = subprocess.run(
+        [sys.executable, "-c", GUARDED, str(tmp_path / "design.pickle")],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE.parent,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == expected
+
+
+def test_every_platform_type_has_a_driver() -> None:
+    """The spec's ``platform.type`` choices and the driver folders cannot drift apart."""
+    from typing import get_args
+
+    from aiinfra.platforms import driver, names
+    from aiinfra.spec.platform import Platform
+
+    union = get_args(Platform)[0]
+    types = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(union)}
+    assert set(names()) == types
+    assert all(driver(n).name == n for n in names())
