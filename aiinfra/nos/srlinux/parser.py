@@ -12,6 +12,7 @@ queue-management-profile whose WRED slope marks ECN. Timers come back in millise
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -136,3 +137,9 @@ def parse(text: str) -> ParsedSwitch:
                 s.acl_cidrs.add(src)
     s.ntp_servers = {x["address"] for x in system.get("srl_nokia-ntp:ntp", {}).get("server", [])}
     return s
+
+
+def parse_files(files: Mapping[str, str]) -> ParsedSwitch:
+    """The ParsedSwitch of one switch's rendered files (SR Linux writes exactly one)."""
+    (text,) = files.values()
+    return parse(text)
