@@ -20,6 +20,7 @@ from aiinfra.design.checks_fabric import (
 from aiinfra.design.os_capabilities import check_backend_qos, check_breakouts
 from aiinfra.design.problems import Problems
 from aiinfra.design.text_limits import check_text_limits
+from aiinfra.nos import driver
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 
@@ -96,6 +97,10 @@ def precheck(spec: ClusterSpec, catalog: Catalog) -> Problems:
     check_openshift_networks(p, spec, node_count(spec))
     check_backend_qos(p, catalog, spec)
     check_breakouts(p, catalog, spec)
+    for name in oses_in_use(spec):  # what a capability row cannot say, each OS driver checks itself
+        os_check = driver(name).check
+        if os_check is not None:
+            os_check(spec, p)
     return p
 
 

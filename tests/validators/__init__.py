@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from importlib import import_module
 
-CHECKERS = ("sonic_yang", "nvue", "frr_vtysh", "cli_xref", "kube")
+CHECKERS = ("sonic_yang", "nvue", "frr_vtysh", "cli_xref", "kube", "srl_yang")
 
 
 def vendor_problems(files: Mapping[str, bytes]) -> list[str]:
