@@ -17,9 +17,10 @@ for exact names and ``NCCL_IB_QPS_PER_CONNECTION`` defaults to 1.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from functools import lru_cache
-from ipaddress import IPv4Interface, IPv4Network
+from ipaddress import IPv4Network
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Node, NodeNic, QosIntent
@@ -82,22 +83,26 @@ def ipv4_gid(packed: bytes) -> str:
     return ":".join(words)
 
 
-def rail_intent(nic: NodeNic, qos: QosIntent, rdma_driver: str) -> RailNicIntent:
-    iface = IPv4Interface(nic.address)
+def rail_intent(
+    nic: NodeNic, qos: QosIntent, rdma_driver: str, dscp_pairs: tuple[tuple[int, int], ...] | None = None
+) -> RailNicIntent:
+    """One rail NIC's host settings. ``dscp_pairs`` is ``dscp_map(qos)``, passed in by callers
+    that build thousands of these (hashing the QosIntent for the cache costs more than the map)."""
+    ip = nic.address.partition("/")[0]  # the Design's addresses are valid CIDRs already
     return RailNicIntent(
         rail=nic.index,
         netdev=nic.netdev,
         rdma_device=nic.rdma_device,
         rdma_driver=rdma_driver,
         address=nic.address,
-        ip=str(iface.ip),
+        ip=ip,
         gateway=nic.gateway,
         route_table=nic.route_table,
         mtu=nic.mtu,
         switch=nic.switch,
         switch_interface=nic.switch_interface,
         trust="dscp",
-        dscp_to_priority=dscp_map(qos),
+        dscp_to_priority=dscp_map(qos) if dscp_pairs is None else dscp_pairs,
         pfc_priority=qos.nodrop_priority,
         dcqcn=qos.dcqcn,
         dcqcn_priorities=(qos.nodrop_priority,) if qos.dcqcn else (),
@@ -107,7 +112,7 @@ def rail_intent(nic: NodeNic, qos: QosIntent, rdma_driver: str) -> RailNicIntent
         roce_tos=qos.roce_tos,
         roce_mode=ROCE_MODE,
         gid_index=ROCEV2_IPV4_GID_INDEX,
-        gid=ipv4_gid(iface.ip.packed),
+        gid=ipv4_gid(socket.inet_aton(ip)),
         pause_8023x=qos.pause_8023x,
     )
 
@@ -133,7 +138,8 @@ def host_intent(design: Design, node: Node, catalog: Catalog) -> HostIntent:
     """The host settings one node needs so that it matches its leaves."""
     qos = backend_qos(design)
     mode = load_balancing(design, node)
-    nics = tuple(rail_intent(n, qos, catalog.nics[n.nic_model].rdma_driver) for n in node.backend)
+    pairs = dscp_map(qos)
+    nics = tuple(rail_intent(n, qos, catalog.nics[n.nic_model].rdma_driver, pairs) for n in node.backend)
     return HostIntent(
         node=node.name,
         load_balancing=mode,

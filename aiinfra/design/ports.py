@@ -33,6 +33,9 @@ def port_name(model: SwitchModel, os: str, physical: int, member: int, ways: int
     return pattern.format(**fields)
 
 
+_CAGE_NAMES: dict[tuple[str, int, int], list[str]] = {}
+
+
 @dataclass
 class PortAllocator:
     """Hands out ports on one switch; physical ports are claimed for one breakout mode."""
@@ -69,6 +72,7 @@ class PortAllocator:
     def physical_ports(self, default_speed: int) -> list[PhysicalPort]:
         """Every front-panel port with its mode; unused ones take ``default_speed``'s mode."""
         out = []
+        cages = self.cage_names()
         default = self.model.breakout_for(default_speed)
         for n in range(1, self.model.ports + 1):
             ways, speed = self.modes.get(
@@ -78,8 +82,18 @@ class PortAllocator:
                     default_speed if self.model.supports_speed(default_speed) else self.model.port_speed_gbps,
                 ),
             )
-            out.append(PhysicalPort(n, ways, speed, port_name(self.model, self.os, n, 0, 1)))
+            out.append(PhysicalPort(n, ways, speed, cages[n - 1]))
         return out
+
+    def cage_names(self) -> list[str]:
+        """Every front-panel port's own (unbroken) name, computed once per model and OS: a
+        32k-GPU design has 1,500 switches of a handful of models."""
+        # Everything a cage's name depends on (port_name with ways=1), so two models never share an entry wrongly.
+        key = (self.model.port_naming[cast(SwitchOs, self.os)].port, self.model.ports, self.model.lanes_per_port)
+        names = _CAGE_NAMES.get(key)
+        if names is None:
+            names = _CAGE_NAMES[key] = [port_name(self.model, self.os, n, 0, 1) for n in range(1, self.model.ports + 1)]
+        return names
 
 
 class PortBudgetExceeded(Exception):

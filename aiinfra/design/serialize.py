@@ -8,6 +8,13 @@ spec write the same bytes. Field names and types come from the dataclasses' type
 (:mod:`aiinfra.design.serialize_types`), the same ones ``schema/design.schema.json`` is
 generated from.
 
+It is written with two-space indentation, one value per line, because users commit the
+render and review it as a Git diff: a decision that moves shows as the lines that hold it.
+orjson writes the dataclasses directly, in field order (StrEnums as their values, tuples as
+arrays), byte for byte what ``json.dumps(indent=2, ensure_ascii=False)`` writes from the
+same data and about four times faster than building that data first: ai-factory-32k's
+338 MB take 1.3 CPU s.
+
 A file that does not fit is refused as a :class:`aiinfra.errors.SpecError` naming the file,
 the JSON path and what was expected, never with a traceback. A file that fits but breaks
 a Design invariant is a bug (whoever wrote it), raised as ``DesignInvariantError``.
@@ -15,14 +22,14 @@ a Design invariant is a bug (whoever wrote it), raised as ``DesignInvariantError
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import cast
+
+import orjson
 
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
 from aiinfra.design.serialize_decode import Mismatch, describe, record_decoder
-from aiinfra.design.serialize_encode import encoder
 from aiinfra.errors import Diagnostic, SpecError, dotted
 
 FORMAT = "aiinfra-design"
@@ -31,17 +38,15 @@ ENVELOPE_KEYS = ("format", "version", "design")
 
 
 def design_data(design: Design) -> dict[str, object]:
-    """The Design as JSON-ready data (dicts, lists, scalars; StrEnums and tuples as they are)."""
-    return encoder(Design)(design)
+    """The Design as JSON data (dicts, lists, scalars), exactly what design.json holds."""
+    data: dict[str, object] = orjson.loads(orjson.dumps(design))
+    return data
 
 
-def design_json(design: Design, *, indent: int | None = None) -> str:
-    """The text of design.json. Compact by default (one line: ``json``'s C encoder only runs
-    without ``indent``, and a 32k design is ~190 MB); the goldens use ``indent``."""
-    doc: dict[str, object] = {"format": FORMAT, "version": VERSION, "design": design_data(design)}
-    separators = (",", ":") if indent is None else (",", ": ")
-    # check_circular=False: the data is a fresh tree (no cycles); the check costs ~10% on 32k.
-    return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators, check_circular=False) + "\n"
+def design_json(design: Design) -> str:
+    """The text of design.json: the envelope, two-space indented, and a final newline."""
+    doc = {"format": FORMAT, "version": VERSION, "design": design}
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def load_design(path: Path) -> Design:
@@ -55,8 +60,8 @@ def load_design(path: Path) -> Design:
 
 def parse_design(text: str, source: str = "<design.json>") -> Design:
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
         raise SpecError([Diagnostic(f"not JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno)]) from None
     if not isinstance(doc, dict):
         raise _error(source, "", f"expected an object with {', '.join(ENVELOPE_KEYS)}, got {describe(doc)}")

@@ -1,8 +1,9 @@
 """The Design's field types, read once from its dataclasses' type hints.
 
-``design.json``'s writer, reader and JSON Schema all walk the same tree, so the three
-cannot disagree about a field: add a field to ``aiinfra/design/model.py`` and all three
-follow. The hints are resolved once per class (``functools.cache``); a 32k-GPU design
+``design.json``'s reader and its JSON Schema walk this tree, and its writer (orjson)
+writes the same dataclass fields in the same order, so they cannot disagree about a field:
+add a field to ``aiinfra/design/model.py`` and all three follow (the round-trip and schema
+tests hold them together). The hints are resolved once per class (``functools.cache``); a 32k-GPU design
 holds about a million objects, so nothing here may run per object.
 
 Supported hints are the ones the Design uses: dataclasses, ``str``/``int``/``float``/
@@ -129,21 +130,6 @@ def node_for(hint: object, where: str) -> TypeNode:
 
 def _is_none(node: TypeNode) -> bool:
     return isinstance(node, Prim) and node.cls is type(None)
-
-
-def is_plain(node: TypeNode) -> bool:
-    """Whether values of this type are already JSON as they are (no conversion either way on write)."""
-    if isinstance(node, Prim | Enum):
-        return True
-    if isinstance(node, Seq):
-        return is_plain(node.item)
-    if isinstance(node, Fixed):
-        return all(is_plain(i) for i in node.items)
-    if isinstance(node, Map):
-        return is_plain(node.value)
-    if isinstance(node, Union):
-        return all(is_plain(o) for o in node.options)
-    return False
 
 
 def records(root: type) -> list[type]:

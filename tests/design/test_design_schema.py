@@ -12,10 +12,10 @@ from jsonschema import Draft202012Validator
 from aiinfra.cli import main
 from aiinfra.design.schema import design_schema, design_schema_text
 from aiinfra.design.serialize import design_json
-from tests.conftest import ROOT, example
+from tests.conftest import ROOT, SMALL_EXAMPLES, example
 
 SCHEMA = ROOT / "schema" / "design.schema.json"
-SMALL = ["lab", "superpod-4su", "vsphere-inference", "ahv-inference"]
+SMALL = SMALL_EXAMPLES
 
 
 def test_committed_schema_is_current() -> None:

@@ -12,9 +12,9 @@ from aiinfra.design.model import Design, InterfaceRole, PortMode
 from aiinfra.design.serialize import design_data, design_json, parse_design
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import DesignFile, render_files
-from tests.conftest import EXAMPLES, example
+from tests.conftest import EXAMPLES, SMALL_EXAMPLES, example
 
-SMALL = ["lab", "superpod-4su", "vsphere-inference", "ahv-inference"]
+SMALL = SMALL_EXAMPLES
 
 
 def _doc(name: str = "lab") -> dict[str, object]:
