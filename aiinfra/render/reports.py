@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from aiinfra.design.model import Design
+from aiinfra.nos.hatches import hatch_summary
 from aiinfra.render.yamlout import dump
 
 
@@ -96,6 +97,9 @@ def design_yaml(design: Design) -> str:
         ],
         "bom": [asdict(b) for b in design.bom],
     }
+    hatches = hatch_summary(design)
+    if hatches:  # what the site changed beyond the model: overrides, raw config blocks, templates
+        doc["escape_hatches"] = hatches
     return dump_yaml(doc)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,9 @@ from aiinfra import nos
 from aiinfra.design.model import Design, Device, RawBlock
 from aiinfra.nos.hatches import hatch_summary, main_config, with_raw_config
 from aiinfra.nos.junos import syntax as junos
+from aiinfra.render.reports import design_yaml
 from aiinfra.spec.hatches import check_raw_text, raw_text_problem
+from tests.conftest import example
 from tests.parsers.dispatch import parse_rendered
 from tests.spec.test_hatches import EOS_SPINE, JUNOS_LEAF, NXOS_SPINE, design_with
 
@@ -194,3 +197,12 @@ def test_accepted_raw_text_always_renders_verbatim(raw_design: Design, before: s
 
 def _fields(device: Device) -> dict[str, object]:
     return {f: getattr(device, f) for f in Device.__dataclass_fields__}
+
+
+def test_design_yaml_lists_the_hatches_and_only_when_there_are_some(tmp_path: Path) -> None:
+    """design.yaml (the reviewed summary) names every hatch a render applies; an example
+    without hatches keeps its summary unchanged."""
+    design = design_with(tmp_path, raw_config=[{"device": EOS_SPINE, "after": "alias a b"}]).design
+    summary = yaml.safe_load(design_yaml(design))
+    assert summary["escape_hatches"] == hatch_summary(design) != []
+    assert "escape_hatches" not in yaml.safe_load(design_yaml(example("lab").design))
