@@ -118,7 +118,7 @@ def oses_in_use(spec: ClusterSpec, backend_tiers: tuple[str, ...] = BACKEND_TIER
 def check_management_plane(
     p: Problems, catalog: Catalog, spec: ClusterSpec, backend_tiers: tuple[str, ...] = BACKEND_TIERS
 ) -> None:
-    """SNMP, SSH-key and timezone requests every OS in use can render (catalog os.yaml)."""
+    """SNMP, SSH-key and timezone requests every OS in use can render (the drivers' capabilities.yaml)."""
     profiles = [catalog.os[o] for o in oses_in_use(spec, backend_tiers)]
     check_text_limits(p, profiles, spec)
     sec = spec.security
@@ -172,7 +172,7 @@ def check_management_plane(
         p.add(
             ("site", "timezone"),
             f"{', '.join(o.name for o in unknown)} {unknown[0].release} has no time zone {tz!r}; "
-            "use a zone of its list (catalog os.yaml `timezones`), e.g. an older name of the same zone",
+            "use a zone of its list (capabilities.yaml `timezones`), e.g. an older name of the same zone",
         )
     if sec.aaa:
         for o in profiles:

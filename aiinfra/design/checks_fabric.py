@@ -116,7 +116,7 @@ def _group(switches: TieredSwitches, tiers: tuple[str, ...], key: Callable[[Swit
 def check_unnumbered(
     p: Problems, catalog: Catalog, switches: TieredSwitches, tiers: tuple[str, ...], path: tuple[str, ...]
 ) -> None:
-    """BGP unnumbered is asked for: every OS on the built tiers must render it (os.yaml ``unnumbered``)."""
+    """BGP unnumbered is asked for: every OS on the built tiers must render it (capabilities.yaml ``unnumbered``)."""
     for os_name, where in _group(switches, tiers, lambda c: c.os).items():
         profile = catalog.os[os_name]
         if not profile.unnumbered:

@@ -1,4 +1,4 @@
-"""Requests each network OS can state, checked against its os.yaml row before anything is built.
+"""Requests each network OS can state, checked against its driver's capability row before anything is built.
 
 The renderers format the Design's numbers in each OS's own units (NX-OS and
 Junos count the PFC watchdog in poll intervals, EOS states it in seconds with
@@ -86,7 +86,7 @@ def tier_speeds(spec: ClusterSpec) -> list[tuple[tuple[str | int, ...], SwitchCh
 
 
 def check_breakouts(p: Problems, catalog: Catalog, spec: ClusterSpec) -> None:
-    """Breakouts an OS that names them itself (os.yaml breakout_speeds) has a keyword for."""
+    """Breakouts an OS that names them itself (capabilities.yaml breakout_speeds) has a keyword for."""
     for path, choice, speeds in tier_speeds(spec):
         profile, model = catalog.os.get(choice.os), catalog.switches.get(choice.model)
         if profile is None or model is None or profile.breakout_speeds is None:

@@ -1,4 +1,4 @@
-"""Free text against the per-OS length limits in ``catalog/data/os.yaml`` (``text_limits``).
+"""Free text against the per-OS length limits in each driver's ``capabilities.yaml`` (``text_limits``).
 
 The spec's own types bound every string; how long an SNMP location or a banner
 may be is the network OS's business, and a value one OS truncates or refuses

@@ -48,7 +48,7 @@ def switch_context(device: Device, design: Design) -> dict[str, Any]:
 def snmp_users(design: Design, auth: Mapping[str, str], priv: Mapping[str, str]) -> list[dict[str, str]]:
     """The design's SNMPv3 users with the algorithms spelled in one OS's keywords.
 
-    Validation has already refused any algorithm an OS lacks (catalog os.yaml), so a
+    Validation has already refused any algorithm an OS lacks (its capabilities.yaml), so a
     missing key here is a bug, and the KeyError says so.
     """
     return [

@@ -11,7 +11,7 @@ import pytest
 from aiinfra import nos
 from aiinfra.catalog import builtin
 from aiinfra.errors import SpecError
-from aiinfra.nos import driver
+from aiinfra.nos import driver, units
 from aiinfra.nos.parsed import ParsedSwitch
 from aiinfra.pipeline import DesignResult, design_from_file
 from tests.conftest import lab_data, write_spec
@@ -117,3 +117,8 @@ def test_every_os_carries_the_same_qos_numbers(tmp_path: Path, ecn_mode: str) ->
         "watchdog": True,
     }
     assert contracts == dict.fromkeys(oses_for(ecn_mode), expected)
+
+
+def test_ecn_thresholds_round_up_to_whole_kbytes() -> None:
+    """NX-OS and EOS state WRED thresholds in kbytes (aiinfra.nos.units): never below the Design's bytes."""
+    assert [units.kbytes(b) for b in (150_000, 150_001, 999, 1)] == [150, 151, 1, 1]

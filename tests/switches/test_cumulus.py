@@ -246,7 +246,7 @@ def test_every_accepted_zone_name_is_an_nvue_zone() -> None:
     profile = catalog.os["cumulus"]
     assert profile.timezones is not None
     enum = set(typing.get_args(typing.get_args(v5_14.NvueConfigSystem.model_fields["timezone"].annotation)[0]))
-    assert set(profile.timezones) == enum, "os.yaml lists exactly NVUE 5.14's zones"
+    assert set(profile.timezones) == enum, "the cumulus capability row lists exactly NVUE 5.14's zones"
     for name in [*profile.timezones, *profile.timezone_aliases]:
         assert units.timezone(name) in enum, name
     assert units.timezone("UTC") == "Etc/UTC"

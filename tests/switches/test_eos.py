@@ -223,11 +223,6 @@ def test_milliseconds_become_seconds_without_float_noise(ms: int, seconds: str) 
     assert units.seconds(ms) == seconds
 
 
-def test_ecn_thresholds_round_up_to_whole_kbytes() -> None:
-    """A threshold stated in kbytes is never below the Design's bytes."""
-    assert [units.kbytes(b) for b in (150_000, 150_001, 999, 1)] == [150, 151, 1, 1]
-
-
 def test_non_default_watchdog_times_are_stated_in_seconds(tmp_path: Path) -> None:
     """The Design's milliseconds come out as EOS seconds (two decimals, three for the poll) and parse back."""
     watchdog = "pfc_watchdog: {poll_ms: 50, detection_ms: 250, restoration_ms: 1050}"

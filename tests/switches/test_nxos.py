@@ -212,11 +212,6 @@ def test_a_non_default_watchdog_poll_is_stated(tmp_path: Path) -> None:
     assert "priority-flow-control watch-dog interval" not in rendered("nx2").texts[leaf.name]
 
 
-def test_ecn_thresholds_round_up_to_whole_kbytes() -> None:
-    """A threshold stated in kbytes is never below the Design's bytes."""
-    assert [units.kbytes(b) for b in (150_000, 150_001, 999, 1)] == [150, 151, 1, 1]
-
-
 def test_watchdog_polls_and_the_default_interval() -> None:
     """Detection and restore become multiples of the poll; the row's 100 ms default poll goes unstated."""
     r = rendered("nx2")

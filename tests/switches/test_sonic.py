@@ -386,7 +386,7 @@ def test_no_bfd_no_bfdd(tmp_path: Path) -> None:
 def test_snmp_user_name_length_is_refused_at_validate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, ok: bool
 ) -> None:
-    """sonic-snmp.yang: SNMP_USER name length 4..32 (catalog os.yaml snmp_user_name_length)."""
+    """sonic-snmp.yang: SNMP_USER name length 4..32 (capabilities.yaml snmp_user_name_length)."""
     data = lab_data()
     data["security"]["snmp"]["users"][0]["name"] = name
     spec = write_spec(tmp_path, data)

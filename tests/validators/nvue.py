@@ -35,7 +35,7 @@ from nvueschema.models import v5_14
 
 ROOT = v5_14.NvueConfig
 HEADER = v5_14.NvueConfigHeader
-NVUE_FILE = re.compile(r"^configs/[^/]+\.yaml$")  # os.yaml: Cumulus is the only OS whose config file is .yaml
+NVUE_FILE = re.compile(r"^configs/[^/]+\.yaml$")  # capabilities.yaml: Cumulus is the only OS whose config file is .yaml
 # Scalars whose JSON form is a string that pydantic turns into an object (lax mode only).
 STRING_TYPES = (IPv4Address, IPv6Address, IPv4Network, IPv6Network, pydantic.AnyUrl, date, datetime, time)
 

@@ -25,6 +25,7 @@ from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
 from aiinfra.nos import driver, profile
 from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
 from aiinfra.nos.eos import units
+from aiinfra.nos.units import ecn_kbytes
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha256", "sha-512": "sha512"}
 SNMP_PRIV = {"aes128": "aes", "aes256": "aes256"}
@@ -67,7 +68,7 @@ def eos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []
     if device.qos:
         ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog)
-        ctx["ecn_kbytes"] = units.ecn_kbytes(device.qos.ecn)
+        ctx["ecn_kbytes"] = ecn_kbytes(device.qos.ecn)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_SECRET)

@@ -4,18 +4,17 @@ The Design holds the PFC watchdog in milliseconds and the WRED-ECN thresholds in
 EOS states the watchdog ``timeout``, ``recovery-time`` and ``polling-interval`` in seconds
 (AVD's schema: two decimals for the first two, three for the polling interval; validate
 refuses detection/restore times that are not whole ``pfc_watchdog_step_ms`` of the eos row),
-and WRED thresholds with a ``kbytes`` keyword.
+and WRED thresholds with a ``kbytes`` keyword (:func:`aiinfra.nos.units.ecn_kbytes`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aiinfra.design.model import EcnProfile, PfcWatchdog
+    from aiinfra.design.model import PfcWatchdog
 
-KBYTE = 1000  # the ``kbytes`` of the random-detect thresholds, as aiinfra has always stated them
 MS_PER_S = 1000
 
 
@@ -36,19 +35,3 @@ class Watchdog:
 
 def watchdog(wd: PfcWatchdog) -> Watchdog:
     return Watchdog(seconds(wd.detection_ms), seconds(wd.restoration_ms), seconds(wd.poll_ms))
-
-
-def kbytes(value: int) -> int:
-    """Bytes as whole kbytes, rounded up so a threshold is never below the Design's."""
-    return -(-value // KBYTE)
-
-
-class Thresholds(NamedTuple):
-    """WRED-ECN thresholds in kbytes: marking starts at ``min`` and peaks at ``max``."""
-
-    min: int
-    max: int
-
-
-def ecn_kbytes(ecn: EcnProfile) -> Thresholds:
-    return Thresholds(kbytes(ecn.min_bytes), kbytes(ecn.max_bytes))

@@ -25,6 +25,7 @@ from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
 from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
 from aiinfra.nos.nxos import units
+from aiinfra.nos.units import ecn_kbytes
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
@@ -58,7 +59,7 @@ def nxos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     if device.qos:
         ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog, profile(device.os).pfc_watchdog)
-        ctx["ecn_kbytes"] = units.ecn_kbytes(device.qos.ecn)
+        ctx["ecn_kbytes"] = ecn_kbytes(device.qos.ecn)
     ctx["snmp_users"] = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
     ctx["user_roles"] = USER_ROLES
     ctx["user_secrets"] = user_secrets(design, LOCKED_PASSWORD)

@@ -3,21 +3,20 @@
 The Design holds the PFC watchdog in milliseconds and the WRED-ECN thresholds in bytes.
 NX-OS states the watchdog as a poll interval in milliseconds and detection/restore as
 multiples of that interval (``watch-dog shutdown-multiplier``, ``auto-restore multiplier``),
-and WRED thresholds with a ``kbytes`` keyword. Validate has already refused timers outside
-the nxos row's ``pfc_watchdog`` spans and detection/restore times that are not whole polls,
-so the divisions here are exact.
+and WRED thresholds with a ``kbytes`` keyword (:func:`aiinfra.nos.units.ecn_kbytes`).
+Validate has already refused timers outside the nxos row's ``pfc_watchdog`` spans and
+detection/restore times that are not whole polls, so the divisions here are exact.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aiinfra.design.model import EcnProfile, PfcWatchdog
+    from aiinfra.design.model import PfcWatchdog
     from aiinfra.nos.capabilities import WatchdogTimers
 
-KBYTE = 1000  # the ``kbytes`` of the random-detect thresholds, as aiinfra has always stated them
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +40,3 @@ def watchdog(wd: PfcWatchdog, limits: WatchdogTimers | None) -> Watchdog:
         shutdown_multiplier=wd.detection_ms // wd.poll_ms,
         auto_restore_multiplier=wd.restoration_ms // wd.poll_ms,
     )
-
-
-def kbytes(value: int) -> int:
-    """Bytes as whole kbytes, rounded up so a threshold is never below the Design's."""
-    return -(-value // KBYTE)
-
-
-class Thresholds(NamedTuple):
-    """WRED-ECN thresholds in kbytes: marking starts at ``min`` and peaks at ``max``."""
-
-    min: int
-    max: int
-
-
-def ecn_kbytes(ecn: EcnProfile) -> Thresholds:
-    return Thresholds(kbytes(ecn.min_bytes), kbytes(ecn.max_bytes))
