@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiinfra.spec.hatches import CONFIG_END, MARKER
-
 if TYPE_CHECKING:
     from aiinfra.design.model import Design, Device, RawBlock
     from aiinfra.nos.capabilities import OsProfile
+
+# The renderer writes these and validate refuses user text that holds them (aiinfra.spec.hatches).
+CONFIG_END = "end"  # NX-OS/EOS: leaves configuration mode; the lines after it would not be read as config
+MARKER = "---- "  # opens every raw_config marker line
 
 
 def main_config(device: Device, files: dict[str, str], row: OsProfile) -> str:

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from aiinfra.nos.hatches import CONFIG_END, MARKER
 from aiinfra.spec.base import Strict, SwitchOs
 from aiinfra.spec.text import (
     _JSON_NO_DELIMITERS,
@@ -105,8 +106,6 @@ def check_raw_text(value: str) -> str:
 
 
 CURLY_BRACE_OSES = frozenset({"junos"})  # raw text must keep the configuration hierarchy balanced
-CONFIG_END = "end"  # NX-OS/EOS: leaves configuration mode; the lines after it would not be read as config
-MARKER = "---- "  # opens every raw_config marker line (aiinfra.nos.hatches)
 
 
 def raw_text_problem(text: str, os_name: str) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import aiinfra
+from aiinfra import nos
 from tests.platforms.examples import example_result
 
 PACKAGE = Path(aiinfra.__file__).parent
@@ -107,3 +108,22 @@ def test_every_platform_type_has_a_driver() -> None:
     types = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(union)}
     assert set(names()) == types
     assert all(driver(n).name == n for n in names())
+
+
+# Validate-side modules of the OS drivers: they read the spec (or build the capability table's
+# pydantic model from the spec's text types); everything else under aiinfra/nos renders.
+VALIDATE_SIDE = {"__init__.py", "base.py", "capabilities.py", "checks.py"}
+
+
+def test_no_os_driver_renderer_imports_spec_or_catalog() -> None:
+    """Each driver's renderer, units and templates code reads the Design alone (issue 10)."""
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
+        for path in sorted((PACKAGE / "nos").rglob("*.py"))
+        if not (path.name in VALIDATE_SIDE and path.parent.name in ("nos", *nos.names()))
+        for line, name in _imports(ast.parse(path.read_text(), str(path)))
+        if _forbidden(name)
+    ]
+    assert found == []
+    checked = [p for p in (PACKAGE / "nos").rglob("*.py") if p.name not in VALIDATE_SIDE]
+    assert len(checked) > 30  # every driver's render, units and parser modules are in the scan
