@@ -88,16 +88,16 @@ def main() -> int:
     parser.add_argument("--pyavd", help="a Python interpreter with pyavd installed")
     args = parser.parse_args()
 
+    from aiinfra.nos import driver
     from aiinfra.pipeline import design_from_file
-    from aiinfra.render.switches import renderer_for
 
     result = design_from_file(ROOT / "inventories" / args.example / "cluster.yaml")
-    design, catalog = result.design, result.catalog
+    design = result.design
     per_os: dict[str, list[float]] = defaultdict(list)
     t0 = time.perf_counter()
     for device in design.devices.values():
         t = time.perf_counter()
-        renderer_for(device.os)(device, design, catalog)
+        driver(device.os).render(device, design)
         per_os[device.os].append(time.perf_counter() - t)
     total = time.perf_counter() - t0
     print(
@@ -114,7 +114,7 @@ def main() -> int:
             return 0
         t = time.perf_counter()
         for d in eos:
-            renderer_for("eos")(d, design, catalog)
+            driver("eos").render(d, design)
         ours = (time.perf_counter() - t) / len(eos)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump([avd_structured_config(d, design) for d in eos], f)
