@@ -1,4 +1,4 @@
-"""Read an SR Linux 25.3.1 JSON config back into the OS-neutral ParsedSwitch (tests/parsers/model.py).
+"""Read an SR Linux 25.3.1 JSON config back into the OS-neutral ParsedSwitch (aiinfra/nos/parsed.py).
 
 Answers follow SR Linux semantics, from the config alone: a DSCP reaches a traffic class
 through the port's subinterface ``dscp-policy`` (DSCP -> forwarding class) and the class's
