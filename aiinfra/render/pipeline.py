@@ -91,7 +91,7 @@ def _write_job(job: Job) -> dict[str, str]:
 def jobs(design: Design) -> list[Job]:
     """Independent render jobs, longest first so the workers finish together.
 
-    design.json is one job (the longest on a big design: ~190 MB for ai-factory-32k), run
+    design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
     beside the others rather than after them.
     """
     out: list[Job] = [("design", ())]
