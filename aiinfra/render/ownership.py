@@ -55,7 +55,8 @@ def resolve_location(directory: Path, spec: Path | None = None) -> Path:
     if os.environ.get("HOME"):
         protected.append((Path(os.path.realpath(os.environ["HOME"])), "your home folder"))
     if spec is not None:
-        protected.append((Path(os.path.realpath(spec)).parent, "the spec's folder"))
+        what = f"the folder of {spec.name}" if spec.suffix == ".json" else "the spec's folder"  # --from-design
+        protected.append((Path(os.path.realpath(spec)).parent, what))
     if real == Path(real.anchor):
         raise OutputRefused(f"refusing to render into {shown}: it is the filesystem root")
     for folder, what in protected:

@@ -12,7 +12,7 @@ from aiinfra.design.model import Design, InterfaceRole, PortMode
 from aiinfra.design.serialize import design_data, design_json, parse_design
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import DesignFile, render_files
-from tests.conftest import EXAMPLES, SMALL_EXAMPLES, example
+from tests.conftest import EXAMPLES, ROOT, SMALL_EXAMPLES, example
 
 SMALL = SMALL_EXAMPLES
 
@@ -163,3 +163,16 @@ def test_design_data_keeps_the_designs_order() -> None:
     data = design_data(design)
     assert list(data) == [f for f in Design.__dataclass_fields__]
     assert list(data["devices"]) == list(design.devices)  # type: ignore[call-overload]
+
+
+def test_from_design_never_renders_into_the_folder_it_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """design.json sits in a render folder; rendering from it into that folder is refused, by name."""
+    from aiinfra.cli import main
+
+    out = tmp_path / "build"
+    assert main(["render", str(ROOT / "inventories" / "lab" / "cluster.yaml"), "-o", str(out)]) == 0
+    before = sorted(p.name for p in out.iterdir())
+    capsys.readouterr()
+    assert main(["render", "--from-design", str(out / "design.json"), "-o", str(out)]) == 2
+    assert "it is the folder of design.json" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
