@@ -24,7 +24,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Generator, Iterator
 
-from aiinfra.design.model import Design, QosIntent
+from aiinfra.design.model import BgpNeighbor, Design, Interface, QosIntent
 
 SHOWN = 50  # violations listed in the message; the count says how many more
 EXTERNAL_ENDS = frozenset({"oob-uplink"})  # link kinds whose b end is outside the Design
@@ -167,27 +167,34 @@ def _bgp(design: Design, owners: dict[str, str]) -> Iterator[str]:
         if d.bgp is None:
             continue
         by_name = {i.name: i for i in d.interfaces}
+        unnumbered = d.bgp.unnumbered
         for n in d.bgp.neighbors:
-            where = f"{d.name} BGP neighbor {n.address or n.interface} ({n.peer_device})"
-            if n.peer_device not in design.devices:
-                yield f"{where}: no such device"
-                continue
-            iface = by_name.get(n.interface)
-            if iface is None:
-                yield f"{where}: no local interface {n.interface!r}"
-                continue
-            if iface.peer_device != n.peer_device:
-                yield f"{where}: interface {iface.name} faces {iface.peer_device}, not the peer"
-            if d.bgp.unnumbered:
-                continue
-            if not iface.address:
-                yield f"{where}: interface {iface.name} has no address"
-            elif iface.address.partition("/")[0] == n.address:
-                yield f"{where}: that is {iface.name}'s own address"
-            elif not _same_subnet(iface.address, n.address):
-                yield f"{where}: not on {iface.name}'s subnet {iface.address}"
-            elif owners.get(n.address) != n.peer_device:
-                yield f"{where}: the address belongs to {owners.get(n.address, 'nobody')}"
+            # The label is built for a violation only: ai-factory-32k has 134k sessions.
+            for problem in _neighbor_problems(design, n, by_name.get(n.interface), unnumbered, owners):
+                yield f"{d.name} BGP neighbor {n.address or n.interface} ({n.peer_device}): {problem}"
+
+
+def _neighbor_problems(
+    design: Design, n: BgpNeighbor, iface: Interface | None, unnumbered: bool, owners: dict[str, str]
+) -> Iterator[str]:
+    if n.peer_device not in design.devices:
+        yield "no such device"
+        return
+    if iface is None:
+        yield f"no local interface {n.interface!r}"
+        return
+    if iface.peer_device != n.peer_device:
+        yield f"interface {iface.name} faces {iface.peer_device}, not the peer"
+    if unnumbered:
+        return
+    if not iface.address:
+        yield f"interface {iface.name} has no address"
+    elif iface.address.partition("/")[0] == n.address:
+        yield f"that is {iface.name}'s own address"
+    elif not _same_subnet(iface.address, n.address):
+        yield f"not on {iface.name}'s subnet {iface.address}"
+    elif owners.get(n.address) != n.peer_device:
+        yield f"the address belongs to {owners.get(n.address, 'nobody')}"
 
 
 def _same_subnet(interface: str, address: str) -> bool:
