@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from aiinfra.nos import FOLDER, driver, names, profile
+from aiinfra.nos.hatches import with_raw_config
 
 if TYPE_CHECKING:
     from aiinfra.design.model import Design, Device
@@ -80,8 +81,6 @@ class Driver:
         files = self.render(device, design)
         if not device.raw_config:
             return files
-        from aiinfra.nos.hatches import with_raw_config  # imported late: the hatches import the spec
-
         return with_raw_config(device, files, self.profile)
 
     def render_template(self, name: str, design: Design, **context: object) -> str:

@@ -25,6 +25,7 @@ checks every spec against these rows, so a renderer never meets a request it can
   breakout_speeds         "<cage G>/<ways>" -> member speed keyword, where the OS names breakouts itself
   raw_config_comment      how the main config file states a one-line comment, "{text}" standing for it
                           ("! {text}"); null for a structured file (JSON, YAML) that cannot hold raw text
+  raw_config_braces       the config is a brace hierarchy (Junos): raw text must keep its braces balanced
 """
 
 from __future__ import annotations
@@ -141,6 +142,9 @@ class OsProfile(Strict):
     config_file: FilePattern
     raw_config_comment: Annotated[str, AfterValidator(_comment_pattern)] | None = Field(
         default=None, description="A comment line of config_file, {text} its text; None: raw_config is refused."
+    )
+    raw_config_braces: bool = Field(
+        default=False, description="The config is a brace hierarchy: raw text must keep its braces balanced."
     )
     extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
     ansible_network_os: Token

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from aiinfra.nos import profile
 from aiinfra.nos.hatches import CONFIG_END, MARKER
 from aiinfra.spec.base import Strict, SwitchOs
 from aiinfra.spec.text import (
@@ -105,9 +106,6 @@ def check_raw_text(value: str) -> str:
     return value
 
 
-CURLY_BRACE_OSES = frozenset({"junos"})  # raw text must keep the configuration hierarchy balanced
-
-
 def raw_text_problem(text: str, os_name: str) -> str | None:
     """Why ``text`` would break out of its block in the OS's config file; None when it cannot."""
     for n, line in enumerate(text.split("\n"), 1):
@@ -115,7 +113,7 @@ def raw_text_problem(text: str, os_name: str) -> str | None:
             return f"line {n} is {CONFIG_END!r}, which leaves configuration mode: what follows would not be config"
         if MARKER + "raw_config" in line or MARKER + "end raw_config" in line:
             return f"line {n} imitates a raw_config marker line; reviewers must be able to trust the markers"
-    if os_name in CURLY_BRACE_OSES:
+    if profile(os_name).raw_config_braces:  # a brace hierarchy (Junos): keep it balanced
         return brace_problem(text)
     return None
 
