@@ -59,9 +59,16 @@ def _command(
     return cmd
 
 
+# Subcommands that live beside their feature: each module has ``add_parser(sub)`` and
+# ``run(args) -> int``, and its ``add_parser`` sets ``command`` to the name it registers.
+COMMAND_MODULES: dict[str, str] = {
+    "size": "aiinfra.sizing.cli",
+    "lab": "aiinfra.lab.cli",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
-    from aiinfra.lab import cli as lab_cli
-    from aiinfra.sizing import cli as sizing_cli
+    import importlib
 
     p = argparse.ArgumentParser(
         prog="aiinfra",
@@ -91,8 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=["table", "json"], default="table")
     schema = sub.add_parser("schema", help="print the JSON Schema of cluster.yaml (or of design.json)")
     schema.add_argument("--design", action="store_true", help="the schema of design.json instead")
-    sizing_cli.add_parser(sub)
-    lab_cli.add_parser(sub)
+    for module in COMMAND_MODULES.values():
+        importlib.import_module(module).add_parser(sub)
     return p
 
 
@@ -199,14 +206,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(json.dumps(json_schema(), indent=2, sort_keys=True))
         return EXIT_OK
-    if args.command == "size":
-        from aiinfra.sizing import cli as sizing_cli
+    if args.command in COMMAND_MODULES:
+        import importlib
 
-        return sizing_cli.run(args)
-    if args.command == "lab":
-        from aiinfra.lab import cli as lab_cli
-
-        return lab_cli.run(args)
+        code: int = importlib.import_module(COMMAND_MODULES[args.command]).run(args)
+        return code
     from aiinfra.pipeline import design_from_file
 
     started = time.monotonic()

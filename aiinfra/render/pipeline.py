@@ -32,6 +32,7 @@ from pathlib import Path
 from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json
 from aiinfra.nos import driver
+from aiinfra.render.artefacts import ARTEFACTS
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
@@ -80,6 +81,8 @@ def _render_job(job: Job) -> dict[str, str]:
         return out
     if kind == "platform":
         return platform_files(d, nodes=names or None)
+    if kind == "artefact":
+        return ARTEFACTS[names[0]](d)
     raise ValueError(f"unknown render job {kind!r}")
 
 
@@ -101,6 +104,7 @@ def jobs(design: Design) -> list[Job]:
     else:
         out.append(("platform", ()))
     out += [("reports", ()), ("inventory", ())]
+    out += [("artefact", (name,)) for name in ARTEFACTS]
     devices = list(design.devices)
     out += [("switches", tuple(devices[i : i + SWITCH_CHUNK])) for i in range(0, len(devices), SWITCH_CHUNK)]
     return out
