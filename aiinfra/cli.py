@@ -64,6 +64,8 @@ def _command(
 COMMAND_MODULES: dict[str, str] = {
     "size": "aiinfra.sizing.cli",
     "lab": "aiinfra.lab.cli",
+    "catalog": "aiinfra.catalog.cli",
+    "init": "aiinfra.starter.cli",
 }
 
 
@@ -78,7 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"aiinfra {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    _command(sub, "validate", "check a spec without writing anything")
+    validate = _command(sub, "validate", "check a spec without writing anything")
+    validate.add_argument(
+        "--format",
+        choices=["text", "json", "sarif"],
+        default="text",
+        help="diagnostics as text (stderr), JSON or SARIF 2.1.0 (stdout, for CI annotations)",
+    )
     render = _command(sub, "render", "validate, design and write every artefact", optional_spec=True)
     render.add_argument("-o", "--output", type=Path, help="output directory (default: build/ beside the spec)")
     render.add_argument(
@@ -222,7 +230,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aiinfra.render.ownership import resolve_location
 
         resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
+    if args.command == "validate" and args.format != "text":
+        return _validate_structured(args.spec, args.format)
     result = design_from_file(args.spec)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     if args.command == "validate":
         print(f"{args.spec}: valid ({len(result.design.nodes)} nodes, {len(result.design.devices)} switches)")
         return EXIT_OK
@@ -232,6 +244,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(summary_json(result.design) if args.format == "json" else summary_table(result.design), end="")
         return EXIT_OK
     return _render(args, result, started)
+
+
+def _validate_structured(spec: Path, fmt: str) -> int:
+    """``validate --format json|sarif``: every diagnostic on stdout as one document; exit 2 on errors."""
+    from aiinfra.diagnostics import as_json, as_sarif
+    from aiinfra.errors import SpecError
+    from aiinfra.pipeline import design_from_file
+
+    try:
+        result = design_from_file(spec)
+    except SpecError as exc:
+        print(as_json(spec, exc.diagnostics) if fmt == "json" else as_sarif(exc.diagnostics), end="")
+        return EXIT_INVALID
+    summary = {"nodes": len(result.design.nodes), "switches": len(result.design.devices)}
+    print(as_json(spec, result.warnings, summary) if fmt == "json" else as_sarif(result.warnings), end="")
+    return EXIT_OK
 
 
 def _usage(message: str) -> int:

@@ -9,6 +9,9 @@ escapes is a bug in aiinfra (exit 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,13 +23,14 @@ class Diagnostic:
     file: str = ""
     line: int = 0
     column: int = 0
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = self.file or "<spec>"
         if self.line:
             where += f":{self.line}:{self.column}"
         head = f"{where}: {self.path}: " if self.path else f"{where}: "
-        return head + self.message
+        return head + ("warning: " if self.severity == "warning" else "") + self.message
 
 
 @dataclass

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiinfra.catalog import Catalog
 from aiinfra.design.build import build_design, resolve_catalog
 from aiinfra.design.model import Design
 from aiinfra.design.problems import DesignError
-from aiinfra.errors import SpecError
+from aiinfra.errors import Diagnostic, SpecError
 from aiinfra.render.output import Notify, OutputSet, Target, prepare
 from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
 from aiinfra.spec.load import LoadedSpec, load_spec
@@ -20,6 +20,7 @@ class DesignResult:
     loaded: LoadedSpec
     catalog: Catalog
     design: Design
+    warnings: tuple[Diagnostic, ...] = ()  # advice on a valid spec (aiinfra.design.advice)
 
 
 def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResult:
@@ -34,7 +35,10 @@ def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResul
     problems = workload_problems(loaded, catalog, design) if check_workloads else []
     if problems:
         raise SpecError([loaded.diagnostic(path, message) for path, message in problems])
-    return DesignResult(loaded, catalog, design)
+    from aiinfra.design.advice import advice
+
+    warnings = tuple(replace(loaded.diagnostic(p, m), severity="warning") for p, m in advice(loaded.spec, catalog, design))
+    return DesignResult(loaded, catalog, design, warnings)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""Advice on a valid spec: a design that renders, but is probably not what was meant.
+
+Advice never stops a render (the spec is valid and the vendors accept the output); it is
+printed as a warning at the spec line it concerns, and it is a ``warning`` result in
+``validate --format json|sarif``. The first case is the one a new user meets first: a
+cluster of a few nodes gets a full rail-optimized fabric, leaf per rail plus spines, whose
+switches draw more power than the GPUs they connect.
+"""
+
+from __future__ import annotations
+
+from aiinfra.catalog import Catalog
+from aiinfra.design.model import Design
+from aiinfra.errors import Path
+from aiinfra.spec.model import ClusterSpec
+
+SMALL_CLUSTER_NODES = 4  # up to here one switch (back-end) and one pair (front-end) carry every port
+
+
+def advice(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[tuple[Path, str]]:
+    """(spec field path, message) for each piece of advice, in a stable order."""
+    out: list[tuple[Path, str]] = []
+    out += _small_cluster(spec, catalog, design)
+    return out
+
+
+def _small_cluster(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[tuple[Path, str]]:
+    nodes = len(design.nodes)
+    fabric = [d for d in design.devices.values() if d.fabric != "oob"]
+    if not nodes or nodes > SMALL_CLUSTER_NODES or len(fabric) <= nodes:
+        return []
+    switch_w = sum(d.power_w for d in fabric)
+    node_w = nodes * catalog.servers[spec.compute.node_model].power_w
+    if switch_w <= node_w:
+        return []
+    return [
+        (
+            ("compute", "nodes"),
+            f"{nodes} nodes get {len(fabric)} fabric switches drawing {switch_w / 1000:.1f} kW, more than the "
+            f"nodes' {node_w / 1000:.1f} kW; {_remedy(spec)}",
+        )
+    ]
+
+
+def _remedy(spec: ClusterSpec) -> str:
+    return (
+        "for 2-4 nodes set fabrics.backend.design: single-switch (every rail on one switch, no spines) "
+        "and fabrics.frontend.collapsed: true (one leaf pair, no spines)"
+    )
