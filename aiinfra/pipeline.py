@@ -37,7 +37,8 @@ def design_from_file(path: Path, *, check_workloads: bool = True) -> DesignResul
         raise SpecError([loaded.diagnostic(path, message) for path, message in problems])
     from aiinfra.design.advice import advice
 
-    warnings = tuple(replace(loaded.diagnostic(p, m), severity="warning") for p, m in advice(loaded.spec, catalog, design))
+    found = advice(loaded.spec, catalog, design)
+    warnings = tuple(replace(loaded.diagnostic(p, m), severity="warning") for p, m in found)
     return DesignResult(loaded, catalog, design, warnings)
 
 

@@ -155,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
         known = sorted({n for kind in KINDS for n in entries(kind)})
         close = difflib.get_close_matches(args.name.lower(), known, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        print(f"aiinfra: no catalog entry named {args.name!r}{hint} (aiinfra catalog list shows them all)", file=sys.stderr)
+        message = f"no catalog entry named {args.name!r}{hint} (aiinfra catalog list shows them all)"
+        print(f"aiinfra: {message}", file=sys.stderr)
         return EXIT_INVALID
     print(show_text(args.name, hits, args.format), end="")
     return EXIT_OK

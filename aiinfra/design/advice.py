@@ -37,13 +37,9 @@ def _small_cluster(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[
         (
             ("compute", "nodes"),
             f"{nodes} nodes get {len(fabric)} fabric switches drawing {switch_w / 1000:.1f} kW, more than the "
-            f"nodes' {node_w / 1000:.1f} kW; {_remedy(spec)}",
+            f"nodes' {node_w / 1000:.1f} kW: a rail-optimized back-end needs a leaf per rail and two spines, and "
+            "the front-end a leaf pair and two spines, whatever the node count; check that this is intended "
+            "(bom.csv lists it)",
         )
     ]
 
-
-def _remedy(spec: ClusterSpec) -> str:
-    return (
-        "for 2-4 nodes set fabrics.backend.design: single-switch (every rail on one switch, no spines) "
-        "and fabrics.frontend.collapsed: true (one leaf pair, no spines)"
-    )

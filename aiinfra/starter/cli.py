@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from aiinfra import nos
+from aiinfra.design.model import Design
 from aiinfra.errors import SpecError
 from aiinfra.spec.base import check_ssh_key
-from aiinfra.design.model import Design
 from aiinfra.starter.choices import DEFAULT_SERVER, FACTS_FILE, PLATFORMS, Starter, StarterError, starter
 from aiinfra.starter.text import facts_yaml, starter_yaml
 

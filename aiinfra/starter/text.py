@@ -98,13 +98,14 @@ def _fabrics(s: Starter) -> list[str]:
 
 
 def _platform(s: Starter) -> list[str]:
-    lines = ["", "platform:"]
+    head = ["", "platform:"]
     if s.platform == "baremetal":
-        return lines + ["  type: baremetal", "  distribution: ubuntu-22.04", "  qos_tool: mlnx_qos"]
+        return [*head, "  type: baremetal", "  distribution: ubuntu-22.04", "  qos_tool: mlnx_qos"]
     if s.platform == "openshift":
         hosts = s.pools["fe_hosts"].network
         size = ipaddress.IPv4Network(hosts).num_addresses
-        return lines + [
+        return [
+            *head,
             "  type: openshift",
             '  version: "4.18"',
             f"  base_domain: {s.name}.example.net        # SITE",
@@ -115,7 +116,8 @@ def _platform(s: Starter) -> list[str]:
             f"  ssh_key: {_q(s.ssh_key)}",
         ]
     if s.platform == "vmware":
-        return lines + [
+        return [
+            *head,
             "  type: vmware",
             f"  vcenter: vcenter.{s.name}.example.net      # SITE",
             "  datacenter: dc1                             # SITE",
@@ -124,7 +126,8 @@ def _platform(s: Starter) -> list[str]:
             "  gpu_mode: vgpu",
             f"  vgpu_profile: {s.vgpu_profile}",
         ]
-    return lines + [
+    return [
+            *head,
         "  type: nutanix",
         f"  prism_central: pc.{s.name}.example.net       # SITE",
         "  cluster: gpu                                # SITE",
