@@ -14,7 +14,7 @@ from aiinfra.design.model import Design
 from aiinfra.errors import Path
 from aiinfra.spec.model import ClusterSpec
 
-SMALL_CLUSTER_NODES = 4  # up to here one switch (back-end) and one pair (front-end) carry every port
+SMALL_CLUSTER_NODES = 4  # up to here one 64-port switch (back-end) and one pair (front-end) carry every port
 
 
 def advice(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[tuple[Path, str]]:
@@ -37,9 +37,8 @@ def _small_cluster(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[
         (
             ("compute", "nodes"),
             f"{nodes} nodes get {len(fabric)} fabric switches drawing {switch_w / 1000:.1f} kW, more than the "
-            f"nodes' {node_w / 1000:.1f} kW: a rail-optimized back-end needs a leaf per rail and two spines, and "
-            "the front-end a leaf pair and two spines, whatever the node count; check that this is intended "
-            "(bom.csv lists it)",
+            f"nodes' {node_w / 1000:.1f} kW; for {nodes} nodes set fabrics.backend.design: single-switch "
+            "(every NIC on one switch, no spines) and collapsed: true on the front-end (one leaf pair, no spines)",
         )
     ]
 

@@ -50,8 +50,11 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
                 plane=j if plan.tiers == 3 else None,
             )
     leaves: dict[tuple[int, int, int], Device] = {}
+    if plan.tiers == 1:  # single-switch: one leaf takes every rail of every node
+        switch = ctx.add_switch(f"{c}-be-leaf", "backend", "leaf", leaf_choice, su=1)
+        leaves = {(1, rail, 0): switch for rail in range(1, rails + 1)}
     wsu = width(plan.scalable_units)
-    for su in range(1, plan.scalable_units + 1):
+    for su in range(1, plan.scalable_units + 1 if plan.tiers > 1 else 1):
         pod = (su - 1) // plan.sus_per_pod + 1
         for rail in range(1, rails + 1):
             for k in range(plan.leaves_per_rail):
@@ -88,6 +91,8 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
             leaf.interfaces.append(iface)
 
     # --- leaf to spine ------------------------------------------------------------------
+    if plan.tiers == 1:
+        return [leaves[(1, 1, 0)]]
     for leaf in leaves.values():
         ctx.allocators[leaf.name].skip_to_boundary()
     for (_su, _rail, _k), leaf in leaves.items():

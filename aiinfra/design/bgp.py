@@ -34,6 +34,10 @@ def asn_groups(switches: list[Device], scheme: str) -> list[list[Device]]:
     return out
 
 
+# Switch-to-switch links that carry an eBGP session (leaf-leaf: the peer links of a collapsed pair).
+ROUTED_LINK_KINDS = ("leaf-spine", "spine-super-spine", "leaf-leaf")
+
+
 def assign_underlay(
     switches: list[Device],
     links: list[Link],
@@ -65,7 +69,7 @@ def assign_underlay(
     by_name = {d.name: d for d in switches}
     index: dict[tuple[str, str], Interface] = {(d.name, i.name): i for d in switches for i in d.interfaces}
     for link in links:
-        if link.kind not in ("leaf-spine", "spine-super-spine") or link.a_device not in by_name:
+        if link.kind not in ROUTED_LINK_KINDS or link.a_device not in by_name:
             continue
         lower, upper = by_name[link.a_device], by_name[link.b_device]
         low_if, up_if = index[(lower.name, link.a_interface)], index[(upper.name, link.b_interface)]

@@ -16,7 +16,7 @@ from aiinfra.design.bgp import assign_underlay
 from aiinfra.design.bom import bill_of_materials
 from aiinfra.design.checks import precheck
 from aiinfra.design.checks_addresses import check_management_collisions
-from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
+from aiinfra.design.clos import LeafSpinePlan, RailPlan
 from aiinfra.design.context import BuildContext
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
@@ -25,6 +25,7 @@ from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortM
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints
 from aiinfra.design.overrides import apply_hatches
+from aiinfra.design.planning import plan_fabrics
 from aiinfra.design.platform_build import with_platform
 from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
@@ -87,7 +88,7 @@ def _build_design(
     n = node_count(spec)
     models = {t: catalog.switches[be.switches.for_tier(t).model] for t in ("leaf", "spine", "super_spine")}
 
-    plans = _plan(spec, catalog, n, rails, link, models, problems)
+    plans = plan_fabrics(spec, catalog, n, rails, link, models, problems)
     if problems:
         raise DesignError(problems.items)
     rail_plan, fabric_plans = plans
@@ -204,48 +205,6 @@ def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, S
             headroom_pool_pct=m.headroom_pool_pct,
         )
     return out
-
-
-def _plan(
-    spec: ClusterSpec, catalog: Catalog, n: int, rails: int, link: int, models: dict, problems: Problems
-) -> tuple[RailPlan, dict[str, LeafSpinePlan]]:
-    be = spec.fabrics.backend
-    rail_plan = None
-    try:
-        rail_plan = plan_rail_fabric(
-            nodes=n,
-            nodes_per_su=be.nodes_per_su,
-            rails=rails,
-            leaf_radix=models["leaf"].radix(link),
-            spine_radix=models["spine"].radix(link),
-            super_spine_radix=models["super_spine"].radix(link),
-            oversubscription=parse_ratio(be.oversubscription),
-        )
-    except SizingError as exc:
-        problems.add(("fabrics", "backend"), str(exc))
-    fabric_plans: dict[str, LeafSpinePlan] = {}
-    for name in ("frontend", "storage"):
-        fab = getattr(spec.fabrics, name)
-        if fab is None:
-            continue
-        leaf = catalog.switches[fab.switches.for_tier("leaf").model]
-        spine = catalog.switches[fab.switches.for_tier("spine").model]
-        down, up = speed_gbps(fab.link_speed), speed_gbps(fab.uplink_speed)
-        db, ub = leaf.breakout_for(down), leaf.breakout_for(up)
-        try:
-            fabric_plans[name] = plan_leaf_spine(
-                nodes=n,
-                leaf_ports=leaf.ports,
-                down_ways=db.ways if db else 1,
-                up_ways=ub.ways if ub else 1,
-                down_gbps=down,
-                up_gbps=up,
-                spine_radix=spine.radix(up),
-                oversubscription=parse_ratio(fab.oversubscription),
-            )
-        except SizingError as exc:
-            problems.add(("fabrics", name), str(exc))
-    return rail_plan, fabric_plans  # type: ignore[return-value]
 
 
 def _pools(spec: ClusterSpec) -> dict[str, Pool]:
@@ -434,7 +393,13 @@ def _tiers(
 
 
 def _bisection(rp: RailPlan, link: int, devices: dict[str, Device]) -> int:
-    """Back-end bisection bandwidth in Gb/s: half the leaf uplink capacity (Clos min-cut)."""
+    """Back-end bisection bandwidth in Gb/s: half the leaf uplink capacity (Clos min-cut).
+
+    One switch has no uplinks: its min-cut is half its host ports (it is non-blocking).
+    """
+    if rp.tiers == 1:
+        hosts = sum(1 for d in devices.values() if d.fabric == "backend" for i in d.interfaces if i.role == "host")
+        return math.floor(hosts * link / 2)
     uplinks = sum(
         1
         for d in devices.values()

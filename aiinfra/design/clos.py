@@ -133,6 +133,22 @@ def plan_rail_fabric(
     )
 
 
+def plan_single_switch(*, nodes: int, rails: int, leaf_radix: int) -> RailPlan:
+    """One back-end switch for every rail of every node: no spines, every GPU one hop from every other.
+
+    For 2-4 nodes a leaf per rail plus two spines is mostly fixed cost; one switch of 64
+    ports carries 8 nodes of 8 NICs at line rate, non-blocking by construction.
+    """
+    ports = nodes * rails
+    if ports > leaf_radix:
+        most = leaf_radix // rails
+        raise SizingError(
+            f"single-switch puts every NIC on one switch: {nodes} nodes x {rails} NICs = {ports} ports, "
+            f"but the switch has {leaf_radix}; it holds at most {most} nodes, or use design: rail-optimized"
+        )
+    return RailPlan(1, 1, nodes, 1, nodes, 0, 0, 0, 1, 1, 0, 0, 0, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class LeafSpinePlan:
     """Counts for a dual-homed front-end or storage fabric."""
@@ -142,6 +158,25 @@ class LeafSpinePlan:
     leaf_uplinks: int
     spines: int
     links_per_leaf_spine: int
+
+
+PEER_LINKS = 2  # links between the two leaves of a collapsed fabric: one may fail
+
+
+def plan_collapsed(*, nodes: int, leaf_ports: int, down_ways: int, up_ways: int) -> LeafSpinePlan:
+    """One leaf pair and no spines: each node on both leaves, the leaves joined by two links.
+
+    For a handful of nodes two spines add nothing a peer link does not: node-to-node
+    traffic stays on one leaf, and the peer links carry it when a node loses an uplink.
+    """
+    physical = math.ceil(nodes / down_ways) + math.ceil(PEER_LINKS / up_ways)
+    if physical > leaf_ports:
+        most = (leaf_ports - math.ceil(PEER_LINKS / up_ways)) * down_ways
+        raise SizingError(
+            f"collapsed puts every node on one leaf pair: {nodes} nodes need {physical} ports per leaf, "
+            f"but it has {leaf_ports}; it holds at most {most} nodes, or set collapsed: false"
+        )
+    return LeafSpinePlan(1, nodes, PEER_LINKS, 0, 0)
 
 
 def plan_leaf_spine(

@@ -95,6 +95,13 @@ def build_leaf_spine(
             node.storage, node.storage_address = nics, node_address
 
     leaves = [leaf for pair in pairs for leaf in pair]
+    if not spines:  # collapsed: the pair's own leaves are each other's only neighbours
+        a, b = pairs[0]
+        for leaf in (a, b):
+            ctx.allocators[leaf.name].skip_to_boundary()
+        for _ in range(plan.leaf_uplinks):
+            connect(ctx, "leaf-leaf", a, b, up, ctx.spec.fabrics.backend.roce.cable_length_m.host_leaf)
+        return leaves
     for leaf in leaves:
         ctx.allocators[leaf.name].skip_to_boundary()
         for u in range(plan.leaf_uplinks):

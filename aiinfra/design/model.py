@@ -278,7 +278,7 @@ class Link:
     """One cable. ``a`` is the lower tier (node or leaf), ``b`` the upper."""
 
     fabric: str
-    kind: str  # node-leaf | leaf-spine | spine-super-spine | mgmt | oob-uplink
+    kind: str  # node-leaf | leaf-spine | spine-super-spine | leaf-leaf | mgmt | oob-uplink
     a_device: str
     a_interface: str
     b_device: str

@@ -20,7 +20,7 @@ from aiinfra.design.model import Design, Device, Node, NodeNic
 from aiinfra.lab import names
 from aiinfra.lab.errors import LabError
 
-FABRIC_KINDS = ("node-leaf", "leaf-spine", "spine-super-spine")
+FABRIC_KINDS = ("node-leaf", "leaf-spine", "spine-super-spine", "leaf-leaf")
 CONTROLLER = "controller"
 # A SONiC port before config_db.json is loaded has the kernel default MTU; the deployed
 # PORT table raises it, which the MTU-sized pings in `verify` then prove.

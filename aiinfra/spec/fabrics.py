@@ -243,9 +243,17 @@ class BackendAddressing(Strict):
 
 
 class Backend(Strict):
-    """Rail-optimized GPU-to-GPU RoCEv2 fabric."""
+    """GPU-to-GPU RoCEv2 fabric.
 
-    design: Literal["rail-optimized"] = "rail-optimized"
+    ``design``:
+      * ``rail-optimized`` -- NIC *i* of every node to a leaf of rail *i*, spines (and
+        super-spines) above: the design for any size.
+      * ``single-switch`` -- every NIC of every node on one switch, no spines: for 2-8
+        nodes, where a leaf per rail plus spines would draw more power than the GPUs. The
+        switch's ports bound the node count; ``spine``/``super_spine`` choices are unused.
+    """
+
+    design: Literal["rail-optimized", "single-switch"] = "rail-optimized"
     rails: int | None = Field(default=None, ge=1, le=16, description="Default: the node's back-end NIC count.")
     nodes_per_su: int = Field(default=32, ge=1, le=512)
     link_speed: Speed = "400G"
@@ -272,6 +280,11 @@ class EthernetFabric(Strict):
     """
 
     switches: TieredSwitches
+    collapsed: bool = Field(
+        default=False,
+        description="One leaf pair joined by two peer links, no spines: for a few nodes "
+        "(the leaf's ports bound the count). The spine choice is then unused.",
+    )
     link_speed: Speed = "100G"
     uplink_speed: Speed = "400G"
     oversubscription: RatioStr = "3:1"

@@ -17,6 +17,7 @@ from aiinfra.catalog.models import SwitchModel
 
 PLATFORMS = ("baremetal", "openshift", "vmware", "nutanix")
 DEFAULT_SERVER = "dgx-h200"
+SMALL_NODES = 4  # up to here: a single-switch back-end and a collapsed front-end (aiinfra.design.advice)
 GROWTH = 2  # pools hold twice the cluster as sized, so adding SUs never renumbers
 SPINE_LINK_FACTOR = 4  # /31s per back-end NIC across the tiers above the leaves, with room
 
@@ -60,6 +61,10 @@ class Starter:
     ssh_key: str
     pci_device_id: int | None
     vgpu_profile: str | None
+
+    @property
+    def small(self) -> bool:
+        return self.nodes <= SMALL_NODES
 
     @property
     def needs_facts(self) -> bool:

@@ -61,7 +61,11 @@ def _fabrics(s: Starter) -> list[str]:
         "  # super-spines) as the size needs. One switch model for every tier; give",
         "  # switches: {leaf: ..., spine: ..., super_spine: ...} to mix models or OSes.",
         "  backend:",
-        "    design: rail-optimized",
+        *(
+            ["    design: single-switch       # every NIC on one switch; rail-optimized from 5 nodes up"]
+            if s.small
+            else ["    design: rail-optimized"]
+        ),
         f"    link_speed: {s.backend_speed}",
         f"    switches: {switches}     # aiinfra catalog list switches",
         '    oversubscription: "1:1"',
@@ -81,6 +85,7 @@ def _fabrics(s: Starter) -> list[str]:
         f"      gpu: {p['gpu'].network}                # {p['gpu'].why}",
         "  # Front-end: nodes dual-homed at layer 3 to a leaf pair (no MLAG).",
         "  frontend:",
+        *(["    collapsed: true             # one leaf pair, no spines"] if s.small else []),
         f"    switches: {switches}",
         f"    link_speed: {s.frontend_speed}",
         f"    uplink_speed: {s.uplink_speed}",

@@ -98,3 +98,11 @@ def test_deterministic(tmp_path: Path, ssh_key: Path) -> None:
     assert _init(b, ssh_key, "--gpus", "128", "--platform", "vmware", "--server", "dgx-h100")[0] == 0
     for name in ("cluster.yaml", "node-facts.yaml"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_a_few_nodes_get_the_small_design(tmp_path: Path, ssh_key: Path) -> None:
+    code, spec = _init(tmp_path, ssh_key, "--gpus", "16")
+    assert code == 0
+    result = design_from_file(spec)
+    assert result.design.backend_tiers == 1 and not result.warnings
+    assert sum(d.fabric != "oob" for d in result.design.devices.values()) == 3
