@@ -31,7 +31,7 @@ from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
-from aiinfra.spec.base import parse_ratio, speed_gbps
+from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
 

@@ -43,7 +43,8 @@ def test_two_nodes_get_three_fabric_switches_and_no_advice(tmp_path: Path) -> No
     result = design_from_file(_spec(tmp_path, "sonic"))
     design = result.design
     fabric = [d for d in design.devices.values() if d.fabric != "oob"]
-    assert sorted((d.fabric, d.role) for d in fabric) == [("backend", "leaf"), ("frontend", "leaf"), ("frontend", "leaf")]
+    roles = sorted((d.fabric, d.role) for d in fabric)
+    assert roles == [("backend", "leaf"), ("frontend", "leaf"), ("frontend", "leaf")]
     assert design.backend_tiers == 1
     [switch] = [d for d in fabric if d.fabric == "backend"]
     assert sum(i.role == "host" for i in switch.interfaces) == 2 * design.rails
