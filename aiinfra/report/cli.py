@@ -42,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
         "--configs",
         type=Path,
         metavar="RENDER_DIR",
-        help="the render folder the device pages link into (default: build/ beside the spec)",
+        help="the render folder the device pages link into (default: build/ beside the spec, or design.json's folder)",
     )
     p.add_argument("--force", action="store_true", help="replace an index.html aiinfra did not write")
     render = subparsers.choices.get("render")
@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     source: Path = args.spec or args.from_design
     output: Path = args.output or source.parent / RENDER_FOLDER
-    configs: Path = args.configs or source.parent / "build"
+    # the render folder: where a design.json lies, else where render writes by default
+    configs: Path = args.configs or (source.parent if args.spec is None else source.parent / "build")
     target = output / INDEX
     if (
         target.exists()

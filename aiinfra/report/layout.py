@@ -95,7 +95,7 @@ def _place(rows: list[Row]) -> tuple[float, float, list[tuple[str, float]]]:
 
 def _fit(label: str, width: float) -> str:
     room = int((width - 4) / CHAR_W)
-    if room <= 0:
+    if room < 2:
         return ""
     return label if len(label) <= room else label[: max(room - 1, 0)] + "…"
 

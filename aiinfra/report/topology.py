@@ -134,39 +134,70 @@ def _backend_detail(
     return Picture(view, label, description, draw(rows, edges, label, description, groups, data_view=view))
 
 
+GROUP_LIMIT = 16  # group boxes in a row above which neighbouring groups share a box (planes 1-4)
+
+
+def _buckets(numbers: list[int]) -> list[list[int]]:
+    """Consecutive group numbers sharing one box, so a row holds at most ``GROUP_LIMIT`` boxes."""
+    size = -(-len(numbers) // GROUP_LIMIT)
+    return [numbers[i : i + size] for i in range(0, len(numbers), size)]
+
+
 def _backend_aggregate(design: Design, backend: list[Device], links: list[Link]) -> Picture:
-    """Planes, pods and scalable units as boxes, cables counted between them."""
+    """Planes, pods and scalable units as boxes, cables counted between them.
+
+    Scalable units keep a box each (click one to see it); a pod's box spans its SUs, so the
+    two rows line up; planes (or spines without pods) share boxes past ``GROUP_LIMIT``.
+    """
     key: dict[str, str] = {}
-    rows: list[Row] = []
-    tiers = (("super-spine", "plane", "plane"), ("spine", "pod", "pod"), ("leaf", "su", "SU"))
-    for tier, attr, word in tiers:
-        members = [d for d in backend if d.role == tier]
-        if not members:
-            continue
-        grouped: dict[int, list[Device]] = defaultdict(list)
-        for d in members:
-            grouped[getattr(d, attr) or 0].append(d)
+    leaves = [d for d in backend if d.role == "leaf"]
+    sus = sorted({d.su or 0 for d in leaves})
+    many = len(sus) > GROUP_LIMIT
+    su_w, gap = (22.0, 3.0) if many else (70.0, 4.0)
+    su_boxes = []
+    for su in sus:
+        group = [d for d in leaves if (d.su or 0) == su]
+        for d in group:
+            key[d.name] = f"leaf:{su}"
+        rails = tuple(palette.rail_colour(r) for r in sorted({d.rail for d in group if d.rail is not None}))
+        su_boxes.append(
+            Box(
+                f"leaf:{su}",
+                f"{su}" if many else f"SU{su}",
+                f"SU {su}: {len(group)} leaves",
+                w=su_w,
+                h=34,
+                href=f"#backend/su/{su}",
+                stripes=rails,
+            )
+        )
+    rows = [Row(f"leaves ({len(leaves)})", su_boxes, gap=gap)]
+    spines = [d for d in backend if d.role == "spine"]
+    if spines and all(d.pod is not None for d in spines):
+        pods = sorted({d.pod or 0 for d in spines})
+        su_of_pod = {p: len({d.su for d in leaves if d.pod == p}) or 1 for p in pods}
         boxes = []
-        for number in sorted(grouped):
-            group = grouped[number]
-            k = f"{tier}:{number}"
+        for p in pods:
+            group = [d for d in spines if d.pod == p]
             for d in group:
-                key[d.name] = k
-            rails = sorted({d.rail for d in group if d.rail is not None})
-            name = f"{word} {number}: {len(group)} {TIER_LABEL[tier]}"
-            href = f"#backend/su/{number}" if tier == "leaf" else "#devices/" + quote(f"{word.lower()}:{number}")
+                key[d.name] = f"spine:{p}"
+            width = su_of_pod[p] * (su_w + gap) - gap
             boxes.append(
                 Box(
-                    k,
-                    f"{word}{number}",
-                    name,
-                    w=34 if len(grouped) > 16 else 70,
-                    h=34,
-                    href=href,
-                    stripes=tuple(palette.rail_colour(r) for r in rails),
+                    f"spine:{p}",
+                    f"pod {p}",
+                    f"pod {p}: {len(group)} spines",
+                    w=width,
+                    h=30,
+                    href="#devices/" + quote(f"pod:{p}"),
                 )
             )
-        rows.append(Row(f"{TIER_LABEL[tier]} ({len(members)})", boxes, gap=4))
+        rows.insert(0, Row(f"spines ({len(spines)})", boxes, gap=gap))
+    elif spines:
+        rows.insert(0, _ranged(spines, "spine", "spines", key))
+    supers = [d for d in backend if d.role == "super-spine"]
+    if supers:
+        rows.insert(0, _ranged(supers, "super-spine", "super-spines", key))
     edges = _pair_edges(design, links, {"leaf-spine", "spine-super-spine"}, key)
     edges = [Edge(e.a, e.b, e.count) for e in edges]  # groups span rails: neutral colour
     label = f"Back-end fabric, aggregated: {len(backend)} switches"
@@ -174,9 +205,29 @@ def _backend_aggregate(design: Design, backend: list[Device], links: list[Link])
         "Super-spine planes, spine pods and scalable units as boxes; a line is every cable between two boxes, "
         "thicker for more. Choose a scalable unit to see it switch by switch."
     )
-    return Picture(
-        "backend-aggregate", label, description, draw(rows, edges, label, description, data_view="aggregate")
-    )
+    svg = draw(rows, edges, label, description, data_view="aggregate")
+    return Picture("backend-aggregate", label, description, svg)
+
+
+def _ranged(devices: list[Device], tier: str, plural: str, key: dict[str, str]) -> Row:
+    """Switches by plane (or in name order, eight to a group, without planes), buckets past the limit."""
+    if all(d.plane is not None for d in devices):
+        number = {d.name: d.plane or 0 for d in devices}
+        word = "plane"
+    else:
+        number = {d.name: n // 8 + 1 for n, d in enumerate(devices)}
+        word = "group"
+    boxes = []
+    for bucket in _buckets(sorted(set(number.values()))):
+        lo, hi = bucket[0], bucket[-1]
+        span = f"{lo}-{hi}" if hi != lo else f"{lo}"
+        k = f"{tier}:{span}"
+        members = [d for d in devices if lo <= number[d.name] <= hi]
+        for d in members:
+            key[d.name] = k
+        href = "#devices/" + quote(f"{word}:{span}") if word == "plane" else None
+        boxes.append(Box(k, f"{word} {span}", f"{plural} of {word} {span}: {len(members)}", w=84, h=30, href=href))
+    return Row(f"{plural} ({len(devices)})", boxes, gap=6)
 
 
 def _su_devices(design: Design, su: int) -> list[Device]:
@@ -227,7 +278,7 @@ def access_view(design: Design, fabric: str) -> TopologyView:
     spines = [d for d in devices if d.role != "leaf"]
     leaves = [d for d in devices if d.role == "leaf"]
     key = {d.name: d.name for d in devices}
-    short = label_suffix([d.name for d in devices])
+    short = label_suffix([d.name for d in spines]) | label_suffix([d.name for d in leaves])
     width = 60 if max(len(spines), len(leaves)) <= 24 else 30
     rows = [Row(f"spines ({len(spines)})", [_switch(d, short[d.name], width) for d in spines])] if spines else []
     rows.append(Row(f"leaves ({len(leaves)})", [_switch(d, short[d.name], width) for d in leaves]))

@@ -152,12 +152,18 @@
       deviceRows = D.devices.map((d) => {
         const tokens = ["su", "rail", "pod", "plane"].filter((k) => d[C[k]] !== null).map((k) => k + ":" + d[C[k]]);
         const cells = [S[d[C.name_s]], S[d[C.fabric_s]], S[d[C.role_s]], S[d[C.model_s]], S[d[C.os_s]], tokens.join(" "), str(d[C.mgmt_s])];
-        return { cells: cells, text: cells.join(" ").toLowerCase(), tokens: new Set(tokens) };
+        const position = { su: d[C.su], rail: d[C.rail], pod: d[C.pod], plane: d[C.plane] };
+        return { cells: cells, text: cells.join(" ").toLowerCase(), position: position };
       });
     }
     const q = input.value.trim().toLowerCase();
     const terms = q.split(/\s+/).filter(Boolean);
-    const hits = deviceRows.filter((r) => terms.every((t) => (/^(su|rail|pod|plane):\d+$/.test(t) ? r.tokens.has(t) : r.text.includes(t))));
+    const hits = deviceRows.filter((r) => terms.every((t) => {
+      const m = /^(su|rail|pod|plane):(\d+)(?:-(\d+))?$/.exec(t);
+      if (!m) return r.text.includes(t);
+      const v = r.position[m[1]];
+      return v !== null && v >= Number(m[2]) && v <= Number(m[3] || m[2]);
+    }));
     const body = document.querySelector("#device-list tbody");
     body.replaceChildren(...hits.slice(0, 2000).map((r) => {
       const tr = el("tr", {});
