@@ -57,9 +57,9 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 def label(value: float) -> str:
     """A tick label: ``1.5k``, ``200``, ``0.25``."""
     if abs(value) >= 10_000:
-        return f"{value / 1000:g}k"
-    if value == int(value):
-        return f"{int(value):,}"
+        return f"{value / 1000:,.0f}k" if value % 1000 == 0 else f"{value / 1000:,.1f}k"
+    if value == int(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
     return f"{value:.3g}"
 
 

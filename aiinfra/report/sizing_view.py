@@ -75,7 +75,7 @@ def _latency_plots(n: int, r: InferenceSizing) -> list[Plot]:
     return out
 
 
-def _gpus_plot(n: int, r: InferenceSizing, w: InferenceWorkload, rack_kw: float, cluster_gpus: int) -> Plot | None:
+def _gpus_plot(n: int, r: InferenceSizing, w: InferenceWorkload, rack_kw: float) -> Plot | None:
     hw = r.setup.hw
     base = w.slo.ttft_ms
     targets = [base * f for f in TTFT_FACTORS] if base else list(TTFT_TARGETS_MS)
@@ -90,11 +90,13 @@ def _gpus_plot(n: int, r: InferenceSizing, w: InferenceWorkload, rack_kw: float,
     if not points:
         return None
     title = f"{r.name}: GPUs needed against the TTFT target"
-    desc = f"GPUs sizing needs for {r.load_text} at each TTFT target (ITL target unchanged)."
-    limits = ((f"this cluster: {cluster_gpus:,} GPUs", float(cluster_gpus)),)
+    flat = len({g for _, g in points}) == 1
+    desc = f"GPUs sizing needs for {r.load_text} at each TTFT target, the ITL target unchanged" + (
+        ": the same at every target, so the ITL target, not TTFT, sets the fleet." if flat else "."
+    )
     series = Series(r.name, tuple(points), SERIES_COLOURS[n % len(SERIES_COLOURS)])
     cid = f"gpus-{n}"
-    svg = line_chart(title, desc, "TTFT target (ms, log)", "GPUs", [series], log_x=True, limits=limits, chart_id=cid)
+    svg = line_chart(title, desc, "TTFT target (ms, log)", "GPUs", [series], log_x=True, chart_id=cid)
     table = Table(title, ("TTFT target ms", "GPUs"), tuple((f"{t:,.0f}", f"{g:,.0f}") for t, g in points), (True, True))
     return Plot(Picture(f"plot-{cid}", title, desc, svg), table)
 
@@ -167,7 +169,7 @@ def sizing_section(
             )
         )
         plots += _latency_plots(o.index, r)
-        gp = _gpus_plot(o.index, r, workloads.inference[o.index], workloads.power.rack_power_kw, sized.gpus)
+        gp = _gpus_plot(o.index, r, workloads.inference[o.index], workloads.power.rack_power_kw)
         if gp is not None:
             plots.append(gp)
         bom = estimate_bom(sized.hw, r.nodes, catalog, switch)
