@@ -228,3 +228,24 @@ def test_report_without_a_spec_leaves_sizing_out(tmp_path: Path) -> None:
     html = (tmp_path / "r" / "index.html").read_text()
     assert "Sizing needs the spec" in html
     assert devices(blob_of(html))["lab-oob-01"]["configs"][0].startswith("../build/configs/")
+
+
+def test_hostile_text_is_escaped_in_tables_pictures_and_attributes() -> None:
+    from dataclasses import replace
+
+    from aiinfra.report.model import Figure, Table
+    from aiinfra.report.svg import link, text
+
+    r = example("lab")
+    model = build_report(ReportInputs(r.design, r.loaded.spec, r.catalog))
+    evil = '</td><script>alert(1)</script>"&'
+    html = report_files(
+        replace(model, overview=(Figure(evil, evil),), tiers=Table(evil, (evil,), ((evil,),)), warnings=(evil,))
+    )["index.html"]
+    assert "<script>alert(1)" not in html
+    assert (
+        html.count("&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;") == 6
+    )  # label, value, caption, header, cell, warning
+    svg = text(0, 0, evil) + link("#device/x", evil, "", data_device=evil)
+    root = ET.fromstring(f"<g>{svg}</g>")  # still well-formed, the text intact
+    assert root[0].text == evil and root[1].get("data-device") == evil
