@@ -3,8 +3,9 @@
 Loosely coupled on purpose: the plan's format belongs to ``aiinfra.plan``, so this reads
 any JSON object that holds per-device entries, under ``devices`` (a list of objects with
 a ``device`` or ``name`` key, or an object keyed by device name) or ``changes``, and shows
-their scalar fields as columns (lists and objects as their size). Top-level scalars
-become the summary. Anything else is refused with one line.
+their fields as columns: scalars as they are, short lists of scalars spelled out, flat
+objects as ``key value`` pairs, anything deeper as its size. The other top-level fields
+become the summary. A file that is not a JSON object is refused with one line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiinfra.report.model import Figure, PlanSection, Table
 
 NAME_KEYS = ("device", "name", "hostname")
 ROW_KEYS = ("devices", "changes", "per_device")
+SHOWN = 6  # list items or object fields a cell spells out before it only counts
 
 
 class PlanUnreadable(ValueError):
@@ -30,9 +32,18 @@ def _cell(value: Any) -> str:
         return f"{value:,}" if isinstance(value, int) else f"{value:g}"
     if isinstance(value, str):
         return value
+    if isinstance(value, list) and value and all(_scalar(v) for v in value):
+        shown = ", ".join(_cell(v) for v in value[:SHOWN])
+        return shown + (f" (+{len(value) - SHOWN} more)" if len(value) > SHOWN else "")
+    if isinstance(value, dict) and value and all(_scalar(v) for v in value.values()):
+        return "; ".join(f"{k} {_cell(v)}" for k, v in list(value.items())[:SHOWN])
     if isinstance(value, list | dict):
         return f"{len(value)} item{'s' if len(value) != 1 else ''}"
     return "" if value is None else str(value)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _entries(doc: dict[str, Any]) -> tuple[str, list[tuple[str, dict[str, Any]]]] | None:
@@ -56,8 +67,8 @@ def plan_section(path: Path) -> PlanSection:
         raise PlanUnreadable(f"{path}: not JSON ({exc})") from None
     if not isinstance(doc, dict):
         raise PlanUnreadable(f"{path}: a plan is a JSON object; this is a {type(doc).__name__}")
-    summary = tuple(Figure(k, _cell(v)) for k, v in doc.items() if not isinstance(v, list | dict))
     found = _entries(doc)
+    summary = tuple(Figure(k, _cell(v)) for k, v in doc.items() if found is None or k != found[0])
     if found is None:
         note = f"No per-device entries (looked for {', '.join(ROW_KEYS)})."
         return PlanSection(path.name, summary, None, note)

@@ -189,7 +189,7 @@ def _backend_aggregate(design: Design, backend: list[Device], links: list[Link])
                     f"pod {p}: {len(group)} spines",
                     w=width,
                     h=30,
-                    href="#devices/" + quote(f"pod:{p}"),
+                    href="#devices/" + quote(f"pod:{p} spine"),
                 )
             )
         rows.insert(0, Row(f"spines ({len(spines)})", boxes, gap=gap))

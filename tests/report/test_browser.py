@@ -175,6 +175,20 @@ def test_ai_factory_32k_report_in_chromium(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     out.mkdir()
     with chromium() as driver:
-        _check(driver, index, example("ai-factory-32k").design, out, su=1, keep=False)
+        design = example("ai-factory-32k").design
+        _check(driver, index, design, out, su=1, keep=False)
         driver.find_element("css selector", 'nav a[href="#topology"]').click()
         _shot(driver, out, "32k-topology", True)
+        # an SU's box in the aggregated picture opens that SU in detail
+        box = driver.find_element("css selector", 'svg[data-view="aggregate"] a[href="#backend/su/2"]')
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", box)
+        drawn = driver.execute_script(
+            "return [...document.querySelectorAll('#su-detail svg [data-device]')].map(e => e.dataset.device)"
+        )
+        assert set(drawn) == _expected_detail(design, 2)
+        # a pod's box opens the list of its switches
+        pod = driver.find_element("css selector", 'svg[data-view="aggregate"] a[href="#devices/pod%3A3%20spine"]')
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", pod)
+        listed = driver.find_elements("css selector", "#device-list tbody tr")
+        assert len(listed) == sum(1 for d in design.devices.values() if d.pod == 3 and d.role == "spine")
+        assert console_errors(driver) == []

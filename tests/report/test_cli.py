@@ -39,14 +39,17 @@ def test_plan_file_becomes_a_per_device_table(tmp_path: Path) -> None:
                     {"device": "lab-be-spine-01", "action": "change", "lines_added": 3, "sections": ["bgp", "qos"]},
                     {"device": "lab-be-leaf-su01-r1", "action": "unchanged", "lines_added": 0},
                 ],
+                "other_files": [{"path": "cabling.csv"}, {"path": "bom.csv"}],
             }
         )
     )
     assert main(["report", str(LAB), "-o", str(tmp_path / "r"), "--plan", str(plan)]) == 0
     html = (tmp_path / "r" / "index.html").read_text()
     assert 'id="plan-table"' in html
-    assert "<td>lab-be-spine-01</td><td>change</td><td>3</td><td>2 items</td>" in html
+    assert "<td>lab-be-spine-01</td><td>change</td><td>3</td><td>bgp, qos</td>" in html
+    assert "<td>lab-be-leaf-su01-r1</td><td>unchanged</td><td>0</td><td></td>" in html
     assert "<dt>from</dt><dd>v1</dd>" in html
+    assert "<dt>other_files</dt><dd>2 items</dd>" in html
 
 
 def test_unreadable_plan_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

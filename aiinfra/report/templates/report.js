@@ -272,8 +272,12 @@
     if (page === "device") showDevice(rest.join("/"));
     if (page === "devices") showDevices(rest.length ? rest.join("/") : null);
     if (page === "cabling" && cables === null) filterCables();
-    if (head === "backend" && rest[0] === "su") showSu(rest[1]);
     window.scrollTo(0, 0);
+    if (head === "backend" && rest[0] === "su") {
+      showSu(rest[1]);
+      const pick = document.getElementById("su-pick");
+      if (pick) pick.scrollIntoView({ block: "start" });
+    }
   }
 
   document.getElementById("device-filter").addEventListener("input", () => showDevices(null));
