@@ -11,6 +11,9 @@ from aiinfra.design.model import Design
 from aiinfra.report.model import Figure, Table
 
 
+FABRIC = {"backend": "Back-end", "frontend": "Front-end", "storage": "Storage", "oob": "OOB"}
+
+
 def gbps(value: float) -> str:
     """A bandwidth in the unit that reads best: ``51.2 Tb/s``, ``400 Gb/s``."""
     if value >= 1000:
@@ -39,7 +42,7 @@ def figures(design: Design) -> tuple[Figure, ...]:
         Figure("Back-end load balancing", ", ".join(lb) or "-"),
         Figure("Platform", platform),
     ]
-    out += [Figure(f"{fabric} switches", f"{count:,}") for fabric, count in sorted(per_fabric.items())]
+    out += [Figure(f"{FABRIC.get(f, f)} switches", f"{n:,}") for f, n in sorted(per_fabric.items())]
     return tuple(out)
 
 
