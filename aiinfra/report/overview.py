@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from aiinfra.design.model import Design
 from aiinfra.report.model import Figure, Table
 
-
 FABRIC = {"backend": "Back-end", "frontend": "Front-end", "storage": "Storage", "oob": "OOB"}
 
 
