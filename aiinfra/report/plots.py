@@ -54,9 +54,11 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return out
 
 
-def label(value: float) -> str:
-    """A tick label: ``1.5k``, ``200``, ``0.25``."""
-    if abs(value) >= 10_000:
+def label(value: float, kilo: bool | None = None) -> str:
+    """A tick label: ``1.5k``, ``200``, ``0.25``; ``kilo`` puts a whole axis in thousands."""
+    if value == 0:
+        return "0"
+    if kilo if kilo is not None else abs(value) >= 10_000:
         return f"{value / 1000:,.0f}k" if value % 1000 == 0 else f"{value / 1000:,.1f}k"
     if value == int(value) or abs(value) >= 100:
         return f"{value:,.0f}"
@@ -100,7 +102,7 @@ def line_chart(
     body = _axes(x_label, y_label)
     for t in y_ticks:
         body.append(line(LEFT, fy(t), W - RIGHT, fy(t), stroke=palette.SURFACE, stroke_width=1))
-        body.append(text(LEFT - 6, fy(t) + 4, label(t), font_size=10, text_anchor="end", fill=palette.TEXT))
+        body.append(text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT))
     for t in x_ticks:
         body.append(text(fx(t), H - BOTTOM + 16, label(t), font_size=10, text_anchor="middle", fill=palette.TEXT))
     for name, v in limits:
@@ -133,7 +135,7 @@ def bar_chart(
     body = _axes("", y_label)
     for t in y_ticks:
         body.append(line(LEFT, fy(t), W - RIGHT, fy(t), stroke=palette.SURFACE, stroke_width=1))
-        body.append(text(LEFT - 6, fy(t) + 4, label(t), font_size=10, text_anchor="end", fill=palette.TEXT))
+        body.append(text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT))
     slot = (W - LEFT - RIGHT) / max(len(bars), 1)
     bar = min(slot * 0.6, 90)
     for n, (name, value, colour) in enumerate(bars):
