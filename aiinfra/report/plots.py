@@ -102,7 +102,9 @@ def line_chart(
     body = _axes(x_label, y_label)
     for t in y_ticks:
         body.append(line(LEFT, fy(t), W - RIGHT, fy(t), stroke=palette.SURFACE, stroke_width=1))
-        body.append(text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT))
+        body.append(
+            text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT)
+        )
     for t in x_ticks:
         body.append(text(fx(t), H - BOTTOM + 16, label(t), font_size=10, text_anchor="middle", fill=palette.TEXT))
     for name, v in limits:
@@ -135,7 +137,9 @@ def bar_chart(
     body = _axes("", y_label)
     for t in y_ticks:
         body.append(line(LEFT, fy(t), W - RIGHT, fy(t), stroke=palette.SURFACE, stroke_width=1))
-        body.append(text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT))
+        body.append(
+            text(LEFT - 6, fy(t) + 4, label(t, y_hi >= 10_000), font_size=10, text_anchor="end", fill=palette.TEXT)
+        )
     slot = (W - LEFT - RIGHT) / max(len(bars), 1)
     bar = min(slot * 0.6, 90)
     for n, (name, value, colour) in enumerate(bars):
