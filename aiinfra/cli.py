@@ -66,6 +66,7 @@ COMMAND_MODULES: dict[str, str] = {
     "lab": "aiinfra.lab.cli",
     "catalog": "aiinfra.catalog.cli",
     "init": "aiinfra.starter.cli",
+    "report": "aiinfra.report.cli",
 }
 
 
@@ -282,7 +283,9 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
     """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
     from aiinfra.pipeline import output_target, render_files, write_rendered
     from aiinfra.render.ownership import read_target, resolve_location
+    from aiinfra.report.cli import render_hook
 
+    render_hook(args, result)  # ``render --report``: the report joins the render's artefacts, or leaves them
     source = args.from_design or args.spec
     progress = _Progress(started) if sys.stderr.isatty() else None
     shown = args.output or args.spec.parent / "build"
