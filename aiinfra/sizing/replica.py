@@ -167,7 +167,7 @@ def _attended_token_layers(arch: ModelArchitecture, context_tokens: float) -> fl
     return (arch.layers - swa.layers) * context_tokens + swa.layers * min(context_tokens, swa.tokens)
 
 
-def _attention_flops_per_pair(arch: ModelArchitecture, decode: bool) -> float:
+def attention_flops_per_pair(arch: ModelArchitecture, decode: bool) -> float:
     """FLOPs for one query token against one context token in one layer (QK^T and AV).
 
     MLA decodes in its absorbed form, attending over the latent (rank + rope for QK,
@@ -217,7 +217,7 @@ def decode_step_s(setup: ServingSetup, plan: ReplicaPlan, batch: float) -> float
     mem_s = (_weights_read_bytes(setup, micro) / plan.tensor_parallel + kv_read) / (
         hw.hbm_bytes_per_s * e.decode_bandwidth_efficiency
     )
-    flops = micro * (2 * arch.active + _attention_flops_per_pair(arch, True) * _attended_token_layers(arch, ctx))
+    flops = micro * (2 * arch.active + attention_flops_per_pair(arch, True) * _attended_token_layers(arch, ctx))
     compute_s = flops / (plan.tensor_parallel * hw.peak_flops(setup.weights_precision) * e.decode_compute_efficiency)
     return math.hypot(mem_s, compute_s) + _tp_comm_s(setup, plan, micro) + e.step_overhead_ms / 1000
 
@@ -228,7 +228,7 @@ def prefill_flops(setup: ServingSetup) -> float:
     new = setup.prompt.mean * (1 - setup.prefix_cache_hit_ratio)
     cached = setup.prompt.mean - new
     attended = _attended_token_layers(arch, cached + new / 2)
-    return new * (2 * arch.active + _attention_flops_per_pair(arch, False) * attended)
+    return new * (2 * arch.active + attention_flops_per_pair(arch, False) * attended)
 
 
 def prefill_times_s(setup: ServingSetup, plan: ReplicaPlan) -> tuple[float, float]:
