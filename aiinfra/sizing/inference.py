@@ -9,15 +9,9 @@ from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.sizing.memory import GB, kv_bytes_per_token
 from aiinfra.sizing.models import resolve_model, resolve_profile
-from aiinfra.sizing.replica import (
-    OperatingPoint,
-    ReplicaPlan,
-    ServingSetup,
-    best_concurrency,
-    candidate_plans,
-    minimal_plan_reason,
-    operating_point,
-)
+from aiinfra.sizing.batching import OperatingPoint, best_concurrency, operating_point
+from aiinfra.sizing.engines import resolve_engine
+from aiinfra.sizing.replica import ReplicaPlan, ServingSetup, candidate_plans, minimal_plan_reason
 from aiinfra.spec.workloads import AgenticPattern, InferenceWorkload, TokenLength
 
 
@@ -83,7 +77,8 @@ def serving_setup(w: InferenceWorkload, hw: Hardware) -> tuple[ServingSetup, str
             f"{arch.max_context:,}-token context"
         )
     hit = w.pattern.prefix_cache_hit_ratio if isinstance(w.pattern, AgenticPattern) else 0.0
-    setup = ServingSetup(arch, hw, w.precision.weights, w.precision.kv_cache, w.engine, prompt, output, hit)
+    engine = resolve_engine(w.engine, hw, arch).engine
+    setup = ServingSetup(arch, hw, w.precision.weights, w.precision.kv_cache, engine, prompt, output, hit)
     return setup, source
 
 
@@ -119,12 +114,13 @@ def _load_text(w: InferenceWorkload) -> str:
     return f"{w.load.requests_per_s:g} requests/s"
 
 
-def _slo_text(ttft_s: float | None, itl_s: float | None) -> str:
+def _slo_text(ttft_s: float | None, itl_s: float | None, percentile: str = "mean") -> str:
     parts = []
+    tag = "" if percentile == "mean" else f" ({percentile})"
     if ttft_s is not None:
-        parts.append(f"TTFT<={_duration(ttft_s)}")
+        parts.append(f"TTFT<={_duration(ttft_s)}{tag}")
     if itl_s is not None:
-        parts.append(f"ITL<={_duration(itl_s)}")
+        parts.append(f"ITL<={_duration(itl_s)}{tag}")
     return " and ".join(parts) if parts else "no latency target (maximum throughput)"
 
 
@@ -150,7 +146,10 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
     choices = []
     for plan in plans:
         single = operating_point(setup, plan, 1)
-        point = best_concurrency(setup, plan, ttft, itl)
+        if w.concurrency_per_replica is not None:
+            point: OperatingPoint | None = operating_point(setup, plan, w.concurrency_per_replica)
+        else:
+            point = best_concurrency(setup, plan, ttft, itl, w.slo.percentile)
         if point is None:
             choices.append(ReplicaChoice(plan, single, None, None, None, None))
             continue
@@ -180,7 +179,7 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
         token_source=source,
         peak_to_average=w.pattern.peak_to_average,
         load_text=_load_text(w),
-        slo_text=_slo_text(ttft, itl),
+        slo_text=_slo_text(ttft, itl, w.slo.percentile),
         itl_is_default=w.slo.itl_is_default,
         ttft_limit_s=ttft,
         itl_limit_s=itl,

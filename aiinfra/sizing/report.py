@@ -158,7 +158,6 @@ def inference_json(s: InferenceSizing, power: PowerReport | None) -> Json:
             "collective_bandwidth_efficiency": e.collective_bandwidth_efficiency,
             "max_batch_size": e.max_batch_size,
             "scale_up_gbyte_per_s": setup.hw.scale_up_bytes_per_s / 1e9,
-            "scale_up_from_catalog": setup.hw.scale_up_from_catalog,
             "latency_targets_compare": "modelled means under load",
         },
     }
