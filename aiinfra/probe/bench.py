@@ -33,9 +33,7 @@ def hbm_copy_bytes_per_s(torch: Any, gib: float = 4.0) -> float:
     n = int(gib * 2**30)
     src = torch.empty(n, dtype=torch.uint8, device="cuda")
     dst = torch.empty_like(src)
-    seconds = _time(torch, lambda: dst.copy_(src), repeat=20)
-    del src, dst
-    return 2 * n / seconds
+    return 2 * n / _time(torch, lambda: dst.copy_(src), repeat=20)
 
 
 def gemm_flops(torch: Any, precision: str, n: int = 8192) -> float | None:
@@ -96,7 +94,12 @@ class Stack:
             return torch.randn(rows, cols, device=dev, dtype=dt) * scale
 
         self.layers = [
-            (w(shape.d_model, q + 2 * kv), w(q, shape.d_model), w(shape.d_model, 2 * shape.ffn), w(shape.ffn, shape.d_model))
+            (
+                w(shape.d_model, q + 2 * kv),
+                w(q, shape.d_model),
+                w(shape.d_model, 2 * shape.ffn),
+                w(shape.ffn, shape.d_model),
+            )
             for _ in range(shape.layers)
         ]
         self.head = w(shape.d_model, shape.vocab)
@@ -179,7 +182,4 @@ def decode_seconds(torch: Any, stack: Stack, batch: int, context: int, graphs: b
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
             stack.decode(x, caches)
-        seconds = _time(torch, graph.replay, repeat=20)
-        del graph, caches
-        torch.cuda.empty_cache()
-        return seconds
+        return _time(torch, graph.replay, repeat=20)  # graph and caches are freed on return

@@ -15,10 +15,11 @@ Exit codes: 0 written, 2 bad input or no usable GPU.
 from __future__ import annotations
 
 import argparse
+import importlib
 import platform
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 EXIT_OK, EXIT_INVALID = 0, 2
 DEFAULT_PROMPTS = (128, 512, 2048, 8192)
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if any(v < 1 for v in [*args.prompts, *args.batches, args.context]):
         return _fail("prompt lengths, batch sizes and --context must be positive")
     try:
-        import torch
+        torch = importlib.import_module("torch")  # the optional 'probe' extra; the core never imports it
     except ImportError:
         return _fail("PyTorch is not installed: pip install 'aiinfra[probe]' (torch with CUDA)")
     if not torch.cuda.is_available():
@@ -76,21 +77,26 @@ def run(args: argparse.Namespace) -> int:
 
 def _measure(torch: Any, args: argparse.Namespace, arch: Any) -> int:
     from aiinfra.probe import bench
-    from aiinfra.sizing.calibration import CalibrationFile, DecoderStack, DecodeRow, PrefillRow, write_calibration_file
+    from aiinfra.sizing.calibration import CalibrationFile, DecodeRow, DecoderStack, PrefillRow, write_calibration_file
 
     free, total = torch.cuda.mem_get_info()
-    full = bench.Shape(arch.layers, arch.d_model, arch.ffn_dim, arch.n_heads, arch.n_kv_heads, arch.head_dim, arch.vocab_size)
+    full = bench.Shape(
+        arch.layers, arch.d_model, arch.ffn_dim, arch.n_heads, arch.n_kv_heads, arch.head_dim, arch.vocab_size
+    )
     fit_layers = int((WEIGHT_SHARE * free / 2 - full.vocab * full.d_model) // full.layer_params)
     layers = min(args.layers or arch.layers, arch.layers, max(fit_layers, 0))
     if layers < 1:
         return _fail(f"not even one {arch.name} layer fits in {free / 1e9:.0f} GB free")
-    shape = bench.Shape(layers, *(getattr(full, f) for f in ("d_model", "ffn", "heads", "kv_heads", "head_dim", "vocab")))
+    shape = bench.Shape(
+        layers, *(getattr(full, f) for f in ("d_model", "ffn", "heads", "kv_heads", "head_dim", "vocab"))
+    )
     name = torch.cuda.get_device_name()
     print(f"probe: {name}, {total / 1e9:.0f} GB; stack {layers}/{arch.layers} layers of {arch.name}", flush=True)
     copy = bench.hbm_copy_bytes_per_s(torch)
     print(f"probe: HBM copy {copy / 1e12:.2f} TB/s (read + write)", flush=True)
-    gemm = {}
-    for precision in ("bf16", "fp8"):
+    gemm: dict[Literal["bf16", "fp8"], float] = {}
+    precisions: tuple[Literal["bf16", "fp8"], ...] = ("bf16", "fp8")
+    for precision in precisions:
         flops = bench.gemm_flops(torch, precision)
         if flops is not None:
             gemm[precision] = flops
@@ -108,6 +114,7 @@ def _measure(torch: Any, args: argparse.Namespace, arch: Any) -> int:
         except torch.cuda.OutOfMemoryError:
             print(f"probe: decode batch {batch} x {args.context} does not fit; stopping there", flush=True)
             break
+        torch.cuda.empty_cache()
         decode.append(DecodeRow(batch=batch, context=args.context, seconds=seconds))
         print(f"probe: decode batch {batch:>4} x {args.context} ctx {seconds * 1000:8.3f} ms/step", flush=True)
     env = {
@@ -139,6 +146,8 @@ def _measure(torch: Any, args: argparse.Namespace, arch: Any) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="aiinfra probe", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="aiinfra probe", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     _add_arguments(p)
     return run(p.parse_args(argv))

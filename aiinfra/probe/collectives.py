@@ -18,6 +18,7 @@ out of service. The script refuses to start unless ``NCCL_NVLS_ENABLE=0``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import sys
@@ -87,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("NCCL_NVLS_ENABLE") != "0":
         print("collectives: set NCCL_NVLS_ENABLE=0 (NVLink multicast must stay off)", file=sys.stderr)
         return 2
-    import torch
-    import torch.distributed as dist
+    torch = importlib.import_module("torch")  # torchrun on a GPU node; the core never imports torch
+    dist = importlib.import_module("torch.distributed")
 
     from aiinfra.sizing.calibration import CalibrationFile, write_calibration_file
     from aiinfra.sizing.collectives import row
@@ -107,15 +108,24 @@ def main(argv: list[str] | None = None) -> int:
                     if rank == 0:
                         rows.append(row(op, ranks, size, seconds))  # type: ignore[arg-type]
                         r = rows[-1]
-                        print(f"{op:>14} x{ranks} {size:>11} B {seconds * 1e6:10.1f} us "
-                              f"algbw {r.algbw_gbyte_per_s:7.1f} busbw {r.busbw_gbyte_per_s:7.1f} GB/s", flush=True)
+                        print(
+                            f"{op:>14} x{ranks} {size:>11} B {seconds * 1e6:10.1f} us "
+                            f"algbw {r.algbw_gbyte_per_s:7.1f} busbw {r.busbw_gbyte_per_s:7.1f} GB/s",
+                            flush=True,
+                        )
         dist.barrier()
     if rank == 0:
         env = {k: v for k, v in os.environ.items() if k.startswith("NCCL_") or k.startswith("TORCH_SYMM")}
-        env.update(torch=str(torch.__version__), nccl=".".join(map(str, torch.cuda.nccl.version())),
-                   python=platform.python_version(), world=str(world))
-        write_calibration_file(args.output, CalibrationFile(gpu=args.gpu, device=torch.cuda.get_device_name(),
-                                                            environment=env, collectives=rows))
+        env.update(
+            torch=str(torch.__version__),
+            nccl=".".join(map(str, torch.cuda.nccl.version())),
+            python=platform.python_version(),
+            world=str(world),
+        )
+        write_calibration_file(
+            args.output,
+            CalibrationFile(gpu=args.gpu, device=torch.cuda.get_device_name(), environment=env, collectives=rows),
+        )
     dist.destroy_process_group()
     return 0
 

@@ -61,7 +61,7 @@ class DecoderStack(Strict):
 class CalibrationFile(Strict):
     """The on-disk format ``aiinfra probe`` writes."""
 
-    format: Literal["aiinfra-calibration/1"] = FORMAT
+    format: Literal["aiinfra-calibration/1"] = "aiinfra-calibration/1"
     gpu: FreeText = Field(description="Catalog GPU key this file calibrates, e.g. h200.")
     device: FreeText = Field(default="", description="Device name as the driver reports it.")
     environment: dict[str, FreeText] = Field(default_factory=dict, max_length=64)
@@ -171,9 +171,7 @@ def fit_prefill(stack: DecoderStack, peak_flops: float) -> dict[str, float]:
     return {"prefill_compute_efficiency": min(1.0, 1 / (slope * peak_flops))}
 
 
-def calibration_from_file(
-    path: Path, gpu_peaks: dict[str, tuple[float, float, float, float]]
-) -> Calibration:
+def calibration_from_file(path: Path, gpu_peaks: dict[str, tuple[float, float, float, float]]) -> Calibration:
     """Fit a file against its GPU's catalog peaks: ``gpu_peaks[key] = (hbm B/s, bf16 FLOP/s, fp8
     FLOP/s, one-way scale-up B/s)``. The file must name a GPU the catalog knows."""
     data = read_calibration_file(path)
@@ -185,7 +183,7 @@ def calibration_from_file(
         peak = bf16 if data.decoder.dtype == "bf16" else fp8
         factors.update(fit_decode(data.decoder, hbm, peak))
         factors.update(fit_prefill(data.decoder, peak))
-    gemm = {p: f / (bf16 if p == "bf16" else fp8) for p, f in data.gemm_flops.items()}
+    gemm = {str(p): f / (bf16 if p == "bf16" else fp8) for p, f in data.gemm_flops.items()}
     copy = data.hbm_copy_bytes_per_s / hbm if data.hbm_copy_bytes_per_s else None
     fit = fit_collectives(data.collectives, scale_up) if data.collectives else None
     return Calibration(str(path), data.gpu, factors, copy, gemm, fit, data)

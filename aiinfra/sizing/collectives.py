@@ -126,10 +126,14 @@ def _line(points: list[tuple[float, float]]) -> tuple[float, float] | None:
 def fit_collectives(rows: list[CollectiveRow], scale_up_bytes_per_s: float) -> CollectiveFit:
     groups: dict[tuple[str, int, str], list[tuple[float, float]]] = {}
     for r in rows:
-        groups.setdefault((r.op, r.ranks, _regime(r.bytes)), []).append((r.bytes * bus_factor(r.op, r.ranks), r.seconds))
+        groups.setdefault((r.op, r.ranks, _regime(r.bytes)), []).append(
+            (r.bytes * bus_factor(r.op, r.ranks), r.seconds)
+        )
     fits: dict[tuple[str, int], list[RegimeFit]] = {}
     order = [name for name, _, _ in REGIMES]
-    for (op, ranks, regime), points in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], order.index(kv[0][2]))):
+    for (op, ranks, regime), points in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], order.index(kv[0][2]))
+    ):
         line = _line(points)
         if line is None:
             continue

@@ -69,7 +69,13 @@ def resolve_engine(spec: EngineEfficiency, hw: Hardware, arch: ModelArchitecture
     for k in explicit:
         values[k], origin[k] = getattr(spec, k), "spec"
     if values["ttft_overhead_ms"] is None:
-        values["ttft_overhead_ms"], origin["ttft_overhead_ms"] = TTFT_BASE_MS + TTFT_PER_LAYER_MS * arch.layers, "scaled"
+        values["ttft_overhead_ms"], origin["ttft_overhead_ms"] = (
+            TTFT_BASE_MS + TTFT_PER_LAYER_MS * arch.layers,
+            "scaled",
+        )
     if values["step_overhead_ms"] is None:
-        values["step_overhead_ms"], origin["step_overhead_ms"] = STEP_BASE_MS + STEP_PER_LAYER_MS * arch.layers, "scaled"
+        values["step_overhead_ms"], origin["step_overhead_ms"] = (
+            STEP_BASE_MS + STEP_PER_LAYER_MS * arch.layers,
+            "scaled",
+        )
     return ResolvedEngine(EngineEfficiency.model_validate(values), origin)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from aiinfra.sizing.batching import OperatingPoint, best_concurrency, operating_point
+from aiinfra.sizing.engines import resolve_engine
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.sizing.memory import GB, kv_bytes_per_token
 from aiinfra.sizing.models import resolve_model, resolve_profile
-from aiinfra.sizing.batching import OperatingPoint, best_concurrency, operating_point
-from aiinfra.sizing.engines import resolve_engine
 from aiinfra.sizing.replica import ReplicaPlan, ServingSetup, candidate_plans, minimal_plan_reason
 from aiinfra.spec.workloads import AgenticPattern, InferenceWorkload, TokenLength
 
@@ -37,6 +37,7 @@ class InferenceSizing:
     peak_to_average: float
     load_text: str
     slo_text: str
+    slo_percentile: str
     ttft_limit_s: float | None
     itl_limit_s: float | None
     itl_is_default: bool
@@ -180,6 +181,7 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
         peak_to_average=w.pattern.peak_to_average,
         load_text=_load_text(w),
         slo_text=_slo_text(ttft, itl, w.slo.percentile),
+        slo_percentile=w.slo.percentile,
         itl_is_default=w.slo.itl_is_default,
         ttft_limit_s=ttft,
         itl_limit_s=itl,

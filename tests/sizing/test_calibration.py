@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pytest
 
+from aiinfra.sizing.batching import OperatingPoint, operating_point, operating_point_at_rate
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.sizing.models import resolve_model
-from aiinfra.sizing.batching import OperatingPoint, operating_point, operating_point_at_rate
 from aiinfra.sizing.replica import ServingSetup, plan_replica
 from aiinfra.sizing.training import INTERRUPTIONS_PER_GPU_HOUR, size_training, training_flops
 from aiinfra.spec.workloads import EngineEfficiency, TokenLength, TrainingWorkload
