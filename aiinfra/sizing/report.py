@@ -164,6 +164,7 @@ def inference_json(s: InferenceSizing, power: PowerReport | None) -> Json:
             "gpus": s.gpus if s.feasible else None,
             "nodes": s.nodes if s.feasible else None,
             "racks": s.racks,
+            "resident_prefix_gb": _r(s.resident_prefix_gb),
         },
         "power_per_month": power_json(power) if power else None,
         "assumptions": {

@@ -259,13 +259,51 @@ class Slo(Strict):
         return self.itl_ms is None and self.tokens_per_s_per_user is None
 
 
+Z_P99 = 2.326  # standard normal 99th percentile
+
+
 class ChatbotPattern(Strict):
-    """Human chat: bursty arrivals. Capacity is sized for average load x peak_to_average."""
+    """Human chat: bursty arrivals. Capacity is sized for the peak: average load x peak_to_average,
+    where the peak comes from a daily load curve and/or the arrival variance when given.
+
+    * ``daily_load``: the load in each hour of a day (any unit, 24 values); the peak hour over
+      the daily mean is the hourly peak-to-average.
+    * ``arrival_cv``: coefficient of variation of the request count per minute inside the peak
+      hour; the fleet must carry the 99th-percentile minute, ``1 + 2.326 x cv`` times the hour's
+      mean (normal approximation). Poisson arrivals of ``N`` requests a minute have ``cv = 1/sqrt(N)``.
+    """
 
     kind: Literal["chatbot"] = "chatbot"
-    peak_to_average: float = Field(
-        default=2.0, ge=1, le=100, description="Assumption (no public trace in the reference); set yours."
+    peak_to_average: float | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Default 2.0 (assumption: no public trace in the reference), or from daily_load/arrival_cv.",
     )
+    daily_load: list[float] | None = Field(default=None, min_length=24, max_length=24)
+    arrival_cv: float | None = Field(default=None, ge=0, le=10)
+
+    @field_validator("daily_load")
+    @classmethod
+    def _curve(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (min(v) < 0 or max(v) <= 0):
+            raise ValueError("daily_load needs 24 values >= 0, not all zero")
+        return v
+
+    @model_validator(mode="after")
+    def _one_peak(self) -> ChatbotPattern:
+        if self.peak_to_average is not None and (self.daily_load is not None or self.arrival_cv is not None):
+            raise ValueError("give peak_to_average, or daily_load and/or arrival_cv to derive it, not both")
+        return self
+
+    @property
+    def peak_factor(self) -> float:
+        if self.peak_to_average is not None:
+            return self.peak_to_average
+        if self.daily_load is None and self.arrival_cv is None:
+            return 2.0
+        hourly = max(self.daily_load) / (sum(self.daily_load) / 24) if self.daily_load else 1.0
+        return hourly * (1 + Z_P99 * (self.arrival_cv or 0.0))
 
 
 class AgenticPattern(Strict):
@@ -276,6 +314,15 @@ class AgenticPattern(Strict):
     prefix_cache_hit_ratio: float = Field(
         default=0.9, ge=0, lt=1, description="Share of prompt tokens served from the prefix cache."
     )
+    resident_prefixes: bool = Field(
+        default=True,
+        description="Keep each agent's cached prefix in KV between its steps (what makes the hit ratio "
+        "possible): with concurrent_users, every session's prefix needs memory, not only those in flight.",
+    )
+
+    @property
+    def peak_factor(self) -> float:
+        return self.peak_to_average
 
 
 Pattern = Annotated[ChatbotPattern | AgenticPattern, Field(discriminator="kind")]

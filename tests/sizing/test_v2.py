@@ -18,9 +18,11 @@ from aiinfra.sizing.collectives import fit_collectives, row
 from aiinfra.sizing.engines import resolve_engine
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_server, load_calibration
+from aiinfra.sizing.inference import size_inference
+from aiinfra.sizing.memory import kv_bytes_per_token
 from aiinfra.sizing.models import resolve_model
 from aiinfra.sizing.replica import ServingSetup, decode_step_s, plan_replica
-from aiinfra.spec.workloads import EngineEfficiency, TokenLength
+from aiinfra.spec.workloads import ChatbotPattern, EngineEfficiency, InferenceWorkload, TokenLength
 from tests.conftest import lab_data, put, write_spec
 
 PROBE = Path(__file__).parents[2] / "docs" / "probe" / "h200-llama-3.1-8b.json"
@@ -222,3 +224,39 @@ def test_collectives_calibration_changes_tp8_itl(tmp_path: Path, catalog: Catalo
     before, after = decode_step_s(plain, plan, 32), decode_step_s(slow, plan, 32)
     # 126 layers x 2 all-reduces: 30 us more latency each and half the bandwidth
     assert after - before > 126 * 2 * 25e-6
+
+
+# --------------------------------------------------------------------------- memory and load shape
+
+
+def _agents(resident: bool) -> InferenceWorkload:
+    return InferenceWorkload.model_validate(
+        {
+            "name": "agents",
+            "model": "llama-3.1-70b",
+            "precision": {"weights": "fp8", "kv_cache": "fp8"},
+            "tokens": {"prompt": 127_000, "output": 250},
+            "load": {"concurrent_users": 100, "think_time_s": 60},
+            "pattern": {"kind": "agentic", "prefix_cache_hit_ratio": 0.99, "resident_prefixes": resident},
+        }
+    )
+
+
+def test_resident_agent_prefixes_cost_memory(h200: Hardware) -> None:
+    """100 agents with 127k-token contexts: their prefixes alone are ~1.7 TB of FP8 KV, so the
+    fleet must hold them, not only the ~17 requests in flight."""
+    held, ignored = size_inference(_agents(True), h200), size_inference(_agents(False), h200)
+    assert held.resident_prefix_gb == pytest.approx(100 * 127_000 * 0.99 * 160 * 1024 / 1e9, rel=0.2)
+    assert held.gpus > ignored.gpus
+    assert held.chosen is not None and held.chosen.replicas is not None
+    capacity = held.chosen.replicas * held.chosen.plan.kv_capacity_tokens
+    assert capacity * kv_bytes_per_token(resolve_model("llama-3.1-70b"), "fp8") / 1e9 >= held.resident_prefix_gb
+
+
+def test_chatbot_peak_from_daily_curve_and_arrival_variance() -> None:
+    curve = [1.0] * 12 + [3.0] * 12  # busy half day: peak hour 3 / mean 2
+    assert ChatbotPattern(daily_load=curve).peak_factor == pytest.approx(1.5)
+    assert ChatbotPattern(daily_load=curve, arrival_cv=0.1).peak_factor == pytest.approx(1.5 * 1.2326)
+    assert ChatbotPattern().peak_factor == 2.0
+    with pytest.raises(ValueError, match="not both"):
+        ChatbotPattern(peak_to_average=2, arrival_cv=0.1)
