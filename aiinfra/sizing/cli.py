@@ -319,11 +319,17 @@ def _run_spec(a: argparse.Namespace) -> int:
         return EXIT_INVALID
     loaded, catalog = result.loaded, result.catalog
     spec = loaded.spec
-    path = a.calibration
+    path, from_spec = a.calibration, False
     if path is None and spec.workloads is not None and spec.workloads.calibration is not None:
-        path = a.spec.parent / spec.workloads.calibration
-    calibration = load_calibration(catalog, path) if path is not None else None
-    sized = size_cluster(spec, catalog, bom_from_design(result.design), calibration=calibration)
+        path, from_spec = a.spec.parent / spec.workloads.calibration, True
+    try:
+        calibration = load_calibration(catalog, path) if path is not None else None
+        sized = size_cluster(spec, catalog, bom_from_design(result.design), calibration=calibration)
+    except SizingError as exc:
+        if not from_spec:
+            raise
+        print(loaded.diagnostic(("workloads", "calibration"), str(exc)), file=sys.stderr)
+        return EXIT_INVALID
     errors = [
         loaded.diagnostic(("workloads", kind, o.index), o.error)
         for kind, outcomes in (("inference", sized.inference), ("training", sized.training))

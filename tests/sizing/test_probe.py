@@ -56,3 +56,11 @@ def test_spec_workloads_calibration_is_used(tmp_path: Path, capsys: pytest.Captu
     assert "node.json (h100)" in a["calibration"]
     fitted = load_calibration(Catalog.with_additions(None), tmp_path / "node.json").factors
     assert a["decode_bandwidth_efficiency"] == fitted["decode_bandwidth_efficiency"] != 0.80  # not the default
+
+
+def test_a_missing_spec_calibration_is_a_positioned_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = lab_with(tmp_path, CHAT_2000 + "  calibration: nowhere.json\n")
+    assert main(["size", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert f"{spec}:" in err and "workloads.calibration" in err and "cannot read" in err
+    assert "Traceback" not in err
