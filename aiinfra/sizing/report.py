@@ -12,6 +12,7 @@ from aiinfra.sizing.inference import InferenceSizing, ReplicaChoice, kv_kib_per_
 from aiinfra.sizing.memory import GB, kv_bytes_for_context
 from aiinfra.sizing.power import PowerReport
 from aiinfra.sizing.training import INTERRUPTIONS_PER_GPU_HOUR, TrainingSizing
+from aiinfra.spec.workloads import EngineEfficiency
 
 Json = dict[str, Any]
 
@@ -63,23 +64,8 @@ def power_json(p: PowerReport) -> Json:
     return out
 
 
-# Engine factors reported as assumptions, in this order.
-_ENGINE_FIELDS = [
-    "gpu_memory_utilization",
-    "kv_budget",
-    "activation_reserve_gb",
-    "cuda_context_gb",
-    "decode_bandwidth_efficiency",
-    "decode_compute_efficiency",
-    "prefill_compute_efficiency",
-    "ttft_overhead_ms",
-    "step_overhead_ms",
-    "collective_latency_us",
-    "collective_bandwidth_efficiency",
-    "max_batch_size",
-    "max_num_tokens",
-    "scheduler_lag_steps",
-]
+# Engine factors reported as assumptions (the preset is reported on its own line).
+_ENGINE_FIELDS = tuple(f for f in EngineEfficiency.model_fields if f != "preset")
 
 
 def _point(point: Any) -> Json:
@@ -87,10 +73,7 @@ def _point(point: Any) -> Json:
         "concurrency": point.concurrency,
         "ttft_ms": _r(point.ttft_s * 1000),
         "itl_ms": _r(point.itl_s * 1000, 2),
-        "ttft_p50_ms": _r(point.ttft_p50_s * 1000),
-        "ttft_p99_ms": _r(point.ttft_p99_s * 1000),
-        "itl_p50_ms": _r(point.itl_p50_s * 1000, 2),
-        "itl_p99_ms": _r(point.itl_p99_s * 1000, 2),
+        **{f"{k}_{q}_ms": _r(getattr(point, f"{k}_{q}_s") * 1000, 2) for k in ("ttft", "itl") for q in ("p50", "p99")},
         "tokens_per_s_per_user": _r(point.tokens_per_s_per_user),
         "output_tokens_per_s": _r(point.output_tokens_per_s),
         "requests_per_s": _r(point.requests_per_s, 3),
