@@ -84,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ranks", type=int, nargs="+", default=[2, 4, 8])
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES)
     p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="run every operation once over all ranks torchrun started (also 1) and check the all-reduce sum; "
+        "writes no rows: it proves the code paths on a node too small for the real run",
+    )
     args = p.parse_args(argv)
     if os.environ.get("NCCL_NVLS_ENABLE") != "0":
         print("collectives: set NCCL_NVLS_ENABLE=0 (NVLink multicast must stay off)", file=sys.stderr)
@@ -99,7 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     dist.init_process_group("nccl")
     world, rank = dist.get_world_size(), dist.get_rank()
     rows = []
-    for ranks in [r for r in args.ranks if 2 <= r <= world]:
+    if args.smoke:
+        buf = torch.ones(1024, dtype=torch.bfloat16, device="cuda")
+        dist.all_reduce(buf)
+        assert float(buf[0]) == world, f"all-reduce of ones gave {float(buf[0])}, not {world}"
+        for op in OPS:
+            for size in sizes(hi=args.max_bytes):
+                seconds = _one(torch, dist, op, size, None, world)
+                if rank == 0:
+                    print(f"smoke {op:>14} x{world} {size:>11} B {seconds * 1e6:10.1f} us", flush=True)
+    for ranks in [r for r in args.ranks if 2 <= r <= world and not args.smoke]:
         group = dist.new_group(list(range(ranks)))
         for op in OPS:
             for size in sizes(hi=args.max_bytes):
