@@ -83,6 +83,20 @@ class Calibration:
     collectives: CollectiveFit | None
     raw: CalibrationFile
 
+    def factors_for(self, precision: str) -> dict[str, float]:
+        """The fitted factors for a workload whose matmuls run at ``precision``.
+
+        The decoder stack runs BF16; an FP8 (or INT8/FP4) workload's compute factors are scaled
+        by the measured FP8/BF16 GEMM efficiency ratio, since its peak is the FP8 one.
+        """
+        out = dict(self.factors)
+        ratio = self.gemm_efficiency.get("fp8", 0) / self.gemm_efficiency.get("bf16", 1)
+        if precision in ("fp8", "int8", "fp4") and ratio > 0:
+            for k in ("decode_compute_efficiency", "prefill_compute_efficiency"):
+                if k in out:
+                    out[k] = min(1.0, out[k] * ratio)
+        return out
+
     def describe(self) -> str:
         parts = [f"{k}={v:.3g}" for k, v in sorted(self.factors.items())]
         if self.collectives is not None:

@@ -52,7 +52,9 @@ class ResolvedEngine:
     origin: dict[str, str]  # field -> "default" | "preset" | "family" | "calibration" | "spec" | "scaled"
 
 
-def resolve_engine(spec: EngineEfficiency, hw: Hardware, arch: ModelArchitecture) -> ResolvedEngine:
+def resolve_engine(
+    spec: EngineEfficiency, hw: Hardware, arch: ModelArchitecture, precision: str = "bf16"
+) -> ResolvedEngine:
     values: dict[str, Any] = spec.model_dump()
     explicit = spec.model_fields_set - {"preset"}
     origin = {k: "default" for k in values}
@@ -64,7 +66,7 @@ def resolve_engine(spec: EngineEfficiency, hw: Hardware, arch: ModelArchitecture
         for k in COMPUTE_FACTORS:
             values[k], origin[k] = min(1.0, values[k] * derate), "family"
     if hw.calibration is not None:
-        for k, v in hw.calibration.factors.items():
+        for k, v in hw.calibration.factors_for(precision).items():
             values[k], origin[k] = v, "calibration"
     for k in explicit:
         values[k], origin[k] = getattr(spec, k), "spec"

@@ -79,7 +79,7 @@ def serving_setup(w: InferenceWorkload, hw: Hardware) -> tuple[ServingSetup, str
             f"{arch.max_context:,}-token context"
         )
     hit = w.pattern.prefix_cache_hit_ratio if isinstance(w.pattern, AgenticPattern) else 0.0
-    engine = resolve_engine(w.engine, hw, arch).engine
+    engine = resolve_engine(w.engine, hw, arch, w.precision.weights).engine
     setup = ServingSetup(arch, hw, w.precision.weights, w.precision.kv_cache, engine, prompt, output, hit)
     return setup, source
 

@@ -29,7 +29,7 @@ PROBE = Path(__file__).parents[2] / "docs" / "probe" / "h200-llama-3.1-8b.json"
 
 
 def _setup(hw: Hardware, model: str = "llama-3.1-70b", engine: EngineEfficiency | None = None) -> ServingSetup:
-    e = resolve_engine(engine or EngineEfficiency(), hw, resolve_model(model)).engine
+    e = resolve_engine(engine or EngineEfficiency(), hw, resolve_model(model), "fp8").engine
     return ServingSetup(resolve_model(model), hw, "fp8", "fp8", e, TokenLength(mean=2000), TokenLength(mean=500))
 
 
@@ -154,6 +154,17 @@ def test_recorded_probe_file_loads_and_fits(catalog: Catalog) -> None:
         assert 0 < cal.factors[k] <= 1
     assert cal.hbm_copy_efficiency is not None and 0.5 < cal.hbm_copy_efficiency < 1
     assert set(cal.gemm_efficiency) == {"bf16", "fp8"}
+
+
+def test_fp8_workloads_take_the_measured_fp8_gemm_ratio(catalog: Catalog, h200: Hardware) -> None:
+    cal = load_calibration(catalog, PROBE)
+    ratio = cal.gemm_efficiency["fp8"] / cal.gemm_efficiency["bf16"]  # 0.73 / 0.80 measured
+    hw = calibrated(h200, cal)
+    arch = resolve_model("llama-3.1-8b")
+    bf16 = resolve_engine(EngineEfficiency(), hw, arch, "bf16").engine
+    fp8 = resolve_engine(EngineEfficiency(), hw, arch, "fp8").engine
+    assert fp8.prefill_compute_efficiency == pytest.approx(bf16.prefill_compute_efficiency * ratio)
+    assert fp8.decode_bandwidth_efficiency == bf16.decode_bandwidth_efficiency  # HBM is not precision-bound
 
 
 def test_calibration_round_trips_and_bad_files_are_refused(tmp_path: Path, catalog: Catalog) -> None:
