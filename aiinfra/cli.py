@@ -63,6 +63,7 @@ def _command(
 # ``run(args) -> int``, and its ``add_parser`` sets ``command`` to the name it registers.
 COMMAND_MODULES: dict[str, str] = {
     "size": "aiinfra.sizing.cli",
+    "probe": "aiinfra.probe.cli",
     "lab": "aiinfra.lab.cli",
     "catalog": "aiinfra.catalog.cli",
     "init": "aiinfra.starter.cli",

@@ -181,15 +181,49 @@ class ServerModel(Strict):
     source: FreeText
 
 
+GpuFamily = Literal["hopper", "blackwell", "ada", "cdna3", "cdna4", "other"]
+
+
 class GpuModel(Strict):
+    """One GPU. Peaks are dense (no 2:4 sparsity). ``scale_up_gbyte_per_s`` has no default:
+    a GPU added through ``catalog:`` without it would silently get PCIe speed for its
+    tensor-parallel all-reduces, which is several times off for an NVLink part."""
+
     vendor: FreeText
     model: FreeText
+    family: GpuFamily = Field(default="other", description="Sets the engine efficiency derates (docs/sizing.md).")
     memory_gb: float = Field(gt=0, le=10_000)
     memory_bandwidth_tbps: float = Field(gt=0, le=1_000)
     bf16_tflops: float = Field(gt=0, le=1_000_000, description="Dense BF16 peak, TFLOP/s.")
     fp8_tflops: float = Field(gt=0, le=1_000_000, description="Dense FP8 peak, TFLOP/s.")
+    fp4_tflops: float | None = Field(
+        default=None, gt=0, le=1_000_000, description="Dense FP4 peak, TFLOP/s; none: FP4 weights run at FP8."
+    )
+    scale_up_gbyte_per_s: float = Field(
+        gt=0, le=100_000, description="NVLink/xGMI bandwidth per GPU, GB/s, ONE direction (vendors quote both)."
+    )
+    scale_up_domain: int = Field(
+        default=8, ge=1, le=MAX_SCALE_UP_DOMAIN, description="Largest NVLink/xGMI domain the GPU's platform builds."
+    )
     tdp_w: int = Field(ge=1, le=MAX_DEVICE_POWER_W)
+    power_limit_w: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DEVICE_POWER_W,
+        description="Board power cap below tdp_w: compute peaks scale by power_limit_w / tdp_w (HBM does not).",
+    )
     source: FreeText
+
+    @model_validator(mode="after")
+    def _limit_below_tdp(self) -> GpuModel:
+        if self.power_limit_w is not None and self.power_limit_w > self.tdp_w:
+            raise ValueError(f"power_limit_w {self.power_limit_w} is above tdp_w {self.tdp_w}")
+        return self
+
+    @property
+    def power_scale(self) -> float:
+        """Compute-peak factor of a power-capped part (1.0 uncapped)."""
+        return self.power_limit_w / self.tdp_w if self.power_limit_w else 1.0
 
 
 class CatalogData(Strict):

@@ -22,7 +22,7 @@ from aiinfra.catalog import Catalog
 from aiinfra.errors import SpecError, dotted
 from aiinfra.sizing.cluster import ClusterSizing, Outcome, size_cluster, size_workloads
 from aiinfra.sizing.errors import SizingError
-from aiinfra.sizing.hardware import Hardware, hardware_for_gpu, hardware_for_server
+from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_gpu, hardware_for_server, load_calibration
 from aiinfra.sizing.inference import InferenceSizing
 from aiinfra.sizing.power import estimate_bom, power_from_bom
 from aiinfra.sizing.report import (
@@ -58,6 +58,11 @@ _WHAT_IF = (
     "peak_to_average",
     "prefix_cache_hit",
     "tp",
+    "efficiency",
+    "engine",
+    "max_batch",
+    "concurrency",
+    "p99",
     "train_tokens",
     "gpus",
     "days",
@@ -98,6 +103,21 @@ def add_parser(subparsers: Any) -> None:
     w.add_argument("--peak-to-average", type=float, help="peak / average load")
     w.add_argument("--prefix-cache-hit", type=float, help="agentic: share of prompt tokens served from cache")
     w.add_argument("--tp", type=int, help="pin the tensor-parallel degree")
+    w.add_argument("--engine", choices=["vllm", "trt-llm", "sglang", "nim"], help="serving-engine preset")
+    w.add_argument("--max-batch", type=int, help="engine cap on running sequences (max_num_seqs)")
+    w.add_argument("--concurrency", type=int, help="run each replica at this many requests instead of the SLO edge")
+    w.add_argument("--p99", action="store_true", default=None, help="targets bound p99 TTFT/ITL, not the mean")
+    w.add_argument(
+        "--efficiency",
+        action="append",
+        metavar="FIELD=VALUE",
+        help="override an engine factor, e.g. decode_bandwidth_efficiency=0.7 (repeatable)",
+    )
+    p.add_argument(
+        "--calibration",
+        type=Path,
+        help="calibration file from 'aiinfra probe' (overrides workloads.calibration in a spec)",
+    )
     t = p.add_argument_group("what-if training (no spec)")
     t.add_argument("--train-tokens", help="training tokens, e.g. 15T")
     t.add_argument("--gpus", type=int, help="GPU budget")
@@ -196,6 +216,22 @@ def _what_if_workloads(a: argparse.Namespace) -> Workloads:
     }
     if a.tp is not None:
         inference["tensor_parallel"] = a.tp
+    if a.concurrency is not None:
+        inference["concurrency_per_replica"] = a.concurrency
+    if a.p99:
+        slo["percentile"] = "p99"
+    engine: dict[str, Any] = {}
+    if a.engine is not None:
+        engine["preset"] = a.engine
+    if a.max_batch is not None:
+        engine["max_batch_size"] = a.max_batch
+    for item in a.efficiency or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SizingError(f"--efficiency {item!r}: write FIELD=VALUE, e.g. decode_bandwidth_efficiency=0.7")
+        engine[key.strip()] = value.strip()
+    if engine:
+        inference["engine"] = engine
     data["inference"] = [inference]
     return Workloads.model_validate(data)
 
@@ -283,7 +319,17 @@ def _run_spec(a: argparse.Namespace) -> int:
         return EXIT_INVALID
     loaded, catalog = result.loaded, result.catalog
     spec = loaded.spec
-    sized = size_cluster(spec, catalog, bom_from_design(result.design))
+    path, from_spec = a.calibration, False
+    if path is None and spec.workloads is not None and spec.workloads.calibration is not None:
+        path, from_spec = a.spec.parent / spec.workloads.calibration, True
+    try:
+        calibration = load_calibration(catalog, path) if path is not None else None
+        sized = size_cluster(spec, catalog, bom_from_design(result.design), calibration=calibration)
+    except SizingError as exc:
+        if not from_spec:
+            raise
+        print(loaded.diagnostic(("workloads", "calibration"), str(exc)), file=sys.stderr)
+        return EXIT_INVALID
     errors = [
         loaded.diagnostic(("workloads", kind, o.index), o.error)
         for kind, outcomes in (("inference", sized.inference), ("training", sized.training))
@@ -306,6 +352,8 @@ def _run_what_if(a: argparse.Namespace) -> int:
         raise SizingError("give a spec file, or --model with --gpu/--server for a what-if")
     catalog = Catalog.with_additions(None)
     hw = _what_if_hardware(a, catalog)
+    if a.calibration is not None:
+        hw = calibrated(hw, load_calibration(catalog, a.calibration))
     try:
         workloads = _what_if_workloads(a)
     except ValidationError as exc:

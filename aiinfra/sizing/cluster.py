@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiinfra.catalog import Catalog
+from aiinfra.sizing.calibration import Calibration
 from aiinfra.sizing.errors import SizingError
-from aiinfra.sizing.hardware import Hardware, hardware_for_server
+from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_server
 from aiinfra.sizing.inference import InferenceSizing, size_inference
 from aiinfra.sizing.power import Bom, PowerReport, estimate_bom, power_from_bom
 from aiinfra.sizing.training import TrainingSizing, size_training
@@ -73,9 +74,12 @@ def size_workloads(workloads: Workloads, hw: Hardware) -> tuple[tuple[Outcome, .
     return tuple(inference), tuple(training)
 
 
-def size_cluster(spec: ClusterSpec, catalog: Catalog, bom: Bom | None = None) -> ClusterSizing:
-    """Size the spec's workloads; power comes from ``bom`` (the design's) when given."""
-    hw = hardware_for_server(catalog, spec.compute.node_model)
+def size_cluster(
+    spec: ClusterSpec, catalog: Catalog, bom: Bom | None = None, *, calibration: Calibration | None = None
+) -> ClusterSizing:
+    """Size the spec's workloads; power comes from ``bom`` (the design's) when given, and the
+    fitted factors of a probe ``calibration`` replace the derated peaks of the node's GPU."""
+    hw = calibrated(hardware_for_server(catalog, spec.compute.node_model), calibration)
     workloads = spec.workloads or Workloads()
     inference, training = size_workloads(workloads, hw)
     nodes = declared_nodes(spec)

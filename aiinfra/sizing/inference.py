@@ -5,19 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from aiinfra.sizing.batching import OperatingPoint, best_concurrency, operating_point
+from aiinfra.sizing.engines import resolve_engine
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware
-from aiinfra.sizing.memory import GB, kv_bytes_per_token
+from aiinfra.sizing.memory import GB, blocks_tokens, kv_bytes_per_token
 from aiinfra.sizing.models import resolve_model, resolve_profile
-from aiinfra.sizing.replica import (
-    OperatingPoint,
-    ReplicaPlan,
-    ServingSetup,
-    best_concurrency,
-    candidate_plans,
-    minimal_plan_reason,
-    operating_point,
-)
+from aiinfra.sizing.replica import ReplicaPlan, ServingSetup, candidate_plans, minimal_plan_reason
 from aiinfra.spec.workloads import AgenticPattern, InferenceWorkload, TokenLength
 
 
@@ -43,6 +37,7 @@ class InferenceSizing:
     peak_to_average: float
     load_text: str
     slo_text: str
+    slo_percentile: str
     ttft_limit_s: float | None
     itl_limit_s: float | None
     itl_is_default: bool
@@ -53,6 +48,7 @@ class InferenceSizing:
     peak_requests_per_s: float | None
     racks: int | None
     shortfall: str | None
+    resident_prefix_gb: float = 0.0
 
     @property
     def feasible(self) -> bool:
@@ -83,7 +79,8 @@ def serving_setup(w: InferenceWorkload, hw: Hardware) -> tuple[ServingSetup, str
             f"{arch.max_context:,}-token context"
         )
     hit = w.pattern.prefix_cache_hit_ratio if isinstance(w.pattern, AgenticPattern) else 0.0
-    setup = ServingSetup(arch, hw, w.precision.weights, w.precision.kv_cache, w.engine, prompt, output, hit)
+    engine = resolve_engine(w.engine, hw, arch, w.precision.weights).engine
+    setup = ServingSetup(arch, hw, w.precision.weights, w.precision.kv_cache, engine, prompt, output, hit)
     return setup, source
 
 
@@ -95,6 +92,28 @@ def _nodes_for(plan: ReplicaPlan, replicas: int, hw: Hardware) -> int:
     return math.ceil(replicas / per_node)
 
 
+def _resident_prefix_tokens(w: InferenceWorkload, setup: ServingSetup, in_flight: float) -> float:
+    """Tokens of cached agent prefixes held between steps by the sessions not in flight."""
+    pattern = w.pattern
+    if not isinstance(pattern, AgenticPattern) or not pattern.resident_prefixes or w.load.concurrent_users is None:
+        return 0.0
+    idle = max(w.load.concurrent_users * pattern.peak_factor - in_flight, 0.0)
+    return idle * blocks_tokens(setup.prompt.mean * pattern.prefix_cache_hit_ratio, setup.engine.block_tokens)
+
+
+def _fleet_with_memory(
+    w: InferenceWorkload, point: OperatingPoint, setup: ServingSetup, plan: ReplicaPlan
+) -> tuple[int, float | None, float | None, float]:
+    """Replicas for speed, raised until the resident agent prefixes fit the replicas' KV too;
+    also returns the resident prefix tokens."""
+    replicas, in_flight, rate = _fleet(w, point)
+    resident = _resident_prefix_tokens(w, setup, in_flight or 0.0)
+    if resident:
+        running = (in_flight or 0.0) * blocks_tokens(setup.mean_context_tokens, setup.engine.block_tokens)
+        replicas = max(replicas, math.ceil((running + resident) / plan.kv_capacity_tokens - 1e-9))
+    return replicas, in_flight, rate, resident
+
+
 def _fleet(w: InferenceWorkload, point: OperatingPoint) -> tuple[int, float | None, float | None]:
     """Replicas for the peak load, sized at the replica's SLO-limited operating point.
 
@@ -102,7 +121,7 @@ def _fleet(w: InferenceWorkload, point: OperatingPoint) -> tuple[int, float | No
     time and thinks between requests, so ``in flight = users x e2e / (e2e + think)``.
     A request rate is an open loop: ``replicas = peak rate / rate one replica sustains``.
     """
-    p2a = w.pattern.peak_to_average
+    p2a = w.pattern.peak_factor
     if w.load.concurrent_users is not None:
         e2e = point.e2e_s
         in_flight = w.load.concurrent_users * p2a * e2e / (e2e + w.load.think_time_s)
@@ -119,12 +138,13 @@ def _load_text(w: InferenceWorkload) -> str:
     return f"{w.load.requests_per_s:g} requests/s"
 
 
-def _slo_text(ttft_s: float | None, itl_s: float | None) -> str:
+def _slo_text(ttft_s: float | None, itl_s: float | None, percentile: str = "mean") -> str:
     parts = []
+    tag = "" if percentile == "mean" else f" ({percentile})"
     if ttft_s is not None:
-        parts.append(f"TTFT<={_duration(ttft_s)}")
+        parts.append(f"TTFT<={_duration(ttft_s)}{tag}")
     if itl_s is not None:
-        parts.append(f"ITL<={_duration(itl_s)}")
+        parts.append(f"ITL<={_duration(itl_s)}{tag}")
     return " and ".join(parts) if parts else "no latency target (maximum throughput)"
 
 
@@ -150,11 +170,14 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
     choices = []
     for plan in plans:
         single = operating_point(setup, plan, 1)
-        point = best_concurrency(setup, plan, ttft, itl)
+        if w.concurrency_per_replica is not None:
+            point: OperatingPoint | None = operating_point(setup, plan, w.concurrency_per_replica)
+        else:
+            point = best_concurrency(setup, plan, ttft, itl, w.slo.percentile)
         if point is None:
             choices.append(ReplicaChoice(plan, single, None, None, None, None))
             continue
-        replicas, _, _ = _fleet(w, point)
+        replicas, _, _, _ = _fleet_with_memory(w, point, setup, plan)
         choices.append(
             ReplicaChoice(plan, single, point, replicas, replicas * plan.gpus, _nodes_for(plan, replicas, hw))
         )
@@ -163,8 +186,9 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
     shortfall = None
     concurrency = rate = None
     racks = None
+    resident = 0.0
     if chosen is not None and chosen.at_slo is not None:
-        _, concurrency, rate = _fleet(w, chosen.at_slo)
+        _, concurrency, rate, resident = _fleet_with_memory(w, chosen.at_slo, setup, chosen.plan)
         racks = math.ceil((chosen.nodes or 0) / nodes_per_rack(hw, rack_power_kw))
     else:
         best = min(choices, key=lambda c: c.single.ttft_s)
@@ -178,9 +202,10 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
         name=w.name,
         setup=setup,
         token_source=source,
-        peak_to_average=w.pattern.peak_to_average,
+        peak_to_average=w.pattern.peak_factor,
         load_text=_load_text(w),
-        slo_text=_slo_text(ttft, itl),
+        slo_text=_slo_text(ttft, itl, w.slo.percentile),
+        slo_percentile=w.slo.percentile,
         itl_is_default=w.slo.itl_is_default,
         ttft_limit_s=ttft,
         itl_limit_s=itl,
@@ -191,6 +216,7 @@ def size_inference(w: InferenceWorkload, hw: Hardware, rack_power_kw: float = 40
         peak_requests_per_s=rate,
         racks=racks,
         shortfall=shortfall,
+        resident_prefix_gb=resident * kv_bytes_per_token(setup.arch, setup.kv_precision) / GB,
     )
 
 

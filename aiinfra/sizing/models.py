@@ -66,17 +66,3 @@ def resolve_profile(name: str) -> tuple[TokenLength, TokenLength, str]:
         return _profiles()[name]
     except KeyError:
         raise SizingError(f"unknown token profile {name!r}; known: {', '.join(profile_names())}") from None
-
-
-@cache
-def _interconnect() -> dict[str, Any]:
-    return _load("interconnect.yaml")
-
-
-def scale_up_gbyte_per_s(gpu_key: str) -> tuple[float, bool]:
-    """One-direction NVLink/xGMI bandwidth per GPU, and whether it is a catalog fact (not a default)."""
-    table = _interconnect()
-    known = table["scale_up_gbyte_per_s"]
-    if gpu_key in known:
-        return float(known[gpu_key]), True
-    return float(table["default_gbyte_per_s"]), False

@@ -12,9 +12,7 @@ speed model is an *achievable* roofline, not a peak one:
   no-overlap sum. Tensor-parallel all-reduces and a fixed per-step cost add on.
 * prefill is compute-bound: ``2 x N_active x prompt`` FLOPs plus attention at
   ``prefill_compute_efficiency``, plus a fixed per-request overhead.
-* under load the engine time-shares: while it prefills new requests the running
-  ones wait, so inter-token latency stretches by ``1 / (1 - prefill share)``, and a
-  new request queues for the prefills ahead of it (M/D/1 waiting time).
+* under load, :mod:`aiinfra.sizing.batching` models the continuous-batching scheduler.
 
 Units: seconds, bytes, FLOP.
 """
@@ -24,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from aiinfra.sizing.engines import STEP_BASE_MS, STEP_PER_LAYER_MS, TTFT_BASE_MS, TTFT_PER_LAYER_MS
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.sizing.memory import (
     GB,
@@ -81,30 +80,6 @@ class ReplicaPlan:
     max_sequences: int
 
 
-@dataclass(frozen=True)
-class OperatingPoint:
-    """A replica serving ``concurrency`` requests in steady state."""
-
-    concurrency: int
-    requests_per_s: float
-    ttft_s: float
-    itl_s: float
-    prefill_share: float
-    tokens_per_request: float
-
-    @property
-    def output_tokens_per_s(self) -> float:
-        return self.tokens_per_request * self.requests_per_s
-
-    @property
-    def tokens_per_s_per_user(self) -> float:
-        return 1.0 / self.itl_s
-
-    @property
-    def e2e_s(self) -> float:
-        return self.ttft_s + max(self.tokens_per_request - 1, 0) * self.itl_s
-
-
 # --------------------------------------------------------------------------- memory
 
 
@@ -120,7 +95,10 @@ def plan_replica(setup: ServingSetup, tensor_parallel: int, pipeline_parallel: i
     capacity = int(pool // kv_per_token_per_gpu) if pool > 0 else 0
     per_sequence = blocks_tokens(setup.mean_context_tokens, engine.block_tokens)
     fits_tail = capacity >= blocks_tokens(setup.tail_sequence_tokens, engine.block_tokens)
-    max_sequences = min(engine.max_batch_size, capacity // per_sequence) if fits_tail else 0
+    # The step's token budget holds one token per running sequence and the prefill chunks; keep
+    # an eighth of it for prefill chunks (an assumption: engines only require max_num_seqs <= budget).
+    running_cap = max(1, engine.max_num_tokens - engine.max_num_tokens // 8)
+    max_sequences = min(engine.max_batch_size, running_cap, capacity // per_sequence) if fits_tail else 0
     nodes = math.ceil(gpus / hw.gpus_per_node)
     return ReplicaPlan(tensor_parallel, pipeline_parallel, gpus, nodes, weights_per_gpu, pool, capacity, max_sequences)
 
@@ -159,6 +137,18 @@ def minimal_plan_reason(setup: ServingSetup) -> str:
 # --------------------------------------------------------------------------- speed
 
 
+def ttft_overhead_s(setup: ServingSetup) -> float:
+    """Per-request fixed cost: the engine's, or the default that grows with the layer count."""
+    ms = setup.engine.ttft_overhead_ms
+    return (ms if ms is not None else TTFT_BASE_MS + TTFT_PER_LAYER_MS * setup.arch.layers) / 1000
+
+
+def step_overhead_s(setup: ServingSetup) -> float:
+    """Per-step fixed cost (launches, sampling, scheduling): the engine's or the layer-scaled default."""
+    ms = setup.engine.step_overhead_ms
+    return (ms if ms is not None else STEP_BASE_MS + STEP_PER_LAYER_MS * setup.arch.layers) / 1000
+
+
 def _attended_token_layers(arch: ModelArchitecture, context_tokens: float) -> float:
     """Sum over layers of the tokens one query attends to (sliding windows cap it)."""
     swa = arch.sliding_window
@@ -167,7 +157,7 @@ def _attended_token_layers(arch: ModelArchitecture, context_tokens: float) -> fl
     return (arch.layers - swa.layers) * context_tokens + swa.layers * min(context_tokens, swa.tokens)
 
 
-def _attention_flops_per_pair(arch: ModelArchitecture, decode: bool) -> float:
+def attention_flops_per_pair(arch: ModelArchitecture, decode: bool) -> float:
     """FLOPs for one query token against one context token in one layer (QK^T and AV).
 
     MLA decodes in its absorbed form, attending over the latent (rank + rope for QK,
@@ -198,6 +188,10 @@ def _tp_comm_s(setup: ServingSetup, plan: ReplicaPlan, tokens: float) -> float:
         return 0.0
     e = setup.engine
     message = tokens * setup.arch.d_model * ACTIVATION_BYTES
+    cal = setup.hw.calibration
+    measured = cal.collectives.time_s("all_reduce", tp, message) if cal and cal.collectives else None
+    if measured is not None:  # a collectives calibration (aiinfra.probe.collectives) replaces the assumption
+        return setup.arch.layers * ALLREDUCES_PER_LAYER * measured
     per_allreduce = e.collective_latency_us * 1e-6 + message * 2 * (tp - 1) / tp / (
         setup.hw.scale_up_bytes_per_s * e.collective_bandwidth_efficiency
     )
@@ -217,9 +211,9 @@ def decode_step_s(setup: ServingSetup, plan: ReplicaPlan, batch: float) -> float
     mem_s = (_weights_read_bytes(setup, micro) / plan.tensor_parallel + kv_read) / (
         hw.hbm_bytes_per_s * e.decode_bandwidth_efficiency
     )
-    flops = micro * (2 * arch.active + _attention_flops_per_pair(arch, True) * _attended_token_layers(arch, ctx))
+    flops = micro * (2 * arch.active + attention_flops_per_pair(arch, True) * _attended_token_layers(arch, ctx))
     compute_s = flops / (plan.tensor_parallel * hw.peak_flops(setup.weights_precision) * e.decode_compute_efficiency)
-    return math.hypot(mem_s, compute_s) + _tp_comm_s(setup, plan, micro) + e.step_overhead_ms / 1000
+    return math.hypot(mem_s, compute_s) + _tp_comm_s(setup, plan, micro) + step_overhead_s(setup)
 
 
 def prefill_flops(setup: ServingSetup) -> float:
@@ -228,7 +222,7 @@ def prefill_flops(setup: ServingSetup) -> float:
     new = setup.prompt.mean * (1 - setup.prefix_cache_hit_ratio)
     cached = setup.prompt.mean - new
     attended = _attended_token_layers(arch, cached + new / 2)
-    return new * (2 * arch.active + _attention_flops_per_pair(arch, False) * attended)
+    return new * (2 * arch.active + attention_flops_per_pair(arch, False) * attended)
 
 
 def prefill_times_s(setup: ServingSetup, plan: ReplicaPlan) -> tuple[float, float]:
@@ -244,76 +238,6 @@ def prefill_times_s(setup: ServingSetup, plan: ReplicaPlan) -> tuple[float, floa
     new_tokens = setup.prompt.mean * (1 - setup.prefix_cache_hit_ratio)
     comm = _tp_comm_s(setup, plan, new_tokens)
     weights_floor = setup.weights_bytes / plan.tensor_parallel / (hw.hbm_bytes_per_s * e.decode_bandwidth_efficiency)
-    latency = max(flops / (plan.tensor_parallel * peak) + comm, weights_floor) + e.ttft_overhead_ms / 1000
+    latency = max(flops / (plan.tensor_parallel * peak) + comm, weights_floor) + ttft_overhead_s(setup)
     busy = flops / (plan.gpus * peak) + comm / plan.pipeline_parallel
     return latency, busy
-
-
-def operating_point(setup: ServingSetup, plan: ReplicaPlan, concurrency: int) -> OperatingPoint:
-    """Steady state with ``concurrency`` requests in flight (closed loop, Little's law).
-
-    Solves ``rate x (TTFT + (OSL-1) x ITL) = concurrency`` for the request rate, where
-    prefills of the *other* requests take a share ``rho = rate x busy x (n-1)/n`` of the
-    replica's time: decode slows by ``1/(1-rho)`` and a new request waits the M/D/1 time
-    ``rho x busy / (2 (1-rho))`` for the prefills queued before it. Requests beyond the
-    KV capacity wait outside the engine: throughput stays at saturation, TTFT absorbs the wait.
-    """
-    if 0 < plan.max_sequences < concurrency:
-        sat = operating_point(setup, plan, plan.max_sequences)
-        wait = concurrency / sat.requests_per_s - sat.e2e_s
-        return OperatingPoint(
-            concurrency, sat.requests_per_s, sat.ttft_s + wait, sat.itl_s, sat.prefill_share, sat.tokens_per_request
-        )
-    latency, busy = prefill_times_s(setup, plan)
-    step = decode_step_s(setup, plan, concurrency)
-    tokens = setup.output.mean
-    others = (concurrency - 1) / concurrency
-
-    def at(rate: float) -> tuple[float, float, float]:
-        rho = rate * busy * others
-        itl = step / (1 - rho)
-        ttft = latency + rho * busy / (2 * (1 - rho))
-        return rho, ttft, itl
-
-    if others == 0:
-        rate = 1.0 / (latency + max(tokens - 1, 0) * step)
-    else:
-        lo, hi = 0.0, 1.0 / (busy * others)
-        for _ in range(100):
-            mid = (lo + hi) / 2
-            _, ttft, itl = at(mid)
-            if mid * (ttft + max(tokens - 1, 0) * itl) > concurrency:
-                hi = mid
-            else:
-                lo = mid
-        rate = lo
-    rho, ttft, itl = at(rate)
-    return OperatingPoint(concurrency, rate, ttft, itl, rho, tokens_per_request=tokens)
-
-
-def best_concurrency(
-    setup: ServingSetup, plan: ReplicaPlan, ttft_limit_s: float | None, itl_limit_s: float | None
-) -> OperatingPoint | None:
-    """The busiest operating point that meets both limits; None if even one request misses.
-
-    TTFT and ITL both grow with concurrency, so a binary search finds the edge.
-    """
-
-    def ok(point: OperatingPoint) -> bool:
-        return (ttft_limit_s is None or point.ttft_s <= ttft_limit_s) and (
-            itl_limit_s is None or point.itl_s <= itl_limit_s
-        )
-
-    first = operating_point(setup, plan, 1)
-    if not ok(first):
-        return None
-    lo, hi = 1, plan.max_sequences
-    best = first
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        point = operating_point(setup, plan, mid)
-        if ok(point):
-            lo, best = mid, point
-        else:
-            hi = mid - 1
-    return best

@@ -12,6 +12,7 @@ from aiinfra.sizing.inference import InferenceSizing, ReplicaChoice, kv_kib_per_
 from aiinfra.sizing.memory import GB, kv_bytes_for_context
 from aiinfra.sizing.power import PowerReport
 from aiinfra.sizing.training import INTERRUPTIONS_PER_GPU_HOUR, TrainingSizing
+from aiinfra.spec.workloads import EngineEfficiency
 
 Json = dict[str, Any]
 
@@ -63,11 +64,16 @@ def power_json(p: PowerReport) -> Json:
     return out
 
 
+# Engine factors reported as assumptions (the preset is reported on its own line).
+_ENGINE_FIELDS = tuple(f for f in EngineEfficiency.model_fields if f != "preset")
+
+
 def _point(point: Any) -> Json:
     return {
         "concurrency": point.concurrency,
         "ttft_ms": _r(point.ttft_s * 1000),
         "itl_ms": _r(point.itl_s * 1000, 2),
+        **{f"{k}_{q}_ms": _r(getattr(point, f"{k}_{q}_s") * 1000, 2) for k in ("ttft", "itl") for q in ("p50", "p99")},
         "tokens_per_s_per_user": _r(point.tokens_per_s_per_user),
         "output_tokens_per_s": _r(point.output_tokens_per_s),
         "requests_per_s": _r(point.requests_per_s, 3),
@@ -141,25 +147,16 @@ def inference_json(s: InferenceSizing, power: PowerReport | None) -> Json:
             "gpus": s.gpus if s.feasible else None,
             "nodes": s.nodes if s.feasible else None,
             "racks": s.racks,
+            "resident_prefix_gb": _r(s.resident_prefix_gb),
         },
         "power_per_month": power_json(power) if power else None,
         "assumptions": {
             "prefix_cache_hit_ratio": setup.prefix_cache_hit_ratio,
-            "gpu_memory_utilization": e.gpu_memory_utilization,
-            "kv_budget": e.kv_budget,
-            "activation_reserve_gb": e.activation_reserve_gb,
-            "cuda_context_gb": e.cuda_context_gb,
-            "decode_bandwidth_efficiency": e.decode_bandwidth_efficiency,
-            "decode_compute_efficiency": e.decode_compute_efficiency,
-            "prefill_compute_efficiency": e.prefill_compute_efficiency,
-            "ttft_overhead_ms": e.ttft_overhead_ms,
-            "step_overhead_ms": e.step_overhead_ms,
-            "collective_latency_us": e.collective_latency_us,
-            "collective_bandwidth_efficiency": e.collective_bandwidth_efficiency,
-            "max_batch_size": e.max_batch_size,
+            **{k: getattr(e, k) for k in _ENGINE_FIELDS},
             "scale_up_gbyte_per_s": setup.hw.scale_up_bytes_per_s / 1e9,
-            "scale_up_from_catalog": setup.hw.scale_up_from_catalog,
-            "latency_targets_compare": "modelled means under load",
+            "engine_preset": e.preset,
+            "calibration": setup.hw.calibration.describe() if setup.hw.calibration else None,
+            "latency_targets_compare": s.slo_percentile,
         },
     }
     return out
@@ -297,6 +294,7 @@ def inference_table(d: Json) -> str:
         rows += [
             ("at the SLO: concurrency", a["concurrency"]),
             ("  TTFT / ITL (ms)", f"{_num(a['ttft_ms'])} / {_num(a['itl_ms'])}"),
+            ("  p99 TTFT / ITL (ms)", f"{_num(a['ttft_p99_ms'])} / {_num(a['itl_p99_ms'])}"),
             ("  tokens/s per user", a["tokens_per_s_per_user"]),
             ("  output tokens/s per replica", a["output_tokens_per_s"]),
         ]

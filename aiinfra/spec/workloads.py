@@ -225,7 +225,7 @@ DEFAULT_ITL_MS = 200.0
 
 
 class Slo(Strict):
-    """Latency targets, compared with the modelled mean under load.
+    """Latency targets, compared with the modelled mean under load (or its p50/p99: ``percentile``).
 
     Without an ITL or tokens/s target, ITL defaults to 200 ms (the MLPerf Llama-2-70B
     server limit): sizing on TTFT alone would pack a replica until answers crawl.
@@ -235,6 +235,9 @@ class Slo(Strict):
     itl_ms: float | None = Field(default=None, gt=0, le=60_000, description="Inter-token latency.")
     tokens_per_s_per_user: float | None = Field(
         default=None, gt=0, le=100_000, description="Alternative to itl_ms: 1000 / itl_ms."
+    )
+    percentile: Literal["mean", "p50", "p99"] = Field(
+        default="mean", description="Which statistic of TTFT and ITL the targets bound (MLPerf and most SLAs: p99)."
     )
 
     @model_validator(mode="after")
@@ -256,13 +259,51 @@ class Slo(Strict):
         return self.itl_ms is None and self.tokens_per_s_per_user is None
 
 
+Z_P99 = 2.326  # standard normal 99th percentile
+
+
 class ChatbotPattern(Strict):
-    """Human chat: bursty arrivals. Capacity is sized for average load x peak_to_average."""
+    """Human chat: bursty arrivals. Capacity is sized for the peak: average load x peak_to_average,
+    where the peak comes from a daily load curve and/or the arrival variance when given.
+
+    * ``daily_load``: the load in each hour of a day (any unit, 24 values); the peak hour over
+      the daily mean is the hourly peak-to-average.
+    * ``arrival_cv``: coefficient of variation of the request count per minute inside the peak
+      hour; the fleet must carry the 99th-percentile minute, ``1 + 2.326 x cv`` times the hour's
+      mean (normal approximation). Poisson arrivals of ``N`` requests a minute have ``cv = 1/sqrt(N)``.
+    """
 
     kind: Literal["chatbot"] = "chatbot"
-    peak_to_average: float = Field(
-        default=2.0, ge=1, le=100, description="Assumption (no public trace in the reference); set yours."
+    peak_to_average: float | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Default 2.0 (assumption: no public trace in the reference), or from daily_load/arrival_cv.",
     )
+    daily_load: list[float] | None = Field(default=None, min_length=24, max_length=24)
+    arrival_cv: float | None = Field(default=None, ge=0, le=10)
+
+    @field_validator("daily_load")
+    @classmethod
+    def _curve(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (min(v) < 0 or max(v) <= 0):
+            raise ValueError("daily_load needs 24 values >= 0, not all zero")
+        return v
+
+    @model_validator(mode="after")
+    def _one_peak(self) -> ChatbotPattern:
+        if self.peak_to_average is not None and (self.daily_load is not None or self.arrival_cv is not None):
+            raise ValueError("give peak_to_average, or daily_load and/or arrival_cv to derive it, not both")
+        return self
+
+    @property
+    def peak_factor(self) -> float:
+        if self.peak_to_average is not None:
+            return self.peak_to_average
+        if self.daily_load is None and self.arrival_cv is None:
+            return 2.0
+        hourly = max(self.daily_load) / (sum(self.daily_load) / 24) if self.daily_load else 1.0
+        return hourly * (1 + Z_P99 * (self.arrival_cv or 0.0))
 
 
 class AgenticPattern(Strict):
@@ -273,14 +314,43 @@ class AgenticPattern(Strict):
     prefix_cache_hit_ratio: float = Field(
         default=0.9, ge=0, lt=1, description="Share of prompt tokens served from the prefix cache."
     )
+    resident_prefixes: bool = Field(
+        default=True,
+        description="Keep each agent's cached prefix in KV between its steps (what makes the hit ratio "
+        "possible): with concurrent_users, every session's prefix needs memory, not only those in flight.",
+    )
+
+    @property
+    def peak_factor(self) -> float:
+        return self.peak_to_average
 
 
 Pattern = Annotated[ChatbotPattern | AgenticPattern, Field(discriminator="kind")]
 
 
+EngineName = Literal["vllm", "trt-llm", "sglang", "nim"]
+
+
 class EngineEfficiency(Strict):
     """How close the serving engine gets to the hardware. Defaults are calibrated on
-    H100 measurements; docs/sizing.md gives the evidence for each."""
+    H100 measurements; docs/sizing.md gives the evidence for each. ``preset`` sets an
+    engine's documented scheduler defaults (aiinfra/sizing/data/engines.yaml); any field
+    set here explicitly wins over the preset and over a calibration file."""
+
+    preset: EngineName | None = Field(default=None, description="Serving engine whose defaults to start from.")
+    scheduler_lag_steps: int = Field(
+        default=1,
+        ge=0,
+        le=4,
+        description="Steps a new request waits beyond the one in flight: 1 with an overlap scheduler that "
+        "plans step n+1 while n runs (TensorRT-LLM, SGLang default), 0 without (vLLM default).",
+    )
+    max_num_tokens: int = Field(
+        default=8192,
+        ge=16,
+        le=10_000_000,
+        description="Token budget of one engine step (vLLM max_num_batched_tokens, TensorRT-LLM max_num_tokens).",
+    )
 
     gpu_memory_utilization: float = Field(
         default=0.90, gt=0, le=1, description="Memory share the engine may use (vLLM default 0.9)."
@@ -301,8 +371,18 @@ class EngineEfficiency(Strict):
     prefill_compute_efficiency: float = Field(
         default=0.50, gt=0, le=1, description="Achieved / peak FLOP/s in prefill (MFU)."
     )
-    ttft_overhead_ms: float = Field(default=15.0, ge=0, le=60_000, description="Fixed cost per request.")
-    step_overhead_ms: float = Field(default=2.0, ge=0, le=1_000, description="Fixed cost per decode step.")
+    ttft_overhead_ms: float | None = Field(
+        default=None,
+        ge=0,
+        le=60_000,
+        description="Fixed cost per request. Default: 5 ms + 0.15 ms per layer (scheduling, kernel launches).",
+    )
+    step_overhead_ms: float | None = Field(
+        default=None,
+        ge=0,
+        le=1_000,
+        description="Fixed cost per engine step. Default: 0.5 ms + 0.02 ms per layer (launches, sampling).",
+    )
     collective_latency_us: float = Field(
         default=10.0, ge=0, le=10_000, description="Fixed cost of one tensor-parallel all-reduce."
     )
@@ -333,6 +413,12 @@ class InferenceWorkload(Strict):
     engine: EngineEfficiency = EngineEfficiency()
     tensor_parallel: int | None = Field(
         default=None, ge=1, le=1024, description="Pin the TP degree; default: cheapest that meets the SLO."
+    )
+    concurrency_per_replica: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Run each replica at this many requests in flight (benchmark style) instead of the SLO edge.",
     )
 
     _model_name = field_validator("model", mode="before")(check_model_name)
@@ -440,6 +526,12 @@ class Workloads(Strict):
     training: list[TrainingWorkload] = Field(default_factory=list)
     power: PowerSettings = PowerSettings()
     cost: CostSettings | None = None
+    calibration: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_./-]{1,255}$",
+        description="Calibration file written by 'aiinfra probe' (path relative to the spec); its fitted "
+        "factors replace the derated catalog peaks for the node's GPU.",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Workloads:
@@ -457,6 +549,7 @@ __all__ = [
     "CostSettings",
     "Count",
     "EngineEfficiency",
+    "EngineName",
     "InferenceWorkload",
     "Load",
     "MlaSpec",

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aiinfra.sizing.batching import operating_point
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware
 from aiinfra.sizing.inference import size_inference
 from aiinfra.sizing.models import resolve_model
-from aiinfra.sizing.replica import ServingSetup, decode_step_s, operating_point, plan_replica
+from aiinfra.sizing.replica import ServingSetup, decode_step_s, plan_replica
 from aiinfra.spec.workloads import EngineEfficiency, InferenceWorkload, ModelArchitecture, TokenLength
 
 

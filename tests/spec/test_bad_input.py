@@ -244,6 +244,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
                         "memory_bandwidth_tbps": 1,
                         "bf16_tflops": 1,
                         "fp8_tflops": 1,
+                        "scale_up_gbyte_per_s": 1,
                         "tdp_w": 1,
                         "source": "me",
                     }

@@ -1,0 +1,1 @@
+"""``aiinfra probe``: measure one GPU with PyTorch and write a calibration file for ``aiinfra size``."""
