@@ -1,7 +1,7 @@
 """The ``aiinfra size`` results as tables and plots, from aiinfra.sizing's public functions.
 
 The curves are the sizing model's own operating points: TTFT and ITL against concurrency
-on the replica shape sizing chose (:func:`aiinfra.sizing.replica.operating_point`), GPUs
+on the replica shape sizing chose (:func:`aiinfra.sizing.batching.operating_point`), GPUs
 needed against the TTFT target (:func:`aiinfra.sizing.inference.size_inference` at each
 target), and energy and CO2e per month (:func:`aiinfra.sizing.power.power_from_bom`).
 """
@@ -13,11 +13,11 @@ from aiinfra.design.model import Design
 from aiinfra.report import palette
 from aiinfra.report.model import Picture, Plot, SizingSection, Table
 from aiinfra.report.plots import Series, bar_chart, line_chart
+from aiinfra.sizing.batching import operating_point
 from aiinfra.sizing.cluster import size_cluster
 from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.inference import InferenceSizing, size_inference
 from aiinfra.sizing.power import PowerReport, bom_from_design, estimate_bom, power_from_bom
-from aiinfra.sizing.replica import operating_point
 from aiinfra.sizing.training import TrainingSizing
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.workloads import InferenceWorkload
