@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.rag import Rag
+from aiinfra.spec.serving import Serving
 from aiinfra.spec.text import FreeText
 
 Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
@@ -334,6 +336,7 @@ class InferenceWorkload(Strict):
     tensor_parallel: int | None = Field(
         default=None, ge=1, le=1024, description="Pin the TP degree; default: cheapest that meets the SLO."
     )
+    serving: Serving | None = Field(default=None, description="How the workload is deployed (docs/apps.md).")
 
     _model_name = field_validator("model", mode="before")(check_model_name)
 
@@ -440,6 +443,7 @@ class Workloads(Strict):
     training: list[TrainingWorkload] = Field(default_factory=list)
     power: PowerSettings = PowerSettings()
     cost: CostSettings | None = None
+    rag: Rag | None = Field(default=None, description="A RAG pipeline in front of one inference workload.")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Workloads:
