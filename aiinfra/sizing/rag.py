@@ -149,6 +149,7 @@ class RagSizing:
     memory_per_pod_bytes: float
     disk_per_pod_bytes: float
     embedding_replicas: int
+    reranker_replicas: int
     ingestion_s: float
     stages: tuple[Stage, ...]
     budget_s: float
@@ -203,6 +204,10 @@ def size_rag(rag: Rag, ttft_s: float | None, itl_s: float | None, output_tokens:
     per_replica = model.tokens_per_s_per_gpu * rag.embedding.gpus_per_replica
     embed_replicas = rag.embedding.replicas or max(1, math.ceil(query_tokens_per_s / per_replica))
     ingestion = vectors * corpus.chunk_tokens / (per_replica * embed_replicas)
+    rerank_replicas = 0
+    if rag.reranker is not None:
+        pair_tokens_per_s = ret.queries_per_s * rag.reranker.candidates * (ret.query_tokens + corpus.chunk_tokens)
+        rerank_replicas = max(1, math.ceil(pair_tokens_per_s / rag.reranker.tokens_per_s_per_gpu))
     search, search_basis = _search_s(rag, vectors, dims, shards)
     stages = [
         Stage("embed query", REQUEST_OVERHEAD_S + ret.query_tokens / model.tokens_per_s_per_gpu, model.name),
@@ -230,6 +235,7 @@ def size_rag(rag: Rag, ttft_s: float | None, itl_s: float | None, output_tokens:
         memory_per_pod_bytes=memory / shards,
         disk_per_pod_bytes=disk / shards,
         embedding_replicas=embed_replicas,
+        reranker_replicas=rerank_replicas,
         ingestion_s=ingestion,
         stages=tuple(stages),
         budget_s=rag.latency.end_to_end_ttft_ms / 1000,

@@ -35,6 +35,7 @@ def rag_json(r: RagSizing) -> Json:
         "disk_per_pod_gib": _gib(r.disk_per_pod_bytes),
         "memory_all_replicas_gib": _gib(r.memory_bytes * r.replicas),
         "embedding_replicas": r.embedding_replicas,
+        "reranker_replicas": r.reranker_replicas,
         "ingestion_hours": round(r.ingestion_s / 3600, 2),
         "latency_ms": [{"stage": s.name, "ms": round(s.seconds * 1000, 2), "basis": s.basis} for s in r.stages],
         "ttft_ms": round(r.ttft_s * 1000, 1),
@@ -64,7 +65,7 @@ def rag_table(d: Json) -> str:
         ("shards x replicas", f"{d['shards']} x {d['replicas']} = {d['pods']} pods"),
         ("memory / disk per pod (GiB)", f"{_fmt(d['memory_per_pod_gib'])} / {_fmt(d['disk_per_pod_gib'])}"),
         ("memory, all replicas (GiB)", d["memory_all_replicas_gib"]),
-        ("embedding replicas", d["embedding_replicas"]),
+        ("embedding / reranker replicas", f"{d['embedding_replicas']} / {d['reranker_replicas']}"),
         ("ingestion (hours)", d["ingestion_hours"]),
     ]
     rows += [(f"latency: {s['stage']} (ms)", s["ms"]) for s in d["latency_ms"]]
