@@ -11,7 +11,7 @@ from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 DIR = "apps/kubernetes"
-SECRETS = f"{DIR}/05-secrets.yaml.j2"  # Ansible expressions: the apps play templates it (no_log)
+SECRETS = f"{DIR}/05-secrets.yaml"  # secret references: the apps play fills them in (aiinfra_fill_secrets)
 
 
 def _file(objs: list[dict[str, Any]]) -> str:

@@ -323,6 +323,11 @@ def apps_intent(spec: ClusterSpec, catalog: Catalog, design: Design) -> AppsInte
         for rs in rag_services:
             paths[rs.name] = ("workloads", "rag", rs.name if rs.role != "vectordb" else "vector_db")
         services += rag_services
+    pulls = {s.pull_secret for s in services if s.pull_secret}
+    if platform in HOSTS and len(pulls) > 1:
+        problems.add(
+            ("workloads", "inference"), "on VMs and bare metal podman uses one registry auth file; give one pull_secret"
+        )
     if platform in HOSTS:  # one container per instance, placed by aiinfra, not a Kubernetes controller
         services = [replace(s, deploy="container") for s in services]
     placements = _place(design, services, paths, problems) if platform in HOSTS else []
