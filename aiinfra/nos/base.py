@@ -105,3 +105,4 @@ def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environ
         keep_trailing_newline=True,
         autoescape=False,
     )
+

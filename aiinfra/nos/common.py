@@ -69,4 +69,6 @@ def user_secrets(design: Design, locked: str) -> dict[str, str]:
 def config_files(device: Device) -> list[str]:
     """Paths, relative to the render directory, of a switch's config file(s)."""
     row = profile(device.os)
-    return [f"configs/{pattern.format(hostname=device.name)}" for pattern in [row.config_file, *row.extra_files]]
+    return [
+        f"configs/{pattern.format(hostname=device.name)}" for pattern in [row.config_file, *row.extra_files]
+    ]
