@@ -237,8 +237,9 @@ def _place(design: Design, services: list[AppService], paths: dict[str, Path], p
             problems.add(paths[s.name], f"{s.replicas} {s.name} pods need as many nodes; the cluster has {len(order)}")
             continue
         for i in range(s.replicas):
+            gpus: tuple[int, ...]
             if s.gpus == 0:
-                node, gpus = order[i], tuple[int, ...]()
+                node, gpus = order[i], ()
             else:
                 node = max(order, key=lambda n: (len(free[n]), -order.index(n)))
                 if len(free[node]) < s.gpus:
