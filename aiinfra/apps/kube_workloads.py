@@ -70,6 +70,8 @@ def container(a: AppsIntent, s: AppService, name: str) -> Obj:
         "resources": resources(a, s),
         "readinessProbe": probe(s),
     }
+    if s.command:
+        c["command"] = list(s.command)
     if s.args:
         c["args"] = list(s.args)
     if s.env:

@@ -46,7 +46,9 @@ def container_unit(a: AppsIntent, s: AppService, p: Placement, hosts: dict[str, 
         c.append(("Mount", f"type=image,source={src.uri.removeprefix('oci://')},destination=/models"))
     if s.role in ("embedding", "reranker"):
         c.append(("Volume", f"{DATA_DIR}/{name}:/data:Z"))
-    args = list(s.args)
+    args = [*s.command[1:], *s.args]
+    if s.command:
+        c.append(("Entrypoint", s.command[0]))
     if s.engine == "qdrant":
         c.append(("Volume", f"{DATA_DIR}/{name}:/qdrant/storage:Z"))
         c.append(("Entrypoint", "/qdrant/qdrant"))  # the binary, in every qdrant/qdrant image's /qdrant

@@ -1,32 +1,47 @@
 """``apps`` artefact: the serving and RAG services of the Design, spelled for its platform.
 
-OpenShift gets Kubernetes objects; bare metal gets Quadlet units per node; Nutanix AHV gets
-the same units inside each GPU VM's cloud-config. Every platform also gets
-``apps/vars.yml``: what ``playbooks/apps.yml`` deploys and the readiness endpoint it waits on
-for every service, every string ``!unsafe`` but the secret references it must fill in.
+OpenShift gets Kubernetes objects; bare metal gets Quadlet units per node; Nutanix AHV and
+vSphere get the same units inside each host's GPU VM, delivered by its cloud-config. Every platform also gets
+``apps/apps.yaml``: what ``playbooks/apps.yml`` deploys, the readiness endpoint it waits on
+for every service and the secret references it fills in. The play reads it as data
+(``lookup('file') | from_yaml``), so nothing in it is ever templated.
 A Design without ``serving:``/``rag:`` renders nothing here.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiinfra.apps import cloud_init, kubernetes, quadlet
 from aiinfra.design.apps_model import AppsIntent
 from aiinfra.design.model import Design
-from aiinfra.render.inventory import Trusted, Unsafe, unsafe
-from aiinfra.render.reports import dump_yaml
+from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 
 
-def _hosts(design: Design) -> dict[str, str]:
-    """The address each node's services are reached at: the node's management address on bare
-    metal, the GPU VM's name in the site domain on AHV (the VM's address is the DHCP server's)."""
-    if design.platform is not None and design.platform.type == "nutanix":
+VSPHERE_GUEST_SUFFIX = "-gpu-vm"  # the GPU VM on each ESXi host (you create it; docs/apps.md)
+
+
+def guests(design: Design) -> dict[str, str]:
+    """node -> the GPU VM its services run in, on VM platforms (empty on bare metal and OpenShift)."""
+    platform = design.platform.type if design.platform else ""
+    if platform == "nutanix":
         from aiinfra.platforms.nutanix.render import vm_name
 
-        return {n.name: f"{vm_name(n)}.{design.domain}" for n in design.nodes}
+        return {n.name: vm_name(n) for n in design.nodes}
+    if platform == "vmware":
+        return {n.name: n.name + VSPHERE_GUEST_SUFFIX for n in design.nodes}
+    return {}
+
+
+def _hosts(design: Design) -> dict[str, str]:
+    """The address each node's services are reached at: the node's management address on bare
+    metal, its GPU VM's name in the site domain on AHV and vSphere (the VM's address is DHCP's)."""
+    vms = guests(design)
+    if vms:
+        return {node: f"{vm}.{design.domain}" for node, vm in vms.items()}
     return {n.name: n.mgmt_address.split("/")[0] for n in design.nodes}
 
 
@@ -42,16 +57,27 @@ def secret_refs(a: AppsIntent) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def play_vars(design: Design, a: AppsIntent, hosts: dict[str, str]) -> dict[str, Any]:
-    """The apps play's variables: ``aiinfra_apps`` (data, never templated) and
-    ``aiinfra_apps_secrets`` (each reference literal, its value the expression Ansible resolves)."""
-    out: dict[str, Any] = {
-        "aiinfra_apps": unsafe(service_list(design, a, hosts)),
-        "aiinfra_apps_secrets": [{"ref": Unsafe(r), "value": Trusted(r)} for r in secret_refs(a)],
-    }
+# The two forms SecretRef.ansible_expression writes, from a validated variable name.
+_VAULT = re.compile(r"^\{\{ ([A-Za-z_][A-Za-z0-9_]*) \}\}$")
+_ENV = re.compile(r"^\{\{ lookup\('ansible\.builtin\.env', '([A-Za-z_][A-Za-z0-9_]*)'\) \}\}$")
+
+
+def secret_source(ref: str) -> dict[str, str]:
+    """``{ref, vault: NAME}`` or ``{ref, env: NAME}``: where the play looks the value up."""
+    if m := _VAULT.match(ref):
+        return {"ref": ref, "vault": m.group(1)}
+    if m := _ENV.match(ref):
+        return {"ref": ref, "env": m.group(1)}
+    raise ValueError(f"not a secret reference aiinfra writes: {ref!r}")
+
+
+def play_data(design: Design, a: AppsIntent, hosts: dict[str, str]) -> dict[str, Any]:
+    """The apps play's input: the services, and the secrets by where they live."""
+    out = service_list(design, a, hosts)
+    out["secrets"] = [secret_source(r) for r in secret_refs(a)]
     pull = sorted({s.pull_secret for s in a.services if s.pull_secret})
     if a.placements and pull:
-        out["aiinfra_apps_pull_secret"] = Trusted(pull[0])  # hosts share one auth file (the design allows one)
+        out["pull_secret"] = pull[0]  # hosts share one auth file (the design allows one)
     return out
 
 
@@ -93,20 +119,16 @@ def render_apps(design: Design) -> dict[str, str]:
     if a is None or design.platform is None:
         return {}
     hosts = _hosts(design)
-    out: dict[str, str] = {"apps/vars.yml": HEADER + dump_yaml(play_vars(design, a, hosts))}
+    out: dict[str, str] = {"apps/apps.yaml": HEADER + dump(play_data(design, a, hosts))}
     platform = design.platform.type
     if platform == "openshift":
         out.update(kubernetes.files(a))
-    elif platform == "baremetal":
+    else:
         for node, node_units in quadlet.units(a, hosts).items():
             out.update({f"apps/quadlet/{node}/{name}": text for name, text in node_units.items()})
-    elif platform == "nutanix":
-        from aiinfra.platforms.nutanix.render import vm_name
-
-        vms = {n.name: vm_name(n) for n in design.nodes}
-        for node, node_units in quadlet.units(a, hosts).items():
-            out.update({f"apps/quadlet/{node}/{name}": text for name, text in node_units.items()})
-        out.update({f"apps/cloud-init/{vm}.yaml": text for vm, text in cloud_init.documents(a, vms, hosts).items()})
+        vms = guests(design)
+        if vms:
+            out.update({f"apps/cloud-init/{vm}.yaml": text for vm, text in cloud_init.documents(a, vms, hosts).items()})
     return out
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from aiinfra.catalog import Catalog
-from aiinfra.design.apps_engines import ENGINES, llm_command, tei_args
+from aiinfra.design.apps_engines import COMMANDS, ENGINES, llm_command, tei_args
 from aiinfra.design.apps_model import (
     AppService,
     AppsIntent,
@@ -39,7 +39,7 @@ from aiinfra.spec.workloads import ChatbotPattern, InferenceWorkload
 
 NAMESPACE = "ai-serving"
 KUBERNETES = frozenset({"openshift"})
-HOSTS = frozenset({"baremetal", "nutanix"})  # containers on the node or its GPU VM
+HOSTS = frozenset({"baremetal", "nutanix", "vmware"})  # containers on the node, or in its GPU VM (AHV, vSphere)
 QUEUE_TARGET = 2  # waiting requests per pod that make the HPA add a replica (assumption, docs/apps.md)
 TEI_PORT = 8080
 QDRANT_PORT, QDRANT_PEER_PORT = 6333, 6335
@@ -109,6 +109,7 @@ def _llm(w: InferenceWorkload, s: Serving, sized: InferenceSizing, platform: str
         memory_gib=math.ceil(setup.weights_bytes / GIB) + 16,  # weights staged through host memory, plus runtime
         storage_gib=0,
         storage_class=None,
+        command=COMMANDS.get(s.engine, ()),
         args=args,
         env=env,
         model_path=model_path,
@@ -140,6 +141,7 @@ def _tei(
         memory_gib=16,
         storage_gib=math.ceil(2 * params * 2 / GIB) + 5,  # twice the BF16 weights (cache and an update), plus 5
         storage_class=storage_class,
+        command=(),
         args=tei_args(model, TEI_PORT, 16_384),
         env=(("HUGGINGFACE_HUB_CACHE", "/data"),),
         model_path="/data",
@@ -198,6 +200,7 @@ def _rag_services(rag: Rag, sized: RagSizing) -> list[AppService]:
                 memory_gib=math.ceil(sized.memory_per_pod_bytes / GIB / MEMORY_HEADROOM),
                 storage_gib=math.ceil(sized.disk_per_pod_bytes / GIB / MEMORY_HEADROOM),
                 storage_class=db.storage_class,
+                command=(),
                 args=(),
                 env=(("QDRANT__CLUSTER__ENABLED", "true"), ("QDRANT__CLUSTER__P2P__PORT", str(QDRANT_PEER_PORT))),
                 model_path="",
@@ -287,9 +290,7 @@ def apps_intent(spec: ClusterSpec, catalog: Catalog, design: Design) -> AppsInte
         if s is None or not isinstance(o.result, InferenceSizing) or not o.result.feasible:
             continue  # not deployed, or refused by the workload check (aiinfra.sizing.check)
         if platform not in KUBERNETES | HOSTS:
-            problems.add(
-                path, f"platform {platform} runs no containers aiinfra renders; use openshift, baremetal or nutanix"
-            )
+            problems.add(path, f"platform {platform} runs no containers aiinfra renders")
             continue
         if platform in HOSTS and isinstance(s.model_source, S3Source):
             problems.add(

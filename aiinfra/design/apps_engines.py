@@ -80,10 +80,14 @@ def sglang_flags(e: EngineSettings, model_path: str, served: str, port: int) -> 
     ]
 
 
+# The image's entrypoint does not start the server: lmsysorg/sglang images start a shell.
+COMMANDS: dict[str, tuple[str, ...]] = {"sglang": ("python3", "-m", "sglang.launch_server")}
+
+
 def llm_command(
     engine: str, e: EngineSettings, model_path: str, served: str, port: int
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """(container arguments, environment) for an LLM engine."""
+    """(container arguments, environment) for an LLM engine; the command is ``COMMANDS``'s."""
     if engine == "sglang":
         return tuple(sglang_flags(e, model_path, served, port)), ()
     if engine == "nim":
@@ -102,4 +106,4 @@ def tei_args(model_path: str, port: int, max_batch_tokens: int) -> tuple[str, ..
     return ("--model-id", model_path, "--port", str(port), "--max-batch-tokens", str(max_batch_tokens))
 
 
-__all__ = ["ENGINES", "EngineSpelling", "llm_command", "tei_args"]
+__all__ = ["COMMANDS", "ENGINES", "EngineSpelling", "llm_command", "tei_args"]

@@ -68,6 +68,7 @@ class AppService:
     memory_gib: int  # per replica
     storage_gib: int  # per replica, 0 when none
     storage_class: str | None  # the PVCs' StorageClass; None: the cluster default
+    command: tuple[str, ...]  # the container's command; empty: the image's entrypoint
     args: tuple[str, ...]  # the container's arguments, the engine's flags
     env: tuple[tuple[str, str], ...]
     model_path: str  # where the container reads its weights

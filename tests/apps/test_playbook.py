@@ -57,5 +57,5 @@ def test_the_openshift_play_reads_the_vars_and_leaves_other_platforms(ahv_render
     ]
     run = _run(argv, tmp_path, 300)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Read the apps variables" in run.stdout
+    assert "Read the apps data" in run.stdout
     assert "Apply the namespace" not in run.stdout

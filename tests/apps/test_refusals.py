@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from aiinfra.errors import SpecError
 from aiinfra.pipeline import design_from_file
 from tests.apps.specs import SERVING_RAG
 from tests.sizing.specs import lab_with
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow  # each test designs the lab spec (~7 s)
 
 
@@ -43,16 +41,6 @@ def test_unrendered_vector_db_is_refused(tmp_path: Path) -> None:
     )
     errors = _errors(lab_with(tmp_path, text))
     assert any("workloads.rag.vector_db.engine" in e and "weaviate is sized but not rendered" in e for e in errors)
-
-
-def test_vsphere_hosts_run_no_containers(tmp_path: Path) -> None:
-    spec = yaml.safe_load((ROOT / "inventories/vsphere-inference/cluster.yaml").read_text())
-    spec.pop("workloads", None)
-    spec["compute"]["node_facts"] = str(ROOT / "inventories/vsphere-inference" / spec["compute"]["node_facts"])
-    path = tmp_path / "cluster.yaml"
-    path.write_text(yaml.safe_dump(spec) + SERVING_RAG.split("  rag:")[0])
-    errors = _errors(path)
-    assert any("workloads.inference[0].serving: platform vmware runs no containers" in e for e in errors), errors
 
 
 def test_too_many_gpus_for_the_nodes(tmp_path: Path) -> None:

@@ -8,6 +8,9 @@ cloud-init are parsed back and compared with the Design, never with the renderer
 from __future__ import annotations
 
 import copy
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,9 +62,10 @@ def openshift() -> tuple[dict[str, str], AppsIntent, Any]:
     return render_apps(result.design), result.design.apps, result
 
 
-@pytest.fixture(scope="module")
-def ahv() -> tuple[dict[str, str], AppsIntent]:
-    design = example("ahv-inference").design
+@pytest.fixture(scope="module", params=["ahv-inference", "vsphere-inference"])
+def ahv(request: pytest.FixtureRequest) -> tuple[dict[str, str], AppsIntent]:
+    """The VM platforms: AHV (guest ``<node>-vm``) and vSphere (guest ``<node>-gpu-vm``)."""
+    design = example(request.param).design
     assert design.apps is not None
     return render_apps(design), design.apps
 
@@ -181,22 +185,57 @@ def test_quadlet_units_place_every_gpu_once(ahv: Any) -> None:
 
 
 def test_cloud_init_delivers_the_same_units(ahv: Any) -> None:
-    files, _apps = ahv
+    files, apps = ahv
     for path, text in files.items():
         if not path.startswith("apps/cloud-init/"):
             continue
         assert text.startswith("#cloud-config\n")
         doc = yaml.safe_load(text)
         assert set(doc) == {"write_files", "runcmd"}
-        node = path.removeprefix("apps/cloud-init/").removesuffix("-vm.yaml")
+        vm = path.removeprefix("apps/cloud-init/").removesuffix(".yaml")
+        node = next(n for n in {p.node for p in apps.placements} if vm in (f"{n}-vm", f"{n}-gpu-vm"))
         for f in doc["write_files"]:
             name = f["path"].removeprefix("/etc/containers/systemd/")
             assert f["content"] == files[f"apps/quadlet/{node}/{name}"]
         assert doc["runcmd"][0] == ["systemctl", "daemon-reload"]
 
 
-def test_render_is_deterministic(ahv: Any) -> None:
-    assert render_apps(example("ahv-inference").design) == ahv[0]
+@pytest.mark.slow  # cloud-init schema: ~4 s a document
+@pytest.mark.skipif(shutil.which("cloud-init") is None, reason="cloud-init not installed (Debian package cloud-init)")
+def test_cloud_init_passes_cloud_init_schema(ahv: Any, tmp_path: Path) -> None:
+    """cloud-init's own schema (``cloud-init schema``, 22.4) accepts every document, and refuses a broken one."""
+    docs = {p: t for p, t in ahv[0].items() if p.startswith("apps/cloud-init/")}
+    assert docs
+    for path, text in [*docs.items(), ("broken", next(iter(docs.values())).replace("permissions: ", "perms: "))]:
+        file = tmp_path / "user-data.yaml"
+        file.write_text(text)
+        run = subprocess.run(
+            ["cloud-init", "schema", "--config-file", str(file)], capture_output=True, text=True, check=False
+        )
+        assert (run.returncode == 0) == (path != "broken"), (path, run.stdout + run.stderr)
+
+
+def test_render_is_deterministic() -> None:
+    design = example("ahv-inference").design
+    assert render_apps(design) == render_apps(design)
+
+
+def test_oci_model_car_and_sglang_flags_on_vsphere() -> None:
+    design = example("vsphere-inference").design
+    assert design.apps is not None
+    llm = design.apps.services[0]
+    assert llm.engine == "sglang" and llm.engine_settings is not None
+    unit = _quadlet(render_apps(design)[f"apps/quadlet/{design.apps.placements[0].node}/support-bot-0.container"])
+    container = dict(unit["Container"])
+    assert (
+        container["Mount"]
+        == "type=image,source=harbor.vsi.example.org/ai/models/llama-3.1-70b-instruct-fp8:1.0,destination=/models"
+    )
+    assert container["Entrypoint"] == "python3"  # the sglang image does not start the server by itself
+    args = container["Exec"].split()
+    assert args[:2] == ["-m", "sglang.launch_server"]
+    assert args[args.index("--tp-size") + 1] == str(llm.engine_settings.tensor_parallel)
+    assert args[args.index("--max-running-requests") + 1] == str(llm.engine_settings.max_num_seqs)
 
 
 def test_no_serving_renders_nothing() -> None:
