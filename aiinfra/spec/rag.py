@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
 from aiinfra.spec.errors import FieldProblem, raise_field_problems
@@ -26,7 +26,22 @@ def _count(value: object) -> object:
     return parse_count(value)
 
 
-Count = Annotated[int, BeforeValidator(_count), Field(ge=1, description="A count; suffixes K, M, B, T are accepted.")]
+# The JSON schema of aiinfra.spec.workloads.Count, so editors accept 2M here too (that module imports this one,
+# so its Count cannot be imported at load time).
+Count = Annotated[
+    int,
+    BeforeValidator(_count),
+    Field(ge=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*[KMBGTPkmbgtp]?\s*$"},
+            ],
+            "description": "A count; suffixes K, M, B (or G), T, P are accepted, e.g. 2M.",
+        }
+    ),
+]
 
 VectorEngine = Literal["qdrant", "weaviate", "milvus", "faiss"]
 Quantization = Literal["none", "int8", "binary"]
