@@ -225,6 +225,7 @@ def test_oci_model_car_and_sglang_flags_on_vsphere() -> None:
     assert design.apps is not None
     llm = design.apps.services[0]
     assert llm.engine == "sglang" and llm.engine_settings is not None
+    assert llm.autoscale is None  # an agentic (flat) load gets a fixed replica count
     unit = _quadlet(render_apps(design)[f"apps/quadlet/{design.apps.placements[0].node}/support-bot-0.container"])
     container = dict(unit["Container"])
     assert (

@@ -64,6 +64,7 @@ def test_ivf_pq_matches_faiss(n: int, d: int, nlist: int, pq_m: int) -> None:
     assert model == pytest.approx(measured, rel=TOLERANCE)
 
 
+@pytest.mark.slow
 def test_the_model_grows_the_way_faiss_does() -> None:
     """Twice the vectors is twice the HNSW bytes; a bigger m costs 8 bytes a link pair."""
     assert hnsw_bytes(2000, 64, 16, "none") == pytest.approx(2 * hnsw_bytes(1000, 64, 16, "none"))
