@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aiinfra.errors import SpecError
 from aiinfra.spec.load import load_spec
@@ -102,3 +103,47 @@ def test_reranker_candidates_cover_top_k(tmp_path: Path) -> None:
     line = _line_of(tmp_path, "reranker:")
     assert any("workloads.rag.reranker.candidates" in e and "below retrieval.top_k 4" in e for e in errors), errors
     assert any(f"cluster.yaml:{line}:" in e for e in errors), errors
+
+
+RERANKER = (
+    "    reranker: {name: bge-reranker, params: 568M, image: huggingface/text-embeddings-inference:1.7, "
+    "candidates: 20, tokens_per_s_per_gpu: 100000}\n"
+)
+
+
+def _leaves(node: object, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    if isinstance(node, dict):
+        return [leaf for k, v in node.items() for leaf in _leaves(v, (*path, k))]
+    return [path]
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _serving_rag_leaves() -> list[tuple[str | int, ...]]:
+    doc = yaml.safe_load(SERVING_RAG + RERANKER)["workloads"]
+    out = [("workloads", "inference", 0, "serving", *leaf) for leaf in _leaves(doc["inference"][0]["serving"], ())]
+    return out + [("workloads", "rag", *leaf) for leaf in _leaves(doc["rag"], ())]
+
+
+@pytest.mark.parametrize("path", _serving_rag_leaves(), ids=_dotted)
+def test_every_field_is_refused_at_its_own_position(tmp_path: Path, path: tuple[str | int, ...]) -> None:
+    """A list where a scalar belongs, in every field of serving: and rag:, is reported at that field."""
+    doc = yaml.safe_load(lab_with(tmp_path, SERVING_RAG + RERANKER).read_text())
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    if path[-1] == "type":  # the discriminator: an unknown tag is refused at the union itself
+        node[path[-1]], where = "nfs", _dotted(path[:-1])
+    else:
+        node[path[-1]], where = [[1]], _dotted(tuple(p for p in path if p not in ("type",)))
+    (tmp_path / "cluster.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    errors = _errors_of(tmp_path / "cluster.yaml")
+    assert any(f": {where}" in e for e in errors), errors
+
+
+def _errors_of(path: Path) -> list[str]:
+    with pytest.raises(SpecError) as exc:
+        load_spec(path)
+    return [str(d) for d in exc.value.diagnostics]
