@@ -242,3 +242,40 @@ def test_oci_model_car_and_sglang_flags_on_vsphere() -> None:
 def test_no_serving_renders_nothing() -> None:
     assert example("lab").design.apps is None
     assert render_apps(example("lab").design) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not crdschema.available(), reason="../shared/schemas/crds not present")
+def test_nim_operator_and_plain_deployment_pass_their_schemas(openshift: Any) -> None:
+    """The other two OpenShift spellings of an LLM: a NIMService (NIM operator CRD) and a plain
+    Deployment with an OCI model-car image volume, from the same engine settings."""
+    from dataclasses import replace
+
+    from aiinfra.apps.kube_workloads import workload
+    from aiinfra.design.apps_engines import llm_command
+    from aiinfra.design.apps_model import ModelSourceIntent
+
+    _, apps, _ = openshift
+    llm = apps.services[0]
+    assert llm.engine_settings is not None
+    pvc = ModelSourceIntent("pvc", "pvc://models/llama", "models", "llama", None, None, None)
+    args, env = llm_command("nim", llm.engine_settings, "/models/llama", llm.name, llm.port)
+    nim = replace(
+        llm,
+        engine="nim",
+        deploy="nim-operator",
+        image="nvcr.example.org/nim/meta/llama-3.1-70b:2.0.1",
+        args=args,
+        env=env,
+        model_source=pvc,
+    )
+    oci = ModelSourceIntent("oci", "oci://registry.example.org/models/llama:1", None, "", None, None, None)
+    plain = replace(llm, deploy="deployment", model_source=oci, model_path="/models")
+    crds = crd_kinds()
+    objs = [*workload(apps, nim), *workload(apps, plain)]
+    assert [o["kind"] for o in objs] == ["NIMService", "Deployment"]
+    assert [p for o in objs for p in object_problems(o, crds)] == []
+    spec = objs[0]["spec"]
+    passthrough = {e["name"]: e["value"] for e in spec["env"]}
+    assert f"--tensor-parallel-size {llm.engine_settings.tensor_parallel}" in passthrough["NIM_PASSTHROUGH_ARGS"]
+    assert spec["scale"]["hpa"]["maxReplicas"] == llm.autoscale.max_replicas
