@@ -11,6 +11,7 @@ from netaddr import IPNetwork
 from aiinfra.catalog import Catalog
 from aiinfra.catalog.models import BYTES_PER_MB
 from aiinfra.design.addressing import Pool, dotted, overlaps
+from aiinfra.design.apps import with_apps
 from aiinfra.design.backend import build_backend
 from aiinfra.design.bgp import assign_underlay
 from aiinfra.design.bom import bill_of_materials
@@ -187,7 +188,8 @@ def _build_design(
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:
         raise DesignError(problems.items)
-    return with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
+    design = with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
+    return with_apps(design, spec, catalog)  # serving and RAG services, sized
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:

@@ -25,6 +25,7 @@ from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_gpu, hardware_for_server, load_calibration
 from aiinfra.sizing.inference import InferenceSizing
 from aiinfra.sizing.power import estimate_bom, power_from_bom
+from aiinfra.sizing.rag_report import rag_json
 from aiinfra.sizing.report import (
     cluster_table,
     inference_json,
@@ -303,6 +304,7 @@ def _cluster_json(c: ClusterSizing) -> dict[str, Any]:
         "training_gpus": c.training_gpus,
         "problems": problems,
         "power_per_month": power_json(c.power),
+        "rag": rag_json(c.rag) if c.rag is not None else None,
     }
 
 

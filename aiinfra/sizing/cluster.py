@@ -10,6 +10,7 @@ from aiinfra.sizing.errors import SizingError
 from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_server
 from aiinfra.sizing.inference import InferenceSizing, size_inference
 from aiinfra.sizing.power import Bom, PowerReport, estimate_bom, power_from_bom
+from aiinfra.sizing.rag import RagSizing, size_rag_for, with_retrieved_context
 from aiinfra.sizing.training import TrainingSizing, size_training
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.workloads import Workloads
@@ -34,6 +35,7 @@ class ClusterSizing:
     inference: tuple[Outcome, ...]
     training: tuple[Outcome, ...]
     power: PowerReport
+    rag: RagSizing | None = None  # workloads.rag, sized against the workload it serves
 
     @property
     def gpus(self) -> int:
@@ -62,7 +64,8 @@ def size_workloads(workloads: Workloads, hw: Hardware) -> tuple[tuple[Outcome, .
     inference = []
     for i, w in enumerate(workloads.inference):
         try:
-            inference.append(Outcome(i, w.name, size_inference(w, hw, rack_kw), None))
+            sized = size_inference(with_retrieved_context(w, workloads.rag), hw, rack_kw)  # RAG: longer prompts
+            inference.append(Outcome(i, w.name, sized, None))
         except SizingError as exc:
             inference.append(Outcome(i, w.name, None, str(exc)))
     training = []
@@ -86,4 +89,5 @@ def size_cluster(
     if bom is None:
         bom = estimate_bom(hw, nodes, catalog, spec.fabrics.backend.switches.leaf.model)
     power = power_from_bom(bom, catalog, workloads.power, workloads.cost)
-    return ClusterSizing(spec.name, hw, nodes, workloads, inference, training, power)
+    rag = size_rag_for(workloads.rag, inference)
+    return ClusterSizing(spec.name, hw, nodes, workloads, inference, training, power, rag)

@@ -11,6 +11,7 @@ from typing import Any
 from aiinfra.sizing.inference import InferenceSizing, ReplicaChoice, kv_kib_per_token
 from aiinfra.sizing.memory import GB, kv_bytes_for_context
 from aiinfra.sizing.power import PowerReport
+from aiinfra.sizing.rag_report import rag_table
 from aiinfra.sizing.training import INTERRUPTIONS_PER_GPU_HOUR, TrainingSizing
 from aiinfra.spec.workloads import EngineEfficiency
 
@@ -397,6 +398,8 @@ def cluster_table(d: Json) -> str:
     ]
     lines = [f"cluster {d['name']}", *_section("capacity", rows)]
     lines += [f"  PROBLEM: {p}" for p in d["problems"]]
+    if d.get("rag"):
+        lines.append(rag_table(d["rag"]))
     if d["power_per_month"]:
         lines += _section("power and cost per month", _power_rows(d["power_per_month"], "per month"))
     return "\n".join(lines)

@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.rag import Rag
+from aiinfra.spec.serving import Serving
 from aiinfra.spec.text import FreeText
 
 Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
@@ -420,6 +422,7 @@ class InferenceWorkload(Strict):
         le=1_000_000,
         description="Run each replica at this many requests in flight (benchmark style) instead of the SLO edge.",
     )
+    serving: Serving | None = Field(default=None, description="How the workload is deployed (docs/apps.md).")
 
     _model_name = field_validator("model", mode="before")(check_model_name)
 
@@ -532,6 +535,7 @@ class Workloads(Strict):
         description="Calibration file written by 'aiinfra probe' (path relative to the spec); its fitted "
         "factors replace the derated catalog peaks for the node's GPU.",
     )
+    rag: Rag | None = Field(default=None, description="A RAG pipeline in front of one inference workload.")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Workloads:
