@@ -30,6 +30,7 @@ from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
+from aiinfra.design.telemetry import telemetry_intent
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
@@ -182,6 +183,7 @@ def _build_design(
         management=management_plane(spec),
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
         switch_models=switch_hardware(devices, catalog),
+        telemetry=telemetry_intent(spec),
     )
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from aiinfra.design.platform import PlatformIntent
+from aiinfra.design.telemetry import TelemetryIntent
 
 
 class InterfaceRole(StrEnum):
@@ -455,6 +456,7 @@ class Design:
     # os -> template name -> text: the user's templates, ahead of the driver's own
     user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
     platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
+    telemetry: TelemetryIntent | None = None  # set by build_design (aiinfra.design.telemetry)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

@@ -1,0 +1,105 @@
+"""The telemetry intent: streaming telemetry on every switch, who may collect it, and the
+numbers the alert rules and the sustainability dashboard use.
+
+Switch drivers read the port, ACL and TLS names from here, and the observability
+artefacts (:mod:`aiinfra.observe`) read the collectors and thresholds, so a switch's
+gNMI server and the collector that dials it can never disagree on the port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+from aiinfra.design.problems import DesignError, Problem
+
+if TYPE_CHECKING:  # model.py imports this module; the spec is only read when building
+    from aiinfra.spec.model import ClusterSpec
+
+# The on-device name of the TLS profile / certificate / ACL every driver spells the same way.
+TLS_PROFILE = "aiinfra-telemetry"
+ACL_NAME = "AIINFRA-TELEMETRY"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorHost:
+    address: str
+    prometheus_port: int
+    gnmic_port: int
+
+
+@dataclass(frozen=True, slots=True)
+class TelemetryTlsRefs:
+    """Ansible expressions for the gNMI server's TLS material; never a value."""
+
+    profile: str  # on-device name of the server profile / certificate
+    certificate: str
+    key: str
+    ca: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertThresholds:
+    sustained_pause_per_s: float
+    sustained_pause_minutes: int
+    ecn_marked_per_s: float
+    cnp_per_s: float
+    out_of_sequence_per_s: float
+    link_flaps: int
+    flap_window_minutes: int
+    crc_errors_per_s: float
+    optic_rx_min_dbm: float
+    optic_rx_max_dbm: float
+    gpu_temp_max_c: int
+    for_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TelemetryIntent:
+    gnmi_port: int
+    acl_name: str
+    allowed_cidrs: tuple[str, ...]  # the management ACL: the only sources the gNMI server admits
+    tls: TelemetryTlsRefs
+    collectors: tuple[CollectorHost, ...]
+    grid_g_co2e_per_kwh: float
+    pue: float
+    alerts: AlertThresholds
+
+
+def _outside_acl(address: IPv4Address, cidrs: list[IPv4Network]) -> bool:
+    return not any(address in net for net in cidrs)
+
+
+def telemetry_intent(spec: ClusterSpec) -> TelemetryIntent:
+    """Decide the telemetry plane; a collector the management ACL would refuse is a spec error."""
+    obs = spec.observability
+    cidrs = list(spec.site.management.allowed_cidrs)
+    hosts = obs.collector_hosts()
+    problems = [
+        Problem(
+            ("observability", "collectors", i),
+            f"collector {h.address} is outside site.management.allowed_cidrs "
+            f"({', '.join(map(str, cidrs))}); the switches admit telemetry from those prefixes only",
+        )
+        for i, h in enumerate(hosts)
+        if _outside_acl(h.address, cidrs)
+    ]
+    if problems:
+        raise DesignError(problems)
+    a = obs.alerts
+    return TelemetryIntent(
+        gnmi_port=obs.gnmi_port,
+        acl_name=ACL_NAME,
+        allowed_cidrs=tuple(str(c) for c in cidrs),
+        tls=TelemetryTlsRefs(
+            TLS_PROFILE,
+            obs.tls.certificate.ansible_expression,
+            obs.tls.key.ansible_expression,
+            obs.tls.ca.ansible_expression,
+        ),
+        collectors=tuple(CollectorHost(str(h.address), h.prometheus_port, h.gnmic_port) for h in hosts),
+        grid_g_co2e_per_kwh=obs.grid_g_co2e_per_kwh,
+        pue=obs.pue,
+        alerts=AlertThresholds(**a.model_dump()),
+    )
