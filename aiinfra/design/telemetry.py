@@ -34,6 +34,7 @@ class TelemetryTlsRefs:
     """Ansible expressions for the gNMI server's TLS material; never a value."""
 
     profile: str  # on-device name of the server profile / certificate
+    ca_name: str  # on-device name of the CA collector certificates must chain to
     certificate: str
     key: str
     ca: str
@@ -94,6 +95,7 @@ def telemetry_intent(spec: ClusterSpec) -> TelemetryIntent:
         allowed_cidrs=tuple(str(c) for c in cidrs),
         tls=TelemetryTlsRefs(
             TLS_PROFILE,
+            TLS_PROFILE + "-ca",
             obs.tls.certificate.ansible_expression,
             obs.tls.key.ansible_expression,
             obs.tls.ca.ansible_expression,
