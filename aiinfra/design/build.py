@@ -183,8 +183,8 @@ def _build_design(
         management=management_plane(spec),
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
         switch_models=switch_hardware(devices, catalog),
-        telemetry=telemetry_intent(spec),
     )
+    design.telemetry = telemetry_intent(spec, design, catalog)
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:
         raise DesignError(problems.items)

@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING
 from aiinfra.design.problems import DesignError, Problem
 
 if TYPE_CHECKING:  # model.py imports this module; the spec is only read when building
+    from aiinfra.catalog import Catalog
+    from aiinfra.design.model import Design
     from aiinfra.spec.model import ClusterSpec
+
+HOURS_PER_DAY = 24.0
 
 # The on-device name of the TLS profile / certificate / ACL every driver spells the same way.
 TLS_PROFILE = "aiinfra-telemetry"
@@ -66,15 +70,31 @@ class TelemetryIntent:
     grid_g_co2e_per_kwh: float
     pue: float
     alerts: AlertThresholds
+    # the BOM's estimate for one day (aiinfra.sizing.power, average draw), beside the measured figures
+    bom_facility_avg_w: float = 0.0
+    bom_energy_kwh_per_day: float = 0.0
+    bom_co2e_kg_per_day: float = 0.0
 
 
 def _outside_acl(address: IPv4Address, cidrs: list[IPv4Network]) -> bool:
     return not any(address in net for net in cidrs)
 
 
-def telemetry_intent(spec: ClusterSpec) -> TelemetryIntent:
-    """Decide the telemetry plane; a collector the management ACL would refuse is a spec error."""
+def telemetry_intent(spec: ClusterSpec, design: Design, catalog: Catalog) -> TelemetryIntent:
+    """Decide the telemetry plane; a collector the management ACL would refuse is a spec error.
+
+    PUE and grid intensity default to ``workloads.power``, so the measured CO2e and the BOM's
+    estimate use the same factors."""
+    from aiinfra.sizing.power import bom_from_design, power_from_bom
+    from aiinfra.spec.workloads import PowerSettings
+
     obs = spec.observability
+    power = spec.workloads.power if spec.workloads is not None else PowerSettings()
+    factors = {
+        "pue": power.pue if obs.pue is None else obs.pue,
+        "grid_gco2_per_kwh": power.grid_gco2_per_kwh if obs.grid_g_co2e_per_kwh is None else obs.grid_g_co2e_per_kwh,
+    }
+    estimate = power_from_bom(bom_from_design(design), catalog, power.model_copy(update=factors), hours=HOURS_PER_DAY)
     cidrs = list(spec.site.management.allowed_cidrs)
     hosts = obs.collector_hosts()
     problems = [
@@ -101,7 +121,10 @@ def telemetry_intent(spec: ClusterSpec) -> TelemetryIntent:
             obs.tls.ca.ansible_expression,
         ),
         collectors=tuple(CollectorHost(str(h.address), h.prometheus_port, h.gnmic_port) for h in hosts),
-        grid_g_co2e_per_kwh=obs.grid_g_co2e_per_kwh,
-        pue=obs.pue,
+        grid_g_co2e_per_kwh=float(factors["grid_gco2_per_kwh"]),
+        pue=float(factors["pue"]),
         alerts=AlertThresholds(**a.model_dump()),
+        bom_facility_avg_w=round(estimate.facility_avg_w, 1),
+        bom_energy_kwh_per_day=round(estimate.energy_kwh, 1),
+        bom_co2e_kg_per_day=round(estimate.co2e_t * 1000, 1),
     )

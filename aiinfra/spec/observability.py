@@ -16,8 +16,6 @@ from aiinfra.spec.errors import raise_field_problems
 from aiinfra.spec.site import address_class_problem, duplicate_problems
 
 GNMI_PORT = 9339  # the IANA-registered gNMI port
-# Ember Global Electricity Review, world average 2022 (../shared/reference/sizing.md, grid carbon intensity)
-GLOBAL_GRID_G_PER_KWH = 436.0
 
 
 class Collector(Strict):
@@ -84,10 +82,15 @@ class Observability(Strict):
     )
     gnmi_port: int = Field(default=GNMI_PORT, ge=1024, le=65535, description="The gNMI port on every switch.")
     tls: TelemetryTls = Field(default_factory=TelemetryTls)
-    grid_g_co2e_per_kwh: float = Field(
-        default=GLOBAL_GRID_G_PER_KWH, ge=0, le=2000, description="Grid carbon intensity for CO2e figures."
+    grid_g_co2e_per_kwh: float | None = Field(
+        default=None,
+        ge=0,
+        le=2000,
+        description="Grid carbon intensity for CO2e figures; default: workloads.power.grid_gco2_per_kwh.",
     )
-    pue: float = Field(default=1.3, ge=1.0, le=3.0, description="Facility PUE applied to measured IT power.")
+    pue: float | None = Field(
+        default=None, ge=1.0, le=3.0, description="PUE applied to measured IT power; default: workloads.power.pue."
+    )
     alerts: AlertThresholds = Field(default_factory=AlertThresholds)
 
     @model_validator(mode="after")
