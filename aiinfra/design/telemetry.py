@@ -66,7 +66,9 @@ class TelemetryIntent:
     acl_name: str
     allowed_cidrs: tuple[str, ...]  # the management ACL: the only sources the gNMI server admits
     tls: TelemetryTlsRefs
-    collectors: tuple[CollectorHost, ...]
+    collectors: tuple[CollectorHost, ...]  # their ports agree (the spec refuses others)
+    prometheus_port: int
+    gnmic_port: int
     grid_g_co2e_per_kwh: float
     pue: float
     alerts: AlertThresholds
@@ -86,6 +88,7 @@ def telemetry_intent(spec: ClusterSpec, design: Design, catalog: Catalog) -> Tel
     PUE and grid intensity default to ``workloads.power``, so the measured CO2e and the BOM's
     estimate use the same factors."""
     from aiinfra.sizing.power import bom_from_design, power_from_bom
+    from aiinfra.spec.observability import Collector
     from aiinfra.spec.workloads import PowerSettings
 
     obs = spec.observability
@@ -121,6 +124,8 @@ def telemetry_intent(spec: ClusterSpec, design: Design, catalog: Catalog) -> Tel
             obs.tls.ca.ansible_expression,
         ),
         collectors=tuple(CollectorHost(str(h.address), h.prometheus_port, h.gnmic_port) for h in hosts),
+        prometheus_port=hosts[0].prometheus_port if hosts else Collector.model_fields["prometheus_port"].default,
+        gnmic_port=hosts[0].gnmic_port if hosts else Collector.model_fields["gnmic_port"].default,
         grid_g_co2e_per_kwh=float(factors["grid_gco2_per_kwh"]),
         pue=float(factors["pue"]),
         alerts=AlertThresholds(**a.model_dump()),

@@ -129,7 +129,7 @@ def gnmic_config(design: Design) -> dict[str, Any]:
         "outputs": {
             "prometheus": {
                 "type": "prometheus",
-                "listen": f":{_port(t)}",
+                "listen": f":{t.gnmic_port}",
                 "path": "/metrics",
                 "metric-prefix": SWITCH_PREFIX,
                 "append-subscription-name": False,
@@ -138,11 +138,6 @@ def gnmic_config(design: Design) -> dict[str, Any]:
             }
         },
     }
-
-
-def _port(t: TelemetryIntent) -> int:
-    ports = {c.gnmic_port for c in t.collectors}
-    return ports.pop() if len(ports) == 1 else 9804
 
 
 def gnmic_files(design: Design) -> dict[str, str]:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from aiinfra.design.model import Design
+from aiinfra.design.telemetry import TelemetryIntent
 from aiinfra.observe.rules import rule_groups
 from aiinfra.render.yamlout import dump
 
@@ -22,15 +23,22 @@ RULES = "rules/aiinfra.rules.yml"
 TARGETS = {"node-exporter": NODE_EXPORTER_PORT, "dcgm-exporter": DCGM_EXPORTER_PORT}
 
 
+def _telemetry(design: Design) -> TelemetryIntent:
+    if design.telemetry is None:
+        raise ValueError("the Design has no telemetry intent")
+    return design.telemetry
+
+
 def gnmic_port(design: Design) -> int:
-    t = design.telemetry
-    ports = {c.gnmic_port for c in t.collectors} if t else set()
-    return ports.pop() if len(ports) == 1 else 9804
+    return _telemetry(design).gnmic_port
 
 
 def scrape_config(design: Design) -> dict[str, Any]:
     jobs: list[dict[str, Any]] = [
-        {"job_name": "prometheus", "static_configs": [{"targets": ["127.0.0.1:9090"]}]},
+        {
+            "job_name": "prometheus",
+            "static_configs": [{"targets": [f"127.0.0.1:{_telemetry(design).prometheus_port}"]}],
+        },
         {
             "job_name": "gnmic",
             "honor_labels": True,  # keep the switch name gnmic sets as ``source``

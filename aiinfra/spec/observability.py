@@ -96,7 +96,17 @@ class Observability(Strict):
     @model_validator(mode="after")
     def _once(self) -> Observability:
         addresses = [c if isinstance(c, IPv4Address) else c.address for c in self.collectors]
-        raise_field_problems(Observability, duplicate_problems(addresses, "collectors", "collector"))
+        problems = duplicate_problems(addresses, "collectors", "collector")
+        # one rendered prometheus.yml and gnmic.yaml serve every collector, so their ports agree
+        hosts = self.collector_hosts()
+        for port in ("prometheus_port", "gnmic_port"):
+            first = getattr(hosts[0], port) if hosts else None
+            problems += [
+                (("collectors", i, port), f"every collector uses one {port}; the first uses {first}", getattr(h, port))
+                for i, h in enumerate(hosts)
+                if getattr(h, port) != first
+            ]
+        raise_field_problems(Observability, problems)
         return self
 
     def collector_hosts(self) -> list[Collector]:

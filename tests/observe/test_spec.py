@@ -48,3 +48,8 @@ def test_an_empty_optics_window_is_refused(tmp_path: Path) -> None:
 
 def test_a_plaintext_tls_key_is_refused(tmp_path: Path) -> None:
     assert "observability.tls.key: plaintext secret" in _error(tmp_path, {"tls": {"key": "-----BEGIN KEY-----"}})
+
+
+def test_collectors_with_different_ports_are_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, {"collectors": ["192.168.0.6", {"address": "192.168.0.7", "gnmic_port": 9900}]})
+    assert "observability.collectors[1].gnmic_port" in message and "every collector uses one gnmic_port" in message
