@@ -32,6 +32,7 @@ from aiinfra.design.ports import PortBudgetExceeded, port_name
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
+from aiinfra.design.telemetry import telemetry_intent
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
@@ -185,6 +186,7 @@ def _build_design(
         bom=bill_of_materials(devices, ctx.links, nodes, catalog),
         switch_models=switch_hardware(devices, catalog),
     )
+    design.telemetry = telemetry_intent(spec, design, catalog)
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:
         raise DesignError(problems.items)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from aiinfra.design.apps_model import AppsIntent
 from aiinfra.design.platform import PlatformIntent
+from aiinfra.design.telemetry import TelemetryIntent
 
 
 class InterfaceRole(StrEnum):
@@ -457,6 +458,7 @@ class Design:
     user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
     platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
     apps: AppsIntent | None = None  # serving and RAG services (aiinfra.design.apps), None without serving:/rag:
+    telemetry: TelemetryIntent | None = None  # set by build_design (aiinfra.design.telemetry)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

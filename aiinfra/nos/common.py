@@ -42,6 +42,7 @@ def switch_context(device: Device, design: Design) -> dict[str, Any]:
         "mgmt_address": device.mgmt_address,
         "mgmt_gateway": device.mgmt_gateway,
         "load_balancing": device.load_balancing,
+        "telemetry": design.telemetry,
     }
 
 
@@ -69,6 +70,4 @@ def user_secrets(design: Design, locked: str) -> dict[str, str]:
 def config_files(device: Device) -> list[str]:
     """Paths, relative to the render directory, of a switch's config file(s)."""
     row = profile(device.os)
-    return [
-        f"configs/{pattern.format(hostname=device.name)}" for pattern in [row.config_file, *row.extra_files]
-    ]
+    return [f"configs/{pattern.format(hostname=device.name)}" for pattern in [row.config_file, *row.extra_files]]

@@ -46,4 +46,8 @@ class ParsedSwitch:
     load_balancing: str = "ecmp"  # ecmp | flowlet | per-packet, as the config would run
     acl_cidrs: set[str] = field(default_factory=set)  # management ACL sources
     ntp_servers: set[str] = field(default_factory=set)
+    gnmi_port: int | None = None  # where the gNMI server listens; None when it is off
+    gnmi_sources: set[str] = field(default_factory=set)  # sources the gNMI port admits ("0.0.0.0/0": anyone)
+    gnmi_tls: str | None = None  # the TLS profile / certificate the gNMI server presents; None: no TLS
+    gnmi_client_ca: str | None = None  # the CA client certificates must chain to, where the config names it
     text: str = ""  # the raw file(s), for secret scans

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from aiinfra.apps.render import render_apps
 from aiinfra.design.model import Design
+from aiinfra.observe.artefacts import observability
 
 Artefact = Callable[[Design], dict[str, str]]
 
 # name -> function. The name is the job's label; keep the order stable (it is the job order).
 ARTEFACTS: dict[str, Artefact] = {
     "apps": render_apps,  # serving and RAG services (aiinfra/apps, docs/apps.md)
+    "observability": observability,
 }

@@ -9,6 +9,7 @@ from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
 from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
+from aiinfra.spec.observability import Observability
 from aiinfra.spec.platform import Platform
 from aiinfra.spec.security import Security
 from aiinfra.spec.site import Site
@@ -34,4 +35,7 @@ class ClusterSpec(Strict):
     )
     templates: TemplateDir | None = Field(
         default=None, description="Folder of <os>/<name>.j2 templates that replace the built-in ones."
+    )
+    observability: Observability = Field(
+        default_factory=Observability, description="Telemetry, collectors and alert thresholds (docs/observability.md)."
     )

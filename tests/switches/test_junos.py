@@ -305,7 +305,8 @@ def test_management_plane(spec: str) -> None:
         route = leaf(section(t, "routing-instances", "mgmt_junos", "routing-options", "static"), "route")
         assert [str(w) for w in route or []] == ["0.0.0.0/0", "next-hop", d.mgmt_gateway]
         assert leaf(section(system, "services", "ssh"), "root-login") == ["deny"]
-        assert {s.keys[0] for s in statements(section(system, "services"))} == {"ssh", "netconf"}
+        # SSH and NETCONF for people and the deploy; the gRPC server for gNMI (tests/switches/test_telemetry.py)
+        assert {s.keys[0] for s in statements(section(system, "services"))} == {"ssh", "netconf", "extension-service"}
         assert r.parsed[d.name].ntp_servers == set(mgmt.ntp)
         assert leaf(system, "time-zone") == [mgmt.timezone]
         users = {str(s.words[1]) for s in statements(section(system, "login")) if s.words[0] == "user"}

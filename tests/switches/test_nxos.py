@@ -91,9 +91,10 @@ def test_management_plane(spec: str) -> None:
         device = r.design.devices[name]
         lines = set(text.splitlines())
         assert block(text, "vrf context management") == [f"ip route 0.0.0.0/0 {device.mgmt_gateway}"]
-        assert block(text, f"interface {device.mgmt_interface}")[-2:] == [
+        assert block(text, f"interface {device.mgmt_interface}")[-3:] == [
             "vrf member management",
             f"ip address {device.mgmt_address}",
+            "ip access-group AIINFRA-TELEMETRY in",  # the gNMI port's filter (tests/switches/test_telemetry.py)
         ]
         assert {"no feature telnet", "no feature nxapi", "snmp-server globalEnforcePriv"} <= lines
         assert block(text, "line vty") == ["access-class AIINFRA-MGMT in"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Device, Interface, QosIntent
+from aiinfra.design.telemetry import TelemetryIntent
 from aiinfra.nos.cumulus.units import cable_length_m, watchdog
 from aiinfra.nos.frr.render import peer_groups
 from aiinfra.nos.qosmaps import dscp_to_tc, priority_to_tc
@@ -28,16 +29,17 @@ DEFAULT = "default-global"
 ON = "on"
 
 
-def acl(cidrs: tuple[str, ...]) -> dict[str, Any]:
-    """Permit SSH and SNMP from each allowed CIDR, then deny both from anywhere else.
+def acl(cidrs: tuple[str, ...], telemetry: TelemetryIntent | None = None) -> dict[str, Any]:
+    """Permit SSH, SNMP and gNMI from each allowed CIDR, then deny them from anywhere else.
 
-    Only these two services are matched, so the ACL cannot cut the switch off from
+    Only these services are matched, so the ACL cannot cut the switch off from
     anything else on eth0 (NTP replies, DNS, TACACS/RADIUS answers).
     """
+    guarded = [*SERVICES, ("tcp", telemetry.gnmi_port)] if telemetry else list(SERVICES)
     rules: list[tuple[str, int, str | None, str]] = [
-        (proto, port, cidr, "permit") for cidr in cidrs for proto, port in SERVICES
+        (proto, port, cidr, "permit") for cidr in cidrs for proto, port in guarded
     ]
-    rules += [(proto, port, None, "deny") for proto, port in SERVICES]
+    rules += [(proto, port, None, "deny") for proto, port in guarded]
     out: dict[str, Any] = {}
     for n, (proto, port, source, action) in enumerate(rules, 1):
         ip: dict[str, Any] = {"protocol": proto}

@@ -147,6 +147,31 @@ def _management(tree: dict[str, Any], sw: ParsedSwitch) -> None:
                 sw.acl_cidrs.add(source)
     for vrf in tree.get("service", {}).get("ntp", {}).values():
         sw.ntp_servers |= set(vrf.get("server", {}))
+    _gnmi(tree, sw, [acls[name] for name, b in bound.items() if "control-plane" in b.get("inbound", {})])
+
+
+def _gnmi(tree: dict[str, Any], sw: ParsedSwitch, acls: list[dict[str, Any]]) -> None:
+    """The enabled gNMI server's port, certificate and client CA, and the sources the eth0
+    control-plane ACLs admit to that port (rules in number order, the first match wins)."""
+    server = tree.get("system", {}).get("gnmi-server", {})
+    if server.get("state") != "enabled":
+        return
+    sw.gnmi_port = port = server.get("port", 9339)  # NVUE's default
+    sw.gnmi_tls = server.get("certificate")
+    sw.gnmi_client_ca = server.get("mtls", {}).get("ca-certificate")
+    if not acls:
+        sw.gnmi_sources = {"0.0.0.0/0"}
+    for acl in acls:
+        for _, rule in sorted(acl["rule"].items(), key=lambda kv: int(kv[0])):
+            ip = rule["match"]["ip"]
+            ports = ip.get("tcp", {}).get("dest-port", {}) if ip.get("protocol") == "tcp" else None
+            if ports is None or str(port) not in ports:
+                continue
+            if "source-ip" not in ip:
+                sw.gnmi_sources |= {"0.0.0.0/0"} if "permit" in rule["action"] else set()
+                break
+            if "permit" in rule["action"]:
+                sw.gnmi_sources.add(ip["source-ip"])
 
 
 def parse_files(files: Mapping[str, str]) -> ParsedSwitch:

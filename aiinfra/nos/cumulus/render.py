@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design, Device, ManagementPlane
+from aiinfra.design.telemetry import TelemetryIntent
 from aiinfra.nos.common import config_files, snmp_users
 from aiinfra.nos.cumulus import fabric
 from aiinfra.nos.cumulus.units import timezone
@@ -114,7 +115,21 @@ def system(device: Device, design: Design) -> dict[str, Any]:
     }
     if m.syslog:
         out["syslog"] = {"server": {s: {"port": SYSLOG_PORT, "protocol": "udp", "vrf": MGMT_VRF} for s in m.syslog}}
+    if design.telemetry is not None:
+        out["gnmi-server"] = gnmi_server(device, design.telemetry)
     return out
+
+
+def gnmi_server(device: Device, telemetry: TelemetryIntent) -> dict[str, Any]:
+    """The gNMI server (Cumulus Linux 5.13+) on the management address and the Design's port, with
+    the certificate and CA the certificate deploy imports (``nv action import system security``)."""
+    return {
+        "state": "enabled",
+        "port": telemetry.gnmi_port,
+        "listening-address": {device.mgmt_address.split("/")[0]: {}},
+        "certificate": telemetry.tls.profile,
+        "mtls": {"ca-certificate": telemetry.tls.ca_name},
+    }
 
 
 def service(m: ManagementPlane) -> dict[str, Any]:
@@ -146,7 +161,7 @@ def tree(device: Device, design: Design) -> dict[str, Any]:
         "system": system(device, design),
         "service": service(design.management),
         "interface": fabric.interfaces(device),
-        "acl": fabric.acl(design.management.allowed_cidrs),
+        "acl": fabric.acl(design.management.allowed_cidrs, design.telemetry),
     }
     bridge = fabric.bridge(device)
     if bridge:

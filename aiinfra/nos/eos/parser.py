@@ -216,6 +216,31 @@ class _Eos:
                     out.add(ANYWHERE)
         return out
 
+    def gnmi(self, parsed: ParsedSwitch) -> None:
+        """Port, admitted sources and mutual TLS of the gNMI transport (EOS's default port is 6030)."""
+        for block in self.top(r"^management api gnmi$"):
+            for transport in block.children:
+                if _words(transport)[:2] != ["transport", "grpc"]:
+                    continue
+                lines = {_words(c)[0]: _words(c) for c in transport.children}
+                parsed.gnmi_port = int(lines["port"][1]) if "port" in lines else 6030
+                acl = lines.get("ip")
+                parsed.gnmi_sources = self.acl_sources(acl[2]) if acl else {ANYWHERE}
+                profile = lines.get("ssl")
+                if profile:
+                    parsed.gnmi_tls, parsed.gnmi_client_ca = self.ssl_profile(profile[2])
+
+    def ssl_profile(self, name: str) -> tuple[str | None, str | None]:
+        """(profile name if it holds a certificate and key, the trusted CA's name) of ``ssl profile name``."""
+        for sec in self.top(r"^management security$"):
+            for prof in sec.children:
+                if _words(prof) == ["ssl", "profile", name]:
+                    words = [_words(c) for c in prof.children]
+                    has_key = any(w[0] == "certificate" and "key" in w for w in words)
+                    trust = [w[2] for w in words if w[:2] == ["trust", "certificate"]]
+                    return (name if has_key else None), (trust[0].removesuffix(".crt") if trust else None)
+        return None, None
+
 
 def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an EOS switch running ``text`` would do, in aiinfra's common terms."""
@@ -242,6 +267,7 @@ def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     # dynamic mode this parser cannot name, reported as such so a comparison fails.
     parsed.load_balancing = "dynamic" if eos.top(r"^load-balance ") else "ecmp"
     parsed.acl_cidrs = eos.management_acl()
+    eos.gnmi(parsed)
     parsed.ntp_servers = {
         m.group(1) for o in eos.top(r"^ntp server ") if (m := re.match(r"^ntp server (?:vrf \S+ )?(\S+)", o.text))
     }

@@ -211,8 +211,8 @@ def _load_balancing(tree: list[Node]) -> str:
     return modes[0] if modes else "ecmp"
 
 
-def _acl_cidrs(tree: list[Node]) -> set[str]:
-    """Sources the RE filter on lo0.0 admits to SSH and SNMP: the management ACL."""
+def _acl_cidrs(tree: list[Node], ports: frozenset[str] = frozenset({"ssh", "snmp"})) -> set[str]:
+    """Sources the RE filter on lo0.0 admits to any of ``ports`` (SSH and SNMP: the management ACL)."""
     applied = names(section(tree, "interfaces", "lo0", "unit", "0", "family", "inet", "filter"), "input")
     filters = named(section(tree, "firewall", "family", "inet"), "filter")
     prefix_lists = named(section(tree, "policy-options"), "prefix-list")
@@ -220,12 +220,30 @@ def _acl_cidrs(tree: list[Node]) -> set[str]:
     for name in applied:
         for term in named(filters.get(name), "term").values():
             match = section(term, "from")
-            if not {"ssh", "snmp"} & set(values(leaf(match, "destination-port"))):
+            if not ports & set(values(leaf(match, "destination-port"))):
                 continue
             for plist in names(match, "source-prefix-list"):
                 out.update(str(st.words[0]) for st in statements(prefix_lists.get(plist)))
             out.update(names(match, "source-address"))
     return out
+
+
+def _gnmi(tree: list[Node], switch: ParsedSwitch) -> None:
+    """The gRPC server's TLS port, the sources the RE filter admits to it, and client-certificate checking."""
+    ssl = section(tree, "system", "services", "extension-service", "request-response", "grpc", "ssl")
+    port = leaf(ssl, "port")
+    if ssl is None or not port:
+        return
+    switch.gnmi_port = int(str(port[0]))
+    switch.gnmi_sources = _acl_cidrs(tree, frozenset({str(port[0])}))
+    cert = leaf(ssl, "local-certificate")
+    switch.gnmi_tls = str(cert[0]) if cert else None
+    mutual = section(ssl, "mutual-authentication")
+    ca = leaf(mutual, "certificate-authority")
+    profiles = named(section(tree, "security", "pki"), "ca-profile")
+    required = values(leaf(mutual, "client-certificate-request")) == ["require-certificate-and-verify"]
+    if ca and str(ca[0]) in profiles and required:
+        switch.gnmi_client_ca = str(ca[0])
 
 
 def parse_switch(text: str) -> ParsedSwitch:
@@ -244,6 +262,7 @@ def read_switch(tree: list[Node], text: str) -> ParsedSwitch:
     _bgp(tree, switch)
     switch.load_balancing = _load_balancing(tree)
     switch.acl_cidrs = _acl_cidrs(tree)
+    _gnmi(tree, switch)
     switch.ntp_servers = {
         str(st.words[1]) for st in statements(section(tree, "system", "ntp")) if st.words[0] == "server"
     }

@@ -273,6 +273,38 @@ class _Nxos:
                 out |= self.acl_sources(acl)
         return out
 
+    def gnmi(self, parsed: ParsedSwitch) -> None:
+        """The gRPC agent's port (NX-OS default 50051), the sources mgmt0 lets reach it, and mTLS."""
+        if not self.top(r"^feature grpc$"):
+            return
+        ports = self.top(r"^grpc port \d+$")
+        parsed.gnmi_port = int(_words(ports[0])[2]) if ports else 50051
+        acls = [
+            m.group(1) for o in self.top(r"^interface mgmt0$") for m in _child_values(o, r"^ip access-group (\S+) in$")
+        ]
+        parsed.gnmi_sources = self.port_sources(acls[0], parsed.gnmi_port) if acls else {ANYWHERE}
+        certs = self.top(r"^grpc certificate \S+$")
+        roots = self.top(r"^grpc client root certificate \S+$")
+        parsed.gnmi_tls = _words(certs[0])[2] if certs else None
+        parsed.gnmi_client_ca = _words(roots[0])[4] if roots else None
+
+    def port_sources(self, acl: str, port: int) -> set[str]:
+        """Sources an ACL lets reach TCP ``port``, first match wins; a missing ACL permits all."""
+        out: set[str] = set()
+        for obj in self.top(rf"^ip access-list {re.escape(acl)}$"):
+            for child in obj.children:
+                words = _words(child)[1:] if _words(child)[0].isdigit() else _words(child)
+                action, proto, src = words[0], words[1], words[2]
+                ports = words[words.index("eq") + 1 :][:1] if "eq" in words else []
+                if proto not in ("ip", "tcp") or (ports and ports[0] != str(port)):
+                    continue
+                if src == "any":
+                    return out | ({ANYWHERE} if action == "permit" else set())
+                if action == "permit":
+                    out.add(src)
+            return out
+        return {ANYWHERE}
+
 
 def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     """What an NX-OS switch running ``text`` would do, in aiinfra's common terms."""
@@ -298,6 +330,7 @@ def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:
     parsed.bfd_timers = nx.bfd_timers()
     parsed.load_balancing = nx.load_balancing()
     parsed.acl_cidrs = nx.management_acl()
+    nx.gnmi(parsed)
     parsed.ntp_servers = {_words(o)[2] for o in nx.top(r"^ntp server \S+")}
     return parsed
 

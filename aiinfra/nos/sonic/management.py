@@ -22,6 +22,8 @@ SNMP_PRIV = {"aes128": "AES"}  # net-snmp "AES" is AES-128
 AAA_LOGIN = {"tacacs": "tacacs+,local", "radius": "radius,local"}
 SSH_ACL = "SSH_ONLY"
 SNMP_ACL = "SNMP_ACL"
+GNMI_ACL = "GNMI_ACL"
+CERT_DIR = "/etc/sonic/telemetry"  # where the certificate deploy writes the gNMI TLS material
 TCP, UDP = "6", "17"  # ACL_RULE IP_PROTOCOL
 IPV4 = "2048"  # ACL_RULE ETHER_TYPE 0x0800: the default rule drops the rest of IPv4
 
@@ -98,6 +100,43 @@ def acl_tables(design: Design, snmp: bool) -> Table:
     return {"ACL_TABLE": tables, "ACL_RULE": rules}
 
 
+def gnmi_tables(design: Design) -> Table:
+    """The gNMI server on the Design's port with client certificates checked against the CA, and
+    caclmgrd's EXTERNAL_CLIENT service admitting that port from the management CIDRs only."""
+    t = design.telemetry
+    if t is None:
+        return {}
+    tls = t.tls
+    rules: Table = {
+        f"{GNMI_ACL}|{r.name}": {
+            "PRIORITY": str(r.priority),
+            "PACKET_ACTION": "ACCEPT",
+            "SRC_IP": r.source,
+            "IP_PROTOCOL": TCP,
+            "L4_DST_PORT": str(t.gnmi_port),
+        }
+        for r in acl_rules(t.allowed_cidrs)
+    }
+    rules[f"{GNMI_ACL}|DEFAULT_RULE"] = {
+        "PRIORITY": "1",
+        "PACKET_ACTION": "DROP",
+        "IP_PROTOCOL": TCP,
+        "L4_DST_PORT": str(t.gnmi_port),
+    }
+    return {
+        "GNMI": {
+            "certs": {
+                "server_crt": f"{CERT_DIR}/{tls.profile}.cer",
+                "server_key": f"{CERT_DIR}/{tls.profile}.key",
+                "ca_crt": f"{CERT_DIR}/{tls.ca_name}.cer",
+            },
+            "gnmi": {"client_auth": "true", "user_auth": "cert", "port": str(t.gnmi_port), "log_level": "2"},
+        },
+        "ACL_TABLE": {GNMI_ACL: _ctrlplane("EXTERNAL_CLIENT", "gNMI from the management CIDRs only")},
+        "ACL_RULE": rules,
+    }
+
+
 def _ctrlplane(service: str, description: str) -> Table:
     return {"type": "CTRLPLANE", "stage": "ingress", "services": [service], "policy_desc": description}
 
@@ -139,13 +178,18 @@ def management_tables(device: Device, design: Design) -> Table:
     mgmt = design.management
     port = device.mgmt_interface
     users = snmp_users(design, SNMP_AUTH, SNMP_PRIV)
+    acls = acl_tables(design, snmp=bool(users))
+    gnmi = gnmi_tables(design)
+    for key in ("ACL_TABLE", "ACL_RULE"):
+        acls[key] = {**acls[key], **gnmi.pop(key, {})}
     return {
         "MGMT_VRF_CONFIG": {"vrf_global": {"mgmtVrfEnabled": "true"}},
         "MGMT_PORT": {port: {"admin_status": "up", "alias": port}},
         "MGMT_INTERFACE": {f"{port}|{device.mgmt_address}": {"gwaddr": device.mgmt_gateway}},
         **aaa_tables(design),
         "SSH_SERVER": {"POLICIES": {"ports": "22"}},
-        **acl_tables(design, snmp=bool(users)),
+        **acls,
+        **gnmi,
         **snmp_tables(device, design, users),
         "NTP": {"global": {"admin_state": "enabled", "vrf": "mgmt", "src_intf": port}},
         "NTP_SERVER": {

@@ -21,6 +21,7 @@ from aiinfra.nos.parsed import ParsedInterface, ParsedSwitch
 ECN_MARKING = {"ecn_green", "ecn_yellow", "ecn_red", "ecn_green_yellow", "ecn_green_red", "ecn_yellow_red", "ecn_all"}
 # A control-plane ACL table type and the services aiinfra guards with it.
 CTRLPLANE = "CTRLPLANE"
+ANYWHERE = "0.0.0.0/0"
 
 
 def table(db: dict[str, Any], name: str) -> dict[str, Any]:
@@ -119,6 +120,45 @@ def _management(db: dict[str, Any], sw: ParsedSwitch) -> None:
         if tables.get(acl, {}).get("type") == CTRLPLANE and rule.get("PACKET_ACTION") == "ACCEPT":
             sw.acl_cidrs.add(rule["SRC_IP"])
     sw.ntp_servers = set(table(db, "NTP_SERVER"))
+    _gnmi(db, sw)
+
+
+def _stem(path: str | None) -> str | None:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if path else None
+
+
+def _gnmi(db: dict[str, Any], sw: ParsedSwitch) -> None:
+    """GNMI|gnmi's port and TLS files, and the sources caclmgrd's EXTERNAL_CLIENT rules admit to
+    that port (highest PRIORITY first, the first match wins)."""
+    gnmi = table(db, "GNMI")
+    server, certs = gnmi.get("gnmi"), gnmi.get("certs", {})
+    if server is None:
+        return
+    sw.gnmi_port = port = int(server.get("port", 50051))
+    if certs.get("server_key"):
+        sw.gnmi_tls = _stem(certs.get("server_crt"))
+    if server.get("client_auth") == "true":
+        sw.gnmi_client_ca = _stem(certs.get("ca_crt"))
+    tables = {
+        name
+        for name, t in table(db, "ACL_TABLE").items()
+        if t.get("type") == CTRLPLANE and "EXTERNAL_CLIENT" in t.get("services", [])
+    }
+    rules = [
+        r
+        for key, r in table(db, "ACL_RULE").items()
+        if key.split("|", 1)[0] in tables and r.get("L4_DST_PORT") == str(port)
+    ]
+    if not rules:
+        sw.gnmi_sources = {ANYWHERE}
+        return
+    for r in sorted(rules, key=lambda r: -int(r["PRIORITY"])):
+        if "SRC_IP" not in r:
+            if r["PACKET_ACTION"] == "ACCEPT":
+                sw.gnmi_sources.add(ANYWHERE)
+            break
+        if r["PACKET_ACTION"] == "ACCEPT":
+            sw.gnmi_sources.add(r["SRC_IP"])
 
 
 def parse_files(files: Mapping[str, str]) -> ParsedSwitch:

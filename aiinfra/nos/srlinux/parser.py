@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aiinfra.nos.parsed import ParsedSwitch
 
 US_PER_MS = 1000
+ANYWHERE = "0.0.0.0/0"
 
 
 def _by(items: list[dict[str, Any]] | None, key: str) -> dict[str, dict[str, Any]]:
@@ -136,7 +137,43 @@ def parse(text: str) -> ParsedSwitch:
             if src and "accept" in e.get("action", {}):
                 s.acl_cidrs.add(src)
     s.ntp_servers = {x["address"] for x in system.get("srl_nokia-ntp:ntp", {}).get("server", [])}
+    _gnmi(s, system, data)
     return s
+
+
+def _gnmi(s: ParsedSwitch, system: dict[str, Any], data: dict[str, Any]) -> None:
+    """The enabled gNMI server's port and TLS profile, and the sources the control-plane ACL admits to it."""
+    servers = [
+        g
+        for g in system.get("srl_nokia-grpc:grpc-server", [])
+        if g.get("admin-state") == "enable" and "srl_nokia-grpc:gnmi" in g.get("services", [])
+    ]
+    if not servers:
+        return
+    s.gnmi_port = servers[0].get("port", 57400)  # the YANG default
+    s.gnmi_tls = servers[0].get("tls-profile")
+    control_plane = system.get("control-plane-traffic", {}).get("input", {}).get("srl_nokia-acl:acl", {})
+    applied = {f["name"] for f in control_plane.get("acl-filter", [])}
+    filters = [f for f in data.get("srl_nokia-acl:acl", {}).get("acl-filter", []) if f["name"] in applied]
+    s.gnmi_sources = _port_sources(filters[0], s.gnmi_port) if filters else {ANYWHERE}
+
+
+def _port_sources(acl_filter: dict[str, Any], port: int) -> set[str]:
+    """Sources a filter accepts to TCP ``port``, first matching entry wins."""
+    out: set[str] = set()
+    for e in sorted(acl_filter.get("entry", []), key=lambda e: e["sequence-id"]):
+        match = e.get("match", {})
+        proto = match.get("ipv4", {}).get("protocol")
+        dport = match.get("transport", {}).get("destination-port", {}).get("value")
+        if (proto not in (None, "tcp")) or (dport is not None and dport != port):
+            continue
+        src = match.get("ipv4", {}).get("source-ip", {}).get("prefix")
+        accept = "accept" in e.get("action", {})
+        if src is None:
+            return out | ({ANYWHERE} if accept else set())
+        if accept:
+            out.add(src)
+    return out
 
 
 def parse_files(files: Mapping[str, str]) -> ParsedSwitch:

@@ -24,8 +24,8 @@ def tree(device: Device, design: Design) -> dict[str, Any]:
     out: dict[str, Any] = {
         "srl_nokia-interfaces:interface": interfaces.interfaces(device),
         "srl_nokia-network-instance:network-instance": interfaces.network_instances(device, protocols, routes),
-        "srl_nokia-system:system": system.system(device, design.management),
-        "srl_nokia-acl:acl": system.acl(design.management),
+        "srl_nokia-system:system": system.system(device, design.management, design.telemetry),
+        "srl_nokia-acl:acl": system.acl(design.management, design.telemetry),
     }
     policy = routing.routing_policy(device)
     if policy:

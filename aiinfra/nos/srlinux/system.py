@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Device, ManagementPlane
+from aiinfra.design.telemetry import TelemetryIntent
 from aiinfra.nos import profile
 from aiinfra.nos.srlinux.interfaces import MGMT_VRF
 
@@ -43,12 +44,14 @@ def timezone(name: str) -> str:
     return profile(OS).timezone_aliases.get(name, name)
 
 
-def acl(m: ManagementPlane) -> dict[str, Any]:
-    """Accept the guarded services from each allowed CIDR, drop them from elsewhere, accept the rest."""
+def acl(m: ManagementPlane, telemetry: TelemetryIntent | None) -> dict[str, Any]:
+    """Accept the guarded services (and gNMI, from the telemetry ACL) from each allowed CIDR, drop
+    them from elsewhere, accept the rest."""
+    guarded = [*SERVICES, ("tcp", telemetry.gnmi_port, "gnmi")] if telemetry else list(SERVICES)
     rules: list[tuple[str, int, str, str | None, str]] = [
-        (proto, port, name, cidr, "accept") for cidr in m.allowed_cidrs for proto, port, name in SERVICES
+        (proto, port, name, cidr, "accept") for cidr in m.allowed_cidrs for proto, port, name in guarded
     ]
-    rules += [(proto, port, name, None, "drop") for proto, port, name in SERVICES]
+    rules += [(proto, port, name, None, "drop") for proto, port, name in guarded]
     entries = []
     for n, (proto, port, name, source, action) in enumerate(rules, 1):
         ipv4: dict[str, Any] = {"protocol": proto}
@@ -119,7 +122,23 @@ def _snmp(device: Device, m: ManagementPlane) -> dict[str, Any] | None:
     }
 
 
-def system(device: Device, m: ManagementPlane) -> dict[str, Any]:
+def grpc_server(telemetry: TelemetryIntent) -> list[dict[str, Any]]:
+    """The gNMI server: in ``mgmt``, on the Design's port, with the TLS server profile the
+    certificate deploy installs (its trust-anchor and authenticate-client check collectors)."""
+    return [
+        {
+            "name": telemetry.tls.profile,
+            "admin-state": "enable",
+            "network-instance": MGMT_VRF,
+            "port": telemetry.gnmi_port,
+            "services": ["srl_nokia-grpc:gnmi"],
+            "tls-profile": telemetry.tls.profile,
+            "yang-models": "openconfig",
+        }
+    ]
+
+
+def system(device: Device, m: ManagementPlane, telemetry: TelemetryIntent | None = None) -> dict[str, Any]:
     """The ``srl_nokia-system:system`` tree."""
     out: dict[str, Any] = {
         "srl_nokia-system-name:name": {"host-name": device.name, "domain-name": m.domain},
@@ -160,6 +179,8 @@ def system(device: Device, m: ManagementPlane) -> dict[str, Any]:
                 for s in m.syslog
             ],
         }
+    if telemetry is not None:
+        out["srl_nokia-grpc:grpc-server"] = grpc_server(telemetry)
     snmp = _snmp(device, m)
     if snmp is not None:
         out["srl_nokia-system-snmp:snmp"] = snmp
