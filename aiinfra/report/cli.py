@@ -73,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
     if args.spec is not None:
         result = design_from_file(args.spec)
         inputs = ReportInputs(
-            result.design, result.loaded.spec, result.catalog, relative_configs(output, configs), args.plan
+            result.design,
+            result.loaded.spec,
+            result.catalog,
+            relative_configs(output, configs),
+            args.plan,
+            result.warnings,
         )
     else:
         inputs = ReportInputs(
@@ -120,9 +125,10 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     spec = loaded.spec if loaded is not None else None
     catalog = getattr(result, "catalog", None)
     plan = getattr(args, "plan", None)
+    warnings = tuple(getattr(result, "warnings", ()))
 
     def artefact(design: Any) -> dict[str, str]:
-        files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan)))
+        files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan, warnings)))
         return {f"{RENDER_FOLDER}/{name}": text for name, text in files.items()}
 
     ARTEFACTS[RENDER_FOLDER] = artefact

@@ -72,3 +72,18 @@ def test_render_report_writes_the_report_beside_the_configs(tmp_path: Path) -> N
     assert main(["render", str(LAB), "-o", str(out)]) == 0
     assert "report" not in ARTEFACTS
     assert not (out / "report" / "index.html").exists()
+
+
+def test_validation_warnings_reach_the_overview(tmp_path: Path) -> None:
+    """Issue 15: the overview lists validate's warnings (here the small-cluster advice), not
+    only sizing's; the file is named without its folder, so the report does not depend on it."""
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(LAB.read_text().replace("nodes: 4\n", "nodes: 2\n", 1).replace("../../schema", "schema"))
+    assert main(["report", str(spec), "-o", str(tmp_path / "r")]) == 0
+    html = (tmp_path / "r" / "index.html").read_text()
+    warnings = html.split('id="warnings">', 1)[1].split("</ul>", 1)[0]
+    assert "<li>cluster.yaml:" in warnings and "compute.nodes: 2 nodes get 14 fabric switches" in warnings
+    assert str(tmp_path) not in warnings
+    out = tmp_path / "build"
+    assert main(["render", str(spec), "-o", str(out), "--report"]) == 0
+    assert "compute.nodes: 2 nodes get" in (out / "report" / "index.html").read_text()
