@@ -115,6 +115,12 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     The report then goes through the render pipeline like any other output family
     (``report/index.html`` in the manifest, in ``--check``), linking to the configs beside it.
     One call at the start of ``cli._render`` is the whole hook.
+
+    The entry outlives this render when the render stops early (a refused folder, Ctrl-C):
+    nothing removes it until the next ``render`` without the flag. So the artefact answers
+    only for the Design it was registered for (the forked workers share that very object);
+    any other Design rendered in the same process (the library API, a test) gets no report
+    built from this spec's workloads.
     """
     from aiinfra.render.artefacts import ARTEFACTS
 
@@ -127,7 +133,11 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     plan = getattr(args, "plan", None)
     warnings = tuple(getattr(result, "warnings", ()))
 
+    mine = getattr(result, "design", None)
+
     def artefact(design: Any) -> dict[str, str]:
+        if design is not mine:
+            return {}
         files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan, warnings)))
         return {f"{RENDER_FOLDER}/{name}": text for name, text in files.items()}
 
