@@ -90,3 +90,16 @@ def test_unreadable_spec_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 2
     [d] = json.loads(out)["diagnostics"]
     assert "cannot read file" in d["message"]
+
+
+def test_advice_names_only_what_the_spec_has_not_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 1-node lab with its front-end already collapsed: the advice points at the back-end alone
+    (it said "and collapsed: true on the front-end" to a spec that had it), in singular."""
+    spec = tmp_path / "cluster.yaml"
+    text = LAB.read_text().replace("nodes: 4\n", "nodes: 1\n", 1)
+    spec.write_text(text.replace("  frontend:\n", "  frontend:\n    collapsed: true\n", 1))
+    code, out, _ = _run(capsys, "validate", "--format", "json", str(spec))
+    assert code == 0
+    [d] = json.loads(out)["diagnostics"]
+    assert d["severity"] == "warning" and d["message"].startswith("1 node gets 11 fabric switches")
+    assert "fabrics.backend.design: single-switch" in d["message"] and "frontend" not in d["message"]
