@@ -14,9 +14,11 @@ import argparse
 import os
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
+from aiinfra.design.model import Design
 from aiinfra.report.build import ReportInputs, build_report, relative_configs
 from aiinfra.report.plan_view import PlanUnreadable
 from aiinfra.report.render import INDEX, report_files
@@ -133,10 +135,11 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     plan = getattr(args, "plan", None)
     warnings = tuple(getattr(result, "warnings", ()))
 
-    mine = getattr(result, "design", None)
+    # A weak reference: the entry must not keep a 32k Design alive after its render.
+    mine = weakref.ref(result.design) if hasattr(result, "design") else None
 
-    def artefact(design: Any) -> dict[str, str]:
-        if design is not mine:
+    def artefact(design: Design) -> dict[str, str]:
+        if mine is None or mine() is not design:
             return {}
         files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan, warnings)))
         return {f"{RENDER_FOLDER}/{name}": text for name, text in files.items()}
