@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiinfra import __version__
 from aiinfra.errors import Diagnostic
@@ -53,12 +54,14 @@ def as_json(spec: Path, diagnostics: Sequence[Diagnostic], summary: dict[str, in
 
 
 def _uri(file: str, root: Path) -> tuple[str, bool]:
-    """A path relative to ``root`` (the repository a CI job checks out) where it lies inside it."""
+    """A URI reference relative to ``root`` (the repository a CI job checks out) where the file
+    lies inside it, else a ``file:`` URI. SARIF requires valid URIs (RFC 3986), so a space or
+    a ``#`` in a folder name is percent-encoded rather than breaking the annotation."""
     path = Path(file)
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix(), True
+        return quote(path.resolve().relative_to(root.resolve()).as_posix()), True
     except (ValueError, OSError):
-        return path.resolve().as_uri() if path.is_absolute() else path.as_posix(), False
+        return path.resolve().as_uri(), False
 
 
 def _result(d: Diagnostic, root: Path) -> dict[str, Any]:

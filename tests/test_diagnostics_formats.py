@@ -90,3 +90,41 @@ def test_unreadable_spec_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 2
     [d] = json.loads(out)["diagnostics"]
     assert "cannot read file" in d["message"]
+
+
+def test_advice_names_only_what_the_spec_has_not_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 1-node lab with its front-end already collapsed: the advice points at the back-end alone
+    (it said "and collapsed: true on the front-end" to a spec that had it), in singular."""
+    spec = tmp_path / "cluster.yaml"
+    text = LAB.read_text().replace("nodes: 4\n", "nodes: 1\n", 1)
+    spec.write_text(text.replace("  frontend:\n", "  frontend:\n    collapsed: true\n", 1))
+    code, out, _ = _run(capsys, "validate", "--format", "json", str(spec))
+    assert code == 0
+    [d] = json.loads(out)["diagnostics"]
+    assert d["severity"] == "warning" and d["message"].startswith("1 node gets 11 fabric switches")
+    assert "fabrics.backend.design: single-switch" in d["message"] and "frontend" not in d["message"]
+
+
+def test_sarif_uris_are_percent_encoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SARIF's artifactLocation.uri must be a valid URI reference: a spec in "my specs #2/"
+    was written with a raw space and '#' (a fragment start) that code scanning cannot resolve."""
+    folder = tmp_path / "my specs #2"
+    folder.mkdir()
+    spec = _bad_spec(folder)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "validate", "--format", "sarif", str(spec))
+    assert code == 2
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {"my%20specs%20%232/cluster.yaml"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the spec outside the root: an absolute file: URI, encoded too
+    code, out, _ = _run(capsys, "validate", "--format", "sarif", str(spec))
+    [uri] = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert code == 2 and uri == spec.resolve().as_uri() and " " not in uri

@@ -31,14 +31,26 @@ def _small_cluster(spec: ClusterSpec, catalog: Catalog, design: Design) -> list[
         return []
     switch_w = sum(d.power_w for d in fabric)
     node_w = nodes * catalog.servers[spec.compute.node_model].power_w
-    if switch_w <= node_w:
+    # Only what the spec has not set already: advice to set what is set is noise, and with
+    # nothing left to set there is no smaller design to point to.
+    changes = []
+    if spec.fabrics.backend.design != "single-switch":
+        changes.append("fabrics.backend.design: single-switch (every NIC on one switch, no spines)")
+    for name in ("frontend", "storage"):
+        fab = getattr(spec.fabrics, name)
+        if fab is not None and not fab.collapsed:
+            changes.append(f"fabrics.{name}.collapsed: true (one leaf pair, no spines)")
+    if switch_w <= node_w or not changes:
         return []
     return [
         (
             ("compute", "nodes"),
-            f"{nodes} nodes get {len(fabric)} fabric switches drawing {switch_w / 1000:.1f} kW, more than the "
-            f"nodes' {node_w / 1000:.1f} kW; for {nodes} nodes set fabrics.backend.design: single-switch "
-            "(every NIC on one switch, no spines) and collapsed: true on the front-end (one leaf pair, no spines)",
+            f"{_count(nodes, 'node')} {'gets' if nodes == 1 else 'get'} {len(fabric)} fabric switches drawing "
+            f"{switch_w / 1000:.1f} kW, more than the nodes' {node_w / 1000:.1f} kW; for {_count(nodes, 'node')} "
+            "set " + " and ".join(changes),
         )
     ]
 
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -64,8 +64,11 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(e))
     if arch.moe is not None or arch.mla is not None or arch.sliding_window is not None:
         return _fail(f"{arch.name} is not a plain dense decoder; the probe stack copies dense GQA models only")
-    if any(v < 1 for v in [*args.prompts, *args.batches, args.context]):
-        return _fail("prompt lengths, batch sizes and --context must be positive")
+    if any(v < 1 for v in [*args.prompts, *args.batches, args.context]) or (
+        args.layers is not None and args.layers < 1
+    ):
+        # checked before torch is imported: --layers 0 used to mean "all that fit"
+        return _fail("prompt lengths, batch sizes, --context and --layers must be positive")
     try:
         torch = importlib.import_module("torch")  # the optional 'probe' extra; the core never imports it
     except ImportError:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from aiinfra import __version__
 from aiinfra.catalog import Catalog
 from aiinfra.design.model import Design, Device
+from aiinfra.errors import Diagnostic
 from aiinfra.nos.common import config_files
 from aiinfra.report import palette
 from aiinfra.report.data import blob_json, device_blob
@@ -28,19 +29,30 @@ from aiinfra.spec.model import ClusterSpec
 @dataclass(frozen=True)
 class ReportInputs:
     """What a report is built from: the Design always; the spec and catalog for sizing;
-    where the rendered configs are, relative to the report folder; a plan file."""
+    where the rendered configs are, relative to the report folder; a plan file; the warnings
+    validate printed for the spec (design advice), which the overview lists first."""
 
     design: Design
     spec: ClusterSpec | None = None
     catalog: Catalog | None = None
     configs_from_report: str = ".."  # the render folder, as a relative path from the report's folder
     plan: Path | None = None
+    validation: tuple[Diagnostic, ...] = ()
 
 
 def relative_configs(report_dir: Path, render_dir: Path) -> str:
     """The render folder as a POSIX path relative to the report folder (links must be relative)."""
     rel = os.path.relpath(os.path.abspath(render_dir), os.path.abspath(report_dir))
     return PurePosixPath(*Path(rel).parts).as_posix()
+
+
+def validation_warning(d: Diagnostic) -> str:
+    """A validate warning as the overview lists it: the spec's file name (not its folder, so the
+    report does not change with where it was built), line, field and message."""
+    where = PurePosixPath(d.file.replace("\\", "/")).name if d.file else "spec"
+    if d.line:
+        where += f":{d.line}"
+    return f"{where}: {d.path}: {d.message}" if d.path else f"{where}: {d.message}"
 
 
 @contextmanager
@@ -79,7 +91,7 @@ def build_report(inputs: ReportInputs) -> ReportModel:
         generator=f"aiinfra {__version__}",
         overview=figures(design),
         tiers=tier_table(design),
-        warnings=warnings,
+        warnings=tuple(validation_warning(d) for d in inputs.validation) + warnings,
         topology=views,
         rail_legend=legend,
         bom=bom_table(design, server_w, OPTIC_W),

@@ -14,9 +14,11 @@ import argparse
 import os
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
+from aiinfra.design.model import Design
 from aiinfra.report.build import ReportInputs, build_report, relative_configs
 from aiinfra.report.plan_view import PlanUnreadable
 from aiinfra.report.render import INDEX, report_files
@@ -73,7 +75,12 @@ def run(args: argparse.Namespace) -> int:
     if args.spec is not None:
         result = design_from_file(args.spec)
         inputs = ReportInputs(
-            result.design, result.loaded.spec, result.catalog, relative_configs(output, configs), args.plan
+            result.design,
+            result.loaded.spec,
+            result.catalog,
+            relative_configs(output, configs),
+            args.plan,
+            result.warnings,
         )
     else:
         inputs = ReportInputs(
@@ -110,6 +117,12 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     The report then goes through the render pipeline like any other output family
     (``report/index.html`` in the manifest, in ``--check``), linking to the configs beside it.
     One call at the start of ``cli._render`` is the whole hook.
+
+    The entry outlives this render when the render stops early (a refused folder, Ctrl-C):
+    nothing removes it until the next ``render`` without the flag. So the artefact answers
+    only for the Design it was registered for (the forked workers share that very object);
+    any other Design rendered in the same process (the library API, a test) gets no report
+    built from this spec's workloads.
     """
     from aiinfra.render.artefacts import ARTEFACTS
 
@@ -120,9 +133,15 @@ def render_hook(args: argparse.Namespace, result: object) -> None:
     spec = loaded.spec if loaded is not None else None
     catalog = getattr(result, "catalog", None)
     plan = getattr(args, "plan", None)
+    warnings = tuple(getattr(result, "warnings", ()))
 
-    def artefact(design: Any) -> dict[str, str]:
-        files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan)))
+    # A weak reference: the entry must not keep a 32k Design alive after its render.
+    mine = weakref.ref(result.design) if hasattr(result, "design") else None
+
+    def artefact(design: Design) -> dict[str, str]:
+        if mine is None or mine() is not design:
+            return {}
+        files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan, warnings)))
         return {f"{RENDER_FOLDER}/{name}": text for name, text in files.items()}
 
     ARTEFACTS[RENDER_FOLDER] = artefact

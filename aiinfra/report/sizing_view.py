@@ -41,10 +41,13 @@ def _latency_plots(n: int, r: InferenceSizing) -> list[Plot]:
     plan = r.chosen.plan
     points = [operating_point(r.setup, plan, c) for c in _concurrencies(plan.max_sequences)]
     shape = f"TP{plan.tensor_parallel}" + (f" x PP{plan.pipeline_parallel}" if plan.pipeline_parallel > 1 else "")
+    # The statistic the SLO compares (spec slo.percentile): a mean curve under a p99 target line
+    # would show headroom the sizing did not find.
+    q = r.slo_percentile
     out = []
     for what, values, limit in (
-        ("TTFT", [p.ttft_s * 1000 for p in points], r.ttft_limit_s),
-        ("ITL", [p.itl_s * 1000 for p in points], r.itl_limit_s),
+        ("TTFT", [p.ttft(q) * 1000 for p in points], r.ttft_limit_s),
+        ("ITL", [p.itl(q) * 1000 for p in points], r.itl_limit_s),
     ):
         series = Series(
             f"{r.name} ({shape})",
@@ -53,7 +56,7 @@ def _latency_plots(n: int, r: InferenceSizing) -> list[Plot]:
         )
         limits = ((f"{what} target {limit * 1000:g} ms", limit * 1000),) if limit is not None else ()
         title = f"{r.name}: {what} against concurrency per replica ({shape})"
-        desc = f"Modelled mean {what} in ms for 1 to {plan.max_sequences} requests in flight on one replica."
+        desc = f"Modelled {q} {what} in ms for 1 to {plan.max_sequences} requests in flight on one replica."
         cid = f"{what.lower()}-{n}"
         svg = line_chart(
             title,
@@ -67,7 +70,7 @@ def _latency_plots(n: int, r: InferenceSizing) -> list[Plot]:
         )
         table = Table(
             title,
-            ("concurrency", f"{what} ms"),
+            ("concurrency", f"{what} {q} ms"),
             tuple((f"{p.concurrency:,}", f"{v:,.1f}") for p, v in zip(points, values, strict=True)),
             (True, True),
         )

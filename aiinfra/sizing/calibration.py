@@ -23,7 +23,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
@@ -33,6 +33,7 @@ from aiinfra.spec.base import Strict
 from aiinfra.spec.text import FreeText
 
 FORMAT = "aiinfra-calibration/1"
+MeasuredFlops = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class DecodeRow(Strict):
@@ -65,8 +66,12 @@ class CalibrationFile(Strict):
     gpu: FreeText = Field(description="Catalog GPU key this file calibrates, e.g. h200.")
     device: FreeText = Field(default="", description="Device name as the driver reports it.")
     environment: dict[str, FreeText] = Field(default_factory=dict, max_length=64)
-    hbm_copy_bytes_per_s: float | None = Field(default=None, gt=0, description="Read + written bytes per second.")
-    gemm_flops: dict[Literal["bf16", "fp8"], float] = Field(default_factory=dict)
+    hbm_copy_bytes_per_s: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="Read + written bytes per second."
+    )
+    # Positive and finite: each is divided by (and divides) the catalog peak, so a zero or an
+    # ``Infinity`` (which Python's JSON reader accepts) would crash or silently switch a factor off.
+    gemm_flops: dict[Literal["bf16", "fp8"], MeasuredFlops] = Field(default_factory=dict)
     decoder: DecoderStack | None = None
     collectives: list[CollectiveRow] = Field(default_factory=list, max_length=10_000)
 

@@ -26,14 +26,8 @@ from aiinfra.sizing.hardware import Hardware, calibrated, hardware_for_gpu, hard
 from aiinfra.sizing.inference import InferenceSizing
 from aiinfra.sizing.power import estimate_bom, power_from_bom
 from aiinfra.sizing.rag_report import rag_json
-from aiinfra.sizing.report import (
-    cluster_table,
-    inference_json,
-    inference_table,
-    power_json,
-    training_json,
-    training_table,
-)
+from aiinfra.sizing.report import inference_json, power_json, training_json
+from aiinfra.sizing.tables import cluster_table, inference_table, training_table
 from aiinfra.sizing.training import TrainingSizing
 from aiinfra.spec.errors import translate_validation_error
 from aiinfra.spec.workloads import Workloads

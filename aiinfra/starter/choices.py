@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from dataclasses import dataclass
 
 from aiinfra.catalog import builtin
@@ -29,6 +30,8 @@ VGPU_PROFILES = {"h100": "nvidia_h100xm-80c"}
 
 
 FACTS_FILE = "node-facts.yaml"
+MANAGEMENT_SUPERNET = "172.16.0.0/12"  # RFC 1918, apart from the fabrics' 10.0.0.0/8
+CLUSTER_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")  # the spec's ``name`` grammar (spec/model.py)
 
 
 class StarterError(ValueError):
@@ -147,6 +150,11 @@ def starter(
     vgpu_profile: str | None = None,
 ) -> Starter:
     catalog = builtin()
+    if not CLUSTER_NAME.fullmatch(name):
+        raise StarterError(
+            f"--name {name!r} cannot prefix hostnames: a lower-case letter, then up to 40 lower-case letters, "
+            "digits or '-'"
+        )
     if server not in catalog.servers:
         raise StarterError(f"unknown server {server!r}; aiinfra catalog list servers shows them")
     srv = catalog.servers[server]
@@ -175,7 +183,7 @@ def starter(
     # Upper bound on switches of one fabric: a leaf per rail per 8 nodes plus as many above.
     switches_upper = 2 * srv.backend.count * max(1, math.ceil(nodes / 8)) + 8
     hosts_needed = nodes + 3 * switches_upper + 16
-    management = str(ipaddress.IPv4Network(("172.16.0.0", _prefix_for(hosts_needed))))
+    management = _Carver(MANAGEMENT_SUPERNET).take(hosts_needed)
     return Starter(
         name=name,
         gpus=gpus,

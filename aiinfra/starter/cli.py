@@ -5,8 +5,9 @@
 The file is designed before it is written, so it validates as written; an existing file
 is never overwritten without ``--force``.
 
-Exit codes: 0 written, 2 arguments that cannot make a valid spec (the reason is printed)
-or a file in the way.
+Exit codes: 0 written, 2 arguments that cannot make a valid spec (the reason is printed:
+a size past what one fabric carries, a vGPU profile or device ID validate refuses) or a
+file in the way.
 """
 
 from __future__ import annotations
@@ -74,12 +75,16 @@ def run(args: argparse.Namespace) -> int:
     except StarterError as exc:
         return _fail(str(exc))
     files = {args.output: starter_yaml(plan)}
-    if plan.needs_facts:
-        facts = args.output.parent / FACTS_FILE
-        if facts.exists() and not args.force:
-            return _fail(f"{facts} exists; pass --force to overwrite it")
-        files[facts] = facts_yaml(plan, _node_netdevs(plan))
-    _check(files)
+    facts = args.output.parent / FACTS_FILE
+    if plan.needs_facts and facts.exists() and not args.force:
+        return _fail(f"{facts} exists; pass --force to overwrite it")
+    try:
+        if plan.needs_facts:
+            files[facts] = facts_yaml(plan, _node_netdevs(plan))
+        _check(files)
+    except SpecError as exc:
+        problems = "\n".join(f"  {d.path}: {d.message}" if d.path else f"  {d.message}" for d in exc.diagnostics)
+        return _fail(f"these arguments do not make a valid spec; nothing was written:\n{problems}")
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
     wrote = " and ".join(str(p) for p in files)
@@ -88,16 +93,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _design(files: dict[Path, str]) -> Design:
-    """Design the files in a scratch folder: a starter that does not validate is a bug (exit 1)."""
+    """Design the files in a scratch folder. A SpecError here comes from the arguments (a size
+    beyond one fabric, a vGPU profile or device ID the platform refuses): ``run`` prints it
+    and exits 2, so a starter that would not validate is never written."""
     from aiinfra.pipeline import design_from_file
 
     with tempfile.TemporaryDirectory() as tmp:
         for path, text in files.items():
             (Path(tmp) / path.name).write_text(text, encoding="utf-8")
-        try:
-            return design_from_file(Path(tmp) / next(iter(files)).name).design
-        except SpecError as exc:
-            raise RuntimeError(f"the starter spec does not validate:\n{exc}") from None
+        return design_from_file(Path(tmp) / next(iter(files)).name).design
 
 
 def _check(files: dict[Path, str]) -> None:

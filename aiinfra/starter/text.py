@@ -1,8 +1,10 @@
 """The starter ``cluster.yaml`` as text: every value from :class:`Starter`, every decision commented.
 
 A starter is read by someone who has not read the docs yet, so the comments say what
-each section is for and which values are site-specific. Values are written with
-``json.dumps`` (a JSON string is a YAML scalar), so no name or key can break the file.
+each section is for and which values are site-specific. Free text from the command line
+(the SSH key, the vGPU profile) is written with ``json.dumps`` (a JSON string is a YAML
+scalar), so it cannot break the file or add a key; the cluster name is checked against the
+spec's hostname grammar before it gets here, and every other value comes from the catalog.
 """
 
 from __future__ import annotations
@@ -129,10 +131,10 @@ def _platform(s: Starter) -> list[str]:
             "  cluster: gpu                                # SITE",
             "  password: {vault: vault_vcenter_password}",
             "  gpu_mode: vgpu",
-            f"  vgpu_profile: {s.vgpu_profile}",
+            f"  vgpu_profile: {_q(s.vgpu_profile or '')}",
         ]
     return [
-            *head,
+        *head,
         "  type: nutanix",
         f"  prism_central: pc.{s.name}.example.net       # SITE",
         "  cluster: gpu                                # SITE",

@@ -72,3 +72,34 @@ def test_render_report_writes_the_report_beside_the_configs(tmp_path: Path) -> N
     assert main(["render", str(LAB), "-o", str(out)]) == 0
     assert "report" not in ARTEFACTS
     assert not (out / "report" / "index.html").exists()
+
+
+def test_validation_warnings_reach_the_overview(tmp_path: Path) -> None:
+    """Issue 15: the overview lists validate's warnings (here the small-cluster advice), not
+    only sizing's; the file is named without its folder, so the report does not depend on it."""
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(LAB.read_text().replace("nodes: 4\n", "nodes: 2\n", 1).replace("../../schema", "schema"))
+    assert main(["report", str(spec), "-o", str(tmp_path / "r")]) == 0
+    html = (tmp_path / "r" / "index.html").read_text()
+    warnings = html.split('id="warnings">', 1)[1].split("</ul>", 1)[0]
+    assert "<li>cluster.yaml:" in warnings and "compute.nodes: 2 nodes get 14 fabric switches" in warnings
+    assert str(tmp_path) not in warnings
+    out = tmp_path / "build"
+    assert main(["render", str(spec), "-o", str(out), "--report"]) == 0
+    assert "compute.nodes: 2 nodes get" in (out / "report" / "index.html").read_text()
+
+
+def test_a_refused_render_report_leaves_no_report_in_other_renders(tmp_path: Path) -> None:
+    """The hook's ARTEFACTS entry survives a render that stops early; it must not add this
+    spec's report to another Design rendered later in the same process."""
+    from aiinfra.pipeline import design_from_file, render_files
+
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "foreign.txt").write_text("not aiinfra's\n")
+    assert main(["render", str(LAB), "-o", str(occupied), "--report"]) == 2
+    try:
+        other = design_from_file(EXAMPLES / "srlinux-2su" / "cluster.yaml")
+        assert not any(p.startswith("report/") for p in render_files(other).files)
+    finally:
+        ARTEFACTS.pop("report", None)

@@ -249,3 +249,32 @@ def test_hostile_text_is_escaped_in_tables_pictures_and_attributes() -> None:
     svg = text(0, 0, evil) + link("#device/x", evil, "", data_device=evil)
     root = ET.fromstring(f"<g>{svg}</g>")  # still well-formed, the text intact
     assert root[0].text == evil and root[1].get("data-device") == evil
+
+
+def test_latency_plots_show_the_statistic_the_slo_compares(tmp_path: Path) -> None:
+    """A p99 SLO: the TTFT curve under the target line is the p99 the sizing compared with the
+    target (the page showed the mean, well under the line, for a fleet sized on the p99)."""
+    import shutil
+
+    from aiinfra.pipeline import design_from_file
+    from aiinfra.sizing.batching import operating_point
+    from aiinfra.sizing.cluster import size_cluster
+    from aiinfra.sizing.power import bom_from_design
+
+    shutil.copytree(EXAMPLES / "superpod-4su", tmp_path / "sp")
+    spec = tmp_path / "sp" / "cluster.yaml"
+    text = spec.read_text()
+    assert "slo: {ttft_ms: 1000, itl_ms: 50}" in text
+    text = text.replace("slo: {ttft_ms: 1000, itl_ms: 50}", "slo: {ttft_ms: 1000, itl_ms: 50, percentile: p99}")
+    spec.write_text(text.replace("load: {concurrent_users: 2000}", "load: {concurrent_users: 200}"))
+    r = design_from_file(spec)
+    html = report_files(build_report(ReportInputs(r.design, r.loaded.spec, r.catalog)))["index.html"]
+    p = _Tables()
+    p.feed(html)
+    [rows] = [t for t in p.tables.values() if t and t[0] == ["concurrency", "TTFT p99 ms"]]
+    sized = size_cluster(r.loaded.spec, r.catalog, bom_from_design(r.design)).inference[0].result
+    plan = sized.chosen.plan
+    for concurrency, shown in rows[1:]:
+        point = operating_point(sized.setup, plan, int(concurrency.replace(",", "")))
+        assert float(shown.replace(",", "")) == pytest.approx(point.ttft_p99_s * 1000, abs=0.05)
+    assert point.ttft_p99_s > point.ttft_s * 1.1, "under load the two differ: the test tells them apart"

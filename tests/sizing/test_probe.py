@@ -37,6 +37,15 @@ def test_probe_refuses_models_its_stack_cannot_copy(capsys: pytest.CaptureFixtur
     assert main(["probe", "--gpu", "h200", "--model", "llama-9"]) == 2
 
 
+@pytest.mark.parametrize("bad", [["--layers", "0"], ["--prompts", "128", "0"], ["--context", "-1"]])
+def test_probe_refuses_non_positive_shapes_before_importing_torch(
+    capsys: pytest.CaptureFixture[str], bad: list[str]
+) -> None:
+    """--layers 0 read as "every layer that fits" (``args.layers or ...``), not as a mistake."""
+    assert main(["probe", "--gpu", "h200", *bad]) == 2
+    assert "must be positive" in capsys.readouterr().err
+
+
 def test_stack_parameters_match_the_catalog_model() -> None:
     """The stack (layers + LM head) is the model minus its embedding table."""
     arch = resolve_model("llama-3.1-8b")

@@ -271,3 +271,20 @@ def test_chatbot_peak_from_daily_curve_and_arrival_variance() -> None:
     assert ChatbotPattern().peak_factor == 2.0
     with pytest.raises(ValueError, match="not both"):
         ChatbotPattern(peak_to_average=2, arrival_cv=0.1)
+
+
+@pytest.mark.parametrize("bad", [{"bf16": 0, "fp8": 1e15}, {"bf16": "Infinity"}, {"fp8": "NaN"}])
+def test_calibration_gemm_figures_must_be_positive_and_finite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: dict
+) -> None:
+    """A zero BF16 GEMM figure divided the FP8 ratio by zero (an internal error in aiinfra size);
+    Infinity and NaN, which Python's JSON reader accepts, silently switched the ratio off."""
+    doc = json.loads(PROBE.read_text())
+    doc["gemm_flops"] = {k: float(v) for k, v in bad.items()}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(SizingError, match="gemm_flops"):
+        read_calibration_file(path)
+    args = ["size", "--model", "llama-3.1-8b", "--gpu", "h200", "--users", "10", "--precision", "fp8"]
+    assert main([*args, "--calibration", str(path)]) == 2
+    assert "gemm_flops" in capsys.readouterr().err

@@ -106,3 +106,26 @@ def test_a_few_nodes_get_the_small_design(tmp_path: Path, ssh_key: Path) -> None
     result = design_from_file(spec)
     assert result.design.backend_tiers == 1 and not result.warnings
     assert sum(d.fabric != "oob" for d in result.design.devices.values()) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--gpus", "8", "--name", "Bad Name!"], "--name 'Bad Name!' cannot prefix hostnames"),
+        (["--gpus", "8", "--name", ""], "cannot prefix hostnames"),
+        (["--gpus", "8", "--platform", "nutanix", "--gpu-device-id", "-1"], "platform.gpu_device_id"),
+        (["--gpus", "8", "--platform", "vmware", "--vgpu-profile", "x\n  gpu_mode: passthrough"], "vgpu_profile"),
+        (["--gpus", "262144"], "fabrics.frontend"),
+        (["--gpus", "1048576"], "more addresses than 172.16.0.0/12"),
+    ],
+)
+def test_arguments_that_cannot_validate_exit_2_without_a_file(
+    tmp_path: Path, ssh_key: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """Bad names, IDs and profiles, and sizes past one fabric, are the user's input, not a bug:
+    exit 2 with the reason (never exit 1 with a crash log), and a hostile vGPU profile is a
+    quoted YAML scalar, never a key of its own."""
+    code, spec = _init(tmp_path, ssh_key, *args)
+    err = capsys.readouterr().err
+    assert code == 2 and not spec.exists(), err
+    assert message in err and "internal error" not in err and "Traceback" not in err
