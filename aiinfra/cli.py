@@ -7,9 +7,10 @@ change), 2 invalid input (every problem of a spec is listed; an output folder
 render refuses to own; a bad argument), 3 ``render --check`` or ``plan`` found
 changes (so CI can tell "changes" from "broken"), 1 internal error (a bug:
 please report it; the traceback goes to a fresh private file whose path is
-printed) or a filesystem error (one line: path and errno). Ctrl-C and SIGTERM clean up and exit 128 + the signal number (130, 143),
-as a shell reports a process the signal killed; a closed stdout (``| head``) exits
-quietly with 141, as ``SIGPIPE`` would.
+printed) or a filesystem error (one line: path and errno). Ctrl-C and SIGTERM
+clean up and exit 128 + the signal number (130, 143), as a shell reports a process
+the signal killed; a closed stdout (``| head``) exits quietly with 141, as
+``SIGPIPE`` would.
 """
 
 from __future__ import annotations

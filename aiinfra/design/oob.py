@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 
-from aiinfra.design.context import BuildContext, width
+from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.context import BuildContext
 from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMode
+from aiinfra.design.naming import num
 
 OOB_UPLINK_PORTS = 4  # the last ports of an OOB switch are kept for uplinks
 MGMT_CABLE_M = 3.0
@@ -26,8 +28,7 @@ def oob_endpoints(switches: list[Device], nodes: list[Node]) -> list[tuple[str, 
     return out
 
 
-def oob_switch_count(ctx: BuildContext, endpoints: int) -> int:
-    model = ctx.switch_model(ctx.spec.fabrics.oob.switch)
+def oob_switch_count(model: SwitchModel, endpoints: int) -> int:
     return max(1, math.ceil(endpoints / (model.ports - OOB_UPLINK_PORTS)))
 
 
@@ -35,13 +36,14 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
     oob = ctx.spec.fabrics.oob
     model = ctx.switch_model(oob.switch)
     access = model.ports - OOB_UPLINK_PORTS
-    count = oob_switch_count(ctx, len(endpoints))
+    count = oob_switch_count(model, len(endpoints))
+    digits = ctx.spec.naming.switch_digits
     switches = [
-        ctx.add_switch(f"{ctx.spec.name}-oob-{i:0{width(count)}d}", "oob", "oob", oob.switch)
-        for i in range(1, count + 1)
+        ctx.add_switch(f"{ctx.spec.name}-oob-{num(i, digits)}", "oob", "oob", oob.switch) for i in range(1, count + 1)
     ]
-    for sw in switches:
+    for i, sw in enumerate(switches):
         sw.access_vlan = OOB_ACCESS_VLAN
+        ctx.slots[sw.name] = i
     speed = model.port_speed_gbps
     for i, (device, port) in enumerate(endpoints):
         sw = switches[i // access]

@@ -9,6 +9,7 @@ from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
 from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
+from aiinfra.spec.naming import Naming
 from aiinfra.spec.platform import Platform
 from aiinfra.spec.security import Security
 from aiinfra.spec.site import Site
@@ -35,3 +36,4 @@ class ClusterSpec(Strict):
     templates: TemplateDir | None = Field(
         default=None, description="Folder of <os>/<name>.j2 templates that replace the built-in ones."
     )
+    naming: Naming = Field(default_factory=Naming, description="Digits in hostnames: fixed, so growth renames nothing.")

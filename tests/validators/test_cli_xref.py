@@ -16,9 +16,9 @@ SPECS = {
     "lab": ROOT / "inventories" / "lab" / "cluster.yaml",
     **{p.stem: p for p in sorted((ROOT / "tests" / "switches" / "specs").glob("*.yaml")) if p.stem[:3] in "nxoeosjun"},
 }
-NX = ("nxos-2tier", "configs/nx2-be-leaf-su01-r1.cfg")
-EOS = ("eos-2tier", "configs/ar2-be-leaf-su01-r1.cfg")
-JUNOS = ("junos-flowlet", "configs/jfl-be-leaf-su01-r1.conf")
+NX = ("nxos-2tier", "configs/nx2-be-leaf-su001-r1.cfg")
+EOS = ("eos-2tier", "configs/ar2-be-leaf-su001-r1.cfg")
+JUNOS = ("junos-flowlet", "configs/jfl-be-leaf-su001-r1.conf")
 
 
 @cache
@@ -134,7 +134,7 @@ JUNOS_BREAKS = [
     ("    view AIINFRA-ALL {", "    view X {", "snmp-view AIINFRA-ALL is referenced"),
     ("                group AIINFRA-READ {", "                group X {", "snmp-group AIINFRA-READ is referenced"),
     ("    radius-server {", "    radius-servers-gone {", "authentication-method radius is referenced"),
-    ("    host-name jfl-be-leaf-su01-r1;", "    host-name jfl-be-leaf-su01-r1", "does not"),
+    ("    host-name jfl-be-leaf-su001-r1;", "    host-name jfl-be-leaf-su001-r1", "does not"),
 ]
 
 
