@@ -5,9 +5,9 @@ The usable addresses of ``site.management.network`` (from ``first_host_offset``,
 the gateway and the broadcast address) are cut into fixed shares: the first half for
 switches, the second half for nodes, where node ``n`` takes host address ``2(n - 1)`` and
 BMC address ``2(n - 1) + 1``. The switch half is cut per fabric (back-end one half,
-OOB one quarter, front-end and storage one eighth each); in a fabric's share the
-super-spines and spines come first (their number is the fabric's shape, which growth
-within a shape keeps) and the leaves follow, indexed by their slot.
+OOB one quarter, front-end and storage one eighth each); in a fabric's share leaves
+count up from the bottom by slot and spines down from the top, so either can grow; the
+super-spines count down below the spines (a new pod, which adds spines, moves them).
 """
 
 from __future__ import annotations
@@ -51,15 +51,13 @@ def assign_management(
         )
         return
     regions = {fabric: (half * lo // 8, half * hi // 8 - half * lo // 8) for fabric, (lo, hi) in FABRIC_SHARES.items()}
-    above = {
-        (fabric, role): sum(1 for d in switches if d.fabric == fabric and d.role in tiers)
-        for fabric in FABRIC_SHARES
-        for role, tiers in (("leaf", ("spine", "super-spine")), ("spine", ("super-spine",)))
-    }
+    spines = {f: sum(1 for d in switches if d.fabric == f and d.role == "spine") for f in FABRIC_SHARES}
+    tops = {f: sum(1 for d in switches if d.fabric == f and d.role != "leaf") for f in FABRIC_SHARES}
     for d in switches:
         base, count = regions[d.fabric]
-        index = above.get((d.fabric, d.role), 0) + slots[d.name]
-        if index >= count:
+        slot = slots[d.name]
+        index = {"spine": count - 1 - slot, "super-spine": count - 1 - spines[d.fabric] - slot}.get(d.role, slot)
+        if not 0 <= index < count or (d.role == "leaf" and index >= count - tops[d.fabric]):
             problems.add(
                 where,
                 f"{room}; the {count:,} kept for {d.fabric} switches (a fixed share, so growth renumbers "

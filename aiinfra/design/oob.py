@@ -1,5 +1,12 @@
 """Out-of-band management: every switch management port and every node's host
-management and BMC port is cabled to an OOB access switch, in a fixed order."""
+management and BMC port is cabled to an OOB access switch, in a fixed order.
+
+The order is chosen so that growth appends: first the switches whose number is the
+fabric's shape (spines, super-spines, front-end and storage switches), then SU by SU
+that SU's back-end leaves and its nodes. Only the last SU can be partial, so a new node
+or a new SU takes the next free OOB ports and no existing cable moves. A change of shape
+(another spine or leaf pair) moves the ports after it, and ``aiinfra plan`` says so.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +26,18 @@ OOB_ACCESS_VLAN = 2
 
 
 def oob_endpoints(switches: list[Device], nodes: list[Node]) -> list[tuple[str, str]]:
-    """(device, port) pairs that need an OOB access port: nodes first, then switches."""
+    """(device, port) pairs that need an OOB access port, in the growth-stable order above."""
+    by_su: dict[int, list[tuple[str, str]]] = {}
     out: list[tuple[str, str]] = []
-    for node in nodes:
-        out.append((node.name, "bmc"))
-        out.append((node.name, "mgmt0"))
-    out.extend((sw.name, sw.mgmt_interface) for sw in switches)
+    for sw in switches:
+        if sw.fabric == "backend" and sw.role == "leaf" and sw.su is not None:
+            by_su.setdefault(sw.su, []).append((sw.name, sw.mgmt_interface))
+        else:
+            out.append((sw.name, sw.mgmt_interface))
+    for node in nodes:  # after the SU's leaves, which setdefault put first
+        by_su.setdefault(node.su, []).extend([(node.name, "bmc"), (node.name, "mgmt0")])
+    for su in sorted(by_su):
+        out.extend(by_su[su])
     return out
 
 

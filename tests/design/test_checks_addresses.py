@@ -57,7 +57,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "dns-at-switch-mgmt-ip",
         put("site.dns", ["192.168.0.12"]),
         "site.dns[0]",
-        "192.168.0.12 is the management address of switch lab-be-leaf-su001-r1; aiinfra numbers "
+        "192.168.0.12 is the management address of switch lab-be-leaf-su001-r3; aiinfra numbers "
         "192.168.0.10-192.168.0.139 (from first_host_offset 10); use an address outside that range, or raise "
         "first_host_offset to keep the server's address below it",
     ),
