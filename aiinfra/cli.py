@@ -67,6 +67,7 @@ def _command(
 COMMAND_MODULES: dict[str, str] = {
     "size": "aiinfra.sizing.cli",
     "lab": "aiinfra.lab.cli",
+    "plan": "aiinfra.plan.cli",
 }
 
 

@@ -1,0 +1,82 @@
+"""``aiinfra plan cluster.yaml --against DIR_OR_GIT_REF``: what a render would change, per device.
+
+The new render is built in memory. The old side is a rendered folder, or a git revision:
+the spec file at that revision (``git show REV:path``) is written to a temporary folder
+beside copies of its node facts and rendered in memory too. Exit 0 when nothing would
+change, 3 when something would (for CI), 2 for invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID, EXIT_CHANGES = 0, 2, 3
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from aiinfra.cli import EPILOG
+
+    p = sub.add_parser(
+        "plan",
+        help="per-device semantic diff, disruption flags and blast radius against a render or git revision",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", type=Path)
+    p.add_argument("--against", required=True, help="a rendered folder, or a git revision of the spec")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="also write the plan as Markdown (a PR comment)")
+    p.set_defaults(command="plan")
+
+
+def _folder_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _revision_files(spec: Path, rev: str) -> dict[str, bytes] | str:
+    """The files the spec at git revision ``rev`` renders, or why it cannot be read."""
+    from aiinfra.pipeline import design_from_file
+    from aiinfra.render.pipeline import render_outputs
+
+    where = spec.resolve().parent
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(where), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"{spec} is not in a git work tree, and {rev!r} is no folder"
+    rel = spec.resolve().relative_to(Path(top).resolve())
+    with tempfile.TemporaryDirectory(prefix="aiinfra-plan-") as tmp:
+        out = Path(tmp)
+        for item in where.iterdir():  # node facts and templates the spec names, as they are now
+            if item.is_file() and item.name != spec.name:
+                shutil.copy(item, out / item.name)
+        shown = subprocess.run(["git", "-C", top, "show", f"{rev}:{rel.as_posix()}"], capture_output=True)
+        if shown.returncode != 0:
+            return f"git show {rev}:{rel.as_posix()}: {shown.stderr.decode(errors='replace').strip()}"
+        (out / spec.name).write_bytes(shown.stdout)
+        return render_outputs(design_from_file(out / spec.name).design).files
+
+
+def run(args: argparse.Namespace) -> int:
+    from aiinfra.pipeline import design_from_file
+    from aiinfra.plan.model import compute_plan
+    from aiinfra.plan.report import plan_markdown, plan_table
+    from aiinfra.render.pipeline import render_outputs
+
+    new = design_from_file(args.spec)
+    against = Path(args.against)
+    old = _folder_files(against) if against.is_dir() else _revision_files(args.spec, args.against)
+    if isinstance(old, str):
+        print(f"aiinfra: {old}", file=sys.stderr)
+        return EXIT_INVALID
+    plan = compute_plan(old, render_outputs(new.design).files, new.design)
+    print(plan.to_json() if args.format == "json" else plan_table(plan), end="")
+    if args.markdown is not None:
+        args.markdown.write_text(plan_markdown(plan), encoding="utf-8")
+    return EXIT_CHANGES if plan.has_changes else EXIT_OK

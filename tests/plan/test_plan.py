@@ -1,0 +1,154 @@
+"""``aiinfra plan``: goldens for the examples' typical changes, and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aiinfra.cli import main
+from aiinfra.pipeline import design_from_file
+from aiinfra.plan import compute_plan
+from aiinfra.render.pipeline import render_outputs
+from tests.conftest import EXAMPLES, ROOT, write_spec
+
+GOLDEN = ROOT / "tests" / "golden" / "plan"
+
+
+def _render(tmp: Path, example: str, edit: Any = None) -> tuple[Any, dict[str, bytes]]:
+    data = yaml.safe_load((EXAMPLES / example / "cluster.yaml").read_text())
+    data["compute"].pop("node_facts", None)
+    if edit:
+        edit(data)
+    tmp.mkdir(parents=True, exist_ok=True)
+    design = design_from_file(write_spec(tmp, data)).design
+    return design, render_outputs(design).files
+
+
+def _ecn(data: dict[str, Any]) -> None:
+    data["fabrics"]["backend"]["roce"]["ecn"] = {"min_kbytes": 300, "max_kbytes": 1500, "max_probability": 10}
+
+
+def _user(data: dict[str, Any]) -> None:
+    data["security"]["users"].append(
+        {
+            "name": "auditor",
+            "role": "admin",
+            "ssh_keys": [
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF96/wCIP8Jkvui8FlGt7KN3vSSXO+Go0xp2/6g/uR+a auditor@lab"
+            ],
+        }
+    )
+
+
+def _nodes(n: int) -> Any:
+    def edit(data: dict[str, Any]) -> None:
+        data["compute"]["nodes"] = n
+
+    return edit
+
+
+CASES = {
+    "lab-ecn-threshold": ("lab", None, _ecn),
+    "lab-new-user": ("lab", None, _user),
+    "srlinux-node-added": ("srlinux-2su", _nodes(7), _nodes(8)),
+    "srlinux-new-su": ("srlinux-2su", None, _nodes(12)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_plan_golden(case: str, tmp_path: Path) -> None:
+    example, before, after = CASES[case]
+    _, old = _render(tmp_path / "old", example, before)
+    design, new = _render(tmp_path / "new", example, after)
+    plan = compute_plan(old, new, design)
+    summary = {
+        "devices": [
+            [d.device, d.status, d.added, d.removed, d.changed, d.flags, d.blast.batch, d.blast.gpus]
+            for d in plan.devices
+        ],
+        "remediation": {d.device: d.remediation for d in plan.devices if d.remediation},
+        "topology": plan.topology,
+        "other_files": [p for p in plan.other_files if not p.startswith("nodes/")],
+    }
+    text = json.dumps(summary, indent=1, sort_keys=True) + "\n"
+    golden = GOLDEN / f"{case}.json"
+    if os.environ.get("AIINFRA_UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_ecn_change_is_flagged_and_nxos_gets_remediation(tmp_path: Path) -> None:
+    _, old = _render(tmp_path / "old", "lab")
+    design, new = _render(tmp_path / "new", "lab", _ecn)
+    plan = compute_plan(old, new, design)
+    spine = next(d for d in plan.devices if d.device == "lab-be-spine-01")
+    assert "qos-change" in spine.flags
+    assert any("random-detect minimum-threshold 300 kbytes" in line for line in spine.remediation)
+    leaf = next(d for d in plan.devices if d.device == "lab-be-leaf-su001-r1")
+    assert leaf.blast.rails == [1] and leaf.blast.gpus == 4
+    assert json.loads(plan.to_json())["devices"][0]["device"] == plan.devices[0].device
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    spec = EXAMPLES / "lab" / "cluster.yaml"
+    assert main(["render", str(spec), "-o", str(out)]) == 0
+    assert main(["plan", str(spec), "--against", str(out)]) == 0
+    data = yaml.safe_load(spec.read_text())
+    _ecn(data)
+    changed = write_spec(tmp_path, data)
+    md = tmp_path / "plan.md"
+    capsys.readouterr()
+    assert main(["plan", str(changed), "--against", str(out), "--format", "json", "--markdown", str(md)]) == 3
+    assert json.loads(capsys.readouterr().out)["devices"]
+    assert md.read_text().startswith("## aiinfra plan")
+    assert main(["plan", str(changed), "--against", "no-such-rev-or-dir"]) == 2
+
+
+def test_against_a_git_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--against REV renders the spec as committed at REV; an unknown revision is invalid input."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    spec = write_spec(tmp_path, yaml.safe_load((EXAMPLES / "lab" / "cluster.yaml").read_text()))
+    git("add", "cluster.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "lab")
+    assert main(["plan", str(spec), "--against", "HEAD"]) == 0
+    data = yaml.safe_load(spec.read_text())
+    _user(data)
+    write_spec(tmp_path, data)
+    capsys.readouterr()
+    assert main(["plan", str(spec), "--against", "HEAD", "--format", "json"]) == 3
+    plan = json.loads(capsys.readouterr().out)
+    assert {d["device"] for d in plan["devices"]} >= {"lab-be-spine-01", "lab-fe-leaf-01a", "lab-oob-01"}
+    assert main(["plan", str(spec), "--against", "no-such-revision"]) == 2
+    assert "no-such-revision" in capsys.readouterr().err
+
+
+def test_hatches_are_visible_in_the_plan(tmp_path: Path) -> None:
+    """A raw_config block changes a device, and the plan lists it among the escape hatches."""
+    from aiinfra.plan.report import plan_markdown, plan_table
+
+    def raw(data: dict[str, Any]) -> None:
+        data["raw_config"] = [{"group": "os_eos", "after": "alias shint show interfaces status\n"}]
+
+    _, old = _render(tmp_path / "old", "lab")
+    design, new = _render(tmp_path / "new", "lab", raw)
+    plan = compute_plan(old, new, design)
+    assert {d.device for d in plan.devices} == {"lab-fe-spine-01", "lab-fe-spine-02"}
+    assert [(h["hatch"], h["device"]) for h in plan.hatches] == [
+        ("raw_config", "lab-fe-spine-01"),
+        ("raw_config", "lab-fe-spine-02"),
+    ]
+    assert "raw_config: lab-fe-spine-01 after" in plan_table(plan)
+    assert "- raw_config: lab-fe-spine-02 after" in plan_markdown(plan)
+    spine = plan.devices[0]
+    assert spine.remediation == ["alias shint show interfaces status"] and spine.flags == []
