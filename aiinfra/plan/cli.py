@@ -38,29 +38,56 @@ def _folder_files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def _git(top: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", top, *args], capture_output=True)
+
+
 def _revision_files(spec: Path, rev: str) -> dict[str, bytes] | str:
-    """The files the spec at git revision ``rev`` renders, or why it cannot be read."""
+    """The files the spec at git revision ``rev`` renders, or why it cannot be read.
+
+    The spec and its node facts are taken as they were at ``rev`` (``git show``); a
+    templates folder, which is many files, is copied as it is now.
+    """
+    import yaml
+
     from aiinfra.pipeline import design_from_file
     from aiinfra.render.pipeline import render_outputs
 
     where = spec.resolve().parent
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(where), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    found = _git(str(where), "rev-parse", "--show-toplevel")
+    if found.returncode != 0:
         return f"{spec} is not in a git work tree, and {rev!r} is no folder"
-    rel = spec.resolve().relative_to(Path(top).resolve())
+    top = found.stdout.decode().strip()
+    rel = spec.resolve().relative_to(Path(top).resolve()).as_posix()
+    shown = _git(top, "show", f"{rev}:{rel}")
+    if shown.returncode != 0:
+        return f"git show {rev}:{rel}: {shown.stderr.decode(errors='replace').strip()}"
+    try:
+        data = yaml.safe_load(shown.stdout)
+    except yaml.YAMLError:
+        data = None
+    compute = data.get("compute") if isinstance(data, dict) else None
+    facts = compute.get("node_facts") if isinstance(compute, dict) else None
+    templates = data.get("templates") if isinstance(data, dict) else None
     with tempfile.TemporaryDirectory(prefix="aiinfra-plan-") as tmp:
         out = Path(tmp)
-        for item in where.iterdir():  # node facts and templates the spec names, as they are now
-            if item.is_file() and item.name != spec.name:
-                shutil.copy(item, out / item.name)
-        shown = subprocess.run(["git", "-C", top, "show", f"{rev}:{rel.as_posix()}"], capture_output=True)
-        if shown.returncode != 0:
-            return f"git show {rev}:{rel.as_posix()}: {shown.stderr.decode(errors='replace').strip()}"
         (out / spec.name).write_bytes(shown.stdout)
+        if _inside(facts):
+            assert isinstance(facts, str)
+            (out / facts).parent.mkdir(parents=True, exist_ok=True)
+            old_facts = _git(top, "show", f"{rev}:{(Path(rel).parent / facts).as_posix()}")
+            if old_facts.returncode == 0:
+                (out / facts).write_bytes(old_facts.stdout)
+            elif (where / facts).is_file():
+                shutil.copy(where / facts, out / facts)
+        if _inside(templates) and (where / str(templates)).is_dir():
+            shutil.copytree(where / str(templates), out / str(templates))
         return render_outputs(design_from_file(out / spec.name).design).files
+
+
+def _inside(value: object) -> bool:
+    """A relative path that stays below the spec's folder (the spec's own rule for these fields)."""
+    return isinstance(value, str) and not Path(value).is_absolute() and ".." not in Path(value).parts
 
 
 def run(args: argparse.Namespace) -> int:

@@ -131,8 +131,12 @@ def diff_file(path: str, os: str, old: str | None, new: str | None) -> FileDiff:
 
 
 def remediation(os: str, old: str, new: str) -> list[str]:
-    """hier_config's commands that take a switch running ``old`` to ``new``."""
-    from hier_config import Host  # type: ignore[import-untyped]
+    """hier_config's commands that take a switch running ``old`` to ``new`` (hier-config is the
+    ``plan`` extra; without it the diff still works and the remediation says what to install)."""
+    try:
+        from hier_config import Host  # type: ignore[import-untyped]
+    except ImportError:
+        return ["! remediation needs hier-config: pip install 'aiinfra[plan]'"]
 
     host = Host("device", HIER_OS[os])
     host.load_running_config(old)

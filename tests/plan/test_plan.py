@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +21,19 @@ from tests.conftest import EXAMPLES, ROOT, write_spec
 GOLDEN = ROOT / "tests" / "golden" / "plan"
 
 
-def _render(tmp: Path, example: str, edit: Any = None) -> tuple[Any, dict[str, bytes]]:
+@cache
+def _rendered(example: str, edit: Any) -> tuple[Any, dict[str, bytes]]:
+    """One render per (example, edit), shared by the tests: each costs a second or two."""
     data = yaml.safe_load((EXAMPLES / example / "cluster.yaml").read_text())
     data["compute"].pop("node_facts", None)
     if edit:
         edit(data)
-    tmp.mkdir(parents=True, exist_ok=True)
-    design = design_from_file(write_spec(tmp, data)).design
+    design = design_from_file(write_spec(Path(tempfile.mkdtemp(prefix="plan-")), data)).design
     return design, render_outputs(design).files
+
+
+def _render(tmp: Path, example: str, edit: Any = None) -> tuple[Any, dict[str, bytes]]:
+    return _rendered(example, edit)
 
 
 def _ecn(data: dict[str, Any]) -> None:
@@ -45,11 +52,16 @@ def _user(data: dict[str, Any]) -> None:
     )
 
 
+@cache
 def _nodes(n: int) -> Any:
     def edit(data: dict[str, Any]) -> None:
         data["compute"]["nodes"] = n
 
     return edit
+
+
+def _raw(data: dict[str, Any]) -> None:
+    data["raw_config"] = [{"group": "os_eos", "after": "alias shint show interfaces status\n"}]
 
 
 CASES = {
@@ -60,7 +72,12 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+SLOW_CASES = {"srlinux-new-su"}  # 27 + 35 switches rendered
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=[pytest.mark.slow] if c in SLOW_CASES else []) for c in sorted(CASES)]
+)
 def test_plan_golden(case: str, tmp_path: Path) -> None:
     example, before, after = CASES[case]
     _, old = _render(tmp_path / "old", example, before)
@@ -94,6 +111,7 @@ def test_ecn_change_is_flagged_and_nxos_gets_remediation(tmp_path: Path) -> None
     assert json.loads(plan.to_json())["devices"][0]["device"] == plan.devices[0].device
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     spec = EXAMPLES / "lab" / "cluster.yaml"
@@ -110,6 +128,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["plan", str(changed), "--against", "no-such-rev-or-dir"]) == 2
 
 
+@pytest.mark.slow
 def test_against_a_git_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--against REV renders the spec as committed at REV; an unknown revision is invalid input."""
     import subprocess
@@ -137,11 +156,8 @@ def test_hatches_are_visible_in_the_plan(tmp_path: Path) -> None:
     """A raw_config block changes a device, and the plan lists it among the escape hatches."""
     from aiinfra.plan.report import plan_markdown, plan_table
 
-    def raw(data: dict[str, Any]) -> None:
-        data["raw_config"] = [{"group": "os_eos", "after": "alias shint show interfaces status\n"}]
-
     _, old = _render(tmp_path / "old", "lab")
-    design, new = _render(tmp_path / "new", "lab", raw)
+    design, new = _render(tmp_path / "new", "lab", _raw)
     plan = compute_plan(old, new, design)
     assert {d.device for d in plan.devices} == {"lab-fe-spine-01", "lab-fe-spine-02"}
     assert [(h["hatch"], h["device"]) for h in plan.hatches] == [
@@ -152,3 +168,27 @@ def test_hatches_are_visible_in_the_plan(tmp_path: Path) -> None:
     assert "- raw_config: lab-fe-spine-02 after" in plan_markdown(plan)
     spine = plan.devices[0]
     assert spine.remediation == ["alias shint show interfaces status"] and spine.flags == []
+
+
+@pytest.mark.slow
+def test_a_revision_takes_its_node_facts_from_that_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Facts edited since REV show as a change (so REV's facts were used, not today's)."""
+    import shutil
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    for name in ("cluster.yaml", "node-facts.csv"):
+        shutil.copy(EXAMPLES / "ahv-inference" / name, tmp_path / name)
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "ahv")
+    spec = tmp_path / "cluster.yaml"
+    assert main(["plan", str(spec), "--against", "HEAD"]) == 0
+    facts = tmp_path / "node-facts.csv"
+    facts.write_text(facts.read_text().replace("AHV-HGX-2001", "AHV-HGX-9001"))
+    capsys.readouterr()
+    assert main(["plan", str(spec), "--against", "HEAD", "--format", "json"]) == 3
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["devices"] == [] and any("ahv-gpu-001" in p for p in plan["other_files"])
