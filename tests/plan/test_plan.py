@@ -192,3 +192,21 @@ def test_a_revision_takes_its_node_facts_from_that_revision(tmp_path: Path, caps
     assert main(["plan", str(spec), "--against", "HEAD", "--format", "json"]) == 3
     plan = json.loads(capsys.readouterr().out)
     assert plan["devices"] == [] and any("ahv-gpu-001" in p for p in plan["other_files"])
+
+
+def test_a_change_of_tiers_is_said_explicitly(tmp_path: Path) -> None:
+    """An old design.json with another tier count or spine count gives TOPOLOGY CHANGE lines."""
+    from aiinfra.plan.model import topology_changes
+    from aiinfra.plan.report import plan_table
+
+    design, files = _render(tmp_path, "lab")
+    old = json.loads(files["design.json"])
+    old["design"]["backend_tiers"] = 3
+    for tier in old["design"]["tiers"]:
+        if (tier["fabric"], tier["tier"]) == ("backend", "spine"):
+            tier["count"] = 4
+    said = topology_changes({"design.json": json.dumps(old).encode()}, design)
+    assert said[0].startswith("the back-end goes from 3 to 2 tiers") and "backend spines go from 4 to 2" in said
+    assert topology_changes(files, design) == []
+    plan = compute_plan({**files, "design.json": json.dumps(old).encode()}, files, design)
+    assert "TOPOLOGY CHANGE: the back-end goes from 3 to 2 tiers" in plan_table(plan)
