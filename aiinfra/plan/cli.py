@@ -28,14 +28,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("spec", type=Path)
-    p.add_argument("--against", required=True, help="a rendered folder, or a git revision of the spec")
+    p.add_argument(
+        "--against", required=True, metavar="DIR_OR_GIT_REF", help="a rendered folder, or a git revision of the spec"
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="also write the plan as Markdown (a PR comment)")
     p.set_defaults(command="plan")
 
 
 def _folder_files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The files a render wrote into ``root``: those its MANIFEST.sha256 lists (anything else
+    there is the user's, as for ``render --check``), or every file when it has no manifest."""
+    from aiinfra.render.output import MANIFEST
+    from aiinfra.render.ownership import read_manifest
+
+    owned = read_manifest(root)
+    if owned is None:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    paths = [*sorted(owned), MANIFEST]
+    return {p: (root / p).read_bytes() for p in paths if (root / p).is_file() and not (root / p).is_symlink()}
 
 
 def _git(top: str, *args: str) -> subprocess.CompletedProcess[bytes]:

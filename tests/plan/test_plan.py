@@ -116,6 +116,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     out = tmp_path / "out"
     spec = EXAMPLES / "lab" / "cluster.yaml"
     assert main(["render", str(spec), "-o", str(out)]) == 0
+    (out / "operator-notes.txt").write_text("mine")  # not in the manifest: no change to report
     assert main(["plan", str(spec), "--against", str(out)]) == 0
     data = yaml.safe_load(spec.read_text())
     _ecn(data)
