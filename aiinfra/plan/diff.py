@@ -30,6 +30,7 @@ class FileDiff:
     removed: list[Path] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)
     remediation: list[str] = field(default_factory=list)
+    woken: list[str] = field(default_factory=list)  # ports shut in the old config and up in the new
 
 
 def _indented(text: str, comment: str = "!") -> set[Path]:
@@ -78,6 +79,19 @@ def junos_paths(text: str) -> set[Path]:
     return out
 
 
+# Fields that key a YANG list entry (SR Linux, OpenConfig-style JSON): an entry is then
+# found by its key, not its position, so an insertion earlier in the list changes nothing.
+LIST_KEYS = ("name", "interface-id", "id", "sequence-id", "index", "peer-address", "ip-prefix", "prefix", "address")
+
+
+def _list_key(item: Any, position: int) -> str:
+    if isinstance(item, dict):
+        for key in LIST_KEYS:
+            if isinstance(item.get(key), (str, int)):
+                return f"{key}={item[key]}" if key != "name" else str(item[key])
+    return str(position)
+
+
 def _flatten(value: Any, prefix: Path = ()) -> dict[Path, str]:
     if isinstance(value, dict):
         out: dict[Path, str] = {}
@@ -89,8 +103,7 @@ def _flatten(value: Any, prefix: Path = ()) -> dict[Path, str]:
             return {prefix: json.dumps(value)}
         out = {}
         for i, v in enumerate(value):
-            key = str(v.get("name", i)) if isinstance(v, dict) else str(i)  # SR Linux lists are keyed by name
-            out.update(_flatten(v, (*prefix, key)))
+            out.update(_flatten(v, (*prefix, _list_key(v, i))))
         return out
     return {prefix: json.dumps(value)}
 
@@ -119,15 +132,43 @@ def diff_file(path: str, os: str, old: str | None, new: str | None) -> FileDiff:
         result.added = sorted((*p, fb[p]) for p in fb if p not in fa)
         result.removed = sorted((*p, fa[p]) for p in fa if p not in fb)
         result.changed = sorted((*p, fb[p]) for p in fa if p in fb and fa[p] != fb[p])
+        result.woken = _woken([(*p, fa[p]) for p in fa if p not in fb or fa[p] != fb[p]])
         return result
     if os == "junos" and not path.endswith(".frr.conf"):
         a, b = junos_paths(old or ""), junos_paths(new or "")
     else:
         a, b = _indented(old or ""), _indented(new or "")
     result.added, result.removed = sorted(b - a), sorted(a - b)
+    result.woken = _woken(result.removed)
     if os in HIER_OS and not path.endswith(".frr.conf"):
         result.remediation = remediation(os, old or "", new or "")
     return result
+
+
+SHUT = re.compile(r'(?:^|\s)(?:shutdown|disable);?$|admin-state "?disable|admin_status "?down|\bstate down\b', re.I)
+PORT_NAME = re.compile(r"^(?:swp\d|Ethernet\d|ethernet-\d|Eth\d|eth\d|et-\d|xe-\d|ge-\d|mgmt\d)")
+
+
+def port_of(path: Path) -> str | None:
+    """The port a path is about: ``interface X`` (CLI) or the last element named like a port."""
+    for element in reversed(path):
+        if element.startswith("interface ") and PORT_NAME.match(element[len("interface ") :]):
+            return element[len("interface ") :]
+        name = element.split("=", 1)[-1].split("|")[0]  # a list key (interface-id=X) or a SONiC key (X|3)
+        if PORT_NAME.match(name):
+            return name
+    return None
+
+
+def _woken(old_paths: list[Path]) -> list[str]:
+    """Ports whose shutdown (or down state) the old config had and the new one lost."""
+    out = set()
+    for path in old_paths:
+        if not path[-1].startswith("no ") and SHUT.search(" ".join(path[-3:])):
+            port = port_of(path)
+            if port:
+                out.add(port)
+    return sorted(out)
 
 
 def remediation(os: str, old: str, new: str) -> list[str]:

@@ -79,3 +79,14 @@ def test_srlinux_lists_are_keyed_by_name_so_order_is_no_change() -> None:
 def test_nvue_yaml_state_down() -> None:
     old = "- set:\n    interface:\n      swp1:\n        link:\n          state:\n            up: {}\n"
     assert flags("configs/c.yaml", "cumulus", old, old.replace("up: {}", "down: {}")) == ["port-shutdown"]
+
+
+def test_a_port_that_was_shut_disturbs_nothing_when_it_comes_up() -> None:
+    """An unused (shut) port cabled by growth: its MTU and QoS change, but no traffic ran on it."""
+    old = "- set:\n    interface:\n      swp41:\n        link:\n          mtu: 9216\n"
+    old += "          state:\n            down: {}\n"
+    new = old.replace("mtu: 9216", "mtu: 1500").replace("down: {}", "up: {}")
+    d = diff_file("configs/oob.yaml", "cumulus", old, new)
+    assert d.woken == ["swp41"] and disruption_flags([d]) == []
+    live = old.replace("down: {}", "up: {}")
+    assert flags("configs/oob.yaml", "cumulus", live, live.replace("mtu: 9216", "mtu: 1500")) == ["mtu-change"]
