@@ -67,7 +67,7 @@ NXOS_BREAKS = [
     ("  template peer SPINES\n", "  template peer X\n", "peer-template SPINES is referenced"),
     ("aaa group server radius AIINFRA-AAA\n", "aaa group server radius X\n", "aaa-group AIINFRA-AAA is referenced"),
     ("radius-server host 192.168.20.6 ", "radius-server host 192.168.20.99 ", "aaa-host 192.168.20.6 is referenced"),
-    ("  dlb-interface Ethernet1/3/1,", "  dlb-interface Ethernet9/99,", "interface Ethernet9/99 is referenced"),
+    ("  dlb-interface Ethernet1/33/1,", "  dlb-interface Ethernet9/99,", "interface Ethernet9/99 is referenced"),
     ("  vrf member management\n", "  vrf member mgmtx\n", "vrf mgmtx is referenced"),
     ("ntp source-interface mgmt0\n", "ntp source-interface mgmt9\n", "interface mgmt9 is referenced"),
     ("    inherit peer SPINES\n", "    inherit peer SPINES\n    route-map RM-IN in\n", "route-map RM-IN is referenced"),
