@@ -1,14 +1,16 @@
-"""Command line: ``aiinfra validate | render | show | schema | size | lab``.
+"""Command line: ``aiinfra validate | render | show | schema | plan | size | lab``.
 
 Thin by design: parse arguments, call the pipeline, print diagnostics.
 
-Exit codes: 0 success, 2 invalid spec (every problem is listed) or an output
-folder render refuses to own, 1 internal error (a bug: please report it; the
-traceback goes to a fresh private file whose path is printed) or a filesystem
-error (one line: path and errno), and for ``render --check`` 1 when files would
-change. Ctrl-C and SIGTERM clean up and exit 128 + the signal number (130, 143),
-as a shell reports a process the signal killed; a closed stdout (``| head``) exits
-quietly with 141, as ``SIGPIPE`` would.
+Exit codes: 0 success (for ``render --check`` and ``plan``: nothing would
+change), 2 invalid input (every problem of a spec is listed; an output folder
+render refuses to own; a bad argument), 3 ``render --check`` or ``plan`` found
+changes (so CI can tell "changes" from "broken"), 1 internal error (a bug:
+please report it; the traceback goes to a fresh private file whose path is
+printed) or a filesystem error (one line: path and errno). Ctrl-C and SIGTERM
+clean up and exit 128 + the signal number (130, 143), as a shell reports a process
+the signal killed; a closed stdout (``| head``) exits quietly with 141, as
+``SIGPIPE`` would.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from aiinfra import __version__
 if TYPE_CHECKING:
     from aiinfra.pipeline import Rendered
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_CHANGES = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process SIGPIPE killed
 
 DESCRIPTION = (
@@ -40,10 +42,11 @@ DESCRIPTION = (
 
 EPILOG = """exit codes:
   0    success (valid spec, files written, or nothing to change)
-  1    internal error, a filesystem error (path and reason printed),
-       or `render --check` found files that would change
-  2    invalid spec: every problem is printed as file:line:column: field: message;
+  1    internal error (a bug; the traceback's file is printed),
+       or a filesystem error (path and reason printed)
+  2    invalid input: every problem is printed as file:line:column: field: message;
        or an output folder render refuses (not its own, or the spec's folder)
+  3    `render --check` or `plan` found changes (listed)
   130  interrupted (Ctrl-C): nothing was written
   143  terminated (SIGTERM): nothing was written
   141  stdout was closed early (e.g. piped into head)
@@ -68,6 +71,7 @@ COMMAND_MODULES: dict[str, str] = {
     "catalog": "aiinfra.catalog.cli",
     "init": "aiinfra.starter.cli",
     "report": "aiinfra.report.cli",
+    "plan": "aiinfra.plan.cli",
 }
 
 
@@ -97,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DESIGN_JSON",
         help="render from a design.json an earlier render wrote, instead of a spec (needs -o)",
     )
-    render.add_argument("--check", action="store_true", help="render in memory; exit 1 listing files that would change")
+    render.add_argument("--check", action="store_true", help="render in memory; exit 3 listing files that would change")
     render.add_argument(
         "--force",
         action="store_true",
@@ -296,7 +300,7 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
         for path in changed:
             print(path)
         print(f"aiinfra: {len(changed)} file(s) would change in {shown}", file=sys.stderr)
-        return EXIT_INTERNAL if changed else EXIT_OK
+        return EXIT_CHANGES if changed else EXIT_OK
     target = output_target(result, shown, force=args.force, notify=_notice)
     count = write_rendered(result, target, progress, notify=_notice)
     print(f"aiinfra: wrote {count} files to {shown}")

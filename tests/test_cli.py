@@ -17,7 +17,8 @@ LAB = EXAMPLES / "lab" / "cluster.yaml"
 
 def test_help_documents_exit_codes() -> None:
     out = subprocess.run([sys.executable, "-m", "aiinfra", "--help"], capture_output=True, text=True, check=True)
-    assert "exit codes:" in out.stdout and "2    invalid spec" in out.stdout
+    assert "exit codes:" in out.stdout and "2    invalid input" in out.stdout
+    assert "3    `render --check` or `plan` found changes" in out.stdout
     for code in ("130", "141", "143"):
         assert f"  {code}  " in out.stdout
 

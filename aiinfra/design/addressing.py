@@ -1,4 +1,10 @@
-"""Address pools: sequential allocation with capacity and overlap checks (netaddr).
+"""Address pools: allocation by position, with capacity and overlap checks (netaddr).
+
+Every address is block ``index`` of its pool, where the index comes from the
+device's position (SU, rail, leaf, node number; :mod:`aiinfra.design.positions`),
+never from how many devices were allocated before it: growing a cluster then adds
+addresses and renumbers none. Pools shared by several roles are cut into fixed
+shares (:func:`share`), so one role growing never moves another's addresses.
 
 Allocation is integer arithmetic on the pool's first address, which keeps a
 32k-GPU design fast; netaddr does the set algebra for overlap checks.
@@ -60,6 +66,33 @@ class Pool:
 
     def take_host(self) -> str:
         return f"{dotted(self.take())}/32"
+
+    def at(self, index: int) -> int:
+        """First address (as int) of block ``index`` (0-based), whatever was taken before."""
+        if not 0 <= index < self.capacity:
+            raise PoolExhausted(self.name)
+        return self._first + index * self.block
+
+    def p2p_at(self, index: int) -> tuple[str, str]:
+        """The /31 of block ``index``: (low end, high end) as ``a.b.c.d/31``."""
+        base = self.at(index)
+        return f"{dotted(base)}/31", f"{dotted(base + 1)}/31"
+
+    def host_at(self, index: int) -> str:
+        return f"{dotted(self.at(index))}/32"
+
+
+# Fixed shares of a pool that several roles draw from, as (numerator, denominator) of the
+# pool's start and end: leaves take the first half, spines the third quarter and
+# super-spines the last, whatever the current counts are.
+ROLE_SHARES = {"leaf": ((0, 1), (1, 2)), "spine": ((1, 2), (3, 4)), "super-spine": ((3, 4), (1, 1))}
+
+
+def share(size: int, role: str) -> tuple[int, int]:
+    """(first index, number of indexes) of ``role``'s fixed share of ``size`` slots."""
+    (an, ad), (bn, bd) = ROLE_SHARES[role]
+    start, end = size * an // ad, size * bn // bd
+    return start, end - start
 
 
 class PoolExhausted(Exception):

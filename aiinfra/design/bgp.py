@@ -4,11 +4,17 @@ ASN scheme ``rfc7938`` (RFC 7938 section 5.2): each leaf has its own ASN; the
 spines of one pod share one; all super-spines share one. A leaf then never
 accepts a path through another pod back into its own, without route policy.
 Scheme ``unique`` gives every switch its own ASN.
+
+Everything here comes from a switch's slot (its position in its role, from SU, rail,
+pod and number): the loopback and ASN pools are cut into fixed shares per role (leaves
+the first half, spines the third quarter, super-spines the last), a leaf-spine link takes
+/31 number ``slot * uplinks + n`` from the bottom of the link pool and a spine-super-spine
+link the same from the top. Adding leaves, SUs or pods therefore renumbers nothing.
 """
 
 from __future__ import annotations
 
-from aiinfra.design.addressing import Pool
+from aiinfra.design.addressing import Pool, share
 from aiinfra.design.model import Bgp, BgpNeighbor, Device, Interface, Link
 from aiinfra.spec.fabrics import Underlay
 
@@ -16,22 +22,13 @@ PEER_GROUPS = {"leaf": "LEAVES", "spine": "SPINES", "super-spine": "SUPER_SPINES
 MAX_PATHS = 64
 
 
-def asn_groups(switches: list[Device], scheme: str) -> list[list[Device]]:
-    """Devices that share one ASN, in allocation order."""
-    if scheme == "unique":
-        return [[d] for d in switches]
-    groups: dict[tuple[str, int | None], list[Device]] = {}
-    out: list[list[Device]] = []
-    for d in switches:
-        if d.role == "leaf":
-            out.append([d])
-            continue
-        key = (d.role, d.pod if d.role == "spine" else None)
-        if key not in groups:
-            groups[key] = []
-            out.append(groups[key])
-        groups[key].append(d)
-    return out
+def asn_slot(device: Device, slot: int, scheme: str, spines_per_pod: int) -> tuple[str, int]:
+    """(role share, index in it) of ``device``'s ASN: shared per pod or tier under rfc7938."""
+    if scheme == "unique" or device.role == "leaf":
+        return device.role, slot
+    if device.role == "spine":
+        return "spine", slot // spines_per_pod if device.pod is not None else 0
+    return "super-spine", 0
 
 
 # Switch-to-switch links that carry an eBGP session (leaf-leaf: the peer links of a collapsed pair).
@@ -45,35 +42,46 @@ def assign_underlay(
     loopbacks: Pool,
     p2p: Pool,
     unnumbered: bool,
+    slots: dict[str, int],
 ) -> None:
     """Give every fabric switch a loopback, an ASN, link addresses and BGP sessions."""
+    spines_per_pod = max(1, sum(1 for d in switches if d.role == "spine" and (d.pod or 1) == 1))
+    asn_size = underlay.asn_pool.last - underlay.asn_pool.first + 1
     for d in switches:
-        d.loopback = loopbacks.take_host()
-    asn = underlay.asn_pool.first
-    for group in asn_groups(switches, underlay.asn_scheme):
-        for d in group:
-            assert d.loopback is not None  # given just above
-            d.bgp = Bgp(
-                asn=asn,
-                router_id=d.loopback.split("/")[0],
-                neighbors=[],
-                networks=[d.loopback],
-                peer_groups={},
-                maximum_paths=2,
-                multipath_relax=True,
-                bfd=underlay.bfd,
-                unnumbered=unnumbered,
-            )
-        asn += 1
+        base, _ = share(loopbacks.capacity, d.role)
+        d.loopback = loopbacks.host_at(base + slots[d.name])
+        role, asn_index = asn_slot(d, slots[d.name], underlay.asn_scheme, spines_per_pod)
+        d.bgp = Bgp(
+            asn=underlay.asn_pool.first + share(asn_size, role)[0] + asn_index,
+            router_id=d.loopback.split("/")[0],
+            neighbors=[],
+            networks=[d.loopback],
+            peer_groups={},
+            maximum_paths=2,
+            multipath_relax=True,
+            bfd=underlay.bfd,
+            unnumbered=unnumbered,
+        )
 
     by_name = {d.name: d for d in switches}
     index: dict[tuple[str, str], Interface] = {(d.name, i.name): i for d in switches for i in d.interfaces}
-    for link in links:
-        if link.kind not in ROUTED_LINK_KINDS or link.a_device not in by_name:
-            continue
+    fabric_links = [k for k in links if k.kind in ROUTED_LINK_KINDS and k.a_device in by_name]
+    per_lower: dict[str, int] = {}
+    for link in fabric_links:
+        per_lower[link.a_device] = per_lower.get(link.a_device, 0) + 1
+    uplinks = {
+        kind: max((per_lower[k.a_device] for k in fabric_links if k.kind == kind), default=0)
+        for kind in ROUTED_LINK_KINDS
+    }
+    taken: dict[str, int] = {}
+    for link in fabric_links:
         lower, upper = by_name[link.a_device], by_name[link.b_device]
         low_if, up_if = index[(lower.name, link.a_interface)], index[(upper.name, link.b_interface)]
-        upper_addr, lower_addr = p2p.take_p2p()
+        nth = taken[lower.name] = taken.get(lower.name, -1) + 1
+        block = slots[lower.name] * uplinks[link.kind] + nth
+        if link.kind == "spine-super-spine":  # from the top of the pool, so more leaves never reach it
+            block = p2p.capacity - 1 - block
+        upper_addr, lower_addr = p2p.p2p_at(block)
         up_if.address, low_if.address = upper_addr, lower_addr
         up_if.peer_address, low_if.peer_address = lower_addr.split("/")[0], upper_addr.split("/")[0]
         _session(lower, upper, low_if)

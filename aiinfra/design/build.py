@@ -10,7 +10,7 @@ from netaddr import IPNetwork
 
 from aiinfra.catalog import Catalog
 from aiinfra.catalog.models import BYTES_PER_MB
-from aiinfra.design.addressing import Pool, dotted, overlaps
+from aiinfra.design.addressing import Pool, overlaps, share
 from aiinfra.design.apps import with_apps
 from aiinfra.design.backend import build_backend
 from aiinfra.design.bgp import assign_underlay
@@ -22,9 +22,11 @@ from aiinfra.design.context import BuildContext
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
+from aiinfra.design.mgmt_addresses import assign_management
 from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortMode, SwitchHardware, TierSummary
+from aiinfra.design.naming import check_name_widths
 from aiinfra.design.nodes import build_nodes
-from aiinfra.design.oob import build_oob, oob_endpoints
+from aiinfra.design.oob import build_oob, oob_endpoints, oob_switch_count
 from aiinfra.design.overrides import apply_hatches
 from aiinfra.design.planning import plan_fabrics
 from aiinfra.design.platform_build import with_platform
@@ -95,6 +97,10 @@ def _build_design(
         raise DesignError(problems.items)
     rail_plan, fabric_plans = plans
     _check_pools(spec, n, rails, rail_plan, fabric_plans, problems)
+    switch_count = rail_plan.scalable_units * rails * rail_plan.leaves_per_rail + rail_plan.spines
+    switch_count += rail_plan.super_spines + sum(fp.leaf_pairs * 2 + fp.spines for fp in fabric_plans.values())
+    oob_count = oob_switch_count(catalog.switches[spec.fabrics.oob.switch.model], 2 * n + switch_count)
+    check_name_widths(spec.naming, n, rail_plan, fabric_plans, oob_count, problems)
     if problems:
         raise DesignError(problems.items)
 
@@ -104,6 +110,7 @@ def _build_design(
         cluster=spec.name,
         prefix=spec.compute.hostname_prefix,
         count=n,
+        digits=spec.naming.node_digits,
         nodes_per_su=rail_plan.nodes_per_su,
         server_key=spec.compute.node_model,
         server=server,
@@ -131,6 +138,7 @@ def _build_design(
         pools["backend.loopbacks"],
         pools["backend.fabric_links"],
         be.underlay.unnumbered,
+        ctx.slots,
     )
     for name, fabric_devices in others.items():
         fab = getattr(spec.fabrics, name)
@@ -141,12 +149,13 @@ def _build_design(
             pools[f"{name}.loopbacks"],
             pools[f"{name}.fabric_links"],
             fab.underlay.unnumbered,
+            ctx.slots,
         )
 
     fabric_switches = backend + [d for ds in others.values() for d in ds]
     oob = build_oob(ctx, oob_endpoints(fabric_switches, nodes))
     all_switches = oob + fabric_switches
-    _assign_management(spec, all_switches, nodes, problems)
+    assign_management(spec, all_switches, nodes, ctx.slots, problems)
     if not problems:
         check_management_collisions(problems, spec, all_switches, nodes)
     if problems:
@@ -236,16 +245,14 @@ def _check_pools(
     pools = _pools(spec)
     be_underlay = spec.fabrics.backend.underlay
     leaves = rp.scalable_units * rails * rp.leaves_per_rail
-    be_switches = leaves + rp.spines + rp.super_spines
     be_links = leaves * rp.leaf_uplinks + rp.spines * rp.spine_uplinks
     need = {
         "backend.gpu": (n * rails, f"{n} nodes x {rails} NICs"),
-        "backend.loopbacks": (be_switches, f"{be_switches} back-end switches"),
         "backend.fabric_links": (be_links, f"{be_links} back-end fabric links"),
     }
+    roles = {"backend": {"leaf": leaves, "spine": rp.spines, "super-spine": rp.super_spines}}
     for name, fp in fps.items():
-        sw = fp.leaf_pairs * 2 + fp.spines
-        need[f"{name}.loopbacks"] = (sw, f"{sw} {name} switches")
+        roles[name] = {"leaf": fp.leaf_pairs * 2, "spine": fp.spines}
         need[f"{name}.fabric_links"] = (fp.leaf_pairs * 2 * fp.leaf_uplinks, f"{name} leaf uplinks")
         need[f"{name}.host_links"] = (n * 2, f"{n} nodes x 2 uplinks")
         need[f"{name}.hosts"] = (n, f"{n} nodes")
@@ -254,6 +261,16 @@ def _check_pools(
         if msg:
             fabric, field = key.split(".")
             problems.add(("fabrics", fabric, "addressing", field), f"{msg} ({why})")
+    for fabric, counts in roles.items():
+        loopbacks = pools[f"{fabric}.loopbacks"]
+        for role, count in counts.items():
+            room = share(loopbacks.capacity, role)[1]
+            if count > room:
+                problems.add(
+                    ("fabrics", fabric, "addressing", "loopbacks"),
+                    f"{loopbacks.network} keeps {room:,} loopbacks for {role} switches (a fixed share, so growth "
+                    f"renumbers nothing) but {count:,} {fabric} {role} switches need one; use a larger prefix",
+                )
 
     named = {k: p.network for k, p in pools.items()}
     named["site.management.network"] = IPNetwork(str(spec.site.management.network))
@@ -269,22 +286,25 @@ def _check_pools(
         )
 
     asn_need = {
-        "backend": be_switches
+        "backend": {"leaf": leaves, "spine": rp.spines, "super-spine": rp.super_spines}
         if be_underlay.asn_scheme == "unique"
-        else leaves + rp.pods + (1 if rp.tiers == 3 else 0),
+        else {"leaf": leaves, "spine": rp.pods if rp.tiers == 3 else 1, "super-spine": int(rp.tiers == 3)},
     }
     for name, fp in fps.items():
         unique = getattr(spec.fabrics, name).underlay.asn_scheme == "unique"
-        asn_need[name] = fp.leaf_pairs * 2 + (fp.spines if unique else 1)
-    for fabric, want in asn_need.items():
+        asn_need[name] = {"leaf": fp.leaf_pairs * 2, "spine": fp.spines if unique else 1}
+    for fabric, wants in asn_need.items():
         underlay = getattr(spec.fabrics, fabric).underlay
         pool = underlay.asn_pool
         size = pool.last - pool.first + 1
-        if want > size:
-            problems.add(
-                ("fabrics", fabric, "underlay", "asn_pool"),
-                f"{size:,} ASNs in {pool.first}-{pool.last} but the {underlay.asn_scheme} scheme needs {want:,}",
-            )
+        for role, want in wants.items():
+            room = share(size, role)[1]
+            if want > room:
+                problems.add(
+                    ("fabrics", fabric, "underlay", "asn_pool"),
+                    f"{size:,} ASNs in {pool.first}-{pool.last} keep {room:,} for {role} switches (a fixed share) "
+                    f"but the {underlay.asn_scheme} scheme needs {want:,}",
+                )
     _check_asn_pools_disjoint(spec, problems)
 
 
@@ -303,38 +323,6 @@ def _check_asn_pools_disjoint(spec: ClusterSpec, problems: Problems) -> None:
                     f"ASN range {rb.first}-{rb.last} overlaps the {a} range {ra.first}-{ra.last}; "
                     "fabric ASNs must be unique across fabrics",
                 )
-
-
-def _assign_management(spec: ClusterSpec, switches: list[Device], nodes: list, problems: Problems) -> None:
-    mgmt = spec.site.management
-    net = IPNetwork(str(mgmt.network))
-    pool = Pool("site.management", net, 1, offset=mgmt.first_host_offset)
-    need = len(switches) + 2 * len(nodes)
-    gw = int(IPNetwork(f"{mgmt.gateway}/32").first)
-    # next_address skips the gateway when it falls among the addresses handed out, and the
-    # broadcast address must never be handed out: both take room in the pool.
-    reserved = ["the gateway"] * (mgmt.first_host_offset <= gw - net.first < mgmt.first_host_offset + need)
-    reserved += ["the broadcast address"] * (net.prefixlen <= 30)
-    msg = pool.need(need + len(reserved))
-    if msg:
-        problems.add(
-            ("site", "management", "network"),
-            f"{msg} ({len(switches)} switches + {len(nodes)} nodes "
-            "x (host + BMC), starting at offset "
-            f"{mgmt.first_host_offset}" + "".join(f", {r} left out" for r in reserved) + ")",
-        )
-        return
-
-    def next_address() -> str:
-        value = pool.take()
-        if value == gw:  # the gateway may sit inside the allocation range; never hand it out
-            value = pool.take()
-        return f"{dotted(value)}/{net.prefixlen}"
-
-    for item in [*switches, *nodes]:
-        item.mgmt_address = next_address()
-    for node in nodes:
-        node.bmc_address = next_address()
 
 
 def _default_speed(ctx: BuildContext, d: Device) -> int:

@@ -154,10 +154,11 @@ class LeafSpinePlan:
     """Counts for a dual-homed front-end or storage fabric."""
 
     leaf_pairs: int
-    nodes_per_pair: int
+    nodes_per_pair: int  # node n sits on pair (n - 1) // nodes_per_pair + 1
     leaf_uplinks: int
     spines: int
     links_per_leaf_spine: int
+    host_ports: int = 0  # the most hosts a leaf can take: its uplinks start after them
 
 
 PEER_LINKS = 2  # links between the two leaves of a collapsed fabric: one may fail
@@ -170,13 +171,13 @@ def plan_collapsed(*, nodes: int, leaf_ports: int, down_ways: int, up_ways: int)
     traffic stays on one leaf, and the peer links carry it when a node loses an uplink.
     """
     physical = math.ceil(nodes / down_ways) + math.ceil(PEER_LINKS / up_ways)
+    most = (leaf_ports - math.ceil(PEER_LINKS / up_ways)) * down_ways
     if physical > leaf_ports:
-        most = (leaf_ports - math.ceil(PEER_LINKS / up_ways)) * down_ways
         raise SizingError(
             f"collapsed puts every node on one leaf pair: {nodes} nodes need {physical} ports per leaf, "
             f"but it has {leaf_ports}; it holds at most {most} nodes, or set collapsed: false"
         )
-    return LeafSpinePlan(1, nodes, PEER_LINKS, 0, 0)
+    return LeafSpinePlan(1, nodes, PEER_LINKS, 0, 0, host_ports=most)  # peer links after the most hosts
 
 
 def plan_leaf_spine(
@@ -206,11 +207,13 @@ def plan_leaf_spine(
     if best == 0:
         raise SizingError("the leaf cannot take one host port plus its uplinks")
     pairs = math.ceil(nodes / best)
-    per_pair = math.ceil(nodes / pairs)
+    # Pairs fill up in node order, so a node's pair is its position: balancing the nodes over
+    # the pairs would move nodes between pairs as the cluster grows.
+    per_pair = nodes if pairs == 1 else best
     uplinks = uplinks_for(per_pair)
     leaves = pairs * 2
     need = math.ceil(leaves * uplinks / spine_radix)
     spines = smallest_divisor_at_least(uplinks, max(need, min_spines))
     if spines is None or leaves * (uplinks // spines) > spine_radix:
         raise SizingError(f"{leaves} leaves with {uplinks} uplinks each exceed a two-tier fabric")
-    return LeafSpinePlan(pairs, per_pair, uplinks, spines, uplinks // spines)
+    return LeafSpinePlan(pairs, per_pair, uplinks, spines, uplinks // spines, best)

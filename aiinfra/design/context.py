@@ -14,11 +14,6 @@ from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
 
 
-def width(count: int) -> int:
-    """Zero-padding width so names sort in numeric order."""
-    return max(2, len(str(count)))
-
-
 @dataclass
 class BuildContext:
     spec: ClusterSpec
@@ -27,6 +22,9 @@ class BuildContext:
     links: list[Link] = field(default_factory=list)
     allocators: dict[str, PortAllocator] = field(default_factory=dict)
     mgmt: Pool | None = None
+    # Each fabric switch's position within its fabric and role (leaf, spine, super-spine),
+    # from its SU, rail, pod or number: loopbacks, ASNs and link addresses derive from it.
+    slots: dict[str, int] = field(default_factory=dict)
 
     def switch_model(self, choice: SwitchChoice) -> SwitchModel:
         return self.catalog.switches[choice.model]

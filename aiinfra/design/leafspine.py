@@ -4,15 +4,20 @@ Each node uplink is a routed /31 (leaf .0, node .1) and the node's /32 lives on
 its loopback. Both leaves of the pair hold a static route to that /32 through
 the node's uplink and originate it into BGP, so the fabric sees two equal paths
 and no OS needs MLAG, vPC or EVPN multihoming.
+
+Positions, not counts: node n's address is host n of the pool and its uplinks /31s
+2(n - 1) and 2(n - 1) + 1; pairs fill up in node order; leaf uplinks start after the
+most hosts a leaf can take. Growth appends and renumbers nothing.
 """
 
 from __future__ import annotations
 
 from aiinfra.design.addressing import Pool
-from aiinfra.design.backend import connect
+from aiinfra.design.backend import connect, uplink_port
 from aiinfra.design.clos import LeafSpinePlan
-from aiinfra.design.context import BuildContext, fabric_interface, width
+from aiinfra.design.context import BuildContext, fabric_interface
 from aiinfra.design.model import Device, InterfaceRole, Node, NodeNic, StaticRoute
+from aiinfra.design.naming import num
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.fabrics import EthernetFabric
 
@@ -38,25 +43,28 @@ def build_leaf_spine(
     assert group is not None  # checked before building
     nic_model = ctx.catalog.nics[group.nic]
 
-    spines = [
-        ctx.add_switch(f"{c}-{short}-spine-{j:0{width(plan.spines)}d}", fabric_name, "spine", spine_choice)
-        for j in range(1, plan.spines + 1)
-    ]
+    digits = ctx.spec.naming.switch_digits
+    spines = []
+    for j in range(1, plan.spines + 1):
+        spines.append(ctx.add_switch(f"{c}-{short}-spine-{num(j, digits)}", fabric_name, "spine", spine_choice))
+        ctx.slots[spines[-1].name] = j - 1
     pairs: list[tuple[Device, Device]] = []
     for p in range(1, plan.leaf_pairs + 1):
         pair = tuple(
-            ctx.add_switch(f"{c}-{short}-leaf-{p:0{width(plan.leaf_pairs)}d}{side}", fabric_name, "leaf", leaf_choice)
+            ctx.add_switch(f"{c}-{short}-leaf-{num(p, digits)}{side}", fabric_name, "leaf", leaf_choice)
             for side in "ab"
         )
+        for side, leaf in enumerate(pair):
+            ctx.slots[leaf.name] = (p - 1) * 2 + side
         pairs.append(pair)  # type: ignore[arg-type]
 
     mtu = ctx.catalog.os[leaf_choice.os].switch_mtu
     for node in nodes:
         pair = pairs[(node.index - 1) // plan.nodes_per_pair]
-        node_address = hosts.take_host()
+        node_address = hosts.host_at(node.index - 1)
         nics: list[NodeNic] = []
         for i, leaf in enumerate(pair):
-            leaf_side, node_side = host_links.take_p2p()
+            leaf_side, node_side = host_links.p2p_at((node.index - 1) * 2 + i)
             ifname, phys, member = ctx.claim(leaf, down)
             netdev = group.netdevs[i] if group.netdevs else f"{short}{i}"
             nics.append(
@@ -95,15 +103,16 @@ def build_leaf_spine(
             node.storage, node.storage_address = nics, node_address
 
     leaves = [leaf for pair in pairs for leaf in pair]
+    first_up = uplink_port(ctx.switch_model(leaf_choice), down, plan.host_ports, up, plan.leaf_uplinks)
     if not spines:  # collapsed: the pair's own leaves are each other's only neighbours
         a, b = pairs[0]
         for leaf in (a, b):
-            ctx.allocators[leaf.name].skip_to_boundary()
+            ctx.allocators[leaf.name].skip_to(first_up)
         for _ in range(plan.leaf_uplinks):
             connect(ctx, "leaf-leaf", a, b, up, ctx.spec.fabrics.backend.roce.cable_length_m.host_leaf)
         return leaves
     for leaf in leaves:
-        ctx.allocators[leaf.name].skip_to_boundary()
+        ctx.allocators[leaf.name].skip_to(first_up)
         for u in range(plan.leaf_uplinks):
             connect(
                 ctx,

@@ -2,14 +2,18 @@
 
 The /31 per NIC (leaf .0, NIC .1) plus a per-NIC routing table and source rule
 is the ARP-flux fix for eight NICs in one host (fabric.md 3.2b).
+
+Identities come from position: node ``n`` is named with the spec's fixed digit count
+and its rail ``r`` NIC takes /31 number ``(n - 1) * rails + (r - 1)`` of the GPU pool, so
+adding nodes or SUs appends names and addresses and renumbers no existing NIC.
 """
 
 from __future__ import annotations
 
 from aiinfra.catalog.models import ServerModel
 from aiinfra.design.addressing import Pool
-from aiinfra.design.context import width
 from aiinfra.design.model import Node, NodeNic
+from aiinfra.design.naming import num
 
 BACKEND_TABLE_BASE = 100
 
@@ -19,6 +23,7 @@ def build_nodes(
     cluster: str,
     prefix: str,
     count: int,
+    digits: int,
     nodes_per_su: int,
     server_key: str,
     server: ServerModel,
@@ -29,11 +34,10 @@ def build_nodes(
     gpu_pool: Pool,
 ) -> list[Node]:
     nodes = []
-    w = width(count)
     group = server.backend
     for n in range(1, count + 1):
         node = Node(
-            name=f"{cluster}-{prefix}-{n:0{w}d}",
+            name=f"{cluster}-{prefix}-{num(n, digits)}",
             index=n,
             su=(n - 1) // nodes_per_su + 1,
             model=server_key,
@@ -43,26 +47,23 @@ def build_nodes(
             bmc_address="",
         )
         nodes.append(node)
-    # Allocate rail-major within each SU so every leaf's host /31s are contiguous.
-    for su in sorted({node.su for node in nodes}):
-        members = [node for node in nodes if node.su == su]
+    for node in nodes:
         for r in range(rails):
-            for node in members:
-                leaf_side, nic_side = gpu_pool.take_p2p()
-                node.backend.append(
-                    NodeNic(
-                        fabric="backend",
-                        index=r + 1,
-                        netdev=group.netdevs[r] if group.netdevs else f"rail{r + 1}",
-                        rdma_device=group.rdma_devices[r] if group.rdma_devices else f"rdma{r}",
-                        nic_model=backend_nic,
-                        speed_gbps=nic_speed,
-                        address=nic_side,
-                        gateway=leaf_side.split("/")[0],
-                        switch="",
-                        switch_interface="",
-                        route_table=BACKEND_TABLE_BASE + r + 1,
-                        mtu=host_mtu,
-                    )
+            leaf_side, nic_side = gpu_pool.p2p_at((node.index - 1) * rails + r)
+            node.backend.append(
+                NodeNic(
+                    fabric="backend",
+                    index=r + 1,
+                    netdev=group.netdevs[r] if group.netdevs else f"rail{r + 1}",
+                    rdma_device=group.rdma_devices[r] if group.rdma_devices else f"rdma{r}",
+                    nic_model=backend_nic,
+                    speed_gbps=nic_speed,
+                    address=nic_side,
+                    gateway=leaf_side.split("/")[0],
+                    switch="",
+                    switch_interface="",
+                    route_table=BACKEND_TABLE_BASE + r + 1,
+                    mtu=host_mtu,
                 )
+            )
     return nodes

@@ -1,12 +1,21 @@
 """Out-of-band management: every switch management port and every node's host
-management and BMC port is cabled to an OOB access switch, in a fixed order."""
+management and BMC port is cabled to an OOB access switch, in a fixed order.
+
+The order is chosen so that growth appends: first the switches whose number is the
+fabric's shape (spines, super-spines, front-end and storage switches), then SU by SU
+that SU's back-end leaves and its nodes. Only the last SU can be partial, so a new node
+or a new SU takes the next free OOB ports and no existing cable moves. A change of shape
+(another spine or leaf pair) moves the ports after it, and ``aiinfra plan`` says so.
+"""
 
 from __future__ import annotations
 
 import math
 
-from aiinfra.design.context import BuildContext, width
+from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.context import BuildContext
 from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMode
+from aiinfra.design.naming import num
 
 OOB_UPLINK_PORTS = 4  # the last ports of an OOB switch are kept for uplinks
 MGMT_CABLE_M = 3.0
@@ -17,17 +26,22 @@ OOB_ACCESS_VLAN = 2
 
 
 def oob_endpoints(switches: list[Device], nodes: list[Node]) -> list[tuple[str, str]]:
-    """(device, port) pairs that need an OOB access port: nodes first, then switches."""
+    """(device, port) pairs that need an OOB access port, in the growth-stable order above."""
+    by_su: dict[int, list[tuple[str, str]]] = {}
     out: list[tuple[str, str]] = []
-    for node in nodes:
-        out.append((node.name, "bmc"))
-        out.append((node.name, "mgmt0"))
-    out.extend((sw.name, sw.mgmt_interface) for sw in switches)
+    for sw in switches:
+        if sw.fabric == "backend" and sw.role == "leaf" and sw.su is not None:
+            by_su.setdefault(sw.su, []).append((sw.name, sw.mgmt_interface))
+        else:
+            out.append((sw.name, sw.mgmt_interface))
+    for node in nodes:  # after the SU's leaves, which setdefault put first
+        by_su.setdefault(node.su, []).extend([(node.name, "bmc"), (node.name, "mgmt0")])
+    for su in sorted(by_su):
+        out.extend(by_su[su])
     return out
 
 
-def oob_switch_count(ctx: BuildContext, endpoints: int) -> int:
-    model = ctx.switch_model(ctx.spec.fabrics.oob.switch)
+def oob_switch_count(model: SwitchModel, endpoints: int) -> int:
     return max(1, math.ceil(endpoints / (model.ports - OOB_UPLINK_PORTS)))
 
 
@@ -35,13 +49,14 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
     oob = ctx.spec.fabrics.oob
     model = ctx.switch_model(oob.switch)
     access = model.ports - OOB_UPLINK_PORTS
-    count = oob_switch_count(ctx, len(endpoints))
+    count = oob_switch_count(model, len(endpoints))
+    digits = ctx.spec.naming.switch_digits
     switches = [
-        ctx.add_switch(f"{ctx.spec.name}-oob-{i:0{width(count)}d}", "oob", "oob", oob.switch)
-        for i in range(1, count + 1)
+        ctx.add_switch(f"{ctx.spec.name}-oob-{num(i, digits)}", "oob", "oob", oob.switch) for i in range(1, count + 1)
     ]
-    for sw in switches:
+    for i, sw in enumerate(switches):
         sw.access_vlan = OOB_ACCESS_VLAN
+        ctx.slots[sw.name] = i
     speed = model.port_speed_gbps
     for i, (device, port) in enumerate(endpoints):
         sw = switches[i // access]

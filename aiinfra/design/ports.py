@@ -69,6 +69,15 @@ class PortAllocator:
         """Start the next claim on a fresh physical port (keeps uplinks off host ports)."""
         self._open.clear()
 
+    def skip_to(self, physical: int) -> None:
+        """Start the next claim on front-panel port ``physical`` (or the next free one past it).
+
+        Uplinks start at a port fixed by the model and the oversubscription, not right
+        after the hosts cabled today, so adding hosts never moves an uplink.
+        """
+        self._open.clear()
+        self.next_physical = max(self.next_physical, physical)
+
     def physical_ports(self, default_speed: int) -> list[PhysicalPort]:
         """Every front-panel port with its mode; unused ones take ``default_speed``'s mode."""
         out = []

@@ -1,7 +1,7 @@
 """``aiinfra lab fail LINK|SWITCH`` and ``restore``, with convergence measured.
 
 A link is named by one of its ends as the design names it, ``DEVICE:INTERFACE`` (for
-example ``lab-be-leaf-su01-r1:Ethernet16``); that end is set down, so both ends lose
+example ``lab-be-leaf-su001-r1:Ethernet256``); that end is set down, so both ends lose
 carrier, as when a cable is pulled. A switch is named by its device name: all its
 fabric and host ports go down (its management port stays up, so the lab can still
 inspect it).

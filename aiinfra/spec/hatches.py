@@ -163,7 +163,7 @@ RawText = Annotated[
 class Selector(Strict):
     """Which devices an entry applies to: one ``device`` by name, or one inventory ``group``."""
 
-    device: HostLabel | None = Field(default=None, description="A device name, e.g. lab-be-leaf-su01-r1.")
+    device: HostLabel | None = Field(default=None, description="A device name, e.g. lab-be-leaf-su001-r1.")
     group: GroupName | None = Field(
         default=None,
         description="An inventory group: fabric_<f>, role_<r>, os_<os>, <fabric>_<role>, rail_<n>, su_<n>, pod_<n>.",

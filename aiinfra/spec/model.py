@@ -9,6 +9,7 @@ from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
 from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
+from aiinfra.spec.naming import Naming
 from aiinfra.spec.observability import Observability
 from aiinfra.spec.platform import Platform
 from aiinfra.spec.security import Security
@@ -39,3 +40,4 @@ class ClusterSpec(Strict):
     observability: Observability = Field(
         default_factory=Observability, description="Telemetry, collectors and alert thresholds (docs/observability.md)."
     )
+    naming: Naming = Field(default_factory=Naming, description="Digits in hostnames: fixed, so growth renames nothing.")

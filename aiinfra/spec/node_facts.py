@@ -12,7 +12,7 @@ like the spec loader's, and all of them are reported at once.
 YAML shape::
 
     nodes:
-      lab-gpu-01:
+      lab-gpu-001:
         serial: SN123
         bmc_address: 192.168.0.60
         bmc_mac: "aa:bb:cc:00:00:01"

@@ -57,28 +57,28 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "dns-at-switch-mgmt-ip",
         put("site.dns", ["192.168.0.12"]),
         "site.dns[0]",
-        "192.168.0.12 is the management address of switch lab-be-spine-02; aiinfra numbers "
-        "192.168.0.10-192.168.0.32 (from first_host_offset 10); use an address outside that range, or raise "
+        "192.168.0.12 is the management address of switch lab-be-leaf-su001-r3; aiinfra numbers "
+        "192.168.0.10-192.168.0.139 (from first_host_offset 10); use an address outside that range, or raise "
         "first_host_offset to keep the server's address below it",
     ),
     (
         "tacacs-at-bmc",
-        put("security.aaa.servers.0.address", "192.168.0.32"),
+        put("security.aaa.servers.0.address", "192.168.0.139"),
         "security.aaa.servers[0].address",
-        "192.168.0.32 is the BMC address of node lab-gpu-04",
+        "192.168.0.139 is the BMC address of node lab-gpu-004",
     ),
     (
         "gateway-skip-fills-the-pool",
         small_management(put("site.management.gateway", "192.168.0.20")),
         "site.management.network",
-        "192.168.0.0/27 holds 32 addresses but 25 /32s are needed (25 addresses); use a /26 or larger (15 switches "
-        "+ 4 nodes x (host + BMC), starting at offset 9, the gateway left out, the broadcast address left out)",
+        "192.168.0.0/27 from offset 9 has 21 usable addresses; the 5 kept for backend switches (a fixed share, "
+        "so growth renumbers nothing) do not reach lab-be-leaf-su001-r4",
     ),
     (
         "broadcast-never-handed-out",
         small_management(),
         "site.management.network",
-        "but 24 /32s are needed",
+        "192.168.0.0/27 from offset 9 has 22 usable addresses",
     ),
     (
         "cluster-network-over-pools",

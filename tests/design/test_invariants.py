@@ -50,9 +50,9 @@ def _lossless_off_the_pfc_priority(d: Design) -> None:
 
 
 def _duplicate_interface_address(d: Design) -> None:
-    leaf = d.devices["lab-be-leaf-su01-r2"]
+    leaf = d.devices["lab-be-leaf-su001-r2"]
     host = next(i for i in leaf.interfaces if i.role == "host")
-    host.address = d.devices["lab-be-leaf-su01-r1"].interfaces[0].address
+    host.address = d.devices["lab-be-leaf-su001-r1"].interfaces[0].address
 
 
 def _duplicate_loopback(d: Design) -> None:
@@ -81,26 +81,26 @@ def _dangling_node_port(d: Design) -> None:
 
 
 def _bgp_off_subnet(d: Design) -> None:
-    bgp = d.devices["lab-be-leaf-su01-r1"].bgp
+    bgp = d.devices["lab-be-leaf-su001-r1"].bgp
     assert bgp is not None
     bgp.neighbors[0].address = "10.9.9.9"
 
 
 def _bgp_wrong_owner(d: Design) -> None:
-    leaf = d.devices["lab-be-leaf-su01-r1"]
+    leaf = d.devices["lab-be-leaf-su001-r1"]
     assert leaf.bgp is not None
     n = leaf.bgp.neighbors[0]
     n.address = next(i for i in leaf.interfaces if i.name == n.interface).address.split("/")[0]  # type: ignore[union-attr]
 
 
 def _bgp_no_interface(d: Design) -> None:
-    bgp = d.devices["lab-be-leaf-su01-r1"].bgp
+    bgp = d.devices["lab-be-leaf-su001-r1"].bgp
     assert bgp is not None
     bgp.neighbors[0].interface = "Ethernet999"
 
 
 def _bgp_unknown_peer(d: Design) -> None:
-    bgp = d.devices["lab-be-leaf-su01-r1"].bgp
+    bgp = d.devices["lab-be-leaf-su001-r1"].bgp
     assert bgp is not None
     bgp.neighbors[0].peer_device = "lab-ghost"
 
@@ -110,15 +110,15 @@ CORRUPTIONS = {
     _shared_dscp: "is classified to both ROCE and CNP",
     _lossless_best_effort: "lossless class BEST_EFFORT is the best-effort class",
     _lossless_off_the_pfc_priority: "lossless class CNP is TC 6 but PFC is on priority 3",
-    _duplicate_interface_address: "address 10.1.0.0 is both lab-be-leaf-su01-r1 Ethernet0 and lab-be-leaf-su01-r2",
+    _duplicate_interface_address: "address 10.1.0.0 is both lab-be-leaf-su001-r1 Ethernet0 and lab-be-leaf-su001-r2",
     _duplicate_loopback: "is both the loopback of lab-be-spine-01 and the loopback of lab-be-spine-02",
-    _duplicate_mgmt: "is both the management address of lab-oob-01 and the BMC address of node lab-gpu-02",
-    _duplicate_node_address: "front-end address of node lab-gpu-02 and the front-end address of node lab-gpu-03",
+    _duplicate_mgmt: "is both the management address of lab-oob-01 and the BMC address of node lab-gpu-002",
+    _duplicate_node_address: "front-end address of node lab-gpu-002 and the front-end address of node lab-gpu-003",
     _dangling_link_device: "b end lab-nowhere is neither a device nor a node",
     _dangling_link_interface: "has no interface 'Ethernet999'",
-    _dangling_node_port: "a end lab-gpu-01 has no interface 'eth9'",
-    _bgp_off_subnet: "lab-be-leaf-su01-r1 BGP neighbor 10.9.9.9 (lab-be-spine-01): not on Ethernet16's subnet",
-    _bgp_wrong_owner: "that is Ethernet16's own address",
+    _dangling_node_port: "a end lab-gpu-001 has no interface 'eth9'",
+    _bgp_off_subnet: "lab-be-leaf-su001-r1 BGP neighbor 10.9.9.9 (lab-be-spine-01): not on Ethernet256's subnet",
+    _bgp_wrong_owner: "that is Ethernet256's own address",
     _bgp_no_interface: "no local interface 'Ethernet999'",
     _bgp_unknown_peer: "(lab-ghost): no such device",
 }

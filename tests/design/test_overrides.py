@@ -17,7 +17,7 @@ from tests.conftest import ROOT, write_spec
 from tests.spec.test_hatches import EOS_SPINE, JUNOS_LEAF, NXOS_SPINE, design_with, only, problems
 
 SPECS = ROOT / "tests" / "switches" / "specs"
-BE_LEAF = "lab-be-leaf-su01-r1"  # SONiC rail-1 leaf, lossless host ports
+BE_LEAF = "lab-be-leaf-su001-r1"  # SONiC rail-1 leaf, lossless host ports
 
 
 def _sub(tmp_path: Path, name: str) -> Path:

@@ -85,7 +85,7 @@ def test_lab_up_verify_fail_restore_down() -> None:
         assert ecmp and all(c.detail.startswith("4 next hops") for c in ecmp)
 
         # Fail one spine link of rail 1's leaf; traffic must reroute within the bound.
-        leaf = design.devices["lab-be-leaf-su01-r1"]
+        leaf = design.devices["lab-be-leaf-su001-r1"]
         uplink = next(i for i in leaf.interfaces if i.role == "uplink")
         target = f"{leaf.name}:{uplink.name}"
         assert _cli("fail", str(SPEC), target, "--id", lab_id) == 0

@@ -93,7 +93,7 @@ def test_ports_get_the_design_mtu_and_sonic_ports_wait_for_config_db(design, pla
             device = design.devices[port.device]
             iface = next(i for i in device.interfaces if i.name == port.design_name)
             assert port.mtu == (1500 if device.os == "sonic" else iface.mtu)
-    node = plan.nodes["lab-gpu-01"]
+    node = plan.nodes["lab-gpu-001"]
     assert [(nic.address, port.mtu) for nic, port in node.nics][:1] == [("10.1.0.1/31", 9000)]
 
 
@@ -119,14 +119,14 @@ def test_predictions_without_failures(design) -> None:  # type: ignore[no-untype
 
 
 def test_a_failed_spine_link_costs_its_leaf_one_path_and_two_sessions(design) -> None:  # type: ignore[no-untyped-def]
-    ends = frozenset({("lab-be-leaf-su01-r1", "Ethernet16"), ("lab-be-spine-01", "Ethernet1/1/1")})
+    ends = frozenset({("lab-be-leaf-su001-r1", "Ethernet256"), ("lab-be-spine-01", "Ethernet1/1/1")})
     exp = expect.expectations(design, Failures(ends=ends))
     assert sorted((s.device, s.address) for s in exp.sessions if not s.live) == [
-        ("lab-be-leaf-su01-r1", "10.0.1.0"),
+        ("lab-be-leaf-su001-r1", "10.0.1.0"),
         ("lab-be-spine-01", "10.0.1.1"),
     ]
-    assert set(exp.ecmp["lab-be-leaf-su01-r1"].values()) == {3}
-    assert set(exp.ecmp["lab-be-leaf-su01-r2"].values()) == {4}
+    assert set(exp.ecmp["lab-be-leaf-su001-r1"].values()) == {3}
+    assert set(exp.ecmp["lab-be-leaf-su001-r2"].values()) == {4}
     assert len(exp.probes) == 192
 
 
@@ -136,9 +136,11 @@ def test_a_failed_spine_halves_every_leafs_paths(design) -> None:  # type: ignor
 
 
 def test_a_failed_leaf_takes_its_rail_nics_and_prefixes_out(design) -> None:  # type: ignore[no-untyped-def]
-    exp = expect.expectations(design, Failures(switches=frozenset({"lab-be-leaf-su01-r2"})))
-    r2_prefixes = {p for p in exp.ecmp["lab-be-leaf-su01-r1"] if exp.ecmp["lab-be-leaf-su01-r1"][p] == 0}
-    assert r2_prefixes == {"10.0.0.3/32", "10.1.0.8/31", "10.1.0.10/31", "10.1.0.12/31", "10.1.0.14/31"}
+    exp = expect.expectations(design, Failures(switches=frozenset({"lab-be-leaf-su001-r2"})))
+    r2_prefixes = {p for p in exp.ecmp["lab-be-leaf-su001-r1"] if exp.ecmp["lab-be-leaf-su001-r1"][p] == 0}
+    leaf = design.devices["lab-be-leaf-su001-r2"]
+    hosts = {i.address for i in leaf.interfaces if i.role == "host"}  # the rail-2 /31 of each of the 4 nodes
+    assert len(hosts) == 4 and r2_prefixes == {leaf.loopback, *hosts}
     assert all(p.src.index != 2 and p.dst.index != 2 for p in exp.probes)
 
 
@@ -286,8 +288,8 @@ def test_fail_targets_must_name_a_cabled_end_or_a_switch() -> None:
     ctx = context.load(Path(__file__).resolve().parents[2] / "inventories" / LAB / "cluster.yaml", "t9")
     assert fail.resolve(ctx, "lab-be-spine-01").kind == "switch"
     assert len(fail.resolve(ctx, "lab-be-spine-01").ports) == 16
-    link = fail.resolve(ctx, "lab-be-leaf-su01-r1:Ethernet16")
-    assert link.kind == "link" and link.ports == [["aiinfra-t9-lab-be-leaf-su01-r1", "t9Ethernet16"]]
+    link = fail.resolve(ctx, "lab-be-leaf-su001-r1:Ethernet256")
+    assert link.kind == "link" and link.ports == [["aiinfra-t9-lab-be-leaf-su001-r1", "t9Ethernet256"]]
     with pytest.raises(LabError, match="no cabled fabric link has the end"):
         fail.resolve(ctx, "lab-be-spine-01:Ethernet9/9")
     with pytest.raises(LabError, match="neither a switch"):

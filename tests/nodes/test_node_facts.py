@@ -30,7 +30,7 @@ def _errors(path: Path) -> list[str]:
 
 
 YAML_FACTS = """nodes:
-  lab-gpu-01:
+  lab-gpu-001:
     serial: SN-0001
     bmc_address: 192.168.0.200
     bmc_mac: "AA:BB:CC:00:00:01"
@@ -72,8 +72,8 @@ def test_yaml_facts_rename_nics_everywhere(tmp_path: Path) -> None:
 
 CSV_FACTS = """# site inventory
 host,serial,bmc_mac,mac.enp170s0f0np0,netdev.enp24s0np0,root_device.min_size_gigabytes
-lab-gpu-01,SN1,aa:bb:cc:00:00:01,aa:bb:cc:00:01:00,rail0,800
-lab-gpu-02,SN2,,aa:bb:cc:00:02:00,,
+lab-gpu-001,SN1,aa:bb:cc:00:00:01,aa:bb:cc:00:01:00,rail0,800
+lab-gpu-002,SN2,,aa:bb:cc:00:02:00,,
 """
 
 
@@ -96,50 +96,50 @@ def test_csv_facts_match_yaml_semantics(tmp_path: Path) -> None:
     [
         (
             "facts.csv",
-            "host,serial,macaddress\nlab-gpu-01,SN1,aa\n",
+            "host,serial,macaddress\nlab-gpu-001,SN1,aa\n",
             "facts.csv:1:13: macaddress: unknown column 'macaddress'",
         ),
         (
             "facts.csv",
-            "host,bmc_mac\nlab-gpu-01,SN1\nlab-gpu-02,zz:zz:zz:zz:zz:zz\n",
-            "facts.csv:2:12: nodes.lab-gpu-01.bmc_mac: String should match pattern",
+            "host,bmc_mac\nlab-gpu-001,SN1\nlab-gpu-002,zz:zz:zz:zz:zz:zz\n",
+            "facts.csv:2:13: nodes.lab-gpu-001.bmc_mac: String should match pattern",
         ),
         (
             "facts.csv",
-            "host,serial\nlab-gpu-01,a\nlab-gpu-01,b\n",
-            "facts.csv:3:1: nodes.lab-gpu-01: host 'lab-gpu-01' appears twice",
+            "host,serial\nlab-gpu-001,a\nlab-gpu-001,b\n",
+            "facts.csv:3:1: nodes.lab-gpu-001: host 'lab-gpu-001' appears twice",
         ),
-        ("facts.csv", "host,serial\nlab-gpu-01,a,b\n", "facts.csv:2:1: 3 cells but the header has 2 columns"),
+        ("facts.csv", "host,serial\nlab-gpu-001,a,b\n", "facts.csv:2:1: 3 cells but the header has 2 columns"),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-09:\n    serial: x\n",
-            "facts.yaml:2:3: nodes.lab-gpu-09: no node 'lab-gpu-09' in the design",
-        ),
-        (
-            "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    netdevs: {eth9: x}\n",
-            "facts.yaml:3:15: nodes.lab-gpu-01.netdevs.eth9: lab-gpu-01 has no netdev 'eth9' to rename",
+            "nodes:\n  lab-gpu-009:\n    serial: x\n",
+            "facts.yaml:2:3: nodes.lab-gpu-009: no node 'lab-gpu-009' in the design",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    macs: {eth9: 'aa:bb:cc:dd:ee:ff'}\n",
-            "facts.yaml:3:12: nodes.lab-gpu-01.macs.eth9: lab-gpu-01 has no interface 'eth9'",
+            "nodes:\n  lab-gpu-001:\n    netdevs: {eth9: x}\n",
+            "facts.yaml:3:15: nodes.lab-gpu-001.netdevs.eth9: lab-gpu-001 has no netdev 'eth9' to rename",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    bmc_address: 10.9.9.9\n",
-            "facts.yaml:3:5: nodes.lab-gpu-01.bmc_address: 10.9.9.9 is outside the management network",
+            "nodes:\n  lab-gpu-001:\n    macs: {eth9: 'aa:bb:cc:dd:ee:ff'}\n",
+            "facts.yaml:3:12: nodes.lab-gpu-001.macs.eth9: lab-gpu-001 has no interface 'eth9'",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01: {macs: {enp170s0f0np0: 'aa:bb:cc:dd:ee:ff'}}\n"
-            "  lab-gpu-02: {macs: {enp170s0f0np0: 'AA:BB:CC:DD:EE:FF'}}\n",
-            "nodes.lab-gpu-02.macs.enp170s0f0np0: MAC AA:BB:CC:DD:EE:FF is also lab-gpu-01 enp170s0f0np0",
+            "nodes:\n  lab-gpu-001:\n    bmc_address: 10.9.9.9\n",
+            "facts.yaml:3:5: nodes.lab-gpu-001.bmc_address: 10.9.9.9 is outside the management network",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    colour: red\n",
-            "facts.yaml:3:5: nodes.lab-gpu-01.colour: unknown key 'colour'",
+            "nodes:\n  lab-gpu-001: {macs: {enp170s0f0np0: 'aa:bb:cc:dd:ee:ff'}}\n"
+            "  lab-gpu-002: {macs: {enp170s0f0np0: 'AA:BB:CC:DD:EE:FF'}}\n",
+            "nodes.lab-gpu-002.macs.enp170s0f0np0: MAC AA:BB:CC:DD:EE:FF is also lab-gpu-001 enp170s0f0np0",
+        ),
+        (
+            "facts.yaml",
+            "nodes:\n  lab-gpu-001:\n    colour: red\n",
+            "facts.yaml:3:5: nodes.lab-gpu-001.colour: unknown key 'colour'",
         ),
         ("facts.json", "{}", "node facts must be a .csv, .yaml or .yml file, not '.json'"),
     ],
@@ -163,7 +163,7 @@ def test_cli_reports_missing_openshift_macs_with_node_and_field(
     data = lab_data()
     data["platform"] = platform_block("openshift", control_plane_replicas=3)
     facts = {
-        "nodes": {"lab-gpu-01": {"macs": {"enp170s0f0np0": "aa:bb:cc:00:00:01", "enp41s0f0np0": "aa:bb:cc:00:00:02"}}}
+        "nodes": {"lab-gpu-001": {"macs": {"enp170s0f0np0": "aa:bb:cc:00:00:01", "enp41s0f0np0": "aa:bb:cc:00:00:02"}}}
     }
     (tmp_path / "facts.yaml").write_text(yaml.safe_dump(facts))
     data["compute"]["node_facts"] = "facts.yaml"
@@ -173,8 +173,8 @@ def test_cli_reports_missing_openshift_macs_with_node_and_field(
     assert (
         "compute.node_facts: OpenShift agent-config needs each node's MAC for front-end interface enp170s0f0np0" in err
     )
-    assert "(field macs.enp170s0f0np0); it is missing for nodes lab-gpu-02, lab-gpu-03, lab-gpu-04" in err
-    assert "lab-gpu-01" not in err.split("missing for")[1].split(";")[0]
+    assert "(field macs.enp170s0f0np0); it is missing for nodes lab-gpu-002, lab-gpu-003, lab-gpu-004" in err
+    assert "lab-gpu-001" not in err.split("missing for")[1].split(";")[0]
     assert "Traceback" not in err
 
 
@@ -186,70 +186,70 @@ PIPE = "{{ lookup('ansible.builtin.pipe', 'id') }}"
     [
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01: {bmc_mac: 'aa:bb:cc:00:00:01'}\n  lab-gpu-02: {bmc_mac: 'AA:BB:CC:00:00:01'}\n",
+            "nodes:\n  lab-gpu-001: {bmc_mac: 'aa:bb:cc:00:00:01'}\n  lab-gpu-002: {bmc_mac: 'AA:BB:CC:00:00:01'}\n",
             "facts.yaml:3:",
-            "nodes.lab-gpu-02.bmc_mac: MAC AA:BB:CC:00:00:01 is also lab-gpu-01 BMC",
+            "nodes.lab-gpu-002.bmc_mac: MAC AA:BB:CC:00:00:01 is also lab-gpu-001 BMC",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01: {macs: {enp170s0f0np0: 'aa:bb:cc:00:00:01'}}\n"
-            "  lab-gpu-02: {bmc_mac: 'aa:bb:cc:00:00:01'}\n",
+            "nodes:\n  lab-gpu-001: {macs: {enp170s0f0np0: 'aa:bb:cc:00:00:01'}}\n"
+            "  lab-gpu-002: {bmc_mac: 'aa:bb:cc:00:00:01'}\n",
             "facts.yaml:3:",
-            "nodes.lab-gpu-02.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-01 enp170s0f0np0",
+            "nodes.lab-gpu-002.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-001 enp170s0f0np0",
         ),
         (
             "facts.csv",
-            "host,bmc_mac\nlab-gpu-01,aa:bb:cc:00:00:01\nlab-gpu-02,aa:bb:cc:00:00:01\n",
-            "facts.csv:3:12:",
-            "nodes.lab-gpu-02.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-01 BMC",
+            "host,bmc_mac\nlab-gpu-001,aa:bb:cc:00:00:01\nlab-gpu-002,aa:bb:cc:00:00:01\n",
+            "facts.csv:3:13:",
+            "nodes.lab-gpu-002.bmc_mac: MAC aa:bb:cc:00:00:01 is also lab-gpu-001 BMC",
         ),
-        ("facts.csv", "host,bmc_mac\nlab-gpu-01,ff:ff:ff:ff:ff:ff\n", "facts.csv:2:12:", "is the broadcast MAC"),
-        ("facts.csv", "host,bmc_mac\nlab-gpu-01,01:00:5e:00:00:01\n", "facts.csv:2:12:", "is a multicast MAC"),
-        ("facts.csv", "host,bmc_mac\nlab-gpu-01,00:00:00:00:00:00\n", "facts.csv:2:12:", "is the all-zero MAC"),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-001,ff:ff:ff:ff:ff:ff\n", "facts.csv:2:13:", "is the broadcast MAC"),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-001,01:00:5e:00:00:01\n", "facts.csv:2:13:", "is a multicast MAC"),
+        ("facts.csv", "host,bmc_mac\nlab-gpu-001,00:00:00:00:00:00\n", "facts.csv:2:13:", "is the all-zero MAC"),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01: {macs: {enp170s0f0np0: '33:33:00:00:00:01'}}\n",
+            "nodes:\n  lab-gpu-001: {macs: {enp170s0f0np0: '33:33:00:00:00:01'}}\n",
             "facts.yaml:2:",
-            "nodes.lab-gpu-01.macs.enp170s0f0np0: 33:33:00:00:00:01 is a multicast MAC",
+            "nodes.lab-gpu-001.macs.enp170s0f0np0: 33:33:00:00:00:01 is a multicast MAC",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    serial: '{{ vault_tacacs_key }}'\n",
+            "nodes:\n  lab-gpu-001:\n    serial: '{{ vault_tacacs_key }}'\n",
             "facts.yaml:3:5:",
-            "nodes.lab-gpu-01.serial: '{{' is a Jinja template delimiter",
+            "nodes.lab-gpu-001.serial: '{{' is a Jinja template delimiter",
         ),
-        ("facts.csv", f'host,serial\nlab-gpu-01,"{PIPE}"\n', "facts.csv:2:12:", "'{{' is a Jinja template delimiter"),
-        ("facts.csv", "host,serial\nlab-gpu-01,SN1\u2028lab-gpu-02\n", "facts.csv:2:12:", "U+2028 LINE SEPARATOR"),
-        ("facts.csv", "host,serial\nlab-gpu-01,SN1\rx\n", "facts.csv:2:12:", "U+000D CR"),
-        ("facts.csv", "host,serial\nlab-gpu-01,SN1\x85x\n", "facts.csv:2:12:", "U+0085 NEL"),
-        ("facts.yaml", 'nodes:\n  lab-gpu-01: {serial: "SN\\e[31m"}\n', "facts.yaml:2:", "U+001B ESC"),
+        ("facts.csv", f'host,serial\nlab-gpu-001,"{PIPE}"\n', "facts.csv:2:13:", "'{{' is a Jinja template delimiter"),
+        ("facts.csv", "host,serial\nlab-gpu-001,SN1\u2028lab-gpu-002\n", "facts.csv:2:13:", "U+2028 LINE SEPARATOR"),
+        ("facts.csv", "host,serial\nlab-gpu-001,SN1\rx\n", "facts.csv:2:13:", "U+000D CR"),
+        ("facts.csv", "host,serial\nlab-gpu-001,SN1\x85x\n", "facts.csv:2:13:", "U+0085 NEL"),
+        ("facts.yaml", 'nodes:\n  lab-gpu-001: {serial: "SN\\e[31m"}\n', "facts.yaml:2:", "U+001B ESC"),
         (
             "facts.yaml",
-            f'nodes:\n  lab-gpu-01:\n    root_device: {{model: "{PIPE}"}}\n',
+            f'nodes:\n  lab-gpu-001:\n    root_device: {{model: "{PIPE}"}}\n',
             "facts.yaml:3:",
-            "nodes.lab-gpu-01.root_device.model: '{{' is a Jinja template delimiter",
+            "nodes.lab-gpu-001.root_device.model: '{{' is a Jinja template delimiter",
         ),
         (
             "facts.yaml",
-            'nodes:\n  lab-gpu-01:\n    root_device: {serial_number: "S\\nx"}\n',
+            'nodes:\n  lab-gpu-001:\n    root_device: {serial_number: "S\\nx"}\n',
             "facts.yaml:3:",
-            "nodes.lab-gpu-01.root_device.serial_number: U+000A LF",
+            "nodes.lab-gpu-001.root_device.serial_number: U+000A LF",
         ),
         (
             "facts.csv",
-            "host,root_device.vendor\nlab-gpu-01,{% raw %}\n",
-            "facts.csv:2:12:",
-            "nodes.lab-gpu-01.root_device.vendor: '{%' is a Jinja template delimiter",
+            "host,root_device.vendor\nlab-gpu-001,{% raw %}\n",
+            "facts.csv:2:13:",
+            "nodes.lab-gpu-001.root_device.vendor: '{%' is a Jinja template delimiter",
         ),
         (
             "facts.yaml",
-            'nodes:\n  lab-gpu-01:\n    root_device: {device_name: "/dev/sda{{ x }}"}\n',
+            'nodes:\n  lab-gpu-001:\n    root_device: {device_name: "/dev/sda{{ x }}"}\n',
             "facts.yaml:3:",
-            "nodes.lab-gpu-01.root_device.device_name: String should match pattern",
+            "nodes.lab-gpu-001.root_device.device_name: String should match pattern",
         ),
         (
             "facts.yaml",
-            "nodes:\n  lab-gpu-01:\n    root_device: {device_name: /dev/../etc/shadow}\n",
+            "nodes:\n  lab-gpu-001:\n    root_device: {device_name: /dev/../etc/shadow}\n",
             "facts.yaml:3:",
             "'..' may not appear in a device path",
         ),

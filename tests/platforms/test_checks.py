@@ -28,7 +28,7 @@ def test_vmware_needs_vmnic_names(tmp_path: Path) -> None:
     errors = _errors(tmp_path, data)
     assert len(errors) == 8  # one per rail
     assert ": compute: the dvSwitch uplink for rail 1 needs the ESXi vmnic name (field netdevs.enp24s0np0)" in errors[0]
-    assert "missing for nodes lab-gpu-01, lab-gpu-02, lab-gpu-03, lab-gpu-04" in errors[0]
+    assert "missing for nodes lab-gpu-001, lab-gpu-002, lab-gpu-003, lab-gpu-004" in errors[0]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,8 @@ def test_openshift_vip_must_not_be_a_node_address(tmp_path: Path) -> None:
     data = lab_data()
     data["platform"] = platform_block("openshift", api_vip="10.2.3.1")
     errors = _errors(tmp_path, data)
-    assert any("platform.api_vip: 10.2.3.1 is already the front-end address of lab-gpu-02" in e for e in errors), errors
+    want = "platform.api_vip: 10.2.3.1 is already the front-end address of lab-gpu-002"
+    assert any(want in e for e in errors), errors
 
 
 def test_passthrough_needs_device_names(tmp_path: Path) -> None:
@@ -83,13 +84,13 @@ def test_openshift_needs_the_same_rail_names_on_every_node(tmp_path: Path) -> No
     data = lab_data()
     data["platform"] = platform_block("openshift", control_plane_replicas=3)
     rows = ["host,mac.enp170s0f0np0,mac.enp41s0f0np0,netdev.enp24s0np0"]
-    rows += [f"lab-gpu-0{i},02:00:00:00:0{i}:01,02:00:00:00:0{i}:02,{'gpu0' if i == 2 else ''}" for i in range(1, 5)]
+    rows += [f"lab-gpu-00{i},02:00:00:00:0{i}:01,02:00:00:00:0{i}:02,{'gpu0' if i == 2 else ''}" for i in range(1, 5)]
     (tmp_path / "facts.csv").write_text("\n".join(rows) + "\n")
     data["compute"]["node_facts"] = "facts.csv"
     errors = _errors(tmp_path, data)
     assert len(errors) == 1, errors
     assert ": compute.node_facts: OpenShift renders one RoCE MachineConfig per pool" in errors[0]
-    assert "node lab-gpu-02 differ from lab-gpu-01" in errors[0]
+    assert "node lab-gpu-002 differ from lab-gpu-001" in errors[0]
 
 
 def test_a_valid_spec_renders_every_platform(tmp_path: Path) -> None:

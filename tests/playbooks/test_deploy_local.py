@@ -25,7 +25,7 @@ from aiinfra.pipeline import write_rendered
 from tests.conftest import example
 from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible, run
 
-HOST = "lab-be-leaf-su01-r1"  # a SONiC leaf of the lab example
+HOST = "lab-be-leaf-su001-r1"  # a SONiC leaf of the lab example
 TACACS, SNMP_AUTH, SNMP_PRIV, OLD_PASSKEY = "T4c-from-VAULT-9", "snmp-AUTH-4a8b", "snmp-PRIV-7c1d", "OLD-passkey-0f3e"
 HOSTILE = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}"
 RUNNING = {

@@ -201,7 +201,7 @@ def test_check_follows_ownership(spec: Path, tmp_path: Path, capsys: pytest.Capt
     (out / "cabling.csv").write_text("edited by hand\n")
     (out / "design.yaml").unlink()
     (out / "design.yaml").symlink_to(tmp_path / "elsewhere.yaml")
-    assert main(["render", str(spec), "-o", str(out), "--check"]) == 1
+    assert main(["render", str(spec), "-o", str(out), "--check"]) == 3
     assert capsys.readouterr().out.split() == ["cabling.csv", "design.yaml"]
     photos = tmp_path / "photos"
     photos.mkdir()

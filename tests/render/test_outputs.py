@@ -92,14 +92,14 @@ def test_failure_while_writing_leaves_previous_output_untouched(
 
 def test_check_mode(lab_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1  # nothing there yet
+    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 3  # nothing there yet
     assert not out.exists()
     assert main(["render", str(lab_spec), "-o", str(out)]) == 0
     capsys.readouterr()
     assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 0
     (out / "cabling.csv").write_text("edited by hand\n")
     (out / "stray.txt").write_text("x")  # not in the manifest: the user's, so no change to report
-    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 1
+    assert main(["render", str(lab_spec), "-o", str(out), "--check"]) == 3
     listed = capsys.readouterr().out.split()
     assert listed == ["cabling.csv"]
 

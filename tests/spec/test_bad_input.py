@@ -147,13 +147,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "mgmt-pool-small",
         put("site.management.network", "192.168.0.0/28"),
         "site.management.network",
-        "/32s are needed",
+        "its node half holds 3 but 4 nodes need 8 (host + BMC)",
     ),
     (
         "asn-pool-small",
         put("fabrics.backend.underlay.asn_pool", {"first": 4200000000, "last": 4200000003}),
         "fabrics.backend.underlay.asn_pool",
-        "but the rfc7938 scheme needs 9",
+        "keep 2 for leaf switches (a fixed share) but the rfc7938 scheme needs 8",
     ),
     (
         "asn-pool-public",

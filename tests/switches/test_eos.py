@@ -111,7 +111,7 @@ def test_management_plane(spec: str) -> None:
 def test_checks_catch_a_broken_config() -> None:
     """The property checks fail on a RoCE port without its QoS profile, a wider ACL or a leaked key."""
     r = rendered("ar2")
-    name = "ar2-be-leaf-su01-r1"
+    name = "ar2-be-leaf-su001-r1"
     device, text = r.design.devices[name], r.texts[name]
     no_profile = text.replace("   service-profile AIINFRA-ROCE\n", "", 1)
     with pytest.raises(AssertionError, match="PFC on set"):

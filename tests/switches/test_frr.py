@@ -92,14 +92,14 @@ def test_lab_loopbacks_unique_across_oses(name: str) -> None:
 
 def test_header_says_who_runs_the_file() -> None:
     sonic, lab = rendered("lab", False), rendered("lab", True)
-    assert "split-unified" in sonic["lab-be-leaf-su01-r1"].splitlines()[2]
-    assert "emulated lab" not in sonic["lab-be-leaf-su01-r1"]
+    assert "split-unified" in sonic["lab-be-leaf-su001-r1"].splitlines()[2]
+    assert "emulated lab" not in sonic["lab-be-leaf-su001-r1"]
     assert "Cisco NX-OS 10.5(2)F" in lab["lab-be-spine-01"] and "emulated lab" in lab["lab-be-spine-01"]
     assert "router bgp" not in lab["lab-oob-01"]
 
 
 def test_parser_rejects_unknown_statements() -> None:
-    text = rendered("lab", False)["lab-be-leaf-su01-r1"].replace(" bgp router-id", " bgp router-idx")
+    text = rendered("lab", False)["lab-be-leaf-su001-r1"].replace(" bgp router-id", " bgp router-idx")
     with pytest.raises(ValueError, match="cannot parse"):
         parse_frr(text)
 
@@ -142,14 +142,14 @@ def test_frr_accepts_every_rendering() -> None:
 @pytest.mark.skipif(VTYSH is None, reason="FRR's vtysh is not installed")
 def test_vtysh_check_can_fail() -> None:
     """The grammar check above means something only if vtysh rejects a bad line."""
-    bad = rendered("lab", False)["lab-be-leaf-su01-r1"].replace(" maximum-paths", " maximum-pathz")
+    bad = rendered("lab", False)["lab-be-leaf-su001-r1"].replace(" maximum-paths", " maximum-pathz")
     rc, out = _vtysh_check(bad)
     assert rc != 0 and "maximum-pathz" in out, out
 
 
 def test_render_is_deterministic() -> None:
     s = spec(SPECS["lab"])
-    dev = s.design.devices["lab-be-leaf-su01-r1"]
+    dev = s.design.devices["lab-be-leaf-su001-r1"]
     assert render_one(dev, "lab", False) == rendered("lab", False)[dev.name]
     assert render_one(dev, "lab", True) == rendered("lab", True)[dev.name]
 
@@ -161,7 +161,7 @@ def test_sonic_takes_frr_conf_from_its_template_parent() -> None:
     assert [d.name for d in sonic.lineage()] == ["sonic", "frr"]
     assert not (sonic.folder / "templates").exists()
     s = spec(SPECS["lab"])
-    dev = s.design.devices["lab-be-leaf-su01-r1"]
+    dev = s.design.devices["lab-be-leaf-su001-r1"]
     design = copy.copy(s.design)
     design.user_templates = {"sonic": {"frr.conf.j2": "hostname {{ device.name }}\n"}}
     assert driver("sonic").render(dev, design)[config_files(dev)[1]] == f"hostname {dev.name}\n"

@@ -122,7 +122,7 @@ def round_trips(text: str) -> bool:
         return False
 
 
-@pytest.mark.parametrize("statement", ["autonomous-system 4201000001", "host-name lab-fe-leaf-01a", "disable"])
+@pytest.mark.parametrize("statement", ["autonomous-system 4201000000", "host-name lab-fe-leaf-01a", "disable"])
 def test_round_trip_catches_a_dropped_semicolon_in_a_real_config(statement: str) -> None:
     """A lost ';' can still nest validly (it glues onto the next statement); the layout shows it."""
     text = rendered("lab").text["lab-fe-leaf-01a"]
@@ -333,7 +333,7 @@ def test_oob_switch_is_a_layer2_access_switch() -> None:
 
 
 def test_parse_back_sees_a_miswired_pfc_queue_and_a_missing_ecn() -> None:
-    text = rendered("junos-flowlet").text["jfl-be-leaf-su01-r1"]
+    text = rendered("junos-flowlet").text["jfl-be-leaf-su001-r1"]
     assert "flow-control-queue 3;" in text and "explicit-congestion-notification;" in text
     p = parse_switch(text.replace("flow-control-queue 3;", "flow-control-queue 4;"))
     assert all(not i.pfc_priorities for i in p.interfaces.values())

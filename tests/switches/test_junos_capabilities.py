@@ -40,7 +40,7 @@ def test_a_watchdog_detection_of_three_polls_renders_three_polls(tmp_path: Path)
     """Issue 9: detection 300 ms validated and then failed at render; Junos states it as `detection 3`."""
     path = _junos_spec(tmp_path, lambda d: _roce(d).update(pfc_watchdog={"detection_ms": 300}))
     result = design_from_file(path)
-    leaf_dev = result.design.devices["jfl-be-leaf-su01-r1"]
+    leaf_dev = result.design.devices["jfl-be-leaf-su001-r1"]
     (text,) = junos.render(leaf_dev, result.design).values()
     assert parse_switch(text).pfc_watchdog_ms == (300, 400, 100)
 
@@ -153,7 +153,7 @@ def test_no_aaa_and_no_snmp_render_password_login_and_no_agent(tmp_path: Path) -
 def test_bfd_timers_follow_the_design_not_a_junos_constant() -> None:
     """Issue 9: Junos rendered its own 300 ms x 3; a Design asking 150 ms x 4 must get exactly that."""
     r = rendered("junos-flowlet")
-    leaf_dev = r.design.devices["jfl-be-leaf-su01-r1"]
+    leaf_dev = r.design.devices["jfl-be-leaf-su001-r1"]
     assert leaf_dev.bgp is not None and leaf_dev.bgp.bfd
     faster = dataclasses.replace(leaf_dev, bgp=dataclasses.replace(leaf_dev.bgp, bfd_interval_ms=150, bfd_multiplier=4))
     (text,) = junos.render(faster, r.design).values()

@@ -65,7 +65,7 @@ def three_tier() -> Design:
     be = data["fabrics"]["backend"]
     be["rails"], be["nodes_per_su"] = 2, 1
     be["switches"]["super_spine"] = {"model": "7220-ixr-h5-64o", "os": OS}
-    be["addressing"].update(fabric_links="10.60.8.0/21", gpu="10.61.0.0/22")
+    be["addressing"].update(loopbacks="10.60.0.0/23", fabric_links="10.60.8.0/21", gpu="10.61.0.0/22")
     data["fabrics"]["frontend"]["addressing"]["host_links"] = "10.62.4.0/22"
     data["site"]["management"].update(network="192.168.64.0/22", allowed_cidrs=["192.168.64.0/22"])
     del data["fabrics"]["storage"]

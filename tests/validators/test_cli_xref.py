@@ -16,9 +16,9 @@ SPECS = {
     "lab": ROOT / "inventories" / "lab" / "cluster.yaml",
     **{p.stem: p for p in sorted((ROOT / "tests" / "switches" / "specs").glob("*.yaml")) if p.stem[:3] in "nxoeosjun"},
 }
-NX = ("nxos-2tier", "configs/nx2-be-leaf-su01-r1.cfg")
-EOS = ("eos-2tier", "configs/ar2-be-leaf-su01-r1.cfg")
-JUNOS = ("junos-flowlet", "configs/jfl-be-leaf-su01-r1.conf")
+NX = ("nxos-2tier", "configs/nx2-be-leaf-su001-r1.cfg")
+EOS = ("eos-2tier", "configs/ar2-be-leaf-su001-r1.cfg")
+JUNOS = ("junos-flowlet", "configs/jfl-be-leaf-su001-r1.conf")
 
 
 @cache
@@ -67,7 +67,7 @@ NXOS_BREAKS = [
     ("  template peer SPINES\n", "  template peer X\n", "peer-template SPINES is referenced"),
     ("aaa group server radius AIINFRA-AAA\n", "aaa group server radius X\n", "aaa-group AIINFRA-AAA is referenced"),
     ("radius-server host 192.168.20.6 ", "radius-server host 192.168.20.99 ", "aaa-host 192.168.20.6 is referenced"),
-    ("  dlb-interface Ethernet1/3/1,", "  dlb-interface Ethernet9/99,", "interface Ethernet9/99 is referenced"),
+    ("  dlb-interface Ethernet1/33/1,", "  dlb-interface Ethernet9/99,", "interface Ethernet9/99 is referenced"),
     ("  vrf member management\n", "  vrf member mgmtx\n", "vrf mgmtx is referenced"),
     ("ntp source-interface mgmt0\n", "ntp source-interface mgmt9\n", "interface mgmt9 is referenced"),
     ("    inherit peer SPINES\n", "    inherit peer SPINES\n    route-map RM-IN in\n", "route-map RM-IN is referenced"),
@@ -134,7 +134,7 @@ JUNOS_BREAKS = [
     ("    view AIINFRA-ALL {", "    view X {", "snmp-view AIINFRA-ALL is referenced"),
     ("                group AIINFRA-READ {", "                group X {", "snmp-group AIINFRA-READ is referenced"),
     ("    radius-server {", "    radius-servers-gone {", "authentication-method radius is referenced"),
-    ("    host-name jfl-be-leaf-su01-r1;", "    host-name jfl-be-leaf-su01-r1", "does not"),
+    ("    host-name jfl-be-leaf-su001-r1;", "    host-name jfl-be-leaf-su001-r1", "does not"),
 ]
 
 
