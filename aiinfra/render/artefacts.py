@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiinfra.design.model import Design
+from aiinfra.verify.catalog import artefact as verify_catalogs
 
 Artefact = Callable[[Design], dict[str, str]]
 
 # name -> function. The name is the job's label; keep the order stable (it is the job order).
-ARTEFACTS: dict[str, Artefact] = {}
+ARTEFACTS: dict[str, Artefact] = {
+    "verify": verify_catalogs,
+}
