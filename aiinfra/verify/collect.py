@@ -14,12 +14,15 @@ its command's output is present, so a section the OS cannot report stays absent 
   (kernel netdevs, operstate and mtu), plus the sysfs link speed in Mb/s.
 - ``eos``: Arista EOS eAPI JSON, the field names ANTA reads (lldpNeighbors, the
   ``show ip bgp summary`` peers, ``show interfaces``, error counters, PHY FEC and DOM).
+- ``nxos``, ``junos``, ``srlinux``: ``collect_vendors``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from aiinfra.verify import collect_vendors as vendors
 
 LINUX_BGP = "vtysh -c 'show bgp summary json'"
 LINUX_LLDP = "lldpcli -f json0 show neighbors"
@@ -36,10 +39,21 @@ EOS_DOM = "show interfaces transceiver dom thresholds"
 COMMANDS: dict[str, tuple[str, ...]] = {
     "linux": (LINUX_BGP, LINUX_LLDP, LINUX_LINKS, LINUX_SPEED),
     "eos": (EOS_LLDP, EOS_BGP, EOS_INTERFACES, EOS_ERRORS, EOS_PHY, EOS_DOM),
+    "nxos": (vendors.NXOS_LLDP, vendors.NXOS_BGP, vendors.NXOS_INTERFACES),
+    "junos": (vendors.JUNOS_LLDP, vendors.JUNOS_BGP, vendors.JUNOS_INTERFACES),
+    "srlinux": (vendors.SRL_LLDP, vendors.SRL_BGP, vendors.SRL_INTERFACES),
 }
 
 # switch OS (the Design's Device.os) -> collector. The FRR-based OSes share Linux's.
-COLLECTOR_OF = {"eos": "eos", "sonic": "linux", "cumulus": "linux", "frr": "linux"}
+COLLECTOR_OF = {
+    "eos": "eos",
+    "nxos": "nxos",
+    "junos": "junos",
+    "srlinux": "srlinux",
+    "sonic": "linux",
+    "cumulus": "linux",
+    "frr": "linux",
+}
 
 Names = dict[str, str]  # kernel or OS port name -> the Design's port name
 
@@ -171,7 +185,22 @@ def eos(raw: dict[str, Any], names: Names | None = None) -> dict[str, Any]:
     return state
 
 
-COLLECTORS: dict[str, Callable[[dict[str, Any], Names | None], dict[str, Any]]] = {"linux": linux, "eos": eos}
+def _renamed(reader: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any], Names | None], Any]:
+    """A collector whose OS names ports as the Design does (no kernel names to map)."""
+
+    def collector(raw: dict[str, Any], names: Names | None = None) -> dict[str, Any]:
+        return reader(raw)
+
+    return collector
+
+
+COLLECTORS: dict[str, Callable[[dict[str, Any], Names | None], dict[str, Any]]] = {
+    "linux": linux,
+    "eos": eos,
+    "nxos": _renamed(vendors.nxos),
+    "junos": _renamed(vendors.junos),
+    "srlinux": _renamed(vendors.srlinux),
+}
 
 
 def state_of(os_name: str, raw: dict[str, Any], names: Names | None = None) -> dict[str, Any]:
