@@ -8,7 +8,7 @@ its command's output is present, so a section the OS cannot report stays absent 
 
 - ``linux``: FRR and lldpd on Linux, which is what the FRR-based switch OSes run (SONiC's
   bgp and lldp containers, Cumulus Linux) and what the emulated lab runs:
-  ``vtysh -c "show bgp summary json"`` (peers keyed by address, or by interface when
+  vtysh's ``show bgp summary json`` (peers keyed by address, or by interface when
   unnumbered, with state, remoteAs and pfxRcd), ``lldpcli -f json0 show neighbors``
   (json0 is lldpd's stable-structure JSON: every level a list) and ``ip -j link show``
   (kernel netdevs, operstate and mtu), plus the sysfs link speed in Mb/s.
@@ -24,7 +24,7 @@ from typing import Any
 
 from aiinfra.verify import collect_vendors as vendors
 
-LINUX_BGP = "vtysh -c 'show bgp summary json'"
+LINUX_BGP = "show bgp summary json"  # vtysh -c
 LINUX_LLDP = "lldpcli -f json0 show neighbors"
 LINUX_LINKS = "ip -j link show"
 LINUX_SPEED = "cat /sys/class/net/*/speed"  # collected as {ifname: Mb/s}

@@ -234,3 +234,28 @@ def swapped_pairs(failures: list[Failure]) -> list[str]:
             f"{end} sees {f.found}, {other} sees {wrong[other].found}"
         )
     return out
+
+
+def evaluate_collected(
+    rows: list[tuple[dict[str, Any], dict[str, Any]]], sections: Iterable[str] = SECTIONS
+) -> tuple[Result, dict[str, list[str]]]:
+    """Check (catalog, neutral state) pairs on the sections each state holds.
+
+    For the playbook, where each OS collects what its JSON commands cover: the sections a
+    device's collector did not fill are returned per device (device -> sections), so the
+    report says what was not checked instead of failing on it or passing it silently.
+    """
+    wanted = [s for s in SECTIONS if s in set(sections)]
+    result = Result()
+    skipped: dict[str, list[str]] = {}
+    for cat, state in rows:
+        mine = [s for s in wanted if s in state]
+        missing = [s for s in wanted if s not in state and (s != "qos" or "qos" in cat)]
+        if missing:
+            skipped[cat["device"]] = missing
+        one = evaluate({cat["device"]: cat}, {cat["device"]: state}, mine)
+        result.failures += one.failures
+        for section, count in one.checked.items():
+            result.checked[section] = result.checked.get(section, 0) + count
+    result.swaps = swapped_pairs(result.failures)
+    return result, skipped
