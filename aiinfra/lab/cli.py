@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from aiinfra.lab import context, down, fail, names, requirements, state, swap, verify
+from aiinfra.lab import context, down, fail, names, perf, requirements, state, swap, verify
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.up import up
 
@@ -31,6 +31,8 @@ EPILOG = """lab commands:
                        swap two cables (A and B: one end of each, DEVICE:INTERFACE);
                        verify must find the swap by LLDP and name the pair
   restore SPEC         bring every failed link and switch back, time the convergence
+  perf SPEC            playbooks/perf-acceptance.yml against the lab's nodes: iperf3
+                       per rail pair (no RDMA here), lab thresholds; exit 1 below them
   down SPEC            remove every namespace, process and file of the lab (idempotent)
 
 needs root and Debian's frr, openssh-server, openssh-client, iproute2, traceroute and
@@ -51,6 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ("verify", "check sessions, ECMP, reachability and MTU against the design"),
         ("fail", "bring a link or a switch down and time the convergence"),
         ("restore", "bring everything failed back up and time the convergence"),
+        ("perf", "run the performance acceptance playbook (iperf3 per rail pair) against the lab"),
         ("down", "remove the lab completely (idempotent)"),
     ):
         sp = lab_sub.add_parser(name, help=help_text)
@@ -144,6 +147,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             f"(data plane {failure.dataplane_s:.3f} s); check with: aiinfra lab verify {args.spec}"
         )
         return EXIT_OK
+    if command == "perf":
+        code, output = perf.run(ctx)
+        start = output.find("TASK [Report the pairs")
+        _say((output[start:] if start >= 0 else output).rstrip())
+        return EXIT_OK if code == 0 else EXIT_FAILED
     if command == "restore":
         seconds = fail.restore(ctx, st)
         _say(f"everything restored; all predicted paths back in {seconds:.3f} s")

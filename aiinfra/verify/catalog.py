@@ -116,8 +116,11 @@ def catalogs(design: Design) -> dict[str, dict[str, Any]]:
 
 
 def artefact(design: Design) -> dict[str, str]:
-    """``verify/<device>.yml`` for every switch, and ANTA's catalog for every EOS one (the render artefact)."""
-    from aiinfra.verify import anta
+    """``verify/<device>.yml`` for every switch, ANTA's catalog for every EOS one, and
+    ``verify/perf.yml``, the performance acceptance plan (the render artefact)."""
+    from aiinfra.verify import anta, perf
 
     every = catalogs(design)
-    return {f"{FOLDER}/{name}.yml": yamlout.dump(c) for name, c in every.items()} | anta.files(every)
+    files = {f"{FOLDER}/{name}.yml": yamlout.dump(c) for name, c in every.items()} | anta.files(every)
+    files[f"{FOLDER}/perf.yml"] = yamlout.dump(perf.plan(design))
+    return files

@@ -1,4 +1,4 @@
-"""playbooks/verify.yml: syntax-check and ansible-lint like the other playbooks, and a real
+"""playbooks/verify.yml and perf-acceptance.yml: syntax-check and ansible-lint like the other playbooks; a real
 run of the real playbook and the FRR task file against two stand-in SONiC leaves on
 localhost (connection local), whose vtysh, lldpcli and ip print JSON built from the
 Design: healthy passes; two cables swapped between the leaves fail both and are named.
@@ -36,8 +36,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @needs_ansible
-def test_syntax_check(rendered: Path, tmp_path: Path) -> None:
-    argv = [str(BIN / "ansible-playbook"), "--syntax-check", "-i", str(rendered / "inventory"), "playbooks/verify.yml"]
+@pytest.mark.parametrize("playbook", ["playbooks/verify.yml", "playbooks/perf-acceptance.yml"])
+def test_syntax_check(rendered: Path, tmp_path: Path, playbook: str) -> None:
+    argv = [str(BIN / "ansible-playbook"), "--syntax-check", "-i", str(rendered / "inventory"), playbook]
     result = run(argv, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
