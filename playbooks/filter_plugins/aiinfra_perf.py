@@ -18,15 +18,14 @@ from typing import Any
 
 
 def _perf() -> Any:
-    try:
-        from aiinfra.verify import perf
-    except ImportError:
-        here = Path(__file__).resolve()
-        for root in (here.parents[2], here.parents[3]):  # checkout: repo root; wheel: site-packages
-            if (root / "aiinfra" / "verify").is_dir():
-                sys.path.insert(0, str(root))
-                break
-        from aiinfra.verify import perf
+    here = Path(__file__).resolve()
+    for root in (here.parents[2], here.parents[3]):  # checkout: beside playbooks/; wheel: site-packages
+        if (root / "aiinfra" / "verify").is_dir():
+            if str(root) not in sys.path:
+                sys.path.insert(0, str(root))  # the aiinfra these playbooks came with
+            break
+    from aiinfra.verify import perf
+
     return perf
 
 

@@ -20,16 +20,15 @@ from typing import Any
 
 
 def _aiinfra() -> Any:
-    """aiinfra.verify, from the installed package or, in a source checkout, beside playbooks/."""
-    try:
-        from aiinfra.verify import collect, evaluate
-    except ImportError:
-        here = Path(__file__).resolve()
-        for root in (here.parents[2], here.parents[3]):  # checkout: repo root; wheel: site-packages
-            if (root / "aiinfra" / "verify").is_dir():
-                sys.path.insert(0, str(root))
-                break
-        from aiinfra.verify import collect, evaluate
+    """aiinfra.verify of the aiinfra these playbooks came with (a source checkout or the installed wheel)."""
+    here = Path(__file__).resolve()
+    for root in (here.parents[2], here.parents[3]):  # checkout: beside playbooks/; wheel: site-packages
+        if (root / "aiinfra" / "verify").is_dir():
+            if str(root) not in sys.path:
+                sys.path.insert(0, str(root))  # the aiinfra these playbooks came with
+            break
+    from aiinfra.verify import collect, evaluate
+
     return collect, evaluate
 
 

@@ -2,7 +2,9 @@
 every namespace), `lab verify` passes the catalog (LLDP = cabling plan, BGP peers and
 prefixes, ports up at MTU), `playbooks/verify.yml` passes against the lab's switches
 through its FRR task file, then `lab fail --swap-cable` swaps two leaf uplinks, and both
-`lab verify` and the playbook fail and name the swapped pair; `restore` heals it.
+`lab verify` and the playbook fail and name the swapped pair; `restore` heals it. Then
+`playbooks/perf-acceptance.yml` (iperf3 per rail pair, the lab's path) passes, and with a
+node's rail NIC cut fails with a table naming exactly that NIC's two pairs.
 Needs root and Debian's frr, lldpd, openssh and iproute2; otherwise skipped with the reason."""
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import os
 
 import pytest
 
-from aiinfra.lab import cli, context, requirements, state, verify
+from aiinfra.lab import cli, context, perf, requirements, state, verify
 from tests.conftest import EXAMPLES
 from tests.playbooks.ansiblerun import BIN, ROOT, run
 
 MISSING = requirements.missing()
 SPEC = EXAMPLES / "lab" / "cluster.yaml"
 A, B = "lab-be-leaf-su01-r1:Ethernet16", "lab-be-leaf-su01-r2:Ethernet16"  # both to lab-be-spine-01
+HOST_PORT = "lab-be-leaf-su01-r3:Ethernet4"  # lab-gpu-02's rail-3 NIC
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -80,6 +83,20 @@ def test_catalog_passes_then_names_a_swapped_pair(tmp_path) -> None:  # type: ig
 
         assert _cli("restore", str(SPEC), "--id", lab_id) == 0
         assert _cli("verify", str(SPEC), "--id", lab_id) == 0
+
+        # Performance acceptance through playbooks/perf-acceptance.yml: iperf3 per rail pair.
+        code, out = perf.run(ctx)
+        assert code == 0, out
+        assert "all 32 rail pairs at or above their threshold" in out
+        assert _cli("fail", str(SPEC), HOST_PORT, "--id", lab_id) == 0  # lab-gpu-02's rail-3 NIC
+        code, out = perf.run(ctx)
+        assert code != 0
+        low = [line.strip().strip('",') for line in out.splitlines() if "(iperf3)" in line]
+        assert [line.split("  ")[0] for line in low] == [
+            "rail 3: lab-gpu-01 -> lab-gpu-02 (iperf3)",
+            "rail 3: lab-gpu-02 -> lab-gpu-03 (iperf3)",
+        ], out
+        assert _cli("restore", str(SPEC), "--id", lab_id) == 0
     finally:
         assert _cli("down", str(SPEC), "--id", lab_id) == 0
     assert not ctx.lab_dir.exists()
