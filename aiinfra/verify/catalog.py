@@ -52,10 +52,13 @@ def device_catalog(
     device: Device,
     originators: dict[str, dict[str, set[str]]] | None = None,
     reaches: dict[tuple[str, str], str] | None = None,
+    sole: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
-    """The catalog of one device (pass ``originators``/``reaches`` when building many)."""
+    """The catalog of one device (pass ``originators``/``reaches``/``sole`` when building many)."""
     originators = _originators(design) if originators is None else originators
     reaches = _reaches(design) if reaches is None else reaches
+    fabric = originators.get(device.fabric, {})
+    sole_here = sole.get(device.fabric) if sole is not None else None
     cabled = [i for i in device.interfaces if i.enabled and i.peer_device and i.role != InterfaceRole.UNUSED]
     out: dict[str, Any] = {"device": device.name, "os": device.os, "os_release": device.os_release}
     out["lldp"] = [
@@ -63,7 +66,7 @@ def device_catalog(
         for i in cabled
         if i.role in LLDP_ROLES and i.peer_interface
     ]
-    out["bgp"] = _bgp(design, device, originators.get(device.fabric, {}))
+    out["bgp"] = _bgp(design, device, fabric, sole_here)
     out["interfaces"] = [{"port": i.name, "speed_gbps": i.speed_gbps, "mtu": i.mtu} for i in cabled]
     if device.qos is not None:
         q = device.qos
@@ -87,11 +90,22 @@ def device_catalog(
     return out
 
 
-def _bgp(design: Design, device: Device, prefixes: dict[str, set[str]]) -> list[dict[str, Any]]:
+def _sole_origins(prefixes: dict[str, set[str]]) -> dict[str, int]:
+    """device -> how many of the fabric's prefixes it alone originates."""
+    out: dict[str, int] = defaultdict(int)
+    for owners in prefixes.values():
+        if len(owners) == 1:
+            out[next(iter(owners))] += 1
+    return out
+
+
+def _bgp(
+    design: Design, device: Device, prefixes: dict[str, set[str]], sole: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     if device.bgp is None:
         return []
-    own_only = sum(1 for owners in prefixes.values() if owners == {device.name})
-    most = len(prefixes) - own_only
+    sole = _sole_origins(prefixes) if sole is None else sole
+    most = len(prefixes) - sole.get(device.name, 0)
     rows = []
     for n in device.bgp.neighbors:
         peer = design.devices.get(n.peer_device)
@@ -112,7 +126,8 @@ def _bgp(design: Design, device: Device, prefixes: dict[str, set[str]]) -> list[
 def catalogs(design: Design) -> dict[str, dict[str, Any]]:
     """Every switch's catalog, by device name, in the Design's device order."""
     originators, reaches = _originators(design), _reaches(design)
-    return {name: device_catalog(design, d, originators, reaches) for name, d in design.devices.items()}
+    sole = {fabric: _sole_origins(prefixes) for fabric, prefixes in originators.items()}
+    return {name: device_catalog(design, d, originators, reaches, sole) for name, d in design.devices.items()}
 
 
 def artefact(design: Design) -> dict[str, str]:
