@@ -1,8 +1,9 @@
 """``aiinfra verify SPEC STATE_DIR``: accept the running fabric against the Design.
 
 STATE_DIR holds one ``<device>.json`` per switch: ``{show command: its JSON output}``, as
-``playbooks/verify.yml`` collects it (``aiinfra_verify_state_dir``) or as an operator
-saves it by hand. The catalog is rebuilt from the spec (the same one ``render`` writes to
+``playbooks/verify.yml`` collects it (``aiinfra_verify_state_dir``, which also records
+``_collector`` and ``_ifnames``) or as an operator saves it by hand (the collector then
+follows the device's OS in the Design). The catalog is rebuilt from the spec (the same one ``render`` writes to
 ``verify/``), each device's output is turned into the neutral state by its OS's
 collector, and every failed check is printed on its own line, naming device, port,
 expected and found, followed by any swapped pair of cables.
@@ -62,10 +63,14 @@ def load_states(folder: Path, cats: dict[str, dict[str, Any]]) -> dict[str, dict
             raise StateError(f"{path}: not readable JSON ({exc})") from None
         if not isinstance(raw, dict):
             raise StateError(f"{path}: expected an object {{show command: output}}, found {type(raw).__name__}")
-        if cat["os"] not in collect.COLLECTOR_OF:
+        # playbooks/verify.yml records which collector read the device (the lab's switches
+        # run FRR whatever OS the design names) and the kernel -> Design port names.
+        collector = raw.pop("_collector", None) or collect.COLLECTOR_OF.get(cat["os"])
+        names = raw.pop("_ifnames", None) or {}
+        if collector not in collect.COLLECTORS or not isinstance(names, dict):
             known = ", ".join(sorted(collect.COLLECTOR_OF))
             raise StateError(f"{path}: no collector for OS {cat['os']!r}; collectors exist for {known}")
-        states[name] = collect.state_of(cat["os"], raw)
+        states[name] = collect.COLLECTORS[collector](raw, names)
     return states
 
 

@@ -149,9 +149,19 @@ def _play(tmp: Path, argv: list[str]) -> Any:
 @needs_ansible
 @pytest.mark.slow
 def test_healthy_leaves_pass(rendered: Path, tmp_path: Path) -> None:
-    result = _play(tmp_path, _standin(tmp_path, rendered, swap=False))
+    state = tmp_path / "state"
+    state.mkdir()
+    argv = _standin(tmp_path, rendered, swap=False)
+    result = _play(tmp_path, [*argv[:-1], "-e", f"aiinfra_verify_state_dir={state}", argv[-1]])
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("verified (lldp, bgp, interfaces)") == 2
+    # The saved output reads back through `aiinfra verify` with the same verdict.
+    assert sorted(p.name for p in state.iterdir()) == [f"{n}.json" for n in LEAVES]
+    cli = [sys.executable, "-m", "aiinfra", "verify", str(ROOT / "inventories/lab/cluster.yaml"), str(state)]
+    cli += ["--sections", "lldp,bgp,interfaces", *(x for n in LEAVES for x in ("--device", n))]
+    checked = run(cli, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("verify: verified; checks run: lldp 16, bgp 8, interfaces 16")
 
 
 @needs_ansible
