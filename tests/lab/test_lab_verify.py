@@ -91,7 +91,8 @@ def test_catalog_passes_then_names_a_swapped_pair(tmp_path) -> None:  # type: ig
         assert _cli("fail", str(SPEC), HOST_PORT, "--id", lab_id) == 0  # lab-gpu-02's rail-3 NIC
         code, out = perf.run(ctx)
         assert code != 0
-        low = [line.strip().strip('",') for line in out.splitlines() if "(iperf3)" in line]
+        rows = [line.strip().strip('",') for line in out.splitlines()]
+        low = [row for row in rows if row.startswith("rail ")]  # the table's rows, as the assert prints them
         assert [line.split("  ")[0] for line in low] == [
             "rail 3: lab-gpu-01 -> lab-gpu-02 (iperf3)",
             "rail 3: lab-gpu-02 -> lab-gpu-03 (iperf3)",
