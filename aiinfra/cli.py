@@ -72,6 +72,7 @@ COMMAND_MODULES: dict[str, str] = {
     "init": "aiinfra.starter.cli",
     "report": "aiinfra.report.cli",
     "plan": "aiinfra.plan.cli",
+    "verify": "aiinfra.verify.cli",
 }
 
 

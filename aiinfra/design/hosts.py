@@ -114,6 +114,7 @@ def rail_intent(
         gid_index=ROCEV2_IPV4_GID_INDEX,
         gid=ipv4_gid(socket.inet_aton(ip)),
         pause_8023x=qos.pause_8023x,
+        speed_gbps=nic.speed_gbps,
     )
 
 

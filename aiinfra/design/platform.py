@@ -54,6 +54,7 @@ class RailNicIntent:
     gid_index: int
     gid: str  # the GID the RoCEv2 IPv4 entry must hold, as sysfs prints it
     pause_8023x: bool
+    speed_gbps: int = 0  # the NIC port's designed line rate (roce-check reads the link at it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from aiinfra.lab import context, down, fail, names, requirements, state, verify
+from aiinfra.lab import context, down, fail, names, perf, requirements, state, swap, verify
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.up import up
 
@@ -22,10 +22,17 @@ EPILOG = """lab commands:
   up SPEC              build namespaces, veths, FRR and sshd per switch, then deploy the
                        rendered configs with ansible-playbook playbooks/site.yml
   verify SPEC          BGP/BFD sessions, ECMP paths, rail reachability (traceroute hop
-                       counts), MTU-sized pings with DF; exit 1 if anything differs
+                       counts), MTU-sized pings with DF, and the acceptance catalog
+                       (aiinfra verify: LLDP = cabling plan, BGP peers, ports); exit 1
+                       if anything differs
   fail SPEC TARGET     bring a link (DEVICE:INTERFACE, one end as the design names it)
                        or a switch (DEVICE) down and time the convergence
+  fail SPEC --swap-cable A B
+                       swap two cables (A and B: one end of each, DEVICE:INTERFACE);
+                       verify must find the swap by LLDP and name the pair
   restore SPEC         bring every failed link and switch back, time the convergence
+  perf SPEC            playbooks/perf-acceptance.yml against the lab's nodes: iperf3
+                       per rail pair (no RDMA here), lab thresholds; exit 1 below them
   down SPEC            remove every namespace, process and file of the lab (idempotent)
 
 needs root and Debian's frr, openssh-server, openssh-client, iproute2, traceroute and
@@ -46,12 +53,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ("verify", "check sessions, ECMP, reachability and MTU against the design"),
         ("fail", "bring a link or a switch down and time the convergence"),
         ("restore", "bring everything failed back up and time the convergence"),
+        ("perf", "run the performance acceptance playbook (iperf3 per rail pair) against the lab"),
         ("down", "remove the lab completely (idempotent)"),
     ):
         sp = lab_sub.add_parser(name, help=help_text)
         sp.add_argument("spec", type=Path)
         if name == "fail":
-            sp.add_argument("target", help="DEVICE:INTERFACE (a link end) or DEVICE (a switch)")
+            sp.add_argument("target", nargs="?", help="DEVICE:INTERFACE (a link end) or DEVICE (a switch)")
+            sp.add_argument(
+                "--swap-cable",
+                nargs=2,
+                metavar=("A", "B"),
+                help="swap two cables, each named by one end DEVICE:INTERFACE",
+            )
         if name == "verify":
             sp.add_argument(
                 "--wait",
@@ -107,6 +121,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "verify":
         report = verify.verify(ctx, st.failures, timeout=args.wait)
         for f in st.failures:
+            if f.kind == swap.KIND:
+                report.notes.append(f"cables swapped at {' and '.join(f.target.split())} (aiinfra lab restore)")
+                continue
             report.notes.append(
                 f"failed: {f.target} ({f.kind}); converged in {f.convergence_s:.3f} s "
                 f"(data plane {f.dataplane_s:.3f} s)"
@@ -115,13 +132,26 @@ def _dispatch(args: argparse.Namespace) -> int:
             report.notes.append(f"last restore converged in {st.last_restore_s:.3f} s")
         _say(report.render())
         return EXIT_OK if report.ok else EXIT_FAILED
+    if command == "fail" and args.swap_cable:
+        if args.target:
+            raise LabError("give either a TARGET to fail or --swap-cable A B, not both")
+        swapped = swap.swap(ctx, st, *args.swap_cable)
+        _say(f"cables at {' and '.join(swapped.target.split())} swapped; check with: aiinfra lab verify {args.spec}")
+        return EXIT_OK
     if command == "fail":
+        if not args.target:
+            raise LabError("fail needs a TARGET (DEVICE:INTERFACE or DEVICE) or --swap-cable A B")
         failure = fail.fail(ctx, st, args.target)
         _say(
             f"{failure.target} down ({len(failure.ports)} port(s)); routing converged in {failure.convergence_s:.3f} s "
             f"(data plane {failure.dataplane_s:.3f} s); check with: aiinfra lab verify {args.spec}"
         )
         return EXIT_OK
+    if command == "perf":
+        code, output = perf.run(ctx)
+        start = output.find("TASK [Report the pairs")
+        _say((output[start:] if start >= 0 else output).rstrip())
+        return EXIT_OK if code == 0 else EXIT_FAILED
     if command == "restore":
         seconds = fail.restore(ctx, st)
         _say(f"everything restored; all predicted paths back in {seconds:.3f} s")

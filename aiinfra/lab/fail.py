@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from ipaddress import IPv4Network
 
-from aiinfra.lab import expect, netns, state
+from aiinfra.lab import expect, netns, state, swap
 from aiinfra.lab.context import LabContext
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.expect import Failures
@@ -51,6 +51,8 @@ def resolve(ctx: LabContext, target: str) -> state.Failure:
 
 
 def fail(ctx: LabContext, st: state.LabState, target: str, timeout: float = CONVERGENCE_TIMEOUT) -> state.Failure:
+    if any(f.kind == swap.KIND for f in st.failures):
+        raise LabError("a cable swap is in place; `aiinfra lab restore` it before failing a link or a switch")
     if any(f.target == target for f in st.failures):
         raise LabError(f"{target} is already failed; `aiinfra lab restore` brings it back")
     failure = resolve(ctx, target)
@@ -69,7 +71,10 @@ def restore(ctx: LabContext, st: state.LabState, timeout: float = CONVERGENCE_TI
         raise LabError("nothing is failed; `aiinfra lab fail LINK|SWITCH` first")
     started = time.monotonic()
     for failure in st.failures:
-        _set(failure.ports, "up")
+        if failure.kind == swap.KIND:
+            swap.unswap(ctx, failure)
+        else:
+            _set(failure.ports, "up")
     _, total = converge(ctx, Failures(), started, timeout)
     st.failures = []
     st.last_restore_s = total

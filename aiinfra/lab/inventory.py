@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from aiinfra.lab import lldp
 from aiinfra.lab.topology import LabPlan, SwitchPlan, mgmt_ip
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -100,6 +101,9 @@ def overrides(
         "aiinfra_build_dir": str(render_dir),
         "aiinfra_frr_pathspace": sw.pathspace,
         "aiinfra_frr_confdir": str(dirs.confdir),
+        # playbooks/verify.yml: this switch's lldpd, and its kernel port names -> the Design's
+        "aiinfra_lldpd_socket": str(lldp.socket_path(lldp.workdir(lab_dir, sw.name))),
+        "aiinfra_verify_ifnames": {kernel: design for design, kernel in sorted(sw.ports.items())},
     }
     if sw.sonic:
         out["aiinfra_sonic_config_db"] = str(dirs.sonic / "config_db.json")

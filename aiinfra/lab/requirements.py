@@ -26,6 +26,8 @@ TOOLS: dict[str, str] = {
     "ssh-keygen": "openssh-client",
     "traceroute": "traceroute",
     "ping": "iputils-ping",
+    "/usr/sbin/lldpd": "lldpd",
+    "lldpcli": "lldpd",
     "/usr/bin/python3": "python3",
 }
 

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiinfra
-from aiinfra.lab import deploy, frr, inventory, netns, nodes, requirements, sonic, sshd, state
+from aiinfra.lab import deploy, frr, inventory, lldp, netns, nodes, requirements, sonic, sshd, state
 from aiinfra.lab.context import LabContext
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.names import namespace_prefixes
@@ -76,6 +76,8 @@ def up(ctx: LabContext, progress: Progress) -> state.LabState:
 
     progress("starting sshd on every switch's management address")
     _start_sshd(ctx)
+    progress(f"starting lldpd in {len(ctx.plan.switches) + len(ctx.plan.nodes)} switch and node namespaces")
+    _start_lldpd(ctx)
     for node in ctx.plan.nodes.values():
         nodes.configure(node, ctx.result.design, ctx.result.catalog)
     lab_inventory, secrets = _write_inventory(ctx)
@@ -156,6 +158,20 @@ def _start_sshd(ctx: LabContext) -> None:
         sshd.start(sw.namespace, mgmt_ip(sw.mgmt.address or ""), ssh_dir, dirs.sshd, dirs.bin if sw.sonic else None)
 
     _parallel(one, ctx.plan.switches.values())
+
+
+def _start_lldpd(ctx: LabContext) -> None:
+    """lldpd on every switch's fabric ports and every node's NICs, each named as the Design names it."""
+    jobs = [
+        (sw.namespace, sw.name, {k: d for d, k in sw.ports.items() if d != sw.mgmt.design_name})
+        for sw in ctx.plan.switches.values()
+    ]
+    jobs += [(n.namespace, n.name, {port.ifname: nic.netdev for nic, port in n.nics}) for n in ctx.plan.nodes.values()]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for future in [
+            pool.submit(lldp.start, ns, name, ports, lldp.workdir(ctx.lab_dir, name)) for ns, name, ports in jobs
+        ]:
+            future.result()
 
 
 def _sonic_personality(sw: SwitchPlan, dirs: inventory.SwitchDirs) -> None:

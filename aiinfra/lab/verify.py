@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 from typing import Any
 
-from aiinfra.lab import expect, frr, inventory, netns
+from aiinfra.lab import acceptance, expect, frr, inventory, netns
 from aiinfra.lab.context import LabContext
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.expect import Expectations, Failures, Probe
@@ -69,6 +69,8 @@ def failures_of(ctx: LabContext, failed: list[Any]) -> Failures:
     switches: set[str] = set()
     peer_ends = expect.cable_peer_ends(ctx.result.design)
     for f in failed:
+        if f.kind == "swap":  # a wiring fault, not a prediction: verify must find it
+            continue
         if f.kind == "switch":
             switches.add(f.target)
         else:
@@ -197,11 +199,34 @@ def wait_control_plane(
         sleep(0.5)
 
 
+def catalog_checks(ctx: LabContext, failures: Failures) -> list[Check]:
+    """The acceptance catalog (aiinfra verify), one check per device and section, plus
+    one failed check per swapped pair of cables."""
+    result = acceptance.check(ctx, failures)
+    failed: dict[tuple[str, str], list[str]] = {}
+    for f in result.failures:
+        section = f.check.split()[0] if f.check.split()[0] in ("lldp", "bgp") else "interfaces"
+        failed.setdefault((f.device, section), []).append(f"{f.port} {f.check}: expected {f.expected}, found {f.found}")
+    checks = []
+    cats = acceptance.lab_catalogs(ctx, failures)
+    for name, cat in cats.items():
+        for section in acceptance.SECTIONS:
+            if cat[section]:
+                lines = failed.get((name, section), [])
+                checks.append(Check(f"catalog: {section}", name, not lines, "; ".join(lines)))
+    checks += [
+        Check("catalog: swapped cables", "SWAPPED", False, line.removeprefix("SWAPPED ")) for line in result.swaps
+    ]
+    return checks
+
+
 def verify(ctx: LabContext, failed: list[Any], timeout: float = 60.0) -> Report:
     if not ctx.plan.switches:
         raise LabError("the design has no switches to verify")
-    exp = expect.expectations(ctx.result.design, failures_of(ctx, failed))
+    failures = failures_of(ctx, failed)
+    exp = expect.expectations(ctx.result.design, failures)
     report = Report()
     report.checks += wait_control_plane(ctx, exp, timeout, time.sleep)
     report.checks += data_plane(ctx, exp)
+    report.checks += catalog_checks(ctx, failures)
     return report

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from aiinfra.apps.render import render_apps
 from aiinfra.design.model import Design
 from aiinfra.observe.artefacts import observability
+from aiinfra.verify.catalog import artefact as verify_catalogs
 
 Artefact = Callable[[Design], dict[str, str]]
 
@@ -20,4 +21,5 @@ Artefact = Callable[[Design], dict[str, str]]
 ARTEFACTS: dict[str, Artefact] = {
     "apps": render_apps,  # serving and RAG services (aiinfra/apps, docs/apps.md)
     "observability": observability,
+    "verify": verify_catalogs,
 }

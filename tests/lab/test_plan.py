@@ -234,6 +234,8 @@ ALLOWED_KEYS = {
     "ansible_remote_tmp", "ansible_async_dir", "aiinfra_build_dir", "aiinfra_config", "aiinfra_extra_configs",
     "aiinfra_frr_confdir", "aiinfra_frr_candidate", "aiinfra_frr_conf", "aiinfra_frr_rundir",
     "aiinfra_sonic_config_db", "aiinfra_sonic_frr_conf",
+    # the lab's own lldpd and kernel port names, for playbooks/verify.yml
+    "aiinfra_lldpd_socket", "aiinfra_verify_ifnames",
 }  # fmt: skip
 
 

@@ -7,8 +7,9 @@ The tree mirrors what the mlx5 (DOCA/MLNX_OFED) driver and the kernel expose:
 ``class/infiniband/<dev>/ports/1/gid_attrs/types/<i>`` and ``.../gids/<i>``, and
 configfs ``rdma_cm/<dev>/ports/1/default_roce_{tos,mode}``. The fake ``mlnx_qos``,
 ``dcb``, ``ethtool`` and ``ip`` print what the real tools print (formats from
-att/netarbiter's mlnx_qos output, the dcb(8) man pages and ethtool -a), from state
-files the tests can change one value at a time.
+att/netarbiter's mlnx_qos output, the dcb(8) man pages, ethtool -a and iproute2's
+``ip -o route`` / ``ip rule``), from state files the tests can change one value at a time.
+``class/net/<if>/operstate`` and ``speed`` (Mb/s) are the kernel's link state.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ dev=""
 prev=""
 for a in "$@"; do
   if [ "$prev" = "-i" ] || [ "$prev" = "dev" ] || [ "$prev" = "-a" ]; then dev="$a"; fi
+  if [ "$prev" = "table" ]; then dev="table-$a"; fi
   prev="$a"
 done
 key="{name}"
@@ -34,6 +36,8 @@ case "$*" in
   *"pfc show"*) key="dcb-pfc" ;;
   *"app show"*) key="dcb-app" ;;
   *"addr show"*) key="ip-addr" ;;
+  *"route show"*) key="ip-route" ;;
+  *"rule show"*) key="ip-rule"; dev="host" ;;
 esac
 file="$state/$dev.$key"
 if [ ! -f "$file" ]; then echo "{name}: no such device $dev" >&2; exit 1; fi
@@ -65,9 +69,13 @@ class NicState:
     address: str = ""
     present: bool = True
     extra_dcb_apps: list[str] = field(default_factory=list)
+    operstate: str = "up"
+    speed_mbps: int = 0
+    route: str = ""  # the rail table's route, as `ip -4 -o route show table N` prints it
+    rule: str = ""  # the source rule, as `ip -4 rule show` prints it
 
     @classmethod
-    def matching(cls, nic: RailNicIntent) -> NicState:
+    def matching(cls, nic: RailNicIntent, gpu_pool: str) -> NicState:
         """The state a correctly configured NIC reports."""
         dscp2prio = {d: d >> 3 for d in range(64)}
         dscp2prio.update(dict(nic.dscp_to_priority))
@@ -96,6 +104,9 @@ class NicState:
                 3: nic.gid,
             },
             address=nic.address,
+            speed_mbps=nic.speed_gbps * 1000,
+            route=f"{gpu_pool} via {nic.gateway} dev {nic.netdev} proto static onlink",
+            rule=f"32765:\tfrom {nic.ip} lookup {nic.route_table}",
         )
 
 
@@ -142,10 +153,13 @@ def ip_addr_text(s: NicState) -> str:
 class FakeHost:
     """Builds the tree under ``root`` and runs a roce-check script against it."""
 
-    def __init__(self, root: Path, states: list[NicState], intended: dict[str, dict[int, int]]) -> None:
+    def __init__(
+        self, root: Path, states: list[NicState], intended: dict[str, dict[int, int]], tables: dict[str, int]
+    ) -> None:
         self.root = root
         self.states = states
         self.intended = intended
+        self.tables = tables  # netdev -> its rail's route table
 
     @property
     def sysfs(self) -> Path:
@@ -169,6 +183,8 @@ class FakeHost:
         state.mkdir(parents=True, exist_ok=True)
         for s in self.states:
             self._nic(s, state)
+        rules = ["0:\tfrom all lookup local", *(s.rule for s in self.states if s.rule), "32766:\tfrom all lookup main"]
+        (state / "host.ip-rule").write_text("\n".join(rules) + "\n")
         return self
 
     def _nic(self, s: NicState, state: Path) -> None:
@@ -185,6 +201,11 @@ class FakeHost:
             (state / f"{s.netdev}.dcb-app").write_text(dcb_app_text(s, self.intended[s.netdev]))
             (state / f"{s.netdev}.ethtool").write_text(ethtool_text(s))
             (state / f"{s.netdev}.ip-addr").write_text(ip_addr_text(s))
+            _write(net / "operstate", s.operstate)
+            _write(net / "speed", s.speed_mbps)
+        table = state / f"table-{self.tables[s.netdev]}.ip-route"
+        with table.open("a") as f:
+            f.write(f"{s.route}\n" if s.route else "")
         ib = self.sysfs / "class" / "infiniband" / s.rdma
         _write(ib / "tc" / "1" / "traffic_class", f"Global tclass={s.tclass}")
         for i, kind in s.gid_types.items():

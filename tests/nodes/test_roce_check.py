@@ -33,11 +33,12 @@ def _script(tmp_path: Path, intent: HostIntent, tool: str) -> Path:
 
 
 def _host(tmp_path: Path, intent: HostIntent, change: Callable[[NicState], None] | None = None) -> FakeHost:
-    states = [NicState.matching(n) for n in intent.nics]
+    states = [NicState.matching(n, intent.gpu_pool) for n in intent.nics]
     if change is not None:
         change(states[1])
     intended = {n.netdev: dict(n.dscp_to_priority) for n in intent.nics}
-    return FakeHost(tmp_path / "host", states, intended).build()
+    tables = {n.netdev: n.route_table for n in intent.nics}
+    return FakeHost(tmp_path / "host", states, intended, tables).build()
 
 
 @pytest.mark.parametrize("tool", ["mlnx_qos", "dcb"])
@@ -45,7 +46,7 @@ def test_correct_host_passes(tmp_path: Path, tool: str) -> None:
     intent = _intent()
     result = _host(tmp_path, intent).run(_script(tmp_path, intent, tool))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "MISMATCH" not in result.stdout
+    assert "FAIL" not in result.stdout
     assert "2 back-end NICs" in result.stdout
 
 
@@ -70,7 +71,7 @@ def _pfc_on(prio: int) -> Callable[[NicState], None]:
     return change
 
 
-# (id, change, the setting the MISMATCH line must name, tools it applies to)
+# (id, change, the setting the FAIL line must name, tools it applies to)
 MISMATCHES = [
     ("mtu-1500", _set("mtu", 1500), "mtu", ("mlnx_qos", "dcb")),
     ("trust-pcp", _set("trust", "pcp"), "trust", ("mlnx_qos", "dcb")),
@@ -91,6 +92,16 @@ MISMATCHES = [
     ("pause-tx", _set("pause_tx", "on"), "802.3x tx pause", ("mlnx_qos", "dcb")),
     ("netdev-gone", _set("present", False), "netdev", ("mlnx_qos", "dcb")),
     ("dcb-conflict", lambda s: s.extra_dcb_apps.append("26:0"), "dscp 26 priority", ("dcb",)),
+    ("link-down", _set("operstate", "down"), "link", ("mlnx_qos", "dcb")),
+    ("speed-200g", _set("speed_mbps", 200000), "speed (Mb/s)", ("mlnx_qos", "dcb")),
+    ("no-rail-route", _set("route", ""), "rail route (table 102)", ("mlnx_qos", "dcb")),
+    (
+        "route-via-wrong-nic",
+        lambda s: setattr(s, "route", s.route.replace(s.netdev, "eth0")),
+        "rail route (table 102)",
+        ("mlnx_qos", "dcb"),
+    ),
+    ("no-source-rule", _set("rule", ""), "rail source rule", ("mlnx_qos", "dcb")),
 ]
 CASES = [
     pytest.param(tool, change, what, id=f"{tool}-{name}") for name, change, what, tools in MISMATCHES for tool in tools
@@ -103,7 +114,7 @@ def test_each_mismatch_is_reported(tmp_path: Path, tool: str, change: Callable[[
     broken = intent.nics[1]
     result = _host(tmp_path, intent, change).run(_script(tmp_path, intent, tool))
     assert result.returncode == 1, result.stdout + result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith("MISMATCH")]
+    lines = [line for line in result.stdout.splitlines() if line.startswith(f"FAIL {intent.node} ")]
     named = [line for line in lines if f" {what}: expected" in line]
     assert named, f"no mismatch names {what!r}:\n{result.stdout}"
     assert all(broken.netdev in line or broken.rdma_device in line for line in lines), result.stdout
@@ -119,7 +130,7 @@ def test_pool_script_derives_the_gid_from_the_live_address(tmp_path: Path) -> No
     assert _host(tmp_path / "ok", intent).run(script).returncode == 0
     result = _host(tmp_path / "bad", intent, _set("address", "")).run(script)
     assert result.returncode == 1
-    assert f"MISMATCH {intent.nics[1].netdev} ipv4 address" in result.stdout
+    assert f"FAIL {intent.node} {intent.nics[1].netdev} ipv4 address" in result.stdout
 
 
 def test_qos_scripts_are_valid_bash(tmp_path: Path) -> None:

@@ -1,0 +1,205 @@
+"""Acceptance of performance: the figures each rail pair and the cluster should reach.
+
+From the Design alone (docs/verify.md, "Performance", has the derivation):
+
+- **RDMA write bandwidth between rail peers** (perftest ``ib_write_bw``): each back-end
+  rail's nodes in a ring by position (node k sends to node k+1 on the same rail), so
+  every NIC sends once and receives once and every leaf port carries one stream. The
+  wire efficiency of RoCEv2 at the 4096-byte RDMA MTU is 4096 / (4096 + 82): per packet,
+  8 B preamble/SFD + 12 B inter-frame gap + 14 B Ethernet + 20 B IPv4 + 8 B UDP + 12 B
+  BTH + 4 B ICRC + 4 B FCS. Acceptance asks ``RDMA_MIN_FRACTION`` of the line rate.
+- **NCCL ``all_reduce_perf`` bus bandwidth** at 2, 8 and all nodes: with one rail NIC
+  per GPU, the inter-node part of a ring or tree all-reduce is bounded by one NIC's
+  bandwidth per GPU (nccl-tests' busbw is normalised so that it compares with the link
+  bandwidth); traffic between nodes of different scalable units crosses the spine tier,
+  so the bound is divided by the leaf oversubscription there. Acceptance asks
+  ``NCCL_MIN_FRACTION`` of that bound.
+
+Pair identities come from node positions (never a running count), so a re-run tests
+the same pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Interface
+
+from aiinfra.design.hosts import ROCEV2_IPV4_GID_INDEX
+from aiinfra.design.model import Design
+
+RDMA_MTU = 4096
+ROCE_OVERHEAD_BYTES = 8 + 12 + 14 + 20 + 8 + 12 + 4 + 4
+WIRE_EFFICIENCY = RDMA_MTU / (RDMA_MTU + ROCE_OVERHEAD_BYTES)
+RDMA_MIN_FRACTION = 0.90
+NCCL_MIN_FRACTION = 0.80
+NCCL_NODE_COUNTS = (2, 8)
+
+
+@dataclass(frozen=True)
+class RailPair:
+    rail: int
+    sender: str
+    sender_ip: str
+    receiver: str
+    receiver_ip: str
+    line_rate_gbps: int
+
+    @property
+    def label(self) -> str:
+        return f"rail {self.rail}: {self.sender} -> {self.receiver}"
+
+
+@dataclass(frozen=True)
+class NcclTarget:
+    nodes: int
+    bound_gbytes_s: float  # the per-GPU network bound, GB/s, as nccl-tests reports busbw
+
+    @property
+    def minimum_gbytes_s(self) -> float:
+        return round(self.bound_gbytes_s * NCCL_MIN_FRACTION, 2)
+
+
+def rail_pairs(design: Design) -> list[RailPair]:
+    """Every back-end rail's ring of nodes, in node position order."""
+    out = []
+    for rail in range(1, design.rails + 1):
+        nics = [
+            (n.name, nic) for n in sorted(design.nodes, key=lambda n: n.index) for nic in n.backend if nic.index == rail
+        ]
+        if len(nics) < 2:
+            continue
+        for k, (name, nic) in enumerate(nics):
+            peer_name, peer = nics[(k + 1) % len(nics)]
+            if len(nics) == 2 and k == 1:
+                break  # two nodes: one pair, not the same pair backwards
+            out.append(
+                RailPair(
+                    rail,
+                    name,
+                    str(IPv4Interface(nic.address).ip),
+                    peer_name,
+                    str(IPv4Interface(peer.address).ip),
+                    min(nic.speed_gbps, peer.speed_gbps),
+                )
+            )
+    return out
+
+
+def rdma_minimum_gbps(pair: RailPair) -> float:
+    return round(pair.line_rate_gbps * RDMA_MIN_FRACTION, 1)
+
+
+def _leaf_oversubscription(design: Design) -> float:
+    leaf = [t for t in design.tiers if t.fabric == "backend" and t.tier == "leaf"]
+    return max((t.oversubscription for t in leaf), default=1.0) or 1.0
+
+
+def nccl_targets(design: Design) -> list[NcclTarget]:
+    """busbw bounds at 2, 8 and all nodes (counts the cluster does not have are left out)."""
+    if not design.nodes or not any(n.backend for n in design.nodes):
+        return []
+    nic_gbps = min(nic.speed_gbps for n in design.nodes for nic in n.backend)
+    bound = nic_gbps / 8 * WIRE_EFFICIENCY  # GB/s per GPU through its rail NIC
+    by_su: dict[int, int] = {}
+    for n in design.nodes:
+        by_su[n.su] = by_su.get(n.su, 0) + 1
+    per_su = min(by_su.values())
+    total = len(design.nodes)
+    out = []
+    for count in sorted({c for c in (*NCCL_NODE_COUNTS, total) if 2 <= c <= total}):
+        crosses_spine = count > per_su
+        out.append(NcclTarget(count, round(bound / (_leaf_oversubscription(design) if crosses_spine else 1.0), 2)))
+    return out
+
+
+# --- parsing what the tools print -------------------------------------------------------
+
+
+class PerfOutputError(ValueError):
+    """Tool output without the figure it should carry."""
+
+
+def ib_write_bw_gbps(text: str) -> float:
+    """``BW average[Gb/sec]`` of perftest's result row (run with ``--report_gbits``)."""
+    header: list[str] | None = None
+    value: float | None = None
+    for line in text.splitlines():
+        if "BW average[Gb/sec]" in line:
+            header = line.replace("BW peak", "BW_peak").replace("BW average", "BW_average").split()
+            continue
+        cols = line.split()
+        if header and len(cols) == len(header) and cols[0].isdigit():
+            value = float(cols[header.index("BW_average[Gb/sec]")])
+    if value is None:
+        raise PerfOutputError("no ib_write_bw result row with BW average[Gb/sec] (run with --report_gbits)")
+    return value
+
+
+def iperf3_gbps(report: dict[str, object]) -> float:
+    """Received bits per second of an ``iperf3 --json`` client run, in Gb/s."""
+    end = report.get("end")
+    received = end.get("sum_received") if isinstance(end, dict) else None
+    bps = received.get("bits_per_second") if isinstance(received, dict) else None
+    if not isinstance(bps, int | float):
+        error = report.get("error")
+        raise PerfOutputError(f"iperf3 reported no received throughput{f': {error}' if error else ''}")
+    return bps / 1e9
+
+
+def all_reduce_busbw(text: str) -> float:
+    """nccl-tests' out-of-place busbw (GB/s) of the largest message size it ran."""
+    best: tuple[int, float] | None = None
+    for line in text.splitlines():
+        cols = line.split()
+        if len(cols) >= 8 and cols[0].isdigit() and cols[1].isdigit():
+            size, busbw = int(cols[0]), float(cols[7])
+            if best is None or size >= best[0]:
+                best = (size, busbw)
+    if best is None:
+        raise PerfOutputError("no all_reduce_perf result rows")
+    return best[1]
+
+
+def shortfalls(rows: list[tuple[str, float, float]], unit: str) -> list[str]:
+    """A table of the rows (label, minimum, found) below their minimum; empty when none is."""
+    low = [r for r in rows if r[2] < r[1]]
+    if not low:
+        return []
+    width = max(len(r[0]) for r in low)
+    out = [f"{'pair':<{width}}  {'minimum':>10}  {'found':>10}  ({unit})"]
+    out += [f"{label:<{width}}  {minimum:>10.2f}  {found:>10.2f}" for label, minimum, found in low]
+    return out
+
+
+# --- the render artefact the playbook reads -------------------------------------------
+
+LAB_MIN_GBPS = 0.1  # iperf3 over the lab's veths: proves the workflow, not a NIC
+IPERF_BASE_PORT = 5200  # + rail: one server per rail and node
+
+
+def plan(design: Design) -> dict[str, object]:
+    """``verify/perf.yml``: every rail pair with its thresholds, and the NCCL targets."""
+    return {
+        "wire_efficiency": round(WIRE_EFFICIENCY, 4),
+        "rdma_min_fraction": RDMA_MIN_FRACTION,
+        "lab_min_gbps": LAB_MIN_GBPS,
+        "rdma_gid_index": ROCEV2_IPV4_GID_INDEX,
+        "pairs": [
+            {
+                "rail": p.rail,
+                "label": p.label,
+                "sender": p.sender,
+                "sender_ip": p.sender_ip,
+                "receiver": p.receiver,
+                "receiver_ip": p.receiver_ip,
+                "port": IPERF_BASE_PORT + p.rail,
+                "line_rate_gbps": p.line_rate_gbps,
+                "rdma_min_gbps": rdma_minimum_gbps(p),
+            }
+            for p in rail_pairs(design)
+        ],
+        "nccl": [
+            {"nodes": t.nodes, "bound_gbytes_s": t.bound_gbytes_s, "min_busbw_gbytes_s": t.minimum_gbytes_s}
+            for t in nccl_targets(design)
+        ],
+    }
