@@ -186,8 +186,19 @@ def node_vars(node: Node, design: Design) -> dict[str, Any]:
 def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
     """``aiinfra_platform_secrets`` declares the platform's secret references (vCenter or
     Prism password, OpenShift pull secret) for the platform plays, as ``aiinfra_secrets``
-    does a switch's."""
+    does a switch's; ``aiinfra_telemetry_tls`` names the switches' gNMI TLS material."""
     out: dict[str, Any] = {"aiinfra_cluster": design.name, "aiinfra_build_dir": BUILD_DIR}
+    if design.telemetry is not None:
+        # The gNMI server's TLS material: the on-device names the switch configs use and the
+        # vault references the deploy installs under them (aiinfra/nos/<os>/tasks/telemetry-tls.yml).
+        tls = design.telemetry.tls
+        out["aiinfra_telemetry_tls"] = {
+            "profile": tls.profile,
+            "ca_name": tls.ca_name,
+            "certificate": Trusted(tls.certificate),
+            "key": Trusted(tls.key),
+            "ca": Trusted(tls.ca),
+        }
     if platform_secrets:
         out["aiinfra_platform_secrets"] = _declared(platform_secrets)
     return _dump(out)

@@ -27,6 +27,8 @@ from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible, run
 
 HOST = "lab-be-leaf-su001-r1"  # a SONiC leaf of the lab example
 TACACS, SNMP_AUTH, SNMP_PRIV, OLD_PASSKEY = "T4c-from-VAULT-9", "snmp-AUTH-4a8b", "snmp-PRIV-7c1d", "OLD-passkey-0f3e"
+# The gNMI TLS material (aiinfra_telemetry_tls): one line each, so the stand-ins can log them.
+TLS_CERT, TLS_KEY, TLS_CA = "CERT-telemetry-1b2c", "KEY-telemetry-9e8d", "CA-telemetry-5f6a"
 HOSTILE = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}"
 RUNNING = {
     "DEVICE_METADATA": {"localhost": {"platform": "x86_64-test-r0", "hwsku": "TEST-SKU", "mac": "0c:00:00:00:00:01"}},
@@ -65,7 +67,11 @@ def _standin(tmp: Path, render: Path, host: str = HOST, mechanism: str = "sonic"
         # NVUE: `replace FILE` keeps FILE as the pending revision; `diff` shows all of it,
         # secrets included, as a real diff of a first deployment would.
         "nv": f'echo "nv $*" >> "{box}/calls.log"\n[ "$2" = replace ] && cp "$3" "{box}/pending.yaml"\n'
-        f'[ "$2" = diff ] && sed "s/^/+ /" "{box}/pending.yaml"\nexit 0',
+        f'[ "$2" = diff ] && sed "s/^/+ /" "{box}/pending.yaml"\n'
+        # `show system security ...`: nothing imported yet; an import of a certificate with its
+        # key keeps the two staged files it was given, as NVUE reads them.
+        f'[ "$1" = show ] && echo "{{}}"\n'
+        f'[ "$1" = action ] && [ "$5" = certificate ] && cat "$8" "${{10}}" > "{box}/imported-cert"\nexit 0',
     }
     for name, body in commands.items():
         path = box / "bin" / name
@@ -82,6 +88,7 @@ def _standin(tmp: Path, render: Path, host: str = HOST, mechanism: str = "sonic"
         "aiinfra_sonic_config_db": str(box / "config_db.json"),
         "aiinfra_sonic_frr_conf": str(box / "frr.conf"),
         "aiinfra_nvue_file": str(box / "staged-nvue.yaml"),
+        "aiinfra_sonic_tls_dir": str(box / "tls"),
     }
     (layer / "host_vars" / f"{host}.yml").write_text(yaml.safe_dump(overrides), encoding="utf-8")
     (tmp / "vault-pass").write_text("test-vault-password\n", encoding="utf-8")
@@ -99,7 +106,11 @@ def _standin(tmp: Path, render: Path, host: str = HOST, mechanism: str = "sonic"
     )
     assert encrypted.returncode == 0, encrypted.stderr
     (tmp / "secrets.yml").write_text(
-        encrypted.stdout + f"vault_snmp_auth: {SNMP_AUTH}\nvault_snmp_priv: {SNMP_PRIV}\n", encoding="utf-8"
+        encrypted.stdout
+        + f"vault_snmp_auth: {SNMP_AUTH}\nvault_snmp_priv: {SNMP_PRIV}\n"
+        + f"vault_telemetry_tls_certificate: {TLS_CERT}\nvault_telemetry_tls_key: {TLS_KEY}\n"
+        + f"vault_telemetry_tls_ca: {TLS_CA}\n",
+        encoding="utf-8",
     )
     (tmp / "play.yml").write_text(PLAY.format(host=host, root=ROOT, mechanism=mechanism), encoding="utf-8")
     return box
@@ -129,7 +140,7 @@ def _deploy(tmp: Path, *flags: str, host: str = HOST):
 
 
 def _no_secret_in(output: str) -> None:
-    for value in (TACACS, SNMP_AUTH, SNMP_PRIV, OLD_PASSKEY):
+    for value in (TACACS, SNMP_AUTH, SNMP_PRIV, OLD_PASSKEY, TLS_KEY):
         assert value not in output, f"{value!r} printed by the run"
 
 
@@ -152,6 +163,12 @@ def test_deploy_fills_the_secrets_writes_0600_and_prints_none(rendered: Path, tm
     frr = (tmp_path / "render" / "configs" / f"{HOST}.frr.conf").read_text(encoding="utf-8")
     assert (box / "frr.conf").read_text(encoding="utf-8") == frr  # no secrets in it: byte for byte
     assert (box / "calls.log").read_text(encoding="utf-8").splitlines() == [f"config reload -y {written}"]
+    tls = {p.name: (p.read_text(encoding="utf-8"), stat.S_IMODE(p.stat().st_mode)) for p in (box / "tls").iterdir()}
+    # the files GNMI|certs names (server_crt, server_key, ca_crt), the key private
+    certs = config_db["GNMI"]["certs"]
+    assert {Path(certs[k]).name for k in ("server_crt", "server_key", "ca_crt")} == set(tls)
+    assert tls[Path(certs["server_key"]).name] == (TLS_KEY, 0o600)
+    assert tls[Path(certs["server_crt"]).name][0] == TLS_CERT and tls[Path(certs["ca_crt"]).name][0] == TLS_CA
 
 
 @needs_ansible
@@ -162,6 +179,7 @@ def test_check_diff_touches_nothing_and_prints_no_secret(rendered: Path, tmp_pat
     _no_secret_in(result.stdout + result.stderr)
     assert "<secret vault_tacacs_key>" in result.stdout
     assert not (box / "config_db.json").exists() and not (box / "frr.conf").exists()
+    assert not (box / "tls").exists()
     assert not (box / "calls.log").exists()
 
 
@@ -184,6 +202,12 @@ def test_a_hostile_template_in_a_rendered_file_is_refused_not_run(rendered: Path
     assert not (box / "config_db.json").exists()
 
 
+def design_tls():
+    tls = example("lab").design.telemetry
+    assert tls is not None
+    return tls.tls
+
+
 @needs_ansible
 def test_cumulus_gets_its_nvue_yaml_as_data_and_the_diff_redacted(rendered: Path, tmp_path: Path) -> None:
     box = _standin(tmp_path, rendered, CUMULUS, "cumulus")
@@ -198,8 +222,17 @@ def test_cumulus_gets_its_nvue_yaml_as_data_and_the_diff_redacted(rendered: Path
     text = text.replace("{{ vault_snmp_priv }}", SNMP_PRIV)
     assert yaml.safe_load((box / "pending.yaml").read_text(encoding="utf-8")) == yaml.safe_load(text)
     calls = (box / "calls.log").read_text(encoding="utf-8").splitlines()
-    assert calls[0] == f"nv config replace {box / 'staged-nvue.yaml'}" and calls[1] == "nv config diff"
-    assert calls[2].startswith("nv config apply --confirm 600s")
+    # the gNMI certificate and CA are imported (NVUE actions, outside the revision) before the
+    # revision that names them is built; the staged key is gone again
+    tls = design_tls()
+    assert calls[:2] == [f"nv show system security {kind} --output json" for kind in ("certificate", "ca-certificate")]
+    assert calls[2].startswith(f"nv action import system security certificate {tls.profile} uri-public-key ")
+    assert calls[3] == f"nv action import system security ca-certificate {tls.ca_name} data {TLS_CA}"
+    assert (box / "imported-cert").read_text(encoding="utf-8") == TLS_CERT + TLS_KEY
+    staged = Path(calls[2].split()[-1]).parent
+    assert not staged.exists()
+    assert calls[4] == f"nv config replace {box / 'staged-nvue.yaml'}" and calls[5] == "nv config diff"
+    assert calls[6].startswith("nv config apply --confirm 600s")
 
 
 @needs_ansible

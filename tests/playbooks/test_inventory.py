@@ -27,6 +27,9 @@ TEMPLATED = {
     ("aiinfra_platform_secrets", "[]", "value"),
     ("aiinfra_build_dir",),
     ("aiinfra_sonic_admin_password_hash",),
+    ("aiinfra_telemetry_tls", "certificate"),
+    ("aiinfra_telemetry_tls", "key"),
+    ("aiinfra_telemetry_tls", "ca"),
 }
 
 
