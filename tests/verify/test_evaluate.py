@@ -38,7 +38,8 @@ def test_swapped_cables_are_named_as_a_pair() -> None:
     lldp["Ethernet1/1"], lldp["Ethernet1/5"] = lldp["Ethernet1/5"], lldp["Ethernet1/1"]
     lines = _run(raw)
     assert (
-        f"FAIL {SPINE} Ethernet1/1 lldp neighbor: expected lab-fe-leaf-01a:et-0/0/42:0, found lab-fe-leaf-01b:et-0/0/42:0"
+        f"FAIL {SPINE} Ethernet1/1 lldp neighbor: expected lab-fe-leaf-01a:et-0/0/42:0, "
+        "found lab-fe-leaf-01b:et-0/0/42:0"
         in lines
     )
     swaps = [line for line in lines if line.startswith("SWAPPED")]
