@@ -222,7 +222,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aiinfra.render.ownership import resolve_location
 
         resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
-    result = design_from_file(args.spec)
+    result = design_from_file(args.spec, defer_invariants=args.command == "render")  # render checks them in a job
     if args.command == "validate":
         print(f"{args.spec}: valid ({len(result.design.nodes)} nodes, {len(result.design.devices)} switches)")
         return EXIT_OK
