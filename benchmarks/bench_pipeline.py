@@ -110,7 +110,12 @@ def main() -> int:
                 cmd = [sys.executable, __file__, "--child", example]
                 if where:
                     cmd += ["--write-dir", where]
-                out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+                # the child measures this checkout, not whatever aiinfra the interpreter would import
+                path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
+                out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
+                if out.returncode:
+                    sys.exit(f"{example} to {where}: exit {out.returncode}\n{out.stderr}")
                 runs.append(json.loads(out.stdout))
             r = min(runs, key=lambda x: x["total_s"])
             name = Path(example).stem if example.endswith(".yaml") else example
