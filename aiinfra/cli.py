@@ -239,7 +239,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
     if args.command == "validate" and args.format != "text":
         return _validate_structured(args.spec, args.format)
-    result = design_from_file(args.spec)
+    result = design_from_file(args.spec, defer_invariants=args.command == "render")  # render checks them in a job
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if args.command == "validate":

@@ -37,7 +37,7 @@ def test_missing_file_is_a_spec_error(capsys: pytest.CaptureFixture[str]) -> Non
 def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import aiinfra.pipeline
 
-    def boom(path: Path) -> None:
+    def boom(path: Path, **_: object) -> None:
         raise RuntimeError("synthetic bug")
 
     monkeypatch.setattr(aiinfra.pipeline, "design_from_file", boom)
@@ -84,7 +84,7 @@ def test_crash_log_is_private_and_new_each_time(
     (tmp_path / "aiinfra-crash.log").symlink_to(victim)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
-    def boom(path: Path) -> None:
+    def boom(path: Path, **_: object) -> None:
         raise RuntimeError("synthetic bug")
 
     monkeypatch.setattr(aiinfra.pipeline, "design_from_file", boom)
@@ -134,14 +134,16 @@ def test_a_filesystem_error_is_one_line(
     spec = tmp_path / "lab" / "cluster.yaml"
     spec.parent.mkdir()
     spec.write_text(LAB.read_text())
-    real = Path.write_bytes
+    from aiinfra.render import output
 
-    def full(self: Path, data: bytes) -> int:
-        if self.name == "bom.csv":
+    real = output.write_file
+
+    def full(target: str, data: bytes) -> None:
+        if Path(target).name == "bom.csv":
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        real(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(output, "write_file", full)
     assert main(["render", str(spec), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.endswith("bom.csv: No space left on device (ENOSPC); nothing was changed"), err

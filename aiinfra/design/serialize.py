@@ -43,10 +43,19 @@ def design_data(design: Design) -> dict[str, object]:
     return data
 
 
-def design_json(design: Design) -> str:
-    """The text of design.json: the envelope, two-space indented, and a final newline."""
+def design_json_bytes(design: Design) -> bytes:
+    """design.json as written: the envelope, two-space indented, and a final newline, in UTF-8.
+
+    Bytes end to end (orjson's own output plus the newline): 338 MB at 32k GPUs, so a
+    decode to str and an encode back would cost two more copies and about half a second.
+    """
     doc = {"format": FORMAT, "version": VERSION, "design": design}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def design_json(design: Design) -> str:
+    """The text of design.json (:func:`design_json_bytes` decoded)."""
+    return design_json_bytes(design).decode()
 
 
 def load_design(path: Path) -> Design:

@@ -37,7 +37,8 @@ __all__ = ["MANIFEST", "OutputRefused", "OutputSet", "Target", "prepare", "stage
 
 
 def check_path(relpath: str) -> None:
-    if relpath.startswith("/") or ".." in Path(relpath).parts:
+    """Refuse an absolute path or one with a ``..`` component (string test: 44k paths per render)."""
+    if relpath.startswith("/") or ".." in relpath.split("/"):
         raise ValueError(f"unsafe output path {relpath!r}")
 
 
@@ -46,28 +47,48 @@ def manifest_text(digests: Mapping[str, str]) -> str:
     return "".join(f"{digests[p]}  {p}\n" for p in sorted(digests) if p != MANIFEST)
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def write_file(target: str, data: bytes) -> None:
+    """Create or truncate ``target`` (0666 less the umask, as ``open`` does) and write ``data``."""
+    fd = os.open(target, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
     """Write files under ``root``; return their SHA-256 digests by path.
 
-    An OSError always names the file (a failed ``write`` alone does not), so the CLI
-    can say which path hit the full disk or the read-only filesystem.
+    Plain ``os.open``/``os.write`` on string paths: a 32k-GPU render writes 44k files, and
+    pathlib plus buffered file objects cost half the write time. No per-file fsync (the
+    swap flushes the staging tree once, :mod:`aiinfra.render.swap`). An OSError always
+    names the file (a failed ``write`` alone does not), so the CLI can say which path hit
+    the full disk or the read-only filesystem.
     """
-    made: set[Path] = set()
+    made: set[str] = set()
     digests: dict[str, str] = {}
+    base = os.fspath(root)
+    sha256 = hashlib.sha256
     for path, content in files.items():
         check_path(path)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        target = root / path
+        target = f"{base}/{path}"
         try:
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
+            parent = target.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            write_file(target, data)
         except OSError as exc:
             if exc.filename is None:
-                exc.filename = str(target)
+                exc.filename = target
             raise
-        digests[path] = hashlib.sha256(data).hexdigest()
+        digests[path] = sha256(data).hexdigest()
     return digests
 
 

@@ -23,14 +23,16 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
-from aiinfra.design.serialize import design_json
+from aiinfra.design.serialize import design_json_bytes
 from aiinfra.nos import driver
 from aiinfra.render.artefacts import ARTEFACTS
 from aiinfra.render.inventory import inventory_files
@@ -40,6 +42,8 @@ from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_
 
 Progress = Callable[[str, int, int], None]
 Job = tuple[str, tuple[str, ...]]
+Files = Mapping[str, str | bytes]
+R = TypeVar("R")
 
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
@@ -58,12 +62,15 @@ class _Inputs:
 _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the workers
 
 
-def _render_job(job: Job) -> dict[str, str]:
+def _render_job(job: Job) -> Files:
     assert _INPUTS is not None
     d = _INPUTS.design
     kind, names = job
     if kind == "design":
-        return {DESIGN_JSON: design_json(d)}
+        return {DESIGN_JSON: design_json_bytes(d)}
+    if kind == "invariants":
+        check_invariants(d)  # raises DesignInvariantError: the render fails, nothing is swapped in
+        return {}
     if kind == "reports":
         return {
             "design.yaml": design_yaml(d),
@@ -91,13 +98,16 @@ def _write_job(job: Job) -> dict[str, str]:
     return write_files(_INPUTS.staging, _render_job(job))
 
 
-def jobs(design: Design) -> list[Job]:
+def jobs(design: Design, *, invariants: bool = False) -> list[Job]:
     """Independent render jobs, longest first so the workers finish together.
 
     design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
-    beside the others rather than after them.
+    beside the others rather than after them. ``invariants``: one more job checks the
+    Design's invariants (a render whose design stage left them to it).
     """
     out: list[Job] = [("design", ())]
+    if invariants:
+        out.append(("invariants", ()))
     if per_node(design) and design.nodes:
         names = [n.name for n in design.nodes]
         out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
@@ -145,8 +155,8 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 @contextmanager
 def _results(
-    func: Callable[[Job], dict[str, str]], work: list[Job], workers: int, progress: Progress | None
-) -> Iterator[Iterator[dict[str, str]]]:
+    func: Callable[[Job], R], work: list[Job], workers: int, progress: Progress | None
+) -> Iterator[Iterator[R]]:
     """The jobs' results in order; on any exit before the end every worker is dead and reaped."""
     if workers == 1:
         yield _serial(func, work, progress)
@@ -172,13 +182,11 @@ def _results(
         gc.unfreeze()
 
 
-def _serial(
-    func: Callable[[Job], dict[str, str]], work: list[Job], progress: Progress | None
-) -> Iterator[dict[str, str]]:
+def _serial(func: Callable[[Job], R], work: list[Job], progress: Progress | None) -> Iterator[R]:
     return _progressed((func(job) for job in work), len(work), progress)
 
 
-def _progressed(results: Iterator[dict[str, str]], total: int, progress: Progress | None) -> Iterator[dict[str, str]]:
+def _progressed(results: Iterator[R], total: int, progress: Progress | None) -> Iterator[R]:
     for i, result in enumerate(results, 1):
         if progress:
             progress("render jobs", i, total)
@@ -192,13 +200,13 @@ def _merge(into: dict[str, str], new: dict[str, str]) -> None:
     into.update(new)
 
 
-def render_outputs(design: Design, progress: Progress | None = None) -> OutputSet:
-    """Every file, in memory, with the manifest."""
+def render_outputs(design: Design, progress: Progress | None = None, *, invariants: bool = False) -> OutputSet:
+    """Every file, in memory, with the manifest; ``invariants``: check the Design's too."""
     global _INPUTS
     _INPUTS = _Inputs(design)
     try:
         out = OutputSet()
-        with _results(_render_job, jobs(design), _workers(design), progress) as results:
+        with _results(_render_job, jobs(design, invariants=invariants), _workers(design), progress) as results:
             for result in results:
                 for path, text in result.items():
                     out.add(path, text)
@@ -212,17 +220,20 @@ def write_outputs(
     directory: Path | Target,
     progress: Progress | None = None,
     notify: Notify | None = None,
+    *,
+    invariants: bool = False,
 ) -> int:
     """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count.
 
     A plain Path is checked with :func:`aiinfra.render.output.prepare` (no spec, no force).
+    ``invariants``: a job also checks the Design's invariants; a violation fails the render.
     """
     global _INPUTS
     with staged(directory, notify) as staging:
         _INPUTS = _Inputs(design, staging)
         try:
             digests: dict[str, str] = {}
-            with _results(_write_job, jobs(design), _workers(design), progress) as results:
+            with _results(_write_job, jobs(design, invariants=invariants), _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result)
         finally:

@@ -74,15 +74,15 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     before["operator-note.txt"] = b"kept"
 
     calls = {"n": 0}
-    real = Path.write_bytes
+    real = output_module.write_file
 
-    def failing_write(self: Path, data: bytes) -> int:
+    def failing_write(target: str, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] > 5:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        real(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(output_module, "write_file", failing_write)
     assert main(["render", str(lab_spec), "-o", str(out)]) == 1
     monkeypatch.undo()
     assert _tree(out) == before
@@ -138,16 +138,17 @@ def test_a_full_disk_in_a_worker_is_one_line(
 
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(pipeline, "SWITCH_CHUNK", 2)
-    real = Path.write_bytes
+    real = output_module.write_file
 
-    def full(self: Path, data: bytes) -> int:
+    def full(target: str, data: bytes) -> None:
         # switch configs only (a worker writes them); other families write .json too (observability/)
-        in_configs = "configs" in self.parts
-        if in_configs and (self.suffix == ".cfg" or (self.name.endswith(".json") and self.name != "design.json")):
+        path = Path(target)
+        config = path.suffix == ".cfg" or (path.name.endswith(".json") and path.name != "design.json")
+        if "configs" in path.parts and config:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        real(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(output_module, "write_file", full)
     out = tmp_path / "out"
     assert main(["render", str(lab_spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err.strip()
