@@ -17,6 +17,7 @@ from aiinfra.design.bom import bill_of_materials
 from aiinfra.design.checks import precheck
 from aiinfra.design.checks_addresses import check_management_collisions
 from aiinfra.design.clos import LeafSpinePlan, RailPlan, SizingError, plan_leaf_spine, plan_rail_fabric
+from aiinfra.design.containerlab import with_lab
 from aiinfra.design.context import BuildContext
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
@@ -186,7 +187,7 @@ def _build_design(
     apply_hatches(spec, design, catalog, problems, spec_dir)  # overrides, raw_config, templates
     if problems:
         raise DesignError(problems.items)
-    return with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
+    return with_lab(with_platform(design, spec, catalog, node_facts), spec)  # node facts, platform, lab scope
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:

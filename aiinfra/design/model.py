@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from aiinfra.design.lab_intent import LabIntent
 from aiinfra.design.platform import PlatformIntent
 
 
@@ -455,6 +456,7 @@ class Design:
     # os -> template name -> text: the user's templates, ahead of the driver's own
     user_templates: dict[str, dict[str, str]] = field(default_factory=dict)
     platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
+    containerlab: LabIntent | None = None  # set by build_design (aiinfra.design.containerlab)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aiinfra.clab import clab_files
 from aiinfra.design.model import Design
 
 Artefact = Callable[[Design], dict[str, str]]
 
 # name -> function. The name is the job's label; keep the order stable (it is the job order).
-ARTEFACTS: dict[str, Artefact] = {}
+ARTEFACTS: dict[str, Artefact] = {
+    "containerlab": clab_files,
+}

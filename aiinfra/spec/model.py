@@ -7,6 +7,7 @@ from pydantic import Field
 from aiinfra.catalog.models import CatalogData
 from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
+from aiinfra.spec.containerlab import ContainerLab
 from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
 from aiinfra.spec.platform import Platform
@@ -34,4 +35,7 @@ class ClusterSpec(Strict):
     )
     templates: TemplateDir | None = Field(
         default=None, description="Folder of <os>/<name>.j2 templates that replace the built-in ones."
+    )
+    containerlab: ContainerLab = Field(
+        default_factory=ContainerLab, description="The containerlab export: scope and images (docs/ecosystem.md)."
     )
