@@ -64,6 +64,7 @@ def _command(
 COMMAND_MODULES: dict[str, str] = {
     "size": "aiinfra.sizing.cli",
     "lab": "aiinfra.lab.cli",
+    "collection": "aiinfra.collection.cli",
 }
 
 
