@@ -65,6 +65,7 @@ COMMAND_MODULES: dict[str, str] = {
     "size": "aiinfra.sizing.cli",
     "lab": "aiinfra.lab.cli",
     "collection": "aiinfra.collection.cli",
+    "sot": "aiinfra.sot.cli",
 }
 
 
