@@ -73,6 +73,8 @@ COMMAND_MODULES: dict[str, str] = {
     "report": "aiinfra.report.cli",
     "plan": "aiinfra.plan.cli",
     "verify": "aiinfra.verify.cli",
+    "collection": "aiinfra.collection.cli",
+    "sot": "aiinfra.sot.cli",
 }
 
 

@@ -18,6 +18,7 @@ from aiinfra.design.bom import bill_of_materials
 from aiinfra.design.checks import precheck
 from aiinfra.design.checks_addresses import check_management_collisions
 from aiinfra.design.clos import LeafSpinePlan, RailPlan
+from aiinfra.design.containerlab import with_lab
 from aiinfra.design.context import BuildContext
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
@@ -208,7 +209,7 @@ def _build_design(
     if problems:
         raise DesignError(problems.items)
     design = with_platform(design, spec, catalog, node_facts)  # node facts, host and platform intent
-    return with_apps(design, spec, catalog)  # serving and RAG services, sized
+    return with_lab(with_apps(design, spec, catalog), spec)  # serving and RAG services, sized; lab scope
 
 
 def switch_hardware(devices: dict[str, Device], catalog: Catalog) -> dict[str, SwitchHardware]:

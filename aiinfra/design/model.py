@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from aiinfra.design.apps_model import AppsIntent
+from aiinfra.design.lab_intent import LabIntent
 from aiinfra.design.platform import PlatformIntent
 from aiinfra.design.telemetry import TelemetryIntent
 
@@ -459,6 +460,7 @@ class Design:
     platform: PlatformIntent | None = None  # set by build_design (aiinfra.design.platform_build)
     apps: AppsIntent | None = None  # serving and RAG services (aiinfra.design.apps), None without serving:/rag:
     telemetry: TelemetryIntent | None = None  # set by build_design (aiinfra.design.telemetry)
+    containerlab: LabIntent | None = None  # set by build_design (aiinfra.design.containerlab)
 
     def devices_by(self, *, fabric: str | None = None, role: str | None = None) -> list[Device]:
         return [

@@ -26,6 +26,8 @@ checks every spec against these rows, so a renderer never meets a request it can
   raw_config_comment      how the main config file states a one-line comment, "{text}" standing for it
                           ("! {text}"); null for a structured file (JSON, YAML) that cannot hold raw text
   raw_config_braces       the config is a brace hierarchy (Junos): raw text must keep its braces balanced
+  clab                    how containerlab runs the OS (aiinfra.nos.clab): its kinds, default image and the
+                          container-side name of each interface the driver names
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from aiinfra.nos.clab import ClabProfile
 from aiinfra.spec.base import Strict
 from aiinfra.spec.text import MAX_FREE_TEXT, FreeText, OsRelease, Token, format_fields
 
@@ -149,4 +152,5 @@ class OsProfile(Strict):
     extra_files: list[FilePattern] = Field(default_factory=list, max_length=8)
     ansible_network_os: Token
     ansible_connection: Token
+    clab: ClabProfile
     source: FreeText

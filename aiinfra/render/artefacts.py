@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiinfra.apps.render import render_apps
+from aiinfra.clab import clab_files
 from aiinfra.design.model import Design
 from aiinfra.observe.artefacts import observability
 from aiinfra.verify.catalog import artefact as verify_catalogs
@@ -22,4 +23,5 @@ ARTEFACTS: dict[str, Artefact] = {
     "apps": render_apps,  # serving and RAG services (aiinfra/apps, docs/apps.md)
     "observability": observability,
     "verify": verify_catalogs,
+    "containerlab": clab_files,
 }

@@ -7,6 +7,7 @@ from pydantic import Field
 from aiinfra.catalog.models import CatalogData
 from aiinfra.spec.base import Strict
 from aiinfra.spec.compute import Compute
+from aiinfra.spec.containerlab import ContainerLab
 from aiinfra.spec.fabrics import Fabrics
 from aiinfra.spec.hatches import Overrides, RawConfigs, TemplateDir
 from aiinfra.spec.naming import Naming
@@ -41,3 +42,6 @@ class ClusterSpec(Strict):
         default_factory=Observability, description="Telemetry, collectors and alert thresholds (docs/observability.md)."
     )
     naming: Naming = Field(default_factory=Naming, description="Digits in hostnames: fixed, so growth renames nothing.")
+    containerlab: ContainerLab = Field(
+        default_factory=ContainerLab, description="The containerlab export: scope and images (docs/ecosystem.md)."
+    )
