@@ -1,4 +1,8 @@
-"""Apply the configs the way users do: ``ansible-playbook playbooks/site.yml``.
+"""Apply the configs the way users do: ``ansible-playbook aiinfra.fabric.site``.
+
+The lab installs the ``aiinfra.fabric`` collection (``aiinfra collection install``, the
+tarball the wheel ships or one built from this checkout) into the lab directory and runs
+its playbooks by name, so a rehearsal exercises what users install, not the source tree.
 
 Run inside the controller namespace, so Ansible reaches the switches only over the
 lab's management LAN, against the rendered inventory plus the lab's override layer.
@@ -14,7 +18,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import aiinfra
 from aiinfra.lab import netns
 from aiinfra.lab.errors import LabError
 from aiinfra.lab.requirements import ansible_playbook
@@ -22,13 +25,30 @@ from aiinfra.lab.requirements import ansible_playbook
 DEPLOY_TIMEOUT = 1800.0
 
 
-def playbooks_dir() -> Path:
-    """playbooks/ of a source checkout, or the copy packaged into the wheel."""
-    package = Path(aiinfra.__file__).resolve().parent
-    for candidate in (package.parent / "playbooks", package / "_playbooks"):
-        if (candidate / "site.yml").exists():
-            return candidate
-    raise LabError("playbooks/site.yml not found next to the aiinfra package")
+COLLECTION = "aiinfra.fabric"
+
+
+def collections_dir(lab_dir: Path) -> Path:
+    return lab_dir / "ansible" / "collections"
+
+
+def install_collection(lab_dir: Path) -> Path:
+    """Install aiinfra.fabric into the lab (offline, as ``aiinfra collection install`` does)."""
+    from aiinfra.collection.cli import install
+
+    target = collections_dir(lab_dir)
+    try:
+        done = install(target, force=True)
+    except OSError as exc:
+        raise LabError(f"cannot install the {COLLECTION} collection: {exc}") from None
+    if done.returncode != 0:
+        raise LabError(f"ansible-galaxy could not install {COLLECTION}:\n{done.stdout}{done.stderr}")
+    return target
+
+
+def playbook(name: str) -> str:
+    """A playbook of the installed collection by its name: ``site`` -> ``aiinfra.fabric.site``."""
+    return f"{COLLECTION}.{name}"
 
 
 def ansible_env(lab_dir: Path) -> dict[str, str]:
@@ -41,6 +61,9 @@ def ansible_env(lab_dir: Path) -> dict[str, str]:
         "HOME": str(home / "home"),
         "LANG": "C.UTF-8",
         "ANSIBLE_HOME": str(home),
+        # The lab's installed aiinfra.fabric first; Ansible's bundled collections are still
+        # found on sys.path (COLLECTIONS_SCAN_SYS_PATH).
+        "ANSIBLE_COLLECTIONS_PATH": str(collections_dir(lab_dir)),
         "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
         "ANSIBLE_SSH_CONTROL_PATH_DIR": str(home / "cp"),
         "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(home / "pcp"),
@@ -75,7 +98,7 @@ def command(controller_ns: str, render_dir: Path, lab_inventory: Path, secrets: 
             "aiinfra_gate_retries=120",
             "--limit",
             "switches",
-            str(playbooks_dir() / "site.yml"),
+            playbook("site"),
         ],
     )
 

@@ -135,10 +135,13 @@ def write_layer(plan: LabPlan, lab_dir: Path, render_dir: Path, frr_configs: dic
 
 
 def write_secrets(render_dir: Path, lab_dir: Path) -> Path:
-    """Throwaway values for every variable the rendered configs reference."""
+    """Throwaway values for every variable the rendered configs reference, and for the vault
+    references the inventory hands the deploy tasks (the telemetry TLS material, for one)."""
     found: set[str] = set()
-    for path in sorted((render_dir / "configs").iterdir()):
-        found.update(PLACEHOLDER.findall(path.read_text(encoding="utf-8")))
+    sources = [*sorted((render_dir / "configs").iterdir()), render_dir / "inventory" / "group_vars" / "all.yml"]
+    for path in sources:
+        if path.is_file():
+            found.update(PLACEHOLDER.findall(path.read_text(encoding="utf-8")))
     values = {name: "lab-" + secrets.token_hex(8) for name in sorted(found)}
     path = lab_dir / "secrets.yml"
     path.write_text(

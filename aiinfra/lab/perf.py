@@ -58,7 +58,7 @@ def command(ctx: LabContext, layer: Path) -> list[str]:
         str(layer),
         "--limit",
         "nodes",
-        str(deploy.playbooks_dir() / "perf-acceptance.yml"),
+        deploy.playbook("perf_acceptance"),
     ]
 
 

@@ -85,6 +85,8 @@ def up(ctx: LabContext, progress: Progress) -> state.LabState:
 
     st.phase = "deploying"
     st.save()
+    progress(f"installing the {deploy.COLLECTION} collection into the lab")
+    deploy.install_collection(ctx.lab_dir)
     argv = deploy.command(ctx.plan.controller_namespace, ctx.render_dir, lab_inventory, secrets)
     progress("deploying: " + " ".join(argv[4:]))
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aiinfra.lab import cli, context, down, frr, requirements, state, verify
+from aiinfra.lab import cli, context, deploy, down, frr, requirements, state, verify
 from aiinfra.lab.names import namespace_prefixes
 from tests.conftest import EXAMPLES
 
@@ -66,9 +66,11 @@ def test_lab_up_verify_fail_restore_down() -> None:
         st = state.require(lab_id)
         assert st.phase == "up"
 
-        # Deployed by the real playbook, one rail per batch.
+        # Deployed by the real playbook of the installed collection, one rail per batch.
         log = (ctx.lab_dir / "deploy.log").read_text(encoding="utf-8")
-        assert "playbooks/site.yml" in log.splitlines()[0]
+        assert log.splitlines()[0].endswith(" aiinfra.fabric.site")
+        installed = deploy.collections_dir(ctx.lab_dir) / "ansible_collections" / "aiinfra" / "fabric"
+        assert (installed / "playbooks" / "site.yml").is_file(), "the lab runs the installed collection"
         assert log.count("PLAY [Back-end leaves, one rail at a time]") == design.rails
         assert "failed=0" in log and "unreachable=0" in log
         assert _root_network() == root_before, "the lab changed the root namespace's addresses or routes"

@@ -14,9 +14,9 @@ import os
 
 import pytest
 
-from aiinfra.lab import cli, context, perf, requirements, state, verify
+from aiinfra.lab import cli, context, deploy, perf, requirements, state, verify
 from tests.conftest import EXAMPLES
-from tests.playbooks.ansiblerun import BIN, ROOT, run
+from tests.playbooks.ansiblerun import BIN, run
 
 MISSING = requirements.missing()
 SPEC = EXAMPLES / "lab" / "cluster.yaml"
@@ -33,16 +33,15 @@ def _cli(*argv: str) -> int:
 
 
 def _playbook(ctx: context.LabContext, tmp_path) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    """playbooks/verify.yml from the lab's controller namespace, as `lab up` deploys."""
+    """aiinfra.fabric.verify, as `lab up` installed it, from the lab's controller namespace."""
     argv = [
         "ip", "netns", "exec", ctx.plan.controller_namespace,
         str(BIN / "ansible-playbook"), "-i", str(ctx.render_dir / "inventory"), "-i", str(ctx.lab_dir / "inventory"),
         "--limit", "backend_leaf:backend_spine", "-e", '{"aiinfra_verify_sections": ["lldp", "bgp", "interfaces"]}',
-        str(ROOT / "playbooks" / "verify.yml"),
+        deploy.playbook("verify"),
     ]  # fmt: skip
-    result = run(
-        argv, tmp_path, timeout=600, extra={"ANSIBLE_FILTER_PLUGINS": str(ROOT / "playbooks" / "filter_plugins")}
-    )
+    installed = {"ANSIBLE_COLLECTIONS_PATH": str(deploy.collections_dir(ctx.lab_dir))}
+    result = run(argv, tmp_path, timeout=600, extra=installed)
     return result.returncode, result.stdout + result.stderr
 
 
