@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from aiinfra.spec.base import SecretRef, Strict
 from aiinfra.spec.errors import raise_field_problems
-from aiinfra.spec.site import address_class_problem, duplicate_problems
+from aiinfra.spec.site import ServerAddress, duplicate_problems
 
 GNMI_PORT = 9339  # the IANA-registered gNMI port
 
@@ -21,17 +21,9 @@ GNMI_PORT = 9339  # the IANA-registered gNMI port
 class Collector(Strict):
     """A host that runs the gNMI collector and Prometheus; it dials in to every switch."""
 
-    address: IPv4Address = Field(description="Management address the collector dials the switches from.")
+    address: ServerAddress = Field(description="Management address the collector dials the switches from.")
     prometheus_port: int = Field(default=9090, ge=1, le=65535)
     gnmic_port: int = Field(default=9804, ge=1, le=65535, description="gnmic's Prometheus output port.")
-
-    @field_validator("address")
-    @classmethod
-    def _unicast(cls, address: IPv4Address) -> IPv4Address:
-        problem = address_class_problem(address)
-        if problem:
-            raise ValueError(problem)
-        return address
 
 
 def _vault(name: str) -> SecretRef:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from aiinfra.spec.base import SecretRef, Strict, check_ssh_key
 from aiinfra.spec.errors import raise_field_problems
-from aiinfra.spec.site import address_class_problem, duplicate_problems
+from aiinfra.spec.site import ServerAddress, duplicate_problems
 from aiinfra.spec.text import BannerText, FreeText
 
 
 class AaaServer(Strict):
-    address: IPv4Address
+    address: ServerAddress
     key: SecretRef
-
-    @field_validator("address")
-    @classmethod
-    def _unicast(cls, address: IPv4Address) -> IPv4Address:
-        problem = address_class_problem(address)
-        if problem:
-            raise ValueError(problem)
-        return address
 
 
 class Aaa(Strict):

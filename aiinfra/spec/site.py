@@ -6,9 +6,9 @@ import difflib
 import zoneinfo
 from functools import cache
 from ipaddress import IPv4Address, IPv4Network, collapse_addresses
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from aiinfra.errors import Path
 from aiinfra.spec.base import Strict
@@ -58,6 +58,17 @@ def address_class_problem(address: IPv4Address) -> str | None:
     if address.is_reserved:
         return f"{address} is in the reserved 240.0.0.0/4 block, which devices do not route"
     return None
+
+
+def _unicast(address: IPv4Address) -> IPv4Address:
+    problem = address_class_problem(address)
+    if problem:
+        raise ValueError(problem)
+    return address
+
+
+ServerAddress = Annotated[IPv4Address, AfterValidator(_unicast)]
+"""The address of a server a device sends to (AAA, collectors): unicast and routable."""
 
 
 def duplicate_problems(values: list[Any], field: str, what: str, key: str | None = None) -> list[FieldProblem]:
