@@ -291,21 +291,21 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
     """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
     from aiinfra.pipeline import output_target, render_files, write_rendered
     from aiinfra.render.ownership import read_target, resolve_location
-    from aiinfra.report.cli import render_hook
+    from aiinfra.report.cli import report_artefacts
 
-    render_hook(args, result)  # ``render --report``: the report joins the render's artefacts, or leaves them
+    extra = report_artefacts(args, result)  # ``render --report``: the report, for this render only
     source = args.from_design or args.spec
     progress = _Progress(started) if sys.stderr.isatty() else None
     shown = args.output or args.spec.parent / "build"
     if args.check:  # read-only: no sweep, no recovery
         target = read_target(resolve_location(shown, source), args.force)
-        changed = render_files(result, progress).changes_against(target)
+        changed = render_files(result, progress, extra=extra).changes_against(target)
         for path in changed:
             print(path)
         print(f"aiinfra: {len(changed)} file(s) would change in {shown}", file=sys.stderr)
         return EXIT_CHANGES if changed else EXIT_OK
     target = output_target(result, shown, force=args.force, notify=_notice)
-    count = write_rendered(result, target, progress, notify=_notice)
+    count = write_rendered(result, target, progress, notify=_notice, extra=extra)
     print(f"aiinfra: wrote {count} files to {shown}")
     return EXIT_OK
 

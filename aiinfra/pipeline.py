@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from aiinfra.design.build import build_design, resolve_catalog
 from aiinfra.design.model import Design
 from aiinfra.design.problems import DesignError
 from aiinfra.errors import Diagnostic, SpecError
+from aiinfra.render.artefacts import Artefact
 from aiinfra.render.output import Notify, OutputSet, Target, prepare
 from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
 from aiinfra.spec.load import LoadedSpec, load_spec
@@ -95,9 +97,11 @@ def workload_problems(loaded: LoadedSpec, catalog: Catalog, design: Design) -> l
     return check_workloads(loaded.spec, catalog, capacity)
 
 
-def render_files(result: Rendered, progress: Progress | None = None) -> OutputSet:
-    """Every rendered file in memory (for --check and tests)."""
-    return render_outputs(result.design, progress, invariants=_unchecked(result))
+def render_files(
+    result: Rendered, progress: Progress | None = None, *, extra: Mapping[str, Artefact] | None = None
+) -> OutputSet:
+    """Every rendered file in memory (for --check and tests); ``extra``: this render's own artefacts."""
+    return render_outputs(result.design, progress, invariants=_unchecked(result), extra=extra)
 
 
 def output_target(result: Rendered, directory: Path, *, force: bool = False, notify: Notify | None = None) -> Target:
@@ -115,6 +119,7 @@ def write_rendered(
     *,
     force: bool = False,
     notify: Notify | None = None,
+    extra: Mapping[str, Artefact] | None = None,
 ) -> int:
     """Render into ``directory`` atomically, on every core; returns the number of files.
 
@@ -123,7 +128,7 @@ def write_rendered(
     """
     if isinstance(directory, Path):
         directory = output_target(result, directory, force=force, notify=notify)
-    return write_outputs(result.design, directory, progress, notify, invariants=_unchecked(result))
+    return write_outputs(result.design, directory, progress, notify, invariants=_unchecked(result), extra=extra)
 
 
 def _unchecked(result: Rendered) -> bool:

@@ -26,7 +26,7 @@ import signal
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +34,7 @@ from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes
 from aiinfra.nos import driver
-from aiinfra.render.artefacts import ARTEFACTS
+from aiinfra.render.artefacts import ARTEFACTS, Artefact
 from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
@@ -57,6 +57,7 @@ _prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=Tr
 class _Inputs:
     design: Design
     staging: Path | None = None
+    extra: Mapping[str, Artefact] = field(default_factory=dict)  # this render's own artefacts
 
 
 _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the workers
@@ -89,7 +90,7 @@ def _render_job(job: Job) -> Files:
     if kind == "platform":
         return platform_files(d, nodes=names or None)
     if kind == "artefact":
-        return ARTEFACTS[names[0]](d)
+        return {**ARTEFACTS, **_INPUTS.extra}[names[0]](d)
     raise ValueError(f"unknown render job {kind!r}")
 
 
@@ -98,12 +99,13 @@ def _write_job(job: Job) -> dict[str, str]:
     return write_files(_INPUTS.staging, _render_job(job))
 
 
-def jobs(design: Design, *, invariants: bool = False) -> list[Job]:
+def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefact] | None = None) -> list[Job]:
     """Independent render jobs, longest first so the workers finish together.
 
     design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
     beside the others rather than after them. ``invariants``: one more job checks the
-    Design's invariants (a render whose design stage left them to it).
+    Design's invariants (a render whose design stage left them to it). ``extra``: artefacts
+    of this render only (``render --report``), beside the registry's.
     """
     out: list[Job] = [("design", ())]
     if invariants:
@@ -114,7 +116,7 @@ def jobs(design: Design, *, invariants: bool = False) -> list[Job]:
     else:
         out.append(("platform", ()))
     out += [("reports", ()), ("inventory", ())]
-    out += [("artefact", (name,)) for name in ARTEFACTS]
+    out += [("artefact", (name,)) for name in {**ARTEFACTS, **(extra or {})}]
     devices = list(design.devices)
     out += [("switches", tuple(devices[i : i + SWITCH_CHUNK])) for i in range(0, len(devices), SWITCH_CHUNK)]
     return out
@@ -200,13 +202,20 @@ def _merge(into: dict[str, str], new: dict[str, str]) -> None:
     into.update(new)
 
 
-def render_outputs(design: Design, progress: Progress | None = None, *, invariants: bool = False) -> OutputSet:
+def render_outputs(
+    design: Design,
+    progress: Progress | None = None,
+    *,
+    invariants: bool = False,
+    extra: Mapping[str, Artefact] | None = None,
+) -> OutputSet:
     """Every file, in memory, with the manifest; ``invariants``: check the Design's too."""
     global _INPUTS
-    _INPUTS = _Inputs(design)
+    _INPUTS = _Inputs(design, extra=dict(extra or {}))
     try:
         out = OutputSet()
-        with _results(_render_job, jobs(design, invariants=invariants), _workers(design), progress) as results:
+        work = jobs(design, invariants=invariants, extra=extra)
+        with _results(_render_job, work, _workers(design), progress) as results:
             for result in results:
                 for path, text in result.items():
                     out.add(path, text)
@@ -222,6 +231,7 @@ def write_outputs(
     notify: Notify | None = None,
     *,
     invariants: bool = False,
+    extra: Mapping[str, Artefact] | None = None,
 ) -> int:
     """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count.
 
@@ -230,10 +240,11 @@ def write_outputs(
     """
     global _INPUTS
     with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, staging)
+        _INPUTS = _Inputs(design, staging, dict(extra or {}))
         try:
             digests: dict[str, str] = {}
-            with _results(_write_job, jobs(design, invariants=invariants), _workers(design), progress) as results:
+            work = jobs(design, invariants=invariants, extra=extra)
+            with _results(_write_job, work, _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result)
         finally:

@@ -14,11 +14,11 @@ import argparse
 import os
 import sys
 import tempfile
-import weakref
 from pathlib import Path
 from typing import Any
 
 from aiinfra.design.model import Design
+from aiinfra.render.artefacts import Artefact
 from aiinfra.report.build import ReportInputs, build_report, relative_configs
 from aiinfra.report.plan_view import PlanUnreadable
 from aiinfra.report.render import INDEX, report_files
@@ -29,7 +29,7 @@ RENDER_FOLDER = "report"  # where ``render --report`` puts the report inside the
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register ``report``, and ``--report`` on ``render`` (the flag only: see :func:`render_hook`)."""
+    """Register ``report``, and ``--report`` on ``render`` (the flag only: see :func:`report_artefacts`)."""
     p = subparsers.add_parser(
         "report",
         help="write a static HTML report: overview, topology, devices, cabling, BOM, QoS, sizing",
@@ -111,37 +111,23 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def render_hook(args: argparse.Namespace, result: object) -> None:
-    """``render --report``: add (or, without the flag, remove) the report as a render artefact.
+def report_artefacts(args: argparse.Namespace, result: object) -> dict[str, Artefact]:
+    """``render --report``: the report as an artefact of this render only ({} without the flag).
 
-    The report then goes through the render pipeline like any other output family
-    (``report/index.html`` in the manifest, in ``--check``), linking to the configs beside it.
-    One call at the start of ``cli._render`` is the whole hook.
-
-    The entry outlives this render when the render stops early (a refused folder, Ctrl-C):
-    nothing removes it until the next ``render`` without the flag. So the artefact answers
-    only for the Design it was registered for (the forked workers share that very object);
-    any other Design rendered in the same process (the library API, a test) gets no report
-    built from this spec's workloads.
+    The render passes it to the pipeline beside the registry's artefacts, so the report goes
+    through the render like any other output family (``report/index.html`` in the manifest,
+    in ``--check``), linking to the configs beside it, and nothing outlives the render.
     """
-    from aiinfra.render.artefacts import ARTEFACTS
-
     if not getattr(args, "report", False):
-        ARTEFACTS.pop(RENDER_FOLDER, None)
-        return
+        return {}
     loaded = getattr(result, "loaded", None)
     spec = loaded.spec if loaded is not None else None
     catalog = getattr(result, "catalog", None)
     plan = getattr(args, "plan", None)
     warnings = tuple(getattr(result, "warnings", ()))
 
-    # A weak reference: the entry must not keep a 32k Design alive after its render.
-    mine = weakref.ref(result.design) if hasattr(result, "design") else None
-
     def artefact(design: Design) -> dict[str, str]:
-        if mine is None or mine() is not design:
-            return {}
         files = report_files(build_report(ReportInputs(design, spec, catalog, "..", plan, warnings)))
         return {f"{RENDER_FOLDER}/{name}": text for name, text in files.items()}
 
-    ARTEFACTS[RENDER_FOLDER] = artefact
+    return {RENDER_FOLDER: artefact}
