@@ -21,6 +21,22 @@ class ParsedInterface:
     ecn_on_roce_queue: bool = False  # WRED/ECN applied to the no-drop queue on this port
     trust_dscp: bool = False
 
+    def read_common(self, words: list[str]) -> bool:
+        """Take one line of an industry-standard CLI interface block (NX-OS, EOS: description,
+        mtu, ip address, shutdown); False when the line is the OS's own business."""
+        line = " ".join(words)
+        if words[0] == "description":
+            self.description = line[len("description ") :]
+        elif words[0] == "mtu":
+            self.mtu = int(words[1])
+        elif words[:2] == ["ip", "address"]:
+            self.address = words[2]
+        elif line == "shutdown":
+            self.shutdown = True
+        else:
+            return False
+        return True
+
 
 @dataclass
 class ParsedSwitch:

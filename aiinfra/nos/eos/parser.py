@@ -102,16 +102,9 @@ class _Eos:
             iface = ParsedInterface(name=name)
             for child in obj.children:
                 words = _words(child)
-                line = " ".join(words)
-                if words[0] == "description":
-                    iface.description = line[len("description ") :]
-                elif words[0] == "mtu":
-                    iface.mtu = int(words[1])
-                elif words[:2] == ["ip", "address"]:
-                    iface.address = words[2]
-                elif line == "shutdown":
-                    iface.shutdown = True
-                elif words[0] == "service-profile" and words[1] in self.profiles:
+                if iface.read_common(words):
+                    continue
+                if words[0] == "service-profile" and words[1] in self.profiles:
                     prof = self.profiles[words[1]]
                     applied.append(prof)
                     iface.pfc_priorities = prof.pfc_priorities

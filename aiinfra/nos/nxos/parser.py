@@ -151,16 +151,10 @@ class _Nxos:
             iface = ParsedInterface(name=name)
             for child in obj.children:
                 words = _words(child)
+                if iface.read_common(words):
+                    continue
                 line = " ".join(words)
-                if words[0] == "description":
-                    iface.description = line[len("description ") :]
-                elif words[0] == "mtu":
-                    iface.mtu = int(words[1])
-                elif words[:2] == ["ip", "address"]:
-                    iface.address = words[2]
-                elif line == "shutdown":
-                    iface.shutdown = True
-                elif line == "priority-flow-control mode on":
+                if line == "priority-flow-control mode on":
                     iface.pfc_priorities = set(pfc_cos)
                 elif words[:4] == ["service-policy", "type", "qos", "input"]:
                     iface.trust_dscp = self.classifies_dscp(words[4])
