@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Interface
 
-from aiinfra.design.hosts import ROCEV2_IPV4_GID_INDEX
 from aiinfra.design.model import Design
 
 RDMA_MTU = 4096
@@ -177,13 +176,20 @@ LAB_MIN_GBPS = 0.1  # iperf3 over the lab's veths: proves the workflow, not a NI
 IPERF_BASE_PORT = 5200  # + rail: one server per rail and node
 
 
+def _gid_index(design: Design) -> int | None:
+    """The RoCEv2 IPv4 GID index the hosts were set up with (one for every rail NIC), from the Design."""
+    hosts = design.platform.hosts.values() if design.platform is not None else ()
+    found = {nic.gid_index for host in hosts for nic in host.nics}
+    return found.pop() if len(found) == 1 else None
+
+
 def plan(design: Design) -> dict[str, object]:
     """``verify/perf.yml``: every rail pair with its thresholds, and the NCCL targets."""
     return {
         "wire_efficiency": round(WIRE_EFFICIENCY, 4),
         "rdma_min_fraction": RDMA_MIN_FRACTION,
         "lab_min_gbps": LAB_MIN_GBPS,
-        "rdma_gid_index": ROCEV2_IPV4_GID_INDEX,
+        "rdma_gid_index": _gid_index(design),
         "pairs": [
             {
                 "rail": p.rail,
