@@ -20,7 +20,7 @@ from tests.playbooks.ansiblerun import BIN, run
 
 MISSING = requirements.missing()
 SPEC = EXAMPLES / "lab" / "cluster.yaml"
-A, B = "lab-be-leaf-su001-r1:Ethernet16", "lab-be-leaf-su001-r2:Ethernet16"  # both to lab-be-spine-01
+A, B = "lab-be-leaf-su001-r1:Ethernet256", "lab-be-leaf-su001-r2:Ethernet256"  # both to lab-be-spine-01
 HOST_PORT = "lab-be-leaf-su001-r3:Ethernet4"  # lab-gpu-002's rail-3 NIC
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]

@@ -94,7 +94,7 @@ def _standin(tmp: Path, rendered: Path, swap: bool) -> list[str]:
     answers = {name: _answers(design, name) for name in LEAVES}
     if swap:  # the two leaves' first spine uplinks trade places at the spine end
         a, b = (answers[n][collect.LINUX_LLDP]["lldp"][0]["interface"] for n in LEAVES)
-        i, j = next(k for k, r in enumerate(a) if r["name"] == "Ethernet16"), 4
+        i, j = next(k for k, r in enumerate(a) if r["name"] == "Ethernet256"), 4
         a[i]["port"], b[j]["port"] = b[j]["port"], a[i]["port"]
     for name, out in answers.items():
         for key, value in out.items():
@@ -170,6 +170,6 @@ def test_cables_swapped_between_leaves_are_named(rendered: Path, tmp_path: Path)
     result = _play(tmp_path, _standin(tmp_path, rendered, swap=True))
     out = result.stdout
     assert result.returncode != 0
-    assert "FAIL lab-be-leaf-su001-r1 Ethernet16 lldp neighbor: expected lab-be-spine-01:Ethernet1/1/1" in out
-    assert "SWAPPED cables lab-be-leaf-su001-r1:Ethernet16 <-> lab-be-spine-01:Ethernet1/1/1" in out
+    assert "FAIL lab-be-leaf-su001-r1 Ethernet256 lldp neighbor: expected lab-be-spine-01:Ethernet1/1/1" in out
+    assert "SWAPPED cables lab-be-leaf-su001-r1:Ethernet256 <-> lab-be-spine-01:Ethernet1/1/1" in out
     assert "failed=1" in out and out.count("failed=1") == 2, out
