@@ -137,7 +137,7 @@ def test_a_node_added_to_the_last_su_touches_its_leaves_only() -> None:
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     step=st.sampled_from(
-        [("srlinux-2su", 5, 8), ("srlinux-2su", 8, 12), ("lab", 2, 4), ("ahv-inference", 1, 2), ("lab", 4, 8)]
+        [("srlinux-2su", 5, 8), ("srlinux-2su", 8, 12), ("lab", 2, 4), ("ahv-inference", 2, 3), ("lab", 4, 8)]
     )
 )
 def test_every_growth_step_changes_only_what_it_must(step: tuple[str, int, int]) -> None:
