@@ -11,37 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.counts import Count
 from aiinfra.spec.errors import FieldProblem, raise_field_problems
 from aiinfra.spec.serving import ImageRef, Registry
 from aiinfra.spec.text import FreeText
-
-
-def _count(value: object) -> object:
-    """Counts accept 335M or 10M like the rest of ``workloads`` (imported late: workloads imports this module)."""
-    from aiinfra.spec.workloads import parse_count
-
-    return parse_count(value)
-
-
-# The JSON schema of aiinfra.spec.workloads.Count, so editors accept 2M here too (that module imports this one,
-# so its Count cannot be imported at load time).
-Count = Annotated[
-    int,
-    BeforeValidator(_count),
-    Field(ge=1),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*[KMBGTPkmbgtp]?\s*$"},
-            ],
-            "description": "A count; suffixes K, M, B (or G), T, P are accepted, e.g. 2M.",
-        }
-    ),
-]
 
 VectorEngine = Literal["qdrant", "weaviate", "milvus", "faiss"]
 Quantization = Literal["none", "int8", "binary"]

@@ -11,13 +11,12 @@ their evidence; the ones that are plain assumptions say so in their description.
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from aiinfra.spec.base import Strict
+from aiinfra.spec.counts import Count, parse_count
 from aiinfra.spec.rag import Rag
 from aiinfra.spec.serving import Serving
 from aiinfra.spec.text import FreeText
@@ -25,47 +24,6 @@ from aiinfra.spec.text import FreeText
 Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
 KvPrecision = Literal["bf16", "fp16", "fp8"]
 
-_SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
-_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([KMBGTP]?)\s*$", re.IGNORECASE)
-
-
-def parse_count(value: object) -> object:
-    """Accept ``70.6B``, ``15T``, ``1.5e13`` or a plain number for large counts.
-
-    YAML reads ``15e12`` as a string, and people write parameter and token counts
-    with suffixes anyway, so both forms are accepted and turned into an int.
-    """
-    if isinstance(value, bool):
-        return value  # let pydantic reject it with its own message
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return round(value) if math.isfinite(value) else value
-    if isinstance(value, str):
-        m = _COUNT.match(value.replace("_", "").replace(",", ""))
-        if not m:
-            raise ValueError(f"{value!r} is not a count; write e.g. 70.6B, 15T, 4M or 1.5e13")
-        number = float(m.group(1)) * _SUFFIX.get(m.group(2).upper(), 1)
-        if not math.isfinite(number) or number > 1e30:
-            raise ValueError(f"{value!r} is too large to be a count")
-        return round(number)
-    return value
-
-
-Count = Annotated[
-    int,
-    BeforeValidator(parse_count),
-    Field(ge=1),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*[KMBGTPkmbgtp]?\s*$"},
-            ],
-            "description": "A count; suffixes K, M, B (or G), T, P are accepted, e.g. 70.6B or 15T.",
-        }
-    ),
-]
 
 
 # --------------------------------------------------------------------------- models
