@@ -52,8 +52,6 @@ PortPattern = Annotated[str, AfterValidator(_port_pattern)]
 InterfaceName = Annotated[str, AfterValidator(_literal_name)]
 
 
-
-
 class Breakout(Strict):
     """A breakout mode: one physical port becomes ``ways`` logical ports of ``speed_gbps``."""
 

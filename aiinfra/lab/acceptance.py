@@ -25,6 +25,7 @@ from aiinfra.lab.context import LabContext
 from aiinfra.lab.expect import Failures
 from aiinfra.verify import collect
 from aiinfra.verify.catalog import catalogs
+from aiinfra.verify.collectors import linux as linux_json
 from aiinfra.verify.evaluate import Result, evaluate
 
 SECTIONS = ("lldp", "bgp", "interfaces")
@@ -60,13 +61,13 @@ def collect_switch(ctx: LabContext, name: str, with_bgp: bool) -> dict[str, Any]
     """The neutral state of one lab switch, read from its own daemons."""
     sw = ctx.plan.switches[name]
     raw: dict[str, Any] = {
-        collect.LINUX_LLDP: lldp.neighbors(sw.namespace, lldp_socket(ctx, name)),
-        collect.LINUX_LINKS: json.loads(netns.run([netns.IP, "-n", sw.namespace, "-j", "link", "show"]) or "[]"),
-        collect.LINUX_BGP: {},
+        linux_json.LLDP: lldp.neighbors(sw.namespace, lldp_socket(ctx, name)),
+        linux_json.LINKS: json.loads(netns.run([netns.IP, "-n", sw.namespace, "-j", "link", "show"]) or "[]"),
+        linux_json.BGP: {},
     }
     if with_bgp:
         confdir = inventory.switch_dirs(ctx.lab_dir, name).confdir
-        raw[collect.LINUX_BGP] = frr.show_json(sw.namespace, sw.pathspace, confdir, "show bgp summary json")
+        raw[linux_json.BGP] = frr.show_json(sw.namespace, sw.pathspace, confdir, "show bgp summary json")
     kernel_to_design = {kernel: design for design, kernel in sw.ports.items()}
     return collect.state_of("frr", raw, kernel_to_design)
 

@@ -105,4 +105,3 @@ def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environ
         keep_trailing_newline=True,
         autoescape=False,
     )
-

@@ -25,7 +25,6 @@ Precision = Literal["bf16", "fp16", "fp8", "int8", "int4", "fp4"]
 KvPrecision = Literal["bf16", "fp16", "fp8"]
 
 
-
 # --------------------------------------------------------------------------- models
 
 

@@ -64,15 +64,11 @@ def _pattern(table: dict[str, str]) -> re.Pattern[str] | None:
 
 def _check_value(ref: str, value: str, text_mode: bool) -> str:
     if not value:
-        raise SecretError(
-            f"secret {_masked(ref)} is empty or unset: define it in Ansible Vault or the environment"
-        )
+        raise SecretError(f"secret {_masked(ref)} is empty or unset: define it in Ansible Vault or the environment")
     if CONTROL.search(value):
         raise SecretError(f"secret {_masked(ref)} contains a control character; it could inject config lines")
     if text_mode and '"' in value:
-        raise SecretError(
-            f"secret {_masked(ref)} contains a double quote, which would end its quoted config string"
-        )
+        raise SecretError(f"secret {_masked(ref)} contains a double quote, which would end its quoted config string")
     return value
 
 
@@ -167,9 +163,7 @@ def aiinfra_mask_like(running: Any, intended: Any, secrets: Any) -> Any:
         for key, value in node.items():
             twin = mirror.get(key)
             if key in names and isinstance(value, str):
-                out[key] = (
-                    pattern.sub(lambda m: _masked(m.group(0)), twin) if isinstance(twin, str) else "<secret>"
-                )
+                out[key] = pattern.sub(lambda m: _masked(m.group(0)), twin) if isinstance(twin, str) else "<secret>"
             else:
                 out[key] = overlay(value, twin)
         return out

@@ -20,7 +20,7 @@ import yaml
 
 from aiinfra.design.model import Design
 from aiinfra.pipeline import write_rendered
-from aiinfra.verify import collect
+from aiinfra.verify.collectors import linux as linux_json
 from tests.conftest import example
 from tests.playbooks.ansiblerun import BIN, ROOT, needs_ansible, run
 
@@ -79,9 +79,9 @@ def _answers(design: Design, name: str) -> dict[str, Any]:
         for i in cabled
     ]
     return {
-        collect.LINUX_BGP: {"ipv4Unicast": {"peers": peers}},
-        collect.LINUX_LLDP: {"lldp": [{"interface": lldp}]},
-        collect.LINUX_LINKS: [{"ifname": i.name, "mtu": i.mtu, "operstate": "UP"} for i in cabled],
+        linux_json.BGP: {"ipv4Unicast": {"peers": peers}},
+        linux_json.LLDP: {"lldp": [{"interface": lldp}]},
+        linux_json.LINKS: [{"ifname": i.name, "mtu": i.mtu, "operstate": "UP"} for i in cabled],
     }
 
 
@@ -93,7 +93,7 @@ def _standin(tmp: Path, rendered: Path, swap: bool) -> list[str]:
     design = example("lab").design
     answers = {name: _answers(design, name) for name in LEAVES}
     if swap:  # the two leaves' first spine uplinks trade places at the spine end
-        a, b = (answers[n][collect.LINUX_LLDP]["lldp"][0]["interface"] for n in LEAVES)
+        a, b = (answers[n][linux_json.LLDP]["lldp"][0]["interface"] for n in LEAVES)
         i, j = next(k for k, r in enumerate(a) if r["name"] == "Ethernet256"), 4
         a[i]["port"], b[j]["port"] = b[j]["port"], a[i]["port"]
     for name, out in answers.items():
@@ -101,7 +101,7 @@ def _standin(tmp: Path, rendered: Path, swap: bool) -> list[str]:
             tag = {"show bgp summary json": "bgp", "lldpcli -f json0 show neighbors": "lldp"}.get(key, "links")
             (box / f"{name}.{tag}.json").write_text(json.dumps(value), encoding="utf-8")
     (box / "links.json").write_text(
-        json.dumps([link for n in LEAVES for link in answers[n][collect.LINUX_LINKS]]), encoding="utf-8"
+        json.dumps([link for n in LEAVES for link in answers[n][linux_json.LINKS]]), encoding="utf-8"
     )
     scripts = {
         "vtysh": f'exec cat "{box}/$2.bgp.json"',  # vtysh -N <leaf> ...

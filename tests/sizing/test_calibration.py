@@ -51,8 +51,11 @@ TRTLLM_THROUGHPUT = [
 ]
 
 
-@pytest.mark.parametrize(("model", "tp", "isl", "osl", "measured"), TRTLLM_THROUGHPUT,
-                         ids=[f"{m}-tp{t}-{i}/{o}" for m, t, i, o, _ in TRTLLM_THROUGHPUT])
+@pytest.mark.parametrize(
+    ("model", "tp", "isl", "osl", "measured"),
+    TRTLLM_THROUGHPUT,
+    ids=[f"{m}-tp{t}-{i}/{o}" for m, t, i, o, _ in TRTLLM_THROUGHPUT],
+)
 def test_trtllm_max_throughput(h100: Hardware, model: str, tp: int, isl: int, osl: int, measured: float) -> None:
     _within(_point(h100, model, tp, isl, osl).output_tokens_per_s, measured)
 
@@ -190,8 +193,15 @@ def test_megatron_bridge_fp8_training_throughput(
     default MFU of 0.36 must give each measured tokens/s/GPU."""
     tokens = 10**12
     t = size_training(
-        _train(h100, model=model, tokens=tokens, gpus=gpus, precision="fp8", goodput=1.0,
-               parallelism={"tensor": tp, "pipeline": pp}),
+        _train(
+            h100,
+            model=model,
+            tokens=tokens,
+            gpus=gpus,
+            precision="fp8",
+            goodput=1.0,
+            parallelism={"tensor": tp, "pipeline": pp},
+        ),
         h100,
     )
     _within(tokens / (t.days * 86_400) / gpus, tokens_per_s_per_gpu)

@@ -31,8 +31,16 @@ def test_issue_what_if_command(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = _run(WHAT_IF, capsys)
     assert rc == 0, err
     assert "inference workload what-if: Llama-3.1-70B on dgx-h100" in out
-    for label in ("minimal TP to fit", "single request TTFT / ITL (ms)", "GPUs", "nodes", "racks",
-                  "facility power", "assumptions", "decode_bandwidth_efficiency"):
+    for label in (
+        "minimal TP to fit",
+        "single request TTFT / ITL (ms)",
+        "GPUs",
+        "nodes",
+        "racks",
+        "facility power",
+        "assumptions",
+        "decode_bandwidth_efficiency",
+    ):
         assert label in out
 
 
@@ -48,8 +56,21 @@ def test_what_if_json_is_machine_readable(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_what_if_training(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, err = _run(["--model", "llama-3.1-405b", "--gpu", "h100", "--train-tokens", "15.6T",
-                         "--gpus", "16384", "--format", "json"], capsys)
+    rc, out, err = _run(
+        [
+            "--model",
+            "llama-3.1-405b",
+            "--gpu",
+            "h100",
+            "--train-tokens",
+            "15.6T",
+            "--gpus",
+            "16384",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert rc == 0, err
     t = json.loads(out)["workloads"][0]
     assert t["kind"] == "training"
@@ -58,9 +79,29 @@ def test_what_if_training(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_what_if_explicit_tokens_and_agentic(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, err = _run(["--model", "llama-3.1-8b", "--server", "dgx-h200", "--rate", "20",
-                         "--prompt-tokens", "30000/60000", "--output-tokens", "300", "--prefix-cache-hit", "0.95",
-                         "--ttft", "2s", "--itl", "40ms", "--format", "json"], capsys)
+    rc, out, err = _run(
+        [
+            "--model",
+            "llama-3.1-8b",
+            "--server",
+            "dgx-h200",
+            "--rate",
+            "20",
+            "--prompt-tokens",
+            "30000/60000",
+            "--output-tokens",
+            "300",
+            "--prefix-cache-hit",
+            "0.95",
+            "--ttft",
+            "2s",
+            "--itl",
+            "40ms",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert rc == 0, err
     w = json.loads(out)["workloads"][0]
     assert w["tokens"]["prompt_p95"] == 60000
@@ -79,13 +120,41 @@ def test_what_if_explicit_tokens_and_agentic(capsys: pytest.CaptureFixture[str])
         (["--model", "llama-3.1-8b", "--users", "5"], "give --gpu"),
         ([], "give a spec file, or --model"),
         (["--model", "llama-3.1-8b", "--gpu", "h100", "--users", "5", "--profile", "nope"], "unknown profile 'nope'"),
-        (["--model", "llama-3.1-8b", "--gpu", "h100", "--users", "5", "--prompt-tokens", "x", "--output-tokens", "1"],
-         "write MEAN or MEAN/P95"),
+        (
+            [
+                "--model",
+                "llama-3.1-8b",
+                "--gpu",
+                "h100",
+                "--users",
+                "5",
+                "--prompt-tokens",
+                "x",
+                "--output-tokens",
+                "1",
+            ],
+            "write MEAN or MEAN/P95",
+        ),
         (["--model", "llama-3.1-8b", "--gpu", "h100", "--train-tokens", "lots", "--gpus", "8"], "is not a count"),
-        (["--model", "llama-3.1-8b", "--gpu", "h100", "--train-tokens", "1T"],
-         "exactly one of 'target_days' or 'gpus'"),
-        (["--model", "llama-2-7b", "--gpu", "h100", "--users", "5", "--prompt-tokens", "4000",
-          "--output-tokens", "500"], "beyond Llama-2-7B's 4,096-token context"),
+        (
+            ["--model", "llama-3.1-8b", "--gpu", "h100", "--train-tokens", "1T"],
+            "exactly one of 'target_days' or 'gpus'",
+        ),
+        (
+            [
+                "--model",
+                "llama-2-7b",
+                "--gpu",
+                "h100",
+                "--users",
+                "5",
+                "--prompt-tokens",
+                "4000",
+                "--output-tokens",
+                "500",
+            ],
+            "beyond Llama-2-7B's 4,096-token context",
+        ),
         (["--model", "llama-3.1-70b", "--gpu", "h100", "--users", "5", "--tp", "3"], "power of two"),
     ],
 )
@@ -106,8 +175,18 @@ def test_bad_what_if_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], 
 def test_what_if_never_crashes(
     capsys: pytest.CaptureFixture[str], ttft: str, prompt: str, users: int, model: str
 ) -> None:
-    argv = ["--model", model, "--gpu", "h100", "--users", str(users), f"--ttft={ttft or '1s'}",
-            f"--prompt-tokens={prompt or '100'}", "--output-tokens", "100"]
+    argv = [
+        "--model",
+        model,
+        "--gpu",
+        "h100",
+        "--users",
+        str(users),
+        f"--ttft={ttft or '1s'}",
+        f"--prompt-tokens={prompt or '100'}",
+        "--output-tokens",
+        "100",
+    ]
     rc, _, err = _run(argv, capsys)
     assert rc in (0, 2)
     if rc == 2:
@@ -159,7 +238,11 @@ def _main_cli_available() -> bool:
 def test_every_example_spec(spec: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "aiinfra", "size", str(spec), "--format", "json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -170,8 +253,12 @@ def test_every_example_spec(spec: Path) -> None:
 @pytest.mark.skipif(not _main_cli_available(), reason="the main CLI (aiinfra/cli.py) is not there yet")
 def test_python_m_aiinfra_size_what_if() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "aiinfra", "size", *WHAT_IF], capture_output=True, text=True, cwd=ROOT,
-        timeout=120, check=False,
+        [sys.executable, "-m", "aiinfra", "size", *WHAT_IF],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "replica shapes tried" in proc.stdout

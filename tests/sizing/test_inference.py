@@ -119,8 +119,9 @@ def test_mla_kv_is_replicated_across_tensor_parallel_ranks(h200: Hardware) -> No
 def test_prefix_cache_cuts_time_to_first_token(h100: Hardware) -> None:
     cold = size_inference(_workload(tokens={"profile": "rag"}, slo={"ttft_ms": 5000}), h100)
     warm = size_inference(
-        _workload(tokens={"profile": "rag"}, slo={"ttft_ms": 5000},
-                  pattern={"kind": "agentic", "prefix_cache_hit_ratio": 0.9}),
+        _workload(
+            tokens={"profile": "rag"}, slo={"ttft_ms": 5000}, pattern={"kind": "agentic", "prefix_cache_hit_ratio": 0.9}
+        ),
         h100,
     )
     assert warm.chosen and cold.chosen
@@ -147,8 +148,15 @@ def test_sequences_longer_than_the_context_are_refused(h100: Hardware) -> None:
 
 
 def test_concurrency_beyond_kv_capacity_queues_outside_the_engine(h100: Hardware) -> None:
-    setup = ServingSetup(resolve_model("llama-3.1-70b"), h100, "fp8", "fp8", EngineEfficiency(),
-                         TokenLength(mean=5000), TokenLength(mean=500))
+    setup = ServingSetup(
+        resolve_model("llama-3.1-70b"),
+        h100,
+        "fp8",
+        "fp8",
+        EngineEfficiency(),
+        TokenLength(mean=5000),
+        TokenLength(mean=500),
+    )
     plan = plan_replica(setup, 2)
     full = operating_point(setup, plan, plan.max_sequences)
     over = operating_point(setup, plan, plan.max_sequences * 2)
@@ -159,8 +167,15 @@ def test_concurrency_beyond_kv_capacity_queues_outside_the_engine(h100: Hardware
 @settings(max_examples=25, deadline=None)
 @given(concurrency=st.integers(min_value=1, max_value=300))
 def test_latency_grows_with_concurrency(h100: Hardware, concurrency: int) -> None:
-    setup = ServingSetup(resolve_model("llama-3.1-8b"), h100, "bf16", "bf16", EngineEfficiency(),
-                         TokenLength(mean=1000), TokenLength(mean=250))
+    setup = ServingSetup(
+        resolve_model("llama-3.1-8b"),
+        h100,
+        "bf16",
+        "bf16",
+        EngineEfficiency(),
+        TokenLength(mean=1000),
+        TokenLength(mean=250),
+    )
     plan = plan_replica(setup, 1)
     a = operating_point(setup, plan, concurrency)
     b = operating_point(setup, plan, concurrency + 1)

@@ -33,8 +33,14 @@ def _dense_params(m: ModelArchitecture, qkv_bias: bool = False) -> int:
 
 @pytest.mark.parametrize(
     ("key", "qkv_bias"),
-    [("llama-3.1-8b", False), ("llama-3.1-70b", False), ("llama-3.1-405b", False), ("qwen2.5-72b", True),
-     ("llama-2-70b", False), ("llama-2-7b", False)],
+    [
+        ("llama-3.1-8b", False),
+        ("llama-3.1-70b", False),
+        ("llama-3.1-405b", False),
+        ("qwen2.5-72b", True),
+        ("llama-2-70b", False),
+        ("llama-2-7b", False),
+    ],
 )
 def test_catalog_parameter_counts_follow_from_the_shapes(key: str, qkv_bias: bool) -> None:
     m = resolve_model(key)
@@ -71,8 +77,13 @@ def test_weights_are_params_times_bytes_and_moe_uses_total_params() -> None:
 
 @pytest.mark.parametrize(
     ("key", "kib"),
-    [("llama-3.1-8b", 128), ("llama-3.1-70b", 320), ("llama-3.1-405b", 504), ("mixtral-8x7b", 128),
-     ("qwen2.5-72b", 320)],
+    [
+        ("llama-3.1-8b", 128),
+        ("llama-3.1-70b", 320),
+        ("llama-3.1-405b", 504),
+        ("mixtral-8x7b", 128),
+        ("qwen2.5-72b", 320),
+    ],
 )
 def test_kv_per_token_matches_the_reference_table(key: str, kib: int) -> None:
     assert kv_bytes_per_token(resolve_model(key), "bf16") == kib * 1024
@@ -143,8 +154,9 @@ def test_zero_sharding_bytes_per_param() -> None:
 )
 def test_weights_scale_linearly(params: int, precision: str) -> None:
     m = resolve_model("llama-3.1-8b").model_copy(update={"params_total": params})
-    assert weights_bytes(m, precision) == pytest.approx(params * weights_bytes(resolve_model("llama-3.1-8b"),
-                                                                             precision) / 8_030_261_248)
+    assert weights_bytes(m, precision) == pytest.approx(
+        params * weights_bytes(resolve_model("llama-3.1-8b"), precision) / 8_030_261_248
+    )
 
 
 @given(

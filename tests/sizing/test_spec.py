@@ -76,8 +76,12 @@ def test_itl_and_tokens_per_second_are_exclusive_and_itl_defaults_to_200ms() -> 
 def test_p95_below_the_mean_is_refused() -> None:
     with pytest.raises(ValidationError, match="p95 10 is below the mean 100"):
         InferenceWorkload.model_validate(
-            {"name": "w", "model": "llama-3.1-8b", "load": {"requests_per_s": 1},
-             "tokens": {"prompt": {"mean": 100, "p95": 10}, "output": 5}}
+            {
+                "name": "w",
+                "model": "llama-3.1-8b",
+                "load": {"requests_per_s": 1},
+                "tokens": {"prompt": {"mean": 100, "p95": 10}, "output": 5},
+            }
         )
 
 
@@ -99,15 +103,24 @@ def test_training_defaults() -> None:
     t = TrainingWorkload.model_validate({"name": "t", "model": "llama-3.1-8b", "tokens": "15T", "target_days": 10})
     assert t.tokens == 15_000_000_000_000
     assert t.mfu_or_default == 0.40 and t.goodput == 0.90
-    assert TrainingWorkload.model_validate(
-        {"name": "t", "model": "llama-3.1-8b", "tokens": "1T", "gpus": 8, "precision": "fp8"}
-    ).mfu_or_default == 0.36
+    assert (
+        TrainingWorkload.model_validate(
+            {"name": "t", "model": "llama-3.1-8b", "tokens": "1T", "gpus": 8, "precision": "fp8"}
+        ).mfu_or_default
+        == 0.36
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("15T", 15 * 10**12), ("70.6B", 70_600_000_000), ("4M", 4_000_000), ("1.5e13", 15 * 10**12),
-     ("8_030_261_248", 8_030_261_248), ("2k", 2000)],
+    [
+        ("15T", 15 * 10**12),
+        ("70.6B", 70_600_000_000),
+        ("4M", 4_000_000),
+        ("1.5e13", 15 * 10**12),
+        ("8_030_261_248", 8_030_261_248),
+        ("2k", 2000),
+    ],
 )
 def test_counts_accept_suffixes(text: str, value: int) -> None:
     assert parse_count(text) == value

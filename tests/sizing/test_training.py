@@ -61,8 +61,13 @@ def test_declared_layout_that_does_not_fit_is_a_warning(h100: Hardware) -> None:
 
 def test_gradient_all_reduce_volume_and_bandwidth(h100: Hardware) -> None:
     t = size_training(
-        _train(model="llama-3.1-8b", gpus=64, parallelism={"tensor": 1, "zero_stage": 1},
-               global_batch_tokens=262_144, sequence_length=4096),
+        _train(
+            model="llama-3.1-8b",
+            gpus=64,
+            parallelism={"tensor": 1, "zero_stage": 1},
+            global_batch_tokens=262_144,
+            sequence_length=4096,
+        ),
         h100,
     )
     n = 8_030_261_248

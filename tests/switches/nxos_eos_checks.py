@@ -376,9 +376,7 @@ def render_without_aaa_and_snmp(
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     result = design_from_file(path)
     return result, {
-        d.name: next(iter(render(d, result.design).values()))
-        for d in result.design.devices.values()
-        if d.os == os_name
+        d.name: next(iter(render(d, result.design).values())) for d in result.design.devices.values() if d.os == os_name
     }
 
 

@@ -132,7 +132,6 @@ def test_shared_buffer_is_the_vendor_partition_and_holds_the_designs_headroom(sp
         assert needed <= budget.pool_bytes <= partition_bytes, d.name
 
 
-
 def test_no_aaa_and_no_snmp_render_password_login_and_no_agent(tmp_path: Path) -> None:
     """Without security.aaa Junos authenticates locally only; without SNMP users no snmp stanza exists."""
 

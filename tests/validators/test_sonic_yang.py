@@ -53,9 +53,7 @@ def test_every_example_passes_the_202411_models(name: str) -> None:
     files = sonic_outputs(name)
     checked = list(sonic_yang.sonic_files(files))
     r = example(name)
-    assert {p for p, _ in checked} == {
-        config_files(d)[0] for d in r.design.devices.values() if d.os == "sonic"
-    }
+    assert {p for p, _ in checked} == {config_files(d)[0] for d in r.design.devices.values() if d.os == "sonic"}
     assert sonic_yang.problems(files) == []
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design
-from aiinfra.verify import collect
+from aiinfra.verify.collectors import eos as eos_json
 
 
 def healthy(design: Design, name: str) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def healthy(design: Design, name: str) -> dict[str, Any]:
             "prefixReceived": len(peer.bgp.networks),
         }
     return {
-        collect.EOS_LLDP: {
+        eos_json.LLDP: {
             "lldpNeighbors": {
                 i.name: {
                     "lldpNeighborInfo": [
@@ -33,23 +33,23 @@ def healthy(design: Design, name: str) -> dict[str, Any]:
                 for i in cabled
             }
         },
-        collect.EOS_BGP: {"vrfs": {"default": {"peers": peers}}},
-        collect.EOS_INTERFACES: {
+        eos_json.BGP: {"vrfs": {"default": {"peers": peers}}},
+        eos_json.INTERFACES: {
             "interfaces": {
                 i.name: {"lineProtocolStatus": "up", "bandwidth": i.speed_gbps * 10**9, "mtu": i.mtu} for i in cabled
             }
         },
-        collect.EOS_ERRORS: {
+        eos_json.ERRORS: {
             "interfaceErrorCounters": {
                 i.name: {"fcsErrors": 0, "symbolErrors": 0, "alignmentErrors": 0} for i in cabled
             }
         },
-        collect.EOS_PHY: {
+        eos_json.PHY: {
             "interfacePhyStatuses": {
                 i.name: {"phyStatuses": [{"fec": {"uncorrectedCodewords": {"value": 0}}}]} for i in cabled
             }
         },
-        collect.EOS_DOM: {
+        eos_json.DOM: {
             "interfaces": {
                 i.name: {
                     "parameters": {

@@ -7,6 +7,8 @@ from typing import Any
 
 from aiinfra.verify import collect
 from aiinfra.verify.catalog import catalogs
+from aiinfra.verify.collectors import eos as eos_json
+from aiinfra.verify.collectors import linux as linux_json
 from aiinfra.verify.evaluate import evaluate
 from tests.conftest import example
 from tests.verify.eapi import healthy
@@ -34,13 +36,12 @@ def test_healthy_eos_switch_passes() -> None:
 
 def test_swapped_cables_are_named_as_a_pair() -> None:
     raw = _healthy(SPINE)
-    lldp = raw[SPINE][collect.EOS_LLDP]["lldpNeighbors"]
+    lldp = raw[SPINE][eos_json.LLDP]["lldpNeighbors"]
     lldp["Ethernet1/1"], lldp["Ethernet1/5"] = lldp["Ethernet1/5"], lldp["Ethernet1/1"]
     lines = _run(raw)
     assert (
         f"FAIL {SPINE} Ethernet1/1 lldp neighbor: expected lab-fe-leaf-01a:et-0/0/42:0, "
-        "found lab-fe-leaf-01b:et-0/0/42:0"
-        in lines
+        "found lab-fe-leaf-01b:et-0/0/42:0" in lines
     )
     swaps = [line for line in lines if line.startswith("SWAPPED")]
     assert swaps == [
@@ -53,8 +54,8 @@ def test_swapped_cables_are_named_as_a_pair() -> None:
 def test_swap_seen_from_both_ends_is_one_pair() -> None:
     """Two spines' cables to one leaf swapped at the leaf: both spines see the wrong port."""
     raw = _healthy(SPINE, "lab-fe-spine-02")
-    a = raw[SPINE][collect.EOS_LLDP]["lldpNeighbors"]["Ethernet1/1"]
-    b = raw["lab-fe-spine-02"][collect.EOS_LLDP]["lldpNeighbors"]["Ethernet1/1"]
+    a = raw[SPINE][eos_json.LLDP]["lldpNeighbors"]["Ethernet1/1"]
+    b = raw["lab-fe-spine-02"][eos_json.LLDP]["lldpNeighbors"]["Ethernet1/1"]
     a["lldpNeighborInfo"], b["lldpNeighborInfo"] = b["lldpNeighborInfo"], a["lldpNeighborInfo"]
     assert a["lldpNeighborInfo"] == [
         {"systemName": "lab-fe-leaf-01a", "neighborInterfaceInfo": {"interfaceId_v2": "et-0/0/42:1"}}
@@ -66,8 +67,8 @@ def test_swap_seen_from_both_ends_is_one_pair() -> None:
 def _broken(change: str) -> list[str]:
     raw = _healthy(SPINE)
     out = raw[SPINE]
-    peers = out[collect.EOS_BGP]["vrfs"]["default"]["peers"]
-    port = out[collect.EOS_INTERFACES]["interfaces"]["Ethernet1/5"]
+    peers = out[eos_json.BGP]["vrfs"]["default"]["peers"]
+    port = out[eos_json.INTERFACES]["interfaces"]["Ethernet1/5"]
     if change == "session":
         peers["10.2.1.1"]["peerState"] = "Active"
     elif change == "asn":
@@ -83,15 +84,15 @@ def _broken(change: str) -> list[str]:
     elif change == "mtu":
         port["mtu"] = 1500
     elif change == "fcs":
-        out[collect.EOS_ERRORS]["interfaceErrorCounters"]["Ethernet1/5"]["fcsErrors"] = 12
+        out[eos_json.ERRORS]["interfaceErrorCounters"]["Ethernet1/5"]["fcsErrors"] = 12
     elif change == "fec":
-        out[collect.EOS_PHY]["interfacePhyStatuses"]["Ethernet1/5"]["phyStatuses"][0]["fec"]["uncorrectedCodewords"][
+        out[eos_json.PHY]["interfacePhyStatuses"]["Ethernet1/5"]["phyStatuses"][0]["fec"]["uncorrectedCodewords"][
             "value"
         ] = 3
     elif change == "rx":
-        out[collect.EOS_DOM]["interfaces"]["Ethernet1/5"]["parameters"]["rxPower"]["channels"]["3"] = -9.0
+        out[eos_json.DOM]["interfaces"]["Ethernet1/5"]["parameters"]["rxPower"]["channels"]["3"] = -9.0
     elif change == "temperature":
-        out[collect.EOS_DOM]["interfaces"]["Ethernet1/5"]["parameters"]["temperature"]["channels"]["-"] = 71.5
+        out[eos_json.DOM]["interfaces"]["Ethernet1/5"]["parameters"]["temperature"]["channels"]["-"] = 71.5
     return [line for line in _run(copy.deepcopy(raw)) if line.startswith("FAIL")]
 
 
@@ -117,7 +118,7 @@ def test_a_section_not_collected_fails_unless_left_out() -> None:
     design = example("lab").design
     cats = {SPINE: catalogs(design)[SPINE]}
     raw = healthy(design, SPINE)
-    del raw[collect.EOS_DOM]
+    del raw[eos_json.DOM]
     state = {SPINE: collect.state_of("eos", raw)}
     assert [f.line() for f in evaluate(cats, state).failures] == [
         f"FAIL {SPINE} - optics: expected collected, found not collected"
@@ -129,7 +130,7 @@ def test_a_section_not_collected_fails_unless_left_out() -> None:
 def test_linux_collector_reads_lldpd_json0_frr_and_iproute2() -> None:
     """lldpd 1.0.16 ``-f json0`` output (every level a list), FRR 8.4 ``show bgp summary json``, ``ip -j link``."""
     raw = {
-        collect.LINUX_LLDP: {
+        linux_json.LLDP: {
             "lldp": [
                 {
                     "interface": [
@@ -145,10 +146,10 @@ def test_linux_collector_reads_lldpd_json0_frr_and_iproute2() -> None:
                 }
             ]
         },
-        collect.LINUX_BGP: {
+        linux_json.BGP: {
             "ipv4Unicast": {"peers": {"10.0.0.1": {"remoteAs": 65001, "state": "Established", "pfxRcd": 7}}}
         },
-        collect.LINUX_LINKS: [{"ifname": "vta", "mtu": 9216, "operstate": "UP"}],
+        linux_json.LINKS: [{"ifname": "vta", "mtu": 9216, "operstate": "UP"}],
     }
     state = collect.state_of("sonic", raw, {"vta": "Ethernet0"})
     assert state == {

@@ -9,8 +9,8 @@ import pytest
 
 from aiinfra.design.model import Design
 from aiinfra.verify import collect
-from aiinfra.verify import collect_vendors as v
 from aiinfra.verify.catalog import catalogs
+from aiinfra.verify.collectors import junos, nxos, srlinux
 from aiinfra.verify.evaluate import evaluate
 from tests.conftest import example
 from tests.verify import vendor_json
@@ -26,15 +26,15 @@ CASES = [
 def _swap(os_name: str, raw: dict[str, Any]) -> tuple[str, str]:
     """Swap the LLDP answers of the first two ports; return their names."""
     if os_name == "nxos":
-        rows = raw[v.NXOS_LLDP]["TABLE_nbor_detail"]["ROW_nbor_detail"]
+        rows = raw[nxos.LLDP]["TABLE_nbor_detail"]["ROW_nbor_detail"]
         rows[0]["l_port_id"], rows[1]["l_port_id"] = rows[1]["l_port_id"], rows[0]["l_port_id"]
         return rows[1]["l_port_id"].replace("Eth", "Ethernet"), rows[0]["l_port_id"].replace("Eth", "Ethernet")
     if os_name == "junos":
-        rows = raw[v.JUNOS_LLDP]["lldp-neighbors-information"][0]["lldp-neighbor-information"]
+        rows = raw[junos.LLDP]["lldp-neighbors-information"][0]["lldp-neighbor-information"]
         a, b = rows[0]["lldp-local-port-id"], rows[1]["lldp-local-port-id"]
         rows[0]["lldp-local-port-id"], rows[1]["lldp-local-port-id"] = b, a
         return a[0]["data"], b[0]["data"]
-    rows = raw[v.SRL_LLDP]["interface"]
+    rows = raw[srlinux.LLDP]["interface"]
     rows[0]["neighbor"], rows[1]["neighbor"] = rows[1]["neighbor"], rows[0]["neighbor"]
     return rows[0]["name"], rows[1]["name"]
 
@@ -59,7 +59,7 @@ def test_healthy_then_swapped(
 def test_nxos_single_row_is_a_dict() -> None:
     design = example("lab").design
     raw = vendor_json.nxos(design, "lab-be-spine-01")
-    rows = raw[v.NXOS_BGP]["TABLE_vrf"]["ROW_vrf"]["TABLE_af"]["ROW_af"]["TABLE_saf"]["ROW_saf"]["TABLE_neighbor"]
+    rows = raw[nxos.BGP]["TABLE_vrf"]["ROW_vrf"]["TABLE_af"]["ROW_af"]["TABLE_saf"]["ROW_saf"]["TABLE_neighbor"]
     rows["ROW_neighbor"] = rows["ROW_neighbor"][0]
     state = collect.state_of("nxos", raw)
     assert list(state["bgp"]) == [design.devices["lab-be-spine-01"].bgp.neighbors[0].address]  # type: ignore[union-attr]

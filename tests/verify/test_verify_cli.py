@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aiinfra.cli import main
-from aiinfra.verify import collect
+from aiinfra.verify.collectors import eos as eos_json
 from tests.conftest import EXAMPLES, example
 from tests.verify.eapi import healthy
 
@@ -22,7 +22,7 @@ def _write(folder: Path, swap: bool = False) -> Path:
     for name in SPINES:
         raw = healthy(example("lab").design, name)
         if swap and name == SPINES[0]:
-            lldp = raw[collect.EOS_LLDP]["lldpNeighbors"]
+            lldp = raw[eos_json.LLDP]["lldpNeighbors"]
             lldp["Ethernet1/1"], lldp["Ethernet1/5"] = lldp["Ethernet1/5"], lldp["Ethernet1/1"]
         (folder / f"{name}.json").write_text(json.dumps(raw), encoding="utf-8")
     return folder

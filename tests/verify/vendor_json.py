@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.design.model import Design, Interface
-from aiinfra.verify import collect_vendors as v
+from aiinfra.verify.collectors import junos as junos_json
+from aiinfra.verify.collectors import nxos as nxos_json
+from aiinfra.verify.collectors import srlinux as srl_json
 
 
 def _cabled(design: Design, name: str) -> list[Interface]:
@@ -26,7 +28,7 @@ def _sessions(design: Design, name: str) -> list[tuple[str, int, int]]:
 def nxos(design: Design, name: str) -> dict[str, Any]:
     ports = _cabled(design, name)
     return {
-        v.NXOS_LLDP: {
+        nxos_json.LLDP: {
             "TABLE_nbor_detail": {
                 "ROW_nbor_detail": [
                     {
@@ -38,7 +40,7 @@ def nxos(design: Design, name: str) -> dict[str, Any]:
                 ]
             }
         },
-        v.NXOS_BGP: {
+        nxos_json.BGP: {
             "TABLE_vrf": {
                 "ROW_vrf": {
                     "TABLE_af": {
@@ -63,7 +65,7 @@ def nxos(design: Design, name: str) -> dict[str, Any]:
                 }
             }
         },
-        v.NXOS_INTERFACES: {
+        nxos_json.INTERFACES: {
             "TABLE_interface": {
                 "ROW_interface": [
                     {"interface": i.name, "state": "up", "eth_mtu": str(i.mtu), "eth_bw": i.speed_gbps * 10**6}
@@ -102,22 +104,22 @@ def junos(design: Design, name: str) -> dict[str, Any]:
         for i in ports
     ]
     return {
-        v.JUNOS_LLDP: {"lldp-neighbors-information": [{"lldp-neighbor-information": lldp}]},
-        v.JUNOS_BGP: {"bgp-information": [{"bgp-peer": peers}]},
-        v.JUNOS_INTERFACES: {"interface-information": [{"physical-interface": phys}]},
+        junos_json.LLDP: {"lldp-neighbors-information": [{"lldp-neighbor-information": lldp}]},
+        junos_json.BGP: {"bgp-information": [{"bgp-peer": peers}]},
+        junos_json.INTERFACES: {"interface-information": [{"physical-interface": phys}]},
     }
 
 
 def srlinux(design: Design, name: str) -> dict[str, Any]:
     ports = _cabled(design, name)
     return {
-        v.SRL_LLDP: {
+        srl_json.LLDP: {
             "interface": [
                 {"name": i.name, "neighbor": [{"system-name": i.peer_device, "port-id": i.peer_interface}]}
                 for i in ports
             ]
         },
-        v.SRL_BGP: {
+        srl_json.BGP: {
             "neighbor": [
                 {
                     "peer-address": a,
@@ -128,7 +130,7 @@ def srlinux(design: Design, name: str) -> dict[str, Any]:
                 for a, asn, n in _sessions(design, name)
             ]
         },
-        v.SRL_INTERFACES: {
+        srl_json.INTERFACES: {
             "interface": [
                 {"name": i.name, "oper-state": "up", "mtu": i.mtu, "ethernet": {"port-speed": f"{i.speed_gbps}G"}}
                 for i in ports

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from aiinfra.nos.capabilities import WatchdogTimers
 
 
-
 @dataclass(frozen=True, slots=True)
 class Watchdog:
     """The NX-OS watchdog lines: ``interval_ms`` is None where the platform default is meant."""
