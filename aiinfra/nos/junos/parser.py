@@ -268,8 +268,11 @@ def _gnmi(tree: list[Node], switch: ParsedSwitch) -> None:
         return
     switch.gnmi_port = int(str(port[0]))
     switch.gnmi_sources = _acl_cidrs(tree, frozenset({str(port[0])}))
-    cert = leaf(ssl, "local-certificate")
-    switch.gnmi_tls = str(cert[0]) if cert else None
+    # With use-pki the name is a PKI local certificate (request security pki local-certificate
+    # load); without it, an [edit security certificates local] entry, which must then exist.
+    cert = values(leaf(ssl, "local-certificate"))
+    local = named(section(tree, "security", "certificates"), "local")
+    switch.gnmi_tls = cert[0] if cert and (flag(ssl, "use-pki") or cert[0] in local) else None
     mutual = section(ssl, "mutual-authentication")
     ca = leaf(mutual, "certificate-authority")
     profiles = named(section(tree, "security", "pki"), "ca-profile")
