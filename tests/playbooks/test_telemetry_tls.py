@@ -22,9 +22,8 @@ from tests.playbooks.test_secret_hygiene import FILE_MODULES, KEYWORDS, TASK_LIS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOS = ROOT / "aiinfra" / "nos"
-# The OSes whose deploy installs the material. NX-OS (trustpoints) and Junos (PKI) do not yet:
-# docs/observability.md says so; this list is what the test holds the others to.
-INSTALLED = ("cumulus", "eos", "sonic", "srlinux")
+# The OSes whose deploy installs the material: all six.
+INSTALLED = ("cumulus", "eos", "junos", "nxos", "sonic", "srlinux")
 TLS_FILE = "telemetry-tls.yml"
 # What sees key material: the key reference, a field picked by loop item, a staged copy.
 KEY_MARKERS = ("aiinfra_telemetry_tls.key", "aiinfra_telemetry_tls[", "_tls_dir.path }}/")

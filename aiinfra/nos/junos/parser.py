@@ -131,6 +131,38 @@ def _interfaces(tree: list[Node], cos: _Cos, switch: ParsedSwitch) -> None:
     switch.loopback = lo.address if lo else None
 
 
+def port_qos(cos_tree: list[Node] | None) -> dict[str, dict[str, object]]:
+    """What each port of ``[edit class-of-service interfaces]`` does for RoCE, in acceptance terms.
+
+    Per port: ``pfc`` the priorities its congestion-notification profile both pauses on and
+    honours on the class's queue (as ``_pfc_priorities`` follows them), ``watchdog`` whether
+    that profile arms ``pfc-watchdog``, ``ecn`` the queues whose scheduler in the port's
+    scheduler map carries ``explicit-congestion-notification``. ``aiinfra.verify`` reads a
+    switch's committed ``show configuration class-of-service`` with it, so acceptance and
+    the parse-back follow the same references.
+    """
+    cos = _read_cos(cos_tree)
+    out: dict[str, dict[str, object]] = {}
+    for st in statements(section(cos_tree, "interfaces")):
+        cnp = values(leaf(st.block, "congestion-notification-profile"))
+        smap = values(leaf(st.block, "scheduler-map"))
+        cls = values(leaf(section(st.block, "unit", "0", "classifiers"), "dscp"))
+        profile = cos.cnps.get(cnp[0]) if cnp else None
+        fc_map = cos.maps.get(smap[0], {}) if smap else {}
+        out[str(st.words[0])] = {
+            "pfc": sorted(_pfc_priorities(cos, profile, cos.classifiers.get(cls[0], {}) if cls else {})),
+            "watchdog": any(s.keys[0] == "pfc-watchdog" for s in statements(profile)),
+            "ecn": sorted(
+                {
+                    cos.queue[fc]
+                    for fc, sched in fc_map.items()
+                    if fc in cos.queue and flag(cos.schedulers.get(sched), "explicit-congestion-notification")
+                }
+            ),
+        }
+    return out
+
+
 def _qos(cos_tree: list[Node] | None, cos: _Cos, switch: ParsedSwitch) -> None:
     """Switch-wide QoS: DSCP -> queue, lossless and strict queues, ECN fill levels, watchdog."""
     for classifier in cos.classifiers.values():
@@ -236,8 +268,11 @@ def _gnmi(tree: list[Node], switch: ParsedSwitch) -> None:
         return
     switch.gnmi_port = int(str(port[0]))
     switch.gnmi_sources = _acl_cidrs(tree, frozenset({str(port[0])}))
-    cert = leaf(ssl, "local-certificate")
-    switch.gnmi_tls = str(cert[0]) if cert else None
+    # With use-pki the name is a PKI local certificate (request security pki local-certificate
+    # load); without it, an [edit security certificates local] entry, which must then exist.
+    cert = values(leaf(ssl, "local-certificate"))
+    local = named(section(tree, "security", "certificates"), "local")
+    switch.gnmi_tls = cert[0] if cert and (flag(ssl, "use-pki") or cert[0] in local) else None
     mutual = section(ssl, "mutual-authentication")
     ca = leaf(mutual, "certificate-authority")
     profiles = named(section(tree, "security", "pki"), "ca-profile")

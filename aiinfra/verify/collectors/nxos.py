@@ -1,11 +1,33 @@
-"""NX-OS (NX-API / ``| json``): the acceptance state from NX-OS's own JSON.
+"""NX-OS (NX-API / ``| json``): the acceptance state from NX-OS's own JSON (NX-OS 10.5, Nexus 9000).
 
-``show lldp neighbors detail`` (TABLE_nbor_detail > ROW_nbor_detail: l_port_id,
-sys_name, port_id), ``show bgp ipv4 unicast summary`` (TABLE_vrf > ... > ROW_neighbor:
-neighborid, neighboras, state, prefixreceived) and ``show interface`` (TABLE_interface >
-ROW_interface: interface, state, eth_mtu, eth_bw in kb/s). A ROW_* is a dict when it
-holds one entry and a list otherwise; NX-OS abbreviates ports as ``Eth1/1`` in LLDP,
-which is expanded to the ``Ethernet1/1`` the Design names.
+Where each key comes from (NX-OS JSON keeps the CLI table names, ``TABLE_x`` > ``ROW_x``):
+
+- ``show lldp neighbors detail``: TABLE_nbor_detail > ROW_nbor_detail with l_port_id,
+  sys_name, port_id;
+- ``show bgp ipv4 unicast summary``: TABLE_vrf > ROW_vrf > TABLE_af > ROW_af > TABLE_saf >
+  ROW_saf > TABLE_neighbor > ROW_neighbor with neighborid, neighboras, state,
+  prefixreceived (the keys NAPALM's NX-API driver reads in ``get_bgp_neighbors``);
+- ``show interface``: TABLE_interface > ROW_interface with interface, state, eth_mtu,
+  eth_bw in kb/s (NAPALM ``get_interfaces``);
+- ``show interface transceiver details`` (optics): TABLE_interface > ROW_interface with
+  interface and sfp (``present`` / ``not present``), and per lane TABLE_lane > ROW_lane with
+  lane_number, temperature, rx_pwr, rx_pwr_alrm_lo, rx_pwr_alrm_hi, numbers as text in
+  degrees C and dBm (captured NX-API responses of the go-cisco-nx-api client,
+  ``assets/requests/resp.show.interface.transceiver.details.{1,2}.json``: a QSFP with four
+  lanes, and an SFP whose single ROW_lane is a dict without lane_number).
+
+A ROW_* is a dict when it holds one entry and a list otherwise; NX-OS abbreviates ports as
+``Eth1/1`` in LLDP, which is expanded to the ``Ethernet1/1`` the Design names.
+
+Not collected, because no JSON key for them could be confirmed (docs/verify.md, "NX-OS"):
+
+- ``counters``: ``show interface counters errors`` carries eth_fcs_err and eth_symbol_err
+  (spread over several ROW_interface entries per port), but no FEC-uncorrectable count was
+  found in any NX-OS JSON, and the section holds all three;
+- ``qos``: ``show interface priority-flow-control`` (TABLE_module > ROW_module >
+  TABLE_pfc_interface > ROW_pfc_interface: if_name_str, admin, oper, rx-stats, tx-stats)
+  says whether PFC is on but not on which priorities; the watchdog's and ECN's per-port
+  JSON were not found.
 """
 
 from __future__ import annotations
@@ -17,7 +39,10 @@ from aiinfra.verify.collectors.values import as_int
 LLDP = "show lldp neighbors detail"
 BGP = "show bgp ipv4 unicast summary"
 INTERFACES = "show interface"
-COMMANDS = (LLDP, BGP, INTERFACES)
+TRANSCEIVERS = "show interface transceiver details"
+COMMANDS = (LLDP, BGP, INTERFACES, TRANSCEIVERS)
+
+NO_LIGHT_DBM = float("-inf")  # a lane whose rx_pwr is not a number (N/A): no light to read
 
 
 def _rows(table: Any, row: str) -> list[dict[str, Any]]:
@@ -27,6 +52,37 @@ def _rows(table: Any, row: str) -> list[dict[str, Any]]:
 
 def _nx_port(name: str) -> str:
     return "Ethernet" + name[3:] if name.startswith("Eth") and not name.startswith("Ethernet") else name
+
+
+def _dbm(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _optics(out: dict[str, Any]) -> dict[str, Any]:
+    """Per present module: the lanes' receive power and the module's alarm thresholds.
+
+    SFF-8636 and CMIS keep one set of thresholds per module, which NX-OS repeats on every
+    lane; the tightest pair is taken should two lanes ever disagree."""
+    dom: dict[str, Any] = {}
+    for r in _rows(out.get("TABLE_interface"), "ROW_interface"):
+        lanes = _rows(r.get("TABLE_lane"), "ROW_lane")
+        if r.get("sfp") != "present" or not lanes:
+            continue
+        lanes.sort(key=lambda lane: as_int(lane.get("lane_number")) or 1)
+        rx = [_dbm(lane.get("rx_pwr")) for lane in lanes]
+        lows = [v for v in (_dbm(lane.get("rx_pwr_alrm_lo")) for lane in lanes) if v is not None]
+        highs = [v for v in (_dbm(lane.get("rx_pwr_alrm_hi")) for lane in lanes) if v is not None]
+        temps = [v for v in (_dbm(lane.get("temperature")) for lane in lanes) if v is not None]
+        dom[str(r.get("interface"))] = {
+            "rx_power_dbm": [NO_LIGHT_DBM if v is None else v for v in rx],
+            "rx_low_alarm_dbm": max(lows) if lows else None,
+            "rx_high_alarm_dbm": min(highs) if highs else None,
+            "temperature_c": max(temps) if temps else None,
+        }
+    return dom
 
 
 def collect(raw: dict[str, Any]) -> dict[str, Any]:
@@ -59,4 +115,6 @@ def collect(raw: dict[str, Any]) -> dict[str, Any]:
             }
             for r in _rows(raw[INTERFACES].get("TABLE_interface"), "ROW_interface")
         }
+    if TRANSCEIVERS in raw:
+        state["optics"] = _optics(raw[TRANSCEIVERS])
     return state
