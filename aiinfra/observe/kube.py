@@ -79,6 +79,7 @@ def monitoring_objects(design: Design) -> list[dict[str, Any]]:
     t = design.telemetry
     collectors = t.collectors if t else ()
     port = gnmic_port(design)
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE, "labels": dict(LABELS)}}
     objects: list[dict[str, Any]] = [
         {
             "apiVersion": API,
@@ -114,11 +115,13 @@ def monitoring_objects(design: Design) -> list[dict[str, Any]]:
         },
     ]
     # without collectors in the spec there is nothing outside the cluster to scrape
-    return [*(objects if collectors else objects[:1]), dts_pod_monitor(design)]
+    return [namespace, *(objects if collectors else objects[:1]), dts_pod_monitor(design)]
 
 
 def kube_files(design: Design) -> dict[str, str]:
+    """One file per object; ``00-`` (the Namespace) sorts, and is applied, before what lives in it."""
     return {
-        f"observability/openshift/{o['kind'].lower()}-{o['metadata']['name']}.yaml": dump(o)
+        f"observability/openshift/{'00' if o['kind'] == 'Namespace' else '10'}-{o['kind'].lower()}-"
+        f"{o['metadata']['name']}.yaml": dump(o)
         for o in monitoring_objects(design)
     }

@@ -83,6 +83,7 @@ def test_the_monitoring_objects_validate_against_their_crds() -> None:
     kinds = crd_kinds()
     objects = kube.monitoring_objects(example("lab").design)  # the lab spec names a collector
     assert {o["kind"] for o in objects} == {
+        "Namespace",
         "PrometheusRule",
         "ServiceMonitor",
         "Service",
@@ -92,8 +93,9 @@ def test_the_monitoring_objects_validate_against_their_crds() -> None:
     for obj in objects:
         assert object_problems(obj, kinds) == [], obj["kind"]
     openshift = observability(example("superpod-4su").design)
-    assert "observability/openshift/prometheusrule-aiinfra-rules.yaml" in openshift
-    broken = {**objects[0], "spec": {"groups": [{"rules": []}]}}  # a group without its required name
+    assert "observability/openshift/10-prometheusrule-aiinfra-rules.yaml" in openshift
+    rule = next(o for o in objects if o["kind"] == "PrometheusRule")
+    broken = {**rule, "spec": {"groups": [{"rules": []}]}}  # a group without its required name
     assert object_problems(broken, kinds)
 
 
@@ -104,7 +106,7 @@ def test_the_dts_pod_monitor_validates_and_a_broken_one_does_not() -> None:
         pytest.skip("../shared/schemas/crds is not present")
     design = example("superpod-4su").design
     files = observability(design)
-    monitor = yaml.safe_load(files["observability/openshift/podmonitor-aiinfra-doca-telemetry.yaml"])
+    monitor = yaml.safe_load(files["observability/openshift/10-podmonitor-aiinfra-doca-telemetry.yaml"])
     assert crdschema.errors(monitor) == []
     assert monitor["metadata"]["namespace"] == NETWORK_NAMESPACE  # where the Network Operator runs DTS
     assert monitor["spec"]["selector"] == {"matchLabels": kube.DTS_POD_LABELS}
@@ -126,7 +128,9 @@ def test_the_dts_pod_monitor_validates_and_a_broken_one_does_not() -> None:
     ]
     for obj in broken:
         assert crdschema.errors(obj), obj["spec"]
-    assert "observability/openshift/podmonitor-aiinfra-doca-telemetry.yaml" not in observability(example("lab").design)
+    assert "observability/openshift/10-podmonitor-aiinfra-doca-telemetry.yaml" not in observability(
+        example("lab").design
+    )
 
 
 @needs_promtool
