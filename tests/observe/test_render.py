@@ -134,6 +134,29 @@ def test_the_dts_pod_monitor_validates_and_a_broken_one_does_not() -> None:
 
 
 @needs_promtool
+def test_the_dts_relabelings_are_ones_prometheus_accepts(tmp_path: Path) -> None:
+    """The PodMonitor's relabelings, spelt as prometheus-operator writes them into the scrape job
+    (``relabel_configs``), through ``promtool check config``; a broken regex is refused."""
+    (endpoint,) = kube.dts_pod_monitor(example("superpod-4su").design)["spec"]["podMetricsEndpoints"]
+    keys = {"sourceLabels": "source_labels", "targetLabel": "target_label"}
+
+    def check(relabelings: list[dict]) -> subprocess.CompletedProcess[str]:
+        job = {
+            "job_name": "podMonitor/nvidia-network-operator/aiinfra-doca-telemetry/0",
+            "scrape_interval": endpoint["interval"],
+            # Debian's Prometheus is built without kubernetes_sd; the relabelings do not depend on it
+            "static_configs": [{"targets": ["192.0.2.1"]}],
+            "relabel_configs": [{keys.get(k, k): v for k, v in r.items()} for r in relabelings],
+        }
+        (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({"scrape_configs": [job]}))
+        return promtool("check", "config", tmp_path / "prometheus.yml")
+
+    result = check(endpoint["relabelings"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert check([{**endpoint["relabelings"][0], "regex": "(.+"}]).returncode != 0
+
+
+@needs_promtool
 def test_the_rdma_script_writes_metrics_promtool_accepts(tmp_path: Path) -> None:
     counters = tmp_path / "sys/class/infiniband/mlx5_0/ports/1/hw_counters"
     counters.mkdir(parents=True)
