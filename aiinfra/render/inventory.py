@@ -103,8 +103,21 @@ def hosts_yml(design: Design, platform: str) -> str:
     for n in design.nodes:
         for g in ("nodes", f"nodes_su_{n.su}", f"platform_{platform}"):
             groups.setdefault(g, []).append(n.name)
+    collectors = collector_hosts(design)
+    if collectors:
+        groups["collectors"] = collectors
     children = {g: {"hosts": {h: None for h in hosts}} for g, hosts in sorted(groups.items())}
     return _dump({"all": {"children": children}})
+
+
+def collector_hosts(design: Design) -> list[str]:
+    """The ``collectors`` group (playbooks/observability.yml): each telemetry collector by its
+    address, which Ansible dials as it is, or by the node's name where a node is the collector,
+    so one machine is never two inventory hosts."""
+    if design.telemetry is None:
+        return []
+    nodes = {n.mgmt_address.split("/")[0]: n.name for n in design.nodes}
+    return [nodes.get(c.address, c.address) for c in design.telemetry.collectors]
 
 
 def switch_vars(device: Device, mgmt: ManagementPlane) -> dict[str, Any]:

@@ -8,12 +8,13 @@ From the Design alone (docs/verify.md, "Performance", has the derivation):
   wire efficiency of RoCEv2 at the 4096-byte RDMA MTU is 4096 / (4096 + 82): per packet,
   8 B preamble/SFD + 12 B inter-frame gap + 14 B Ethernet + 20 B IPv4 + 8 B UDP + 12 B
   BTH + 4 B ICRC + 4 B FCS. Acceptance asks ``RDMA_MIN_FRACTION`` of the line rate.
-- **NCCL ``all_reduce_perf`` bus bandwidth** at 2, 8 and all nodes: with one rail NIC
-  per GPU, the inter-node part of a ring or tree all-reduce is bounded by one NIC's
-  bandwidth per GPU (nccl-tests' busbw is normalised so that it compares with the link
-  bandwidth); traffic between nodes of different scalable units crosses the spine tier,
-  so the bound is divided by the leaf oversubscription there. Acceptance asks
-  ``NCCL_MIN_FRACTION`` of that bound.
+- **NCCL ``all_reduce_perf`` bus bandwidth** at 2, 8 and all nodes: NCCL runs one ring
+  (channel) through each rail NIC, so a node's share of the inter-node traffic leaves
+  through all its rail NICs at once and nccl-tests' busbw comes out as the node's rail
+  NICs times one NIC's bandwidth (NVIDIA's figures agree: 192 GB/s on DGX A100 with
+  8 x 200G, 46-48 GB/s per 400G NIC; docs/verify.md has the sources); traffic between
+  nodes of different scalable units crosses the spine tier, so the bound is divided by
+  the leaf oversubscription there. Acceptance asks ``NCCL_MIN_FRACTION`` of that bound.
 
 Pair identities come from node positions (never a running count), so a re-run tests
 the same pairs.
@@ -30,7 +31,9 @@ RDMA_MTU = 4096
 ROCE_OVERHEAD_BYTES = 8 + 12 + 14 + 20 + 8 + 12 + 4 + 4
 WIRE_EFFICIENCY = RDMA_MTU / (RDMA_MTU + ROCE_OVERHEAD_BYTES)
 RDMA_MIN_FRACTION = 0.90
-NCCL_MIN_FRACTION = 0.80
+# NVIDIA's lowest published 400G figure, 46 GB/s per NIC, is 94 % of the per-NIC bound;
+# 90 % leaves 4 points for RoCE and the spine tier and still fails what NVIDIA calls low.
+NCCL_MIN_FRACTION = 0.90
 NCCL_NODE_COUNTS = (2, 8)
 
 
@@ -51,7 +54,7 @@ class RailPair:
 @dataclass(frozen=True)
 class NcclTarget:
     nodes: int
-    bound_gbytes_s: float  # the per-GPU network bound, GB/s, as nccl-tests reports busbw
+    bound_gbytes_s: float  # the node's rail-NIC bound, GB/s, as nccl-tests reports busbw
 
     @property
     def minimum_gbytes_s(self) -> float:
@@ -98,7 +101,8 @@ def nccl_targets(design: Design) -> list[NcclTarget]:
     if not design.nodes or not any(n.backend for n in design.nodes):
         return []
     nic_gbps = min(nic.speed_gbps for n in design.nodes for nic in n.backend)
-    bound = nic_gbps / 8 * WIRE_EFFICIENCY  # GB/s per GPU through its rail NIC
+    nics = min(len(n.backend) for n in design.nodes)  # the slowest node sets the ring's pace
+    bound = nics * nic_gbps / 8 * WIRE_EFFICIENCY  # GB/s: one NCCL ring per rail NIC, all at once
     by_su: dict[int, int] = {}
     for n in design.nodes:
         by_su[n.su] = by_su.get(n.su, 0) + 1

@@ -21,6 +21,7 @@ from aiinfra.observe.artefacts import observability
 from aiinfra.observe.exporters import DIR as NODE_DIR
 from aiinfra.observe.metrics import RDMA_COUNTERS, SWITCH_NAMES
 from aiinfra.observe.prometheus import DIR, RULES
+from aiinfra.platforms.openshift.manifests import NETWORK_NAMESPACE
 from aiinfra.render.artefacts import ARTEFACTS
 from tests.conftest import SMALL_EXAMPLES, example
 from tests.observe.promtool import needs_promtool, promtool, write_tree
@@ -81,13 +82,78 @@ def test_the_monitoring_objects_validate_against_their_crds() -> None:
         pytest.skip("../shared/schemas/crds is not present")
     kinds = crd_kinds()
     objects = kube.monitoring_objects(example("lab").design)  # the lab spec names a collector
-    assert {o["kind"] for o in objects} == {"PrometheusRule", "ServiceMonitor", "Service", "EndpointSlice"}
+    assert {o["kind"] for o in objects} == {
+        "Namespace",
+        "PrometheusRule",
+        "ServiceMonitor",
+        "Service",
+        "EndpointSlice",
+        "PodMonitor",
+    }
     for obj in objects:
         assert object_problems(obj, kinds) == [], obj["kind"]
     openshift = observability(example("superpod-4su").design)
-    assert "observability/openshift/prometheusrule-aiinfra-rules.yaml" in openshift
-    broken = {**objects[0], "spec": {"groups": [{"rules": []}]}}  # a group without its required name
+    assert "observability/openshift/10-prometheusrule-aiinfra-rules.yaml" in openshift
+    rule = next(o for o in objects if o["kind"] == "PrometheusRule")
+    broken = {**rule, "spec": {"groups": [{"rules": []}]}}  # a group without its required name
     assert object_problems(broken, kinds)
+
+
+def test_the_dts_pod_monitor_validates_and_a_broken_one_does_not() -> None:
+    """The PodMonitor against the upstream PodMonitor CRD; a misspelt action, a missing selector and
+    an unknown endpoint key are refused, so the check can fail."""
+    if not crdschema.available():
+        pytest.skip("../shared/schemas/crds is not present")
+    design = example("superpod-4su").design
+    files = observability(design)
+    monitor = yaml.safe_load(files["observability/openshift/10-podmonitor-aiinfra-doca-telemetry.yaml"])
+    assert crdschema.errors(monitor) == []
+    assert monitor["metadata"]["namespace"] == NETWORK_NAMESPACE  # where the Network Operator runs DTS
+    assert monitor["spec"]["selector"] == {"matchLabels": kube.DTS_POD_LABELS}
+    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+    address = next(r for r in endpoint["relabelings"] if r["targetLabel"] == "__address__")
+    assert address["sourceLabels"] == ["__meta_kubernetes_pod_ip"]
+    assert address["replacement"] == f"$1:{kube.DTS_PROMETHEUS_PORT}"
+    relabel = endpoint["relabelings"][0]
+    broken = [
+        {**monitor, "spec": {"podMetricsEndpoints": monitor["spec"]["podMetricsEndpoints"]}},
+        {
+            **monitor,
+            "spec": {
+                **monitor["spec"],
+                "podMetricsEndpoints": [{**endpoint, "relabelings": [{**relabel, "action": "rewrite"}]}],
+            },
+        },
+        {**monitor, "spec": {**monitor["spec"], "podMetricsEndpoints": [{**endpoint, "portnumber": 9189}]}},
+    ]
+    for obj in broken:
+        assert crdschema.errors(obj), obj["spec"]
+    assert "observability/openshift/10-podmonitor-aiinfra-doca-telemetry.yaml" not in observability(
+        example("lab").design
+    )
+
+
+@needs_promtool
+def test_the_dts_relabelings_are_ones_prometheus_accepts(tmp_path: Path) -> None:
+    """The PodMonitor's relabelings, spelt as prometheus-operator writes them into the scrape job
+    (``relabel_configs``), through ``promtool check config``; a broken regex is refused."""
+    (endpoint,) = kube.dts_pod_monitor(example("superpod-4su").design)["spec"]["podMetricsEndpoints"]
+    keys = {"sourceLabels": "source_labels", "targetLabel": "target_label"}
+
+    def check(relabelings: list[dict]) -> subprocess.CompletedProcess[str]:
+        job = {
+            "job_name": "podMonitor/nvidia-network-operator/aiinfra-doca-telemetry/0",
+            "scrape_interval": endpoint["interval"],
+            # Debian's Prometheus is built without kubernetes_sd; the relabelings do not depend on it
+            "static_configs": [{"targets": ["192.0.2.1"]}],
+            "relabel_configs": [{keys.get(k, k): v for k, v in r.items()} for r in relabelings],
+        }
+        (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({"scrape_configs": [job]}))
+        return promtool("check", "config", tmp_path / "prometheus.yml")
+
+    result = check(endpoint["relabelings"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert check([{**endpoint["relabelings"][0], "regex": "(.+"}]).returncode != 0
 
 
 @needs_promtool

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from aiinfra.pipeline import design_from_file, write_rendered
-from aiinfra.render.inventory import Trusted, Unsafe, inventory_files, load_yaml
+from aiinfra.render.inventory import Trusted, Unsafe, collector_hosts, inventory_files, load_yaml
 from aiinfra.render.yamlout import dump
 from tests.conftest import example, lab_data, write_spec
 from tests.playbooks.ansiblerun import BIN, needs_ansible, run
@@ -83,7 +83,7 @@ def test_ansible_loads_the_inventory_and_a_template_in_a_spec_value_stays_litera
     listed = run([str(BIN / "ansible-inventory"), "-i", str(inventory), "--list"], tmp_path)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     hostvars: dict[str, Any] = json.loads(listed.stdout)["_meta"]["hostvars"]
-    assert set(hostvars) == {*design.devices, *(n.name for n in design.nodes)}
+    assert set(hostvars) == {*design.devices, *(n.name for n in design.nodes), *collector_hosts(design)}
     assert hostvars[node.name]["aiinfra_node_facts"]["serial"] == {"__ansible_unsafe": hostile}  # Ansible's mark
     assert hostvars["lab-be-spine-01"]["aiinfra_secrets"][0] == {
         "ref": {"__ansible_unsafe": "{{ vault_tacacs_key }}"},
