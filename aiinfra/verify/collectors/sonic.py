@@ -34,8 +34,8 @@ from aiinfra.verify.collectors.values import as_int
 CONFIG_DB = "sonic-cfggen -d --print-data"
 ERRORS = "portstat -r -j -e"
 FEC = "portstat -r -j -f"
-DOM = "sonic-db-dump -n STATE_DB -y -k 'TRANSCEIVER_DOM_SENSOR|*'"
-DOM_THRESHOLDS = "sonic-db-dump -n STATE_DB -y -k 'TRANSCEIVER_DOM_THRESHOLD|*'"
+DOM = "sonic-db-dump -n STATE_DB -y -k TRANSCEIVER_DOM_SENSOR|*"
+DOM_THRESHOLDS = "sonic-db-dump -n STATE_DB -y -k TRANSCEIVER_DOM_THRESHOLD|*"
 COMMANDS = (*linux.COMMANDS, CONFIG_DB, ERRORS, FEC, DOM, DOM_THRESHOLDS)
 
 NO_ECN = "ecn_none"
