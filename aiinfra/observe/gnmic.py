@@ -62,13 +62,13 @@ def _entries(os: str, priority: int | None) -> dict[str, tuple[str, str, Group]]
     if data["openconfig"]:
         out.update({m: (p, f"^{p}$", default) for m, p in openconfig_leaves().items()})
     for metric, native in data.get("native", {}).items():
-        leaf = native["leaf"]
-        if "{priority}" in leaf:
+        leaf, path = native["leaf"], native["path"]
+        if "{priority}" in leaf + path:  # the no-drop priority: in a leaf name or a path key
             if priority is None:
                 continue
-            leaf = leaf.format(priority=priority)
+            leaf, path = leaf.format(priority=priority), path.format(priority=priority)
         group = (native.get("target", default[0]), native.get("origin", default[1]))
-        out[metric] = (native["path"], f"/{leaf}$", group)
+        out[metric] = (path, f"/{leaf}$", group)
     return dict(sorted(out.items()))
 
 

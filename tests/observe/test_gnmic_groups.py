@@ -106,3 +106,11 @@ def test_a_file_without_per_path_targets_keeps_one_subscription(monkeypatch: pyt
     subs = gnmic.subscriptions("demo", 3)
     assert subs["demo"]["paths"] == ["/a/counters"] and "target" not in subs["demo"]
     assert subs["demo-native"]["paths"] == ["native:/qos/pfc"]  # gnmic's origin:path syntax
+
+
+def test_cumulus_serves_pfc_ecn_and_fec_on_the_no_drop_priority() -> None:
+    assert {"pfc_rx_pause", "pfc_tx_pause", "queue_ecn_marked", "if_fec_uncorrectable"} <= gnmic.covered("cumulus")
+    paths = gnmic.subscriptions("cumulus", 3)["cumulus"]["paths"]
+    assert "/qos/interfaces/interface[interface-id=*]/state/switch-priority[priority=3]/counters/in-pause-pkts" in paths
+    assert not any("{priority}" in p for p in gnmic.subscriptions("cumulus", 5)["cumulus"]["paths"])
+    assert "pfc_rx_pause" not in gnmic.covered("cumulus", None)  # no lossless class: no pause path
