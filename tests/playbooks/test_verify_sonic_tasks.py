@@ -49,9 +49,15 @@ def _argv(tmp: Path, render_dir: Path, db: dict[str, Any]) -> list[str]:
 @needs_ansible
 @pytest.mark.slow
 def test_healthy_sonic_leaf_passes_qos_counters_and_optics(rendered: Path, tmp_path: Path) -> None:  # noqa: F811
-    result = _play(tmp_path, _argv(tmp_path, rendered, config_db()))
+    state = tmp_path / "state"
+    state.mkdir()
+    argv = _argv(tmp_path, rendered, config_db())
+    result = _play(tmp_path, [*argv[:-1], "-e", f"aiinfra_verify_state_dir={state}", argv[-1]])
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{LEAF}: verified (qos, counters, optics)" in result.stdout
+    saved = json.loads((state / f"{LEAF}.json").read_text(encoding="utf-8"))
+    assert "TACPLUS" in config_db() and "TACPLUS" not in result.stdout  # the secrets' table stays on the box
+    assert sorted(saved[sonic.CONFIG_DB]) == ["PFC_WD", "PORT_QOS_MAP", "QUEUE", "WRED_PROFILE"]
 
 
 @needs_ansible

@@ -6,7 +6,8 @@ SONiC's own databases hold.
   sonic-port-qos-map.yang), ``PFC_WD|<port>`` rows with a ``detection_time`` (sonic-pfcwd.yang;
   ``GLOBAL`` is the poll interval, not a port), and ``QUEUE|<port>|<q or a-b>`` ``wred_profile``
   naming a ``WRED_PROFILE`` whose ``ecn`` is not ``ecn_none`` (sonic-queue.yang,
-  sonic-wred-profile.yang: ``ecn_none`` is the default);
+  sonic-wred-profile.yang: ``ecn_none`` is the default). The task file keeps only those four
+  tables of the output: CONFIG_DB also holds the TACACS passkey and SNMP secrets;
 - ``counters`` from sonic-utilities' ``portstat`` JSON (``-j``; ``-r`` reads the counters
   since boot, not since a ``sonic-clear counters``, and prints no "Last cached" line before
   the JSON): ``-e`` gives ``RX_ERR`` (SAI_PORT_STAT_IF_IN_ERRORS, every errored frame received,
