@@ -1,10 +1,17 @@
-"""The gnmic collector config: every switch as a gNMI target, one subscription per OS, and
+"""The gnmic collector config: every switch as a gNMI target, its OS's subscriptions, and
 processors that give each OS's leaf one OS-neutral metric name.
 
 What an OS serves is its driver's ``telemetry.yaml`` (``aiinfra/nos/<os>/``): the shared
 OpenConfig leaves (``openconfig.yaml`` here) where it speaks OpenConfig, and its native paths.
 gnmic dials each switch on the Design's gNMI port with the collector's client certificate
 (the CA the switches trust), and serves the renamed values to Prometheus.
+
+A native path may name its own gNMI ``target`` (the SubscribeRequest prefix target) and
+``origin`` (written ``origin:/path``, gnmic's path syntax); either one defaults to the file's
+top-level ``target`` / ``origin``. The paths sharing both form one subscription, since one
+SubscribeRequest carries one prefix: SONiC's sonic-gnmi serves each redis database as its own
+target (COUNTERS_DB, APPL_DB, STATE_DB). The subscription of the file's defaults is named like
+the OS; the others ``<os>-<target or origin>`` (``sonic-state-db``).
 """
 
 from __future__ import annotations
@@ -23,7 +30,10 @@ from aiinfra.render.yamlout import dump
 
 SAMPLE_INTERVAL = "10s"
 CERT_DIR = "/etc/gnmic/tls"  # where the collector deploy writes its client certificate and the CA
-STATUS_UP = {"^UP$": "1", "^DOWN$": "0", "^ESTABLISHED$": "1"}  # anchored: LOWER_LAYER_DOWN is 0 too
+# Anchored: LOWER_LAYER_DOWN is 0 too. OpenConfig spells states in capitals; SONiC's APPL_DB
+# PORT_TABLE ``up``/``down`` and STATE_DB NEIGH_STATE_TABLE ``Established`` (FRR's words).
+STATUS_UP = {"^UP$": "1", "^DOWN$": "0", "^ESTABLISHED$": "1", "^up$": "1", "^down$": "0", "^Established$": "1"}
+OTHER_STATE = "^[A-Za-z_]+$"  # every other state word: 0
 
 
 @cache
@@ -41,34 +51,58 @@ def os_telemetry(os: str) -> dict[str, Any]:
     return data
 
 
-def leaves(os: str, priority: int | None) -> dict[str, tuple[str, str]]:
-    """metric -> (subscription path, value-name regex) for one OS."""
+Group = tuple[str | None, str | None]  # (gNMI prefix target, path origin) of one subscription
+
+
+def _entries(os: str, priority: int | None) -> dict[str, tuple[str, str, Group]]:
+    """metric -> (subscription path, value-name regex, its group) for one OS."""
     data = os_telemetry(os)
-    out: dict[str, tuple[str, str]] = {}
+    default: Group = (data.get("target"), data.get("origin"))
+    out: dict[str, tuple[str, str, Group]] = {}
     if data["openconfig"]:
-        out.update({m: (p, f"^{p}$") for m, p in openconfig_leaves().items()})
+        out.update({m: (p, f"^{p}$", default) for m, p in openconfig_leaves().items()})
     for metric, native in data.get("native", {}).items():
-        leaf = native["leaf"]
-        if "{priority}" in leaf:
+        leaf, path = native["leaf"], native["path"]
+        if "{priority}" in leaf + path:  # the no-drop priority: in a leaf name or a path key
             if priority is None:
                 continue
-            leaf = leaf.format(priority=priority)
-        out[metric] = (native["path"], f"/{leaf}$")
+            leaf, path = leaf.format(priority=priority), path.format(priority=priority)
+        group = (native.get("target", default[0]), native.get("origin", default[1]))
+        out[metric] = (path, f"/{leaf}$", group)
     return dict(sorted(out.items()))
 
 
-def _subscription(os: str, paths: list[str]) -> dict[str, Any]:
+def leaves(os: str, priority: int | None) -> dict[str, tuple[str, str]]:
+    """metric -> (subscription path, value-name regex) for one OS."""
+    return {m: (path, regex) for m, (path, regex, _) in _entries(os, priority).items()}
+
+
+def subscription_name(os: str, group: Group) -> str:
     data = os_telemetry(os)
-    sub: dict[str, Any] = {
-        "paths": paths,
-        "mode": "stream",
-        "stream-mode": "sample",
-        "sample-interval": SAMPLE_INTERVAL,
-        "encoding": data["encoding"],
-    }
-    if "target" in data:
-        sub["target"] = data["target"]
-    return sub
+    if group == (data.get("target"), data.get("origin")):
+        return os
+    return f"{os}-" + "-".join(str(part).lower().replace("_", "-") for part in group if part)
+
+
+def subscriptions(os: str, priority: int | None) -> dict[str, dict[str, Any]]:
+    """Subscription name -> gnmic subscription, one per (target, origin) group of the OS."""
+    data = os_telemetry(os)
+    paths: dict[Group, set[str]] = {}
+    for path, _, group in _entries(os, priority).values():
+        paths.setdefault(group, set()).add(f"{group[1]}:{path}" if group[1] else path)
+    out: dict[str, dict[str, Any]] = {}
+    for group, members in paths.items():
+        sub: dict[str, Any] = {
+            "paths": sorted(members),
+            "mode": "stream",
+            "stream-mode": "sample",
+            "sample-interval": SAMPLE_INTERVAL,
+            "encoding": data["encoding"],
+        }
+        if group[0]:
+            sub["target"] = group[0]
+        out[subscription_name(os, group)] = sub
+    return dict(sorted(out.items()))
 
 
 def _processors(oses: list[str], priority: int | None) -> dict[str, Any]:
@@ -90,7 +124,7 @@ def _processors(oses: list[str], priority: int | None) -> dict[str, Any]:
                 "value-names": status,
                 "transforms": [
                     *({"replace": {"apply-on": "value", "old": old, "new": new}} for old, new in STATUS_UP.items()),
-                    {"replace": {"apply-on": "value", "old": "^[A-Z_]+$", "new": "0"}},
+                    {"replace": {"apply-on": "value", "old": OTHER_STATE, "new": "0"}},
                 ],
             }
         },
@@ -100,8 +134,8 @@ def _processors(oses: list[str], priority: int | None) -> dict[str, Any]:
     return processors
 
 
-def _target(telemetry: TelemetryIntent, address: str, os: str, tags: dict[str, str]) -> dict[str, Any]:
-    return {"address": f"{address}:{telemetry.gnmi_port}", "subscriptions": [os], "event-tags": tags}
+def _target(telemetry: TelemetryIntent, address: str, subs: list[str], tags: dict[str, str]) -> dict[str, Any]:
+    return {"address": f"{address}:{telemetry.gnmi_port}", "subscriptions": subs, "event-tags": tags}
 
 
 def gnmic_config(design: Design) -> dict[str, Any]:
@@ -111,12 +145,13 @@ def gnmic_config(design: Design) -> dict[str, Any]:
     qos = design.qos.get("backend")
     priority = qos.nodrop_priority if qos else None
     oses = sorted({d.os for d in design.devices.values()})
+    subs = {os: subscriptions(os, priority) for os in oses}
     targets = {}
     for d in sorted(design.devices.values(), key=lambda d: d.name):
         tags = {"fabric": d.fabric, "role": d.role, "os": d.os}
         if d.rail is not None:
             tags["rail"] = str(d.rail)
-        targets[d.name] = _target(t, d.mgmt_address.split("/")[0], d.os, tags)
+        targets[d.name] = _target(t, d.mgmt_address.split("/")[0], list(subs[d.os]), tags)
     processors = _processors(oses, priority)
     return {
         "tls-ca": f"{CERT_DIR}/{t.tls.ca_name}.pem",
@@ -124,7 +159,7 @@ def gnmic_config(design: Design) -> dict[str, Any]:
         "tls-key": f"{CERT_DIR}/collector.key",
         "encoding": "json_ietf",
         "targets": targets,
-        "subscriptions": {os: _subscription(os, sorted({p for p, _ in leaves(os, priority).values()})) for os in oses},
+        "subscriptions": {name: sub for os in oses for name, sub in subs[os].items()},
         "processors": processors,
         "outputs": {
             "prometheus": {

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aiinfra.verify.collectors import cumulus as _cumulus
 from aiinfra.verify.collectors import eos as _eos
 from aiinfra.verify.collectors import junos as _junos
 from aiinfra.verify.collectors import linux as _linux
 from aiinfra.verify.collectors import nxos as _nxos
+from aiinfra.verify.collectors import sonic as _sonic
 from aiinfra.verify.collectors import srlinux as _srlinux
 
 Names = dict[str, str]  # kernel or OS port name -> the Design's port name
@@ -31,16 +33,19 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "nxos": _nxos.COMMANDS,
     "junos": _junos.COMMANDS,
     "srlinux": _srlinux.COMMANDS,
+    "sonic": _sonic.COMMANDS,
+    "cumulus": _cumulus.COMMANDS,
 }
 
-# switch OS (the Design's Device.os) -> collector. The FRR-based OSes share Linux's.
+# switch OS (the Design's Device.os) -> collector. SONiC's and Cumulus's add their own
+# databases to Linux's (FRR, lldpd, ip link); FRR on plain Linux (and the lab) is Linux's.
 COLLECTOR_OF = {
     "eos": "eos",
     "nxos": "nxos",
     "junos": "junos",
     "srlinux": "srlinux",
-    "sonic": "linux",
-    "cumulus": "linux",
+    "sonic": "sonic",
+    "cumulus": "cumulus",
     "frr": "linux",
 }
 
@@ -60,6 +65,8 @@ COLLECTORS: dict[str, Collector] = {
     "nxos": _renamed(_nxos.collect),
     "junos": _renamed(_junos.collect),
     "srlinux": _renamed(_srlinux.collect),
+    "sonic": _sonic.collect,
+    "cumulus": _cumulus.collect,
 }
 
 

@@ -47,7 +47,7 @@ def test_syntax_check(rendered: Path, tmp_path: Path, playbook: str) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not (BIN / "ansible-lint").exists(), reason="ansible-lint not installed: pip install '.[deploy]'")
 def test_ansible_lint_production_profile(tmp_path: Path) -> None:
-    assert len(TASKS) == 5  # eos, frr (SONiC, Cumulus, FRR), junos, nxos, srlinux
+    assert len(TASKS) == 7  # cumulus, eos, frr (FRR; SONiC and Cumulus import it), junos, nxos, sonic, srlinux
     argv = [
         str(BIN / "ansible-lint"),
         "--offline",
