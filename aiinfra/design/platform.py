@@ -88,6 +88,8 @@ class OperatorImages:
     repository: str
     doca_driver_version: str
     rdma_shared_device_plugin_version: str
+    doca_telemetry_repository: str  # DTS is in nvcr.io/nvidia/doca, not the Mellanox repository
+    doca_telemetry_version: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,8 @@ def settings(p: Baremetal | OpenShift | VMware | Nutanix) -> PlatformSettings:
                 repository=images.repository,
                 doca_driver_version=images.doca_driver_version,
                 rdma_shared_device_plugin_version=images.rdma_shared_device_plugin_version,
+                doca_telemetry_repository=images.doca_telemetry_repository,
+                doca_telemetry_version=images.doca_telemetry_version,
             ),
         )
     if isinstance(p, VMware):

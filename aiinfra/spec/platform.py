@@ -30,12 +30,17 @@ class NetworkOperatorImages(Strict):
 
     Defaults are a released pairing seen in a production NicClusterPolicy
     (nvcr.io/nvidia/mellanox, DOCA driver 26.01 with operator 26.1.1) [S];
-    pin what your operator release ships.
+    pin what your operator release ships. The DOCA Telemetry Service image lives in
+    NVIDIA's DOCA registry, not the Mellanox one; its default is the pin NVIDIA lists for
+    Network Operator v26.1.1 ("NVIDIA Network Operator Container Images", v26.1.1 docs:
+    nvcr.io/nvidia/doca doca_telemetry 1.23.4-doca3.2.0-host).
     """
 
     repository: ImageRepository = "nvcr.io/nvidia/mellanox"
     doca_driver_version: ImageTag = "doca3.3.0-26.01-1.0.0.0-0"
     rdma_shared_device_plugin_version: ImageTag = "network-operator-v26.1.1"
+    doca_telemetry_repository: ImageRepository = "nvcr.io/nvidia/doca"
+    doca_telemetry_version: ImageTag = "1.23.4-doca3.2.0-host"
 
 
 class OpenShift(Strict):

@@ -79,6 +79,15 @@ def rail_resources(design: Design) -> list[tuple[int, list[str]]]:
 
 
 def nic_cluster_policy(design: Design) -> dict[str, Any]:
+    """DOCA driver, one RDMA shared-device resource per rail, and the DOCA Telemetry Service.
+
+    ``docaTelemetryService`` carries no ``config``: the operator then deploys its own default
+    ``dts_config_map.ini`` (network-operator ``manifests/state-doca-telemetry-service``), whose
+    ``prometheus=http://0.0.0.0:9189`` and sysfs/ethtool providers are what the observability
+    PodMonitor (``aiinfra/observe/kube.py``) scrapes. The container image is
+    ``repository/image:version`` (the same manifest), so the image name is DTS's own,
+    ``doca_telemetry``.
+    """
     images = settings(design).network_operator
     config = {
         "configList": [
@@ -106,6 +115,11 @@ def nic_cluster_policy(design: Design) -> dict[str, Any]:
                 "repository": images.repository,
                 "version": images.rdma_shared_device_plugin_version,
                 "config": json.dumps(config, sort_keys=True),
+            },
+            "docaTelemetryService": {
+                "image": "doca_telemetry",
+                "repository": images.doca_telemetry_repository,
+                "version": images.doca_telemetry_version,
             },
         },
     }
