@@ -12,8 +12,11 @@ Mapping (ANTA test -> catalog section):
   VerifyInterfacesSpeed -> interfaces (speed); VerifyL3MTU -> interfaces (MTU, routed
   ports); VerifyInterfaceErrors -> counters; VerifyInterfacesBER (uncorrected codewords)
   -> counters; VerifyInterfacesOpticsReceivePower / VerifyInterfacesOpticsTemperature
-  -> optics. The peer ASN and prefix range, PFC and ECN have no ANTA test; the aiinfra
-  evaluation covers them.
+  -> optics. The peer ASN and prefix range have no ANTA test, and neither has the qos
+  section: ANTA 1.10's ``VerifyInterfacesPFCCounters`` and ``VerifyInterfacesECNCounters``
+  bound PFC frames and ECN-marked packets per port (counters that rise on a healthy loaded
+  fabric), not which priority runs PFC, whether the watchdog is armed or which queue marks;
+  the aiinfra evaluation covers them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,17 @@
-"""Arista EOS eAPI JSON: the field names ANTA reads (lldpNeighbors, the ``show ip bgp
-summary`` peers, ``show interfaces``, error counters, PHY FEC and DOM)."""
+"""Arista EOS 4.32 eAPI JSON: the field names ANTA reads (lldpNeighbors, the ``show ip bgp
+summary`` peers, ``show interfaces``, error counters, PHY FEC and DOM).
+
+``qos`` is not collected. The neutral section holds three sub-checks per port (PFC
+priorities, PFC watchdog, ECN queues) and all three must be read, or the missing ones would
+fail as wrong values. Only the ECN one has a confirmed JSON shape: ANTA 1.10's
+``VerifyInterfacesECNCounters`` reads ``show qos interfaces ecn counters queue`` as
+``intfQueueCounters`` > port > ``queueCounters`` > queue > marked count, ``"-"`` for a queue
+without ECN. No source confirmed the JSON keys of ``show priority-flow-control`` (enabled
+priorities per port) or of the PFC watchdog status (ANTA's ``VerifyInterfacesPFCCounters``
+reads only ``show priority-flow-control counters``: ``interfaceCounters`` > port >
+``rxFrames``/``txFrames``, frame counts, not which priority is enabled), so the section stays
+absent and ``aiinfra verify`` reports it as not collected.
+"""
 
 from __future__ import annotations
 
