@@ -9,11 +9,15 @@ has no PFC or optics). Shape, every key optional::
     bgp:        {address or interface: {state, asn, prefixes}}
     interfaces: {port: {up, mtu}}
     speed:      {port: {speed_gbps}}                     (its own section: the lab's veths have none)
-    counters:   {port: {fcs, symbol, fec_uncorrectable}}
+    counters:   {port: {fcs, symbol, fec_uncorrectable}}      (a counter the OS cannot report: absent or None)
     optics:     {port: {rx_power_dbm: [per lane], rx_low_alarm_dbm, rx_high_alarm_dbm, temperature_c}}
-    qos:        {pfc: {port: [priorities]}, watchdog: {port: bool}, ecn: {port: [queues]}}
+    qos:        {pfc: {port: [priorities]}, watchdog: {port: bool}, ecn: {port: [queues]},
+                 pfc_oper: {port: bool}}                  (pfc_oper optional: PFC running, where the OS says)
 
-Every failure names the device, the port (or peer), the check, expected and found.
+Every failure names the device, the port (or peer), the check, expected and found. A
+counter of a collected ``counters`` section that the OS cannot report is neither failed nor
+passed: it is listed as not collected, naming the counter (``Result.not_collected``), while
+the counters the OS does report are still checked on every port.
 Across devices, two LLDP failures that mirror each other (A sees what B expects and B
 sees what A expects) are one swapped pair of cables, and are named as such.
 """
@@ -44,6 +48,8 @@ class Result:
     failures: list[Failure] = field(default_factory=list)
     swaps: list[str] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)  # section -> checks run
+    # device -> "section item" the device's OS does not report (e.g. "counters fec_uncorrectable")
+    not_collected: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +58,11 @@ class Result:
     def lines(self) -> list[str]:
         out = [f.line() for f in sorted(self.failures)]
         out += self.swaps
+        out += [
+            f"NOT COLLECTED {device} {item}: this OS does not report it"
+            for device, items in sorted(self.not_collected.items())
+            for item in items
+        ]
         summary = ", ".join(f"{s} {n}" for s, n in self.checked.items())
         verdict = "verified" if self.ok else f"FAILED ({len(self.failures)} failed checks)"
         out.append(f"verify: {verdict}; checks run: {summary}")
@@ -127,7 +138,20 @@ def _qos(cat: dict[str, Any], got: dict[str, Any], fail: list[Failure]) -> int:
         ecn = sorted(got.get("ecn", {}).get(port, []))
         if ecn != want["ecn_queues"]:
             fail.append(Failure(dev, port, "ecn queues", _list(want["ecn_queues"]), _list(ecn)))
-    return 3 * len(want["lossless_ports"])
+    return 3 * len(want["lossless_ports"]) + _pfc_oper(cat, got, fail)
+
+
+def _pfc_oper(cat: dict[str, Any], got: dict[str, Any], fail: list[Failure]) -> int:
+    """Where the OS reports whether PFC runs on a port: a lossless port whose PFC is not on fails."""
+    oper = got.get("pfc_oper")
+    want = cat["qos"]
+    if oper is None or not want["pfc_priorities"]:
+        return 0
+    for port in want["lossless_ports"]:
+        found = oper.get(port)
+        if found is not True:
+            fail.append(Failure(cat["device"], port, "pfc oper state", "on", "absent" if found is None else "off"))
+    return len(want["lossless_ports"])
 
 
 def _list(values: Iterable[Any]) -> str:
@@ -138,18 +162,31 @@ def _armed(on: bool) -> str:
     return "armed" if on else "off"
 
 
+COUNTERS = ("fcs", "symbol", "fec_uncorrectable")
+
+
 def _counters(cat: dict[str, Any], got: dict[str, Any], fail: list[Failure]) -> int:
+    """Every counter the OS reports at most its threshold; one it does not report is skipped here
+    and named by ``unread_counters``."""
     want = cat["counters"]
     for port in want["ports"]:
         found = got.get(port)
         if found is None:
             fail.append(Failure(cat["device"], port, "error counters", "read", "absent"))
             continue
-        for key in ("fcs", "symbol", "fec_uncorrectable"):
+        for key in COUNTERS:
             value, limit = found.get(key), want[f"max_{key}"]
+            if value is None:
+                continue
             if not isinstance(value, int) or value > limit:
                 fail.append(Failure(cat["device"], port, f"{key} errors", f"<= {limit}", str(value)))
     return len(want["ports"])
+
+
+def unread_counters(cat: dict[str, Any], got: dict[str, Any]) -> list[str]:
+    """``counters <name>`` for each counter absent (or None) on a port whose counters were read."""
+    ports = [got[p] for p in cat["counters"]["ports"] if got.get(p) is not None]
+    return [f"counters {key}" for key in COUNTERS if any(p.get(key) is None for p in ports)]
 
 
 def _optics(cat: dict[str, Any], got: dict[str, Any], fail: list[Failure]) -> int:
@@ -211,6 +248,8 @@ def evaluate(
             result.checked[section] = result.checked.get(section, 0) + CHECKS[section](
                 cat, state[section], result.failures
             )
+            if section == "counters" and unread_counters(cat, state[section]):
+                result.not_collected[name] = unread_counters(cat, state[section])
     result.swaps = swapped_pairs(result.failures)
     return result
 
@@ -243,7 +282,9 @@ def evaluate_collected(
 
     For the playbook, where each OS collects what its JSON commands cover: the sections a
     device's collector did not fill are returned per device (device -> sections), so the
-    report says what was not checked instead of failing on it or passing it silently.
+    report says what was not checked instead of failing on it or passing it silently. A
+    counter the OS does not report within a collected ``counters`` section is listed the
+    same way, as ``counters <name>``.
     """
     wanted = [s for s in SECTIONS if s in set(sections)]
     result = Result()
@@ -251,9 +292,11 @@ def evaluate_collected(
     for cat, state in rows:
         mine = [s for s in wanted if s in state]
         missing = [s for s in wanted if s not in state and (s != "qos" or "qos" in cat)]
+        one = evaluate({cat["device"]: cat}, {cat["device"]: state}, mine)
+        missing += one.not_collected.get(cat["device"], [])
         if missing:
             skipped[cat["device"]] = missing
-        one = evaluate({cat["device"]: cat}, {cat["device"]: state}, mine)
+        result.not_collected.update(one.not_collected)
         result.failures += one.failures
         for section, count in one.checked.items():
             result.checked[section] = result.checked.get(section, 0) + count

@@ -1,11 +1,15 @@
 """Healthy NX-OS NX-API output beyond LLDP/BGP/interfaces, built from the Design's objects
-in the documented shape (aiinfra/verify/collectors/nxos.py names the source of every key)."""
+in the documented shape (aiinfra/verify/collectors/nxos.py names the source of every key).
+
+``show running-config`` is the configuration aiinfra renders for the switch, so the qos
+check reads what the deploy would leave running."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aiinfra.design.model import Design
+from aiinfra.nos.nxos.render import render
 from aiinfra.verify.collectors import nxos as nxos_json
 from tests.verify import vendor_json
 
@@ -49,8 +53,39 @@ def transceivers(ports: list[str]) -> dict[str, Any]:
     }
 
 
+# The error-counter groups NX-OS prints for each port, one ROW_interface per group and port
+# (the CLI's column blocks; go-cisco-nx-api merges them the same way). Counts are numbers.
+ERROR_GROUPS = (
+    ("eth_align_err", "eth_fcs_err", "eth_xmit_err", "eth_rcv_err", "eth_undersize", "eth_outdisc"),
+    ("eth_single_col", "eth_multi_col", "eth_late_col", "eth_excess_col", "eth_carri_sen", "eth_runts"),
+    ("eth_giants", "eth_sqetest_err", "eth_deferred_tx", "eth_inmactx_err", "eth_inmacrx_err", "eth_symbol_err"),
+    ("eth_indisc",),
+)
+
+
+def errors(ports: list[str]) -> dict[str, Any]:
+    rows = [{"interface": port, **dict.fromkeys(group, 0)} for group in ERROR_GROUPS for port in ports]
+    return {"TABLE_interface": {"ROW_interface": rows}}
+
+
+def pfc(ports: list[str]) -> dict[str, Any]:
+    """``show interface priority-flow-control``: PFC on and running on every port given."""
+    rows = [{"if_name_str": port, "admin": "on", "oper": "on", "rx-stats": 0, "tx-stats": 0} for port in ports]
+    return {"TABLE_module": {"ROW_module": {"TABLE_pfc_interface": {"ROW_pfc_interface": rows}}}}
+
+
+def running_config(design: Design, name: str) -> str:
+    (text,) = render(design.devices[name], design).values()
+    return text
+
+
 def healthy(design: Design, name: str, optical: list[str]) -> dict[str, Any]:
     """Every command the NX-OS collector reads; ``optical`` are the ports with a module."""
     raw = vendor_json.nxos(design, name)
+    cabled = [i.name for i in design.devices[name].interfaces if i.enabled and i.peer_device]
+    lossless = [i.name for i in design.devices[name].interfaces if i.enabled and i.lossless]
     raw[nxos_json.TRANSCEIVERS] = transceivers(optical)
+    raw[nxos_json.ERRORS] = errors(cabled)
+    raw[nxos_json.PFC] = pfc(lossless)
+    raw[nxos_json.RUNNING] = running_config(design, name)
     return raw

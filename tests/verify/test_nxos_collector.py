@@ -1,6 +1,6 @@
 """NX-OS optics (DOM per lane with the module's own thresholds) through the shared evaluation:
 healthy passes, low light / no light / a hot or missing module is named with device, port,
-expected and found; counters and PFC/ECN stay "not collected" rather than passing."""
+expected and found. Counters and QoS: tests/verify/test_nxos_qos_counters.py."""
 
 from __future__ import annotations
 
@@ -44,9 +44,12 @@ def _lanes(raw: dict[str, Any], index: int = 0) -> list[dict[str, Any]]:
 
 def test_the_playbook_runs_what_the_collector_reads() -> None:
     tasks = yaml.safe_load((Path(nxos.__file__).parents[2] / "nos/nxos/tasks/verify.yml").read_text())
-    commands = [c["command"] for c in tasks[0]["cisco.nxos.nxos_command"]["commands"]]
-    assert tuple(commands) == nxos.COMMANDS
-    assert all(c["output"] == "json" for c in tasks[0]["cisco.nxos.nxos_command"]["commands"])
+    json_cmds = tasks[0]["cisco.nxos.nxos_command"]["commands"]
+    text_cmds = tasks[1]["cisco.nxos.nxos_command"]["commands"]
+    assert tuple(c["command"] for c in json_cmds) == nxos.JSON_COMMANDS
+    assert tuple(c["command"] for c in json_cmds + text_cmds) == nxos.COMMANDS
+    assert {c["output"] for c in json_cmds} == {"json"} and {c["output"] for c in text_cmds} == {"text"}
+    assert tasks[1]["no_log"] is True  # the running configuration carries the switch's secrets
 
 
 def test_healthy_optics_pass(catalog: dict[str, Any]) -> None:
@@ -127,9 +130,3 @@ def test_lanes_are_read_in_lane_order(catalog: dict[str, Any]) -> None:
     port = catalog["optics"]["ports"][0]
     got = collect.state_of("nxos", raw)["optics"][port]["rx_power_dbm"]
     assert got == [float(v) for v in nxos_json.RX_DBM]
-
-
-def test_counters_and_qos_are_not_collected(catalog: dict[str, Any]) -> None:
-    lines = _lines(catalog, _raw(catalog), ("counters", "qos", "optics"))
-    assert f"FAIL {NAME} - counters: expected collected, found not collected" in lines
-    assert f"FAIL {NAME} - qos: expected collected, found not collected" in lines

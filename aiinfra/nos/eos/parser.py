@@ -7,9 +7,10 @@ BFD come from its peer group when not set on the neighbor; only ``qos map dscp``
 lines change EOS's DSCP to traffic-class map, and traffic class N uses
 unicast queue N and PFC priority N (the EOS defaults aiinfra relies on).
 
-Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
-``test`` extra and ``aiinfra.nos.parsed``), so nothing under ``aiinfra`` imports it and
-``import aiinfra.nos.eos`` never loads it.
+It needs ciscoconfparse2 (the ``test`` and ``deploy`` extras), so the renderer never imports
+it and ``import aiinfra.nos.eos`` never loads it: the tests read rendered files with it, and
+``aiinfra.verify``'s EOS collector imports it only when it reads a switch's running
+configuration (``port_qos``).
 """
 
 from __future__ import annotations
@@ -233,6 +234,29 @@ class _Eos:
                     trust = [w[2] for w in words if w[:2] == ["trust", "certificate"]]
                     return (name if has_key else None), (trust[0].removesuffix(".crt") if trust else None)
         return None, None
+
+
+def port_qos(text: str) -> dict[str, dict[str, object]]:
+    """What each Ethernet port of an EOS configuration does for RoCE, in acceptance terms.
+
+    Per port, through the ``qos profile`` it applies with ``service-profile`` as ``parse``
+    follows it: ``pfc`` the profile's no-drop priorities when it turns
+    ``priority-flow-control on``, ``watchdog`` whether it arms ``priority-flow-control pause
+    watchdog``, ``ecn`` the ``uc-tx-queue`` queues that mark ECN. A port without a profile, or
+    naming one that is not defined, has none of them. ``aiinfra.verify`` reads a switch's
+    ``show running-config`` with it, so acceptance and the parse-back follow the same profile.
+    """
+    eos = _Eos(text)
+    out: dict[str, dict[str, object]] = {}
+    for obj in eos.top(r"^interface Ethernet"):
+        names = [_words(c)[1] for c in obj.children if _words(c)[:1] == ["service-profile"] and len(_words(c)) > 1]
+        prof = eos.profiles.get(names[-1], QosProfile()) if names else QosProfile()
+        out[_words(obj)[1]] = {
+            "pfc": sorted(prof.pfc_priorities),
+            "watchdog": prof.watchdog,
+            "ecn": sorted(prof.ecn_queues),
+        }
+    return out
 
 
 def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:

@@ -6,9 +6,10 @@ way the switch resolves it: a neighbor's remote-as and BFD come from its
 CoS values of the system network-qos policy; WRED-ECN and strict priority come
 from the system queuing policy, whose ``c-out-8q-qN`` class serves qos-group N.
 
-Test-side only: the tests read rendered files with it (it needs ciscoconfparse2 from the
-``test`` extra and ``aiinfra.nos.parsed``), so nothing under ``aiinfra`` imports it and
-``import aiinfra.nos.nxos`` never loads it.
+It needs ciscoconfparse2 (the ``test`` and ``deploy`` extras), so the renderer never imports
+it and ``import aiinfra.nos.nxos`` never loads it: the tests read rendered files with it, and
+``aiinfra.verify``'s NX-OS collector imports it only when it reads a switch's running
+configuration (``port_qos``).
 """
 
 from __future__ import annotations
@@ -121,9 +122,11 @@ class _Nxos:
                 cos.update(int(v) for v in paused[0].group(1).split(","))
         return groups, cos
 
-    def queuing(self, parsed: ParsedSwitch) -> set[int]:
-        """Fill strict-priority and ECN facts; return the queues that mark ECN."""
-        name = self.system_policy("queuing")
+    def queuing(self, parsed: ParsedSwitch, name: str | None = None) -> set[int]:
+        """Fill strict-priority and ECN facts; return the queues that mark ECN.
+
+        ``name``: a port's own output queuing policy; by default the system's."""
+        name = name or self.system_policy("queuing")
         policy = self.policy("queuing", name) if name else None
         ecn_queues: set[int] = set()
         for cls in getattr(policy, "children", []):
@@ -298,6 +301,37 @@ class _Nxos:
                     out.add(src)
             return out
         return {ANYWHERE}
+
+
+def port_qos(text: str) -> dict[str, dict[str, object]]:
+    """What each Ethernet port of an NX-OS configuration does for RoCE, in acceptance terms.
+
+    Per port, resolved as ``parse`` resolves the switch: ``pfc`` the CoS values the system
+    network-qos policy pauses (``pause pfc-cos``) when the port has ``priority-flow-control
+    mode on``, none otherwise; ``watchdog`` the port's own ``priority-flow-control
+    watch-dog-interval on|off`` or else the global one (NX-OS QoS guide 10.5(x): the global
+    command arms every port, the interface command overrides it); ``ecn`` the queues whose
+    class in the queuing policy in force on the port (its own ``service-policy type queuing
+    output``, else the system's) marks WRED-ECN. ``aiinfra.verify`` reads a switch's
+    ``show running-config ipqos`` with it, so acceptance and the parse-back follow the same
+    policies. Text without the QoS lines gives ports with no PFC, no watchdog and no ECN.
+    """
+    nx = _Nxos(text)
+    _, pfc_cos = nx.network_qos()
+    scratch = ParsedSwitch(hostname="", text=text)
+    system_ecn = nx.queuing(scratch)
+    armed = bool(nx.top(r"^priority-flow-control watch-dog-interval on$"))
+    out: dict[str, dict[str, object]] = {}
+    for obj in nx.top(r"^interface Ethernet"):
+        lines = [" ".join(_words(c)) for c in obj.children]
+        own = [m.group(1) for m in _child_values(obj, r"^service-policy type queuing output (\S+)$")]
+        dog = [m.group(1) for m in _child_values(obj, r"^priority-flow-control watch-dog-interval (on|off)$")]
+        out[_words(obj)[1]] = {
+            "pfc": sorted(pfc_cos) if "priority-flow-control mode on" in lines else [],
+            "watchdog": dog[0] == "on" if dog else armed,
+            "ecn": sorted(nx.queuing(scratch, own[0]) if own else system_ecn),
+        }
+    return out
 
 
 def parse(text: str, conf: CiscoConfParse | None = None) -> ParsedSwitch:

@@ -1,16 +1,19 @@
 """Arista EOS 4.32 eAPI JSON: the field names ANTA reads (lldpNeighbors, the ``show ip bgp
 summary`` peers, ``show interfaces``, error counters, PHY FEC and DOM).
 
-``qos`` is not collected. The neutral section holds three sub-checks per port (PFC
-priorities, PFC watchdog, ECN queues) and all three must be read, or the missing ones would
-fail as wrong values. Only the ECN one has a confirmed JSON shape: ANTA 1.10's
+``qos`` comes from the running configuration as text (``show running-config``), read with the
+driver's own parse-back (``aiinfra.nos.eos.parser.port_qos``): per port, the ``qos profile``
+its ``service-profile`` applies gives the PFC priorities (``priority-flow-control on`` and
+each ``priority-flow-control priority N no-drop``), the watchdog (``priority-flow-control
+pause watchdog``) and the ECN queues (``uc-tx-queue`` with ``random-detect ecn``). The
+operational JSON is not read for it: only ECN's shape is confirmed (ANTA 1.10's
 ``VerifyInterfacesECNCounters`` reads ``show qos interfaces ecn counters queue`` as
-``intfQueueCounters`` > port > ``queueCounters`` > queue > marked count, ``"-"`` for a queue
-without ECN. No source confirmed the JSON keys of ``show priority-flow-control`` (enabled
-priorities per port) or of the PFC watchdog status (ANTA's ``VerifyInterfacesPFCCounters``
-reads only ``show priority-flow-control counters``: ``interfaceCounters`` > port >
-``rxFrames``/``txFrames``, frame counts, not which priority is enabled), so the section stays
-absent and ``aiinfra verify`` reports it as not collected.
+``intfQueueCounters`` > port > ``queueCounters`` > queue > marked count), and no source
+confirmed the JSON keys of ``show priority-flow-control`` (enabled priorities per port) or of
+the PFC watchdog status (ANTA's ``VerifyInterfacesPFCCounters`` reads only ``show
+priority-flow-control counters``: ``interfaceCounters`` > port > ``rxFrames``/``txFrames``).
+So PFC, the watchdog and ECN are what the switch runs in its configuration. Reading it needs
+ciscoconfparse2 (``pip install aiinfra[deploy]``); without it ``qos`` stays not collected.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ INTERFACES = "show interfaces"
 ERRORS = "show interfaces counters errors"
 PHY = "show interfaces phy detail"
 DOM = "show interfaces transceiver dom thresholds"
-COMMANDS = (LLDP, BGP, INTERFACES, ERRORS, PHY, DOM)
+RUNNING = "show running-config"  # text, not JSON
+JSON_COMMANDS = (LLDP, BGP, INTERFACES, ERRORS, PHY, DOM)
+COMMANDS = (*JSON_COMMANDS, RUNNING)
 
 
 def _eos_bgp(out: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +82,16 @@ def _eos_dom(out: dict[str, Any]) -> dict[str, Any]:
     return dom
 
 
+def _eos_qos(text: Any) -> dict[str, Any] | None:
+    """The qos section from the running configuration; None without the parse-back's parser."""
+    try:
+        from aiinfra.nos.eos.parser import port_qos  # needs ciscoconfparse2 (the deploy extra)
+    except ImportError:
+        return None
+    ports = port_qos(str(text))
+    return {key: {port: q[key] for port, q in ports.items()} for key in ("pfc", "watchdog", "ecn")}
+
+
 def collect(raw: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     if LLDP in raw:
@@ -96,4 +111,8 @@ def collect(raw: dict[str, Any]) -> dict[str, Any]:
         state["counters"] = _eos_counters(raw[ERRORS], raw[PHY])
     if DOM in raw:
         state["optics"] = _eos_dom(raw[DOM])
+    if RUNNING in raw:
+        qos = _eos_qos(raw[RUNNING])
+        if qos is not None:
+            state["qos"] = qos
     return state

@@ -19,15 +19,29 @@ Where each key comes from (NX-OS JSON keeps the CLI table names, ``TABLE_x`` > `
 A ROW_* is a dict when it holds one entry and a list otherwise; NX-OS abbreviates ports as
 ``Eth1/1`` in LLDP, which is expanded to the ``Ethernet1/1`` the Design names.
 
-Not collected, because no JSON key for them could be confirmed (docs/verify.md, "NX-OS"):
+- ``show interface counters errors`` (counters): TABLE_interface > ROW_interface, one port
+  spread over several rows (each row holds one group of the CLI's columns), eth_fcs_err
+  (FCS) and eth_symbol_err (PCS symbol errors), numbers; a port's rows are merged
+  (greenpau/go-cisco-nx-api ``pkg/client/error_counter.go``, which reads the same reply).
+  No FEC-uncorrectable count was found in any NX-OS JSON that could be confirmed, so
+  ``fec_uncorrectable`` is left out and ``aiinfra verify`` names it as not collected;
+- ``show interface priority-flow-control`` (qos, PFC running): TABLE_module > ROW_module >
+  TABLE_pfc_interface > ROW_pfc_interface with if_name_str, admin, oper (the switch's PFC
+  state per port: on when it reads ``on``, in any case, with or without the CLI's
+  ``(VL bmap)`` suffix). It says whether PFC runs, not on which priorities.
 
-- ``counters``: ``show interface counters errors`` carries eth_fcs_err and eth_symbol_err
-  (spread over several ROW_interface entries per port), but no FEC-uncorrectable count was
-  found in any NX-OS JSON, and the section holds all three;
-- ``qos``: ``show interface priority-flow-control`` (TABLE_module > ROW_module >
-  TABLE_pfc_interface > ROW_pfc_interface: if_name_str, admin, oper, rx-stats, tx-stats)
-  says whether PFC is on but not on which priorities; the watchdog's and ECN's per-port
-  JSON were not found.
+Text: ``show running-config`` (qos), read with the driver's own parse-back
+(``aiinfra.nos.nxos.parser.port_qos``): PFC priorities are the system network-qos policy's
+``pause pfc-cos`` on ports with ``priority-flow-control mode on``, the watchdog the global
+or per-port ``priority-flow-control watch-dog-interval``, ECN the queues whose class in the
+queuing policy in force marks WRED-ECN. The whole running configuration is read because no
+narrower section is confirmed to hold every line: PFC on a port belongs to ipqos
+(``ipqosPriorFlowCtrl`` under the port in the NX-API DME model) but the PFC watchdog to the
+platform (``platformPriorFlowCtrlWd`` under ``sys/pltfm``), Cisco Nexus 3000/9000 NX-API
+REST SDK guide 9.3(x). The per-port watchdog and ECN state of ``show queuing pfc-queue`` /
+``show queuing interface`` could not be confirmed as JSON, so they are what the switch runs
+in its configuration. The parse-back needs ciscoconfparse2 (``pip install aiinfra[deploy]``);
+without it qos stays not collected.
 """
 
 from __future__ import annotations
@@ -40,7 +54,11 @@ LLDP = "show lldp neighbors detail"
 BGP = "show bgp ipv4 unicast summary"
 INTERFACES = "show interface"
 TRANSCEIVERS = "show interface transceiver details"
-COMMANDS = (LLDP, BGP, INTERFACES, TRANSCEIVERS)
+ERRORS = "show interface counters errors"
+PFC = "show interface priority-flow-control"
+RUNNING = "show running-config"  # text, not JSON
+JSON_COMMANDS = (LLDP, BGP, INTERFACES, TRANSCEIVERS, ERRORS, PFC)
+COMMANDS = (*JSON_COMMANDS, RUNNING)
 
 NO_LIGHT_DBM = float("-inf")  # a lane whose rx_pwr is not a number (N/A): no light to read
 
@@ -85,6 +103,39 @@ def _optics(out: dict[str, Any]) -> dict[str, Any]:
     return dom
 
 
+def _counters(out: dict[str, Any]) -> dict[str, Any]:
+    """FCS and symbol errors per port, merged over the port's rows; FEC uncorrectable not reported."""
+    counters: dict[str, dict[str, Any]] = {}
+    for r in _rows(out.get("TABLE_interface"), "ROW_interface"):
+        port = counters.setdefault(str(r.get("interface")), {"fcs": None, "symbol": None})
+        for key, field in (("fcs", "eth_fcs_err"), ("symbol", "eth_symbol_err")):
+            if field in r:
+                port[key] = as_int(r[field])
+    return counters
+
+
+def _pfc_oper(out: dict[str, Any]) -> dict[str, bool]:
+    return {
+        _nx_port(str(r.get("if_name_str", ""))): str(r.get("oper", "")).strip().lower().startswith("on")
+        for m in _rows(out.get("TABLE_module"), "ROW_module")
+        for r in _rows(m.get("TABLE_pfc_interface"), "ROW_pfc_interface")
+    }
+
+
+def _qos(text: Any) -> dict[str, Any] | None:
+    """The qos section from the running configuration; None without the parse-back's parser."""
+    try:
+        from aiinfra.nos.nxos.parser import port_qos  # needs ciscoconfparse2 (the deploy extra)
+    except ImportError:
+        return None
+    ports = port_qos(str(text))
+    return {
+        "pfc": {port: q["pfc"] for port, q in ports.items()},
+        "watchdog": {port: q["watchdog"] for port, q in ports.items()},
+        "ecn": {port: q["ecn"] for port, q in ports.items()},
+    }
+
+
 def collect(raw: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     if LLDP in raw:
@@ -117,4 +168,12 @@ def collect(raw: dict[str, Any]) -> dict[str, Any]:
         }
     if TRANSCEIVERS in raw:
         state["optics"] = _optics(raw[TRANSCEIVERS])
+    if ERRORS in raw:
+        state["counters"] = _counters(raw[ERRORS])
+    if RUNNING in raw:
+        qos = _qos(raw[RUNNING])
+        if qos is not None:
+            if PFC in raw:
+                qos["pfc_oper"] = _pfc_oper(raw[PFC])
+            state["qos"] = qos
     return state
