@@ -82,23 +82,26 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
                 )
 
     # --- node to leaf -------------------------------------------------------------------
+    leaf_port_gbps = ctx.switch_model(leaf_choice).port_speed_gbps
+    host_leaf_m = cables.host_leaf
+    allocators = ctx.allocators
     for node in nodes:
         local = (node.index - 1) % plan.nodes_per_su
         k = local // plan.nodes_per_leaf
         for nic in node.backend:
             leaf = leaves[(node.su, nic.index, k)]
-            ifname, phys, member = ctx.claim(leaf, speed)
+            ifname, phys, member = allocators[leaf.name].claim(speed)
             nic.switch, nic.switch_interface = leaf.name, ifname
             ctx.cable(
                 "backend",
                 "node-leaf",
                 (node.name, nic.netdev, nic.speed_gbps),
-                (leaf.name, ifname, ctx.switch_model(leaf_choice).port_speed_gbps),
+                (leaf.name, ifname, leaf_port_gbps),
                 speed,
-                cables.host_leaf,
+                host_leaf_m,
             )
             iface = fabric_interface(ifname, InterfaceRole.HOST, speed, mtu, node.name, nic.netdev, phys, member)
-            iface.address, iface.peer_address = f"{nic.gateway}/31", nic.address.split("/")[0]
+            iface.address, iface.peer_address = f"{nic.gateway}/31", nic.address.partition("/")[0]
             leaf.interfaces.append(iface)
 
     # --- leaf to spine ------------------------------------------------------------------

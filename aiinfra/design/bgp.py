@@ -64,7 +64,14 @@ def assign_underlay(
         )
 
     by_name = {d.name: d for d in switches}
-    index: dict[tuple[str, str], Interface] = {(d.name, i.name): i for d in switches for i in d.interfaces}
+    ports: dict[str, dict[str, Interface]] = {}  # device -> interface name -> interface, built when first cabled
+
+    def port(device: Device, name: str) -> Interface:
+        table = ports.get(device.name)
+        if table is None:
+            table = ports[device.name] = {i.name: i for i in device.interfaces}
+        return table[name]
+
     fabric_links = [k for k in links if k.kind in ROUTED_LINK_KINDS and k.a_device in by_name]
     per_lower: dict[str, int] = {}
     for link in fabric_links:
@@ -76,14 +83,14 @@ def assign_underlay(
     taken: dict[str, int] = {}
     for link in fabric_links:
         lower, upper = by_name[link.a_device], by_name[link.b_device]
-        low_if, up_if = index[(lower.name, link.a_interface)], index[(upper.name, link.b_interface)]
+        low_if, up_if = port(lower, link.a_interface), port(upper, link.b_interface)
         nth = taken[lower.name] = taken.get(lower.name, -1) + 1
         block = slots[lower.name] * uplinks[link.kind] + nth
         if link.kind == "spine-super-spine":  # from the top of the pool, so more leaves never reach it
             block = p2p.capacity - 1 - block
-        upper_addr, lower_addr = p2p.p2p_at(block)
-        up_if.address, low_if.address = upper_addr, lower_addr
-        up_if.peer_address, low_if.peer_address = lower_addr.split("/")[0], upper_addr.split("/")[0]
+        upper_ip, lower_ip = p2p.p2p_ips_at(block)
+        up_if.address, low_if.address = f"{upper_ip}/31", f"{lower_ip}/31"
+        up_if.peer_address, low_if.peer_address = lower_ip, upper_ip
         _session(lower, upper, low_if)
         _session(upper, lower, up_if)
 
@@ -100,16 +107,11 @@ def assign_underlay(
 
 def _session(local: Device, remote: Device, iface: Interface) -> None:
     assert local.bgp is not None and remote.bgp is not None
-    iface.bfd = local.bgp.bfd
+    bfd = iface.bfd = local.bgp.bfd
+    # positionally, in BgpNeighbor's field order (half a million at 131k GPUs; pinned by a test):
+    # address, remote_asn, peer_device, interface, peer_group, bfd
     local.bgp.neighbors.append(
-        BgpNeighbor(
-            address=iface.peer_address or "",
-            remote_asn=remote.bgp.asn,
-            peer_device=remote.name,
-            interface=iface.name,
-            peer_group=PEER_GROUPS[remote.role],
-            bfd=local.bgp.bfd,
-        )
+        BgpNeighbor(iface.peer_address or "", remote.bgp.asn, remote.name, iface.name, PEER_GROUPS[remote.role], bfd)
     )
 
 

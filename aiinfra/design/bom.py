@@ -30,12 +30,15 @@ def bill_of_materials(
         s = catalog.servers[model]
         lines.append(BomLine("server", f"{s.vendor} {s.model}", count, f"{s.gpus}x {s.gpu}"))
 
-    phys = {(d.name, i.name): i.physical_port for d in devices.values() for i in d.interfaces}
+    # Counted on the links' own fields and formatted once per kind: 470k cables at 131k GPUs.
+    by_kind = Counter((link.cable, link.speed_gbps, link.reach) for link in links)
+    cables: Counter[tuple[str, str]] = Counter()
+    for (cable, speed, reach), count in by_kind.items():
+        cables[(cable, f"{speed}G {reach}")] += count
+    phys: dict[str, dict[str, int]] = {}  # switch -> interface -> physical port, built when first needed
     optics: Counter[tuple[str, int]] = Counter()
     seen_ports: set[tuple[str, int]] = set()
-    cables: Counter[tuple[str, str]] = Counter()
     for link in links:
-        cables[(link.cable, f"{link.speed_gbps}G {link.reach}")] += 1
         if link.reach == "DAC" or link.kind in ("mgmt", "oob-uplink"):
             continue
         for dev, ifname, optic, gbps in (
@@ -43,7 +46,10 @@ def bill_of_materials(
             (link.b_device, link.b_interface, link.b_optic, link.b_port_gbps),
         ):
             if dev in devices:
-                key = (dev, phys[(dev, ifname)])
+                ports = phys.get(dev)
+                if ports is None:
+                    ports = phys[dev] = {i.name: i.physical_port for i in devices[dev].interfaces}
+                key = (dev, ports[ifname])
                 if key in seen_ports:
                     continue
                 seen_ports.add(key)

@@ -31,7 +31,7 @@ from aiinfra.design.oob import build_oob, oob_endpoints, oob_switch_count
 from aiinfra.design.overrides import apply_hatches
 from aiinfra.design.planning import plan_fabrics
 from aiinfra.design.platform_build import with_platform
-from aiinfra.design.ports import PortBudgetExceeded, port_name
+from aiinfra.design.ports import PortBudgetExceeded
 from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
@@ -344,34 +344,44 @@ def _default_speed(ctx: BuildContext, d: Device) -> int:
     return speed_gbps(fab.uplink_speed)
 
 
+MAX_BREAKOUT_MEMBERS = 1 << 16  # far above any breakout (8 ways): the sort key below is exact
+
+
 def _fill_unused(ctx: BuildContext, d: Device) -> None:
     """Every logical port not cabled is listed as unused, so configs can shut it down."""
     alloc = ctx.allocators[d.name]
     model = ctx.catalog.switches[d.model]
     used = {(i.physical_port, i.breakout_member) for i in d.interfaces}
     default = _default_speed(ctx, d)
+    b = model.breakout_for(default)
+    unset = (b.ways, default) if b else (1, model.port_speed_gbps)  # the mode of a port nothing claimed
     for phys in range(1, model.ports + 1):
-        ways, speed = alloc.modes.get(phys, (0, 0))
-        if not ways:
-            b = model.breakout_for(default)
-            ways, speed = (b.ways, default) if b else (1, model.port_speed_gbps)
+        ways, speed = alloc.modes.get(phys, unset)
         for member in range(ways):
             if (phys, member) in used:
                 continue
             d.interfaces.append(
-                Interface(
-                    name=port_name(model, d.os, phys, member, ways),
-                    role=InterfaceRole.UNUSED,
-                    speed_gbps=speed,
-                    mtu=d.switch_mtu,
-                    description="unused - shut by aiinfra",
-                    enabled=False,
-                    physical_port=phys,
-                    breakout_member=member,
-                    mode=PortMode.DISABLED,
+                Interface(  # positionally, in Interface's field order (pinned by a test)
+                    alloc.name(phys, member, ways),  # name
+                    InterfaceRole.UNUSED,  # role
+                    speed,  # speed_gbps
+                    d.switch_mtu,  # mtu
+                    "unused - shut by aiinfra",  # description
+                    False,  # enabled
+                    None,  # address
+                    None,  # peer_device
+                    None,  # peer_interface
+                    None,  # peer_address
+                    False,  # lossless
+                    None,  # headroom
+                    phys,  # physical_port
+                    member,  # breakout_member
+                    PortMode.DISABLED,  # mode
+                    False,  # bfd
                 )
             )
-    d.interfaces.sort(key=lambda i: (i.physical_port, i.breakout_member))
+    # (physical_port, breakout_member) order as one int: members are below MAX_BREAKOUT_MEMBERS
+    d.interfaces.sort(key=lambda i: i.physical_port * MAX_BREAKOUT_MEMBERS + i.breakout_member)
 
 
 def _tiers(

@@ -8,6 +8,8 @@ materials counts switch optics per physical port, not per link.
 
 from __future__ import annotations
 
+from functools import cache
+
 REACH_CLASSES: tuple[tuple[float, str, str, str], ...] = (
     # max metres, reach, cable, optic family
     (3.0, "DAC", "passive copper DAC", "DAC"),
@@ -18,6 +20,7 @@ REACH_CLASSES: tuple[tuple[float, str, str, str], ...] = (
 MAX_REACH_M = REACH_CLASSES[-1][0]
 
 
+@cache  # a handful of lengths and speeds per design, asked once per cable (half a million at 131k GPUs)
 def reach_for(length_m: float) -> tuple[str, str, str]:
     """(reach class, cable, optic family) for a link of ``length_m``; ValueError beyond 2 km."""
     for max_m, reach, cable, family in REACH_CLASSES:
@@ -26,6 +29,7 @@ def reach_for(length_m: float) -> tuple[str, str, str]:
     raise ValueError(f"{length_m:g} m is beyond the {MAX_REACH_M:g} m reach of the supported optics")
 
 
+@cache
 def optic_name(port_speed_gbps: int, link_speed_gbps: int, family: str) -> str:
     """Optic for one end: a twin-port module when the port is broken out."""
     if family == "DAC":

@@ -8,10 +8,13 @@ from aiinfra.catalog import Catalog
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.addressing import Pool
 from aiinfra.design.cabling import optic_name, reach_for
+from aiinfra.design.frozen import builder
 from aiinfra.design.model import Device, Interface, InterfaceRole, Link, PortMode
 from aiinfra.design.ports import PortAllocator
 from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
+
+_link = builder(Link)  # Link(...) positionally, without the frozen __init__'s cost
 
 
 @dataclass
@@ -66,21 +69,21 @@ class BuildContext:
         """Record one cable. ``a``/``b`` are (device, interface, physical port speed);
         ``a`` is the lower tier."""
         reach, cable, family = reach_for(length_m)
-        link = Link(
-            fabric=fabric,
-            kind=kind,
-            a_device=a[0],
-            a_interface=a[1],
-            b_device=b[0],
-            b_interface=b[1],
-            speed_gbps=speed_gbps,
-            length_m=length_m,
-            reach=reach,
-            cable=cable,
-            a_optic=optic_name(a[2], speed_gbps, family),
-            b_optic=optic_name(b[2], speed_gbps, family),
-            a_port_gbps=a[2],
-            b_port_gbps=b[2],
+        link = _link(
+            fabric,
+            kind,
+            a[0],
+            a[1],
+            b[0],
+            b[1],
+            speed_gbps,
+            length_m,
+            reach,
+            cable,
+            optic_name(a[2], speed_gbps, family),
+            optic_name(b[2], speed_gbps, family),
+            a[2],
+            b[2],
         )
         self.links.append(link)
         return link
@@ -89,16 +92,26 @@ class BuildContext:
 def fabric_interface(
     name: str, role: InterfaceRole, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
 ) -> Interface:
-    """A routed fabric port (host, uplink or downlink); underlay and QoS fill in the rest."""
+    """A routed fabric port (host, uplink or downlink); underlay and QoS fill in the rest.
+
+    Positional, in :class:`Interface`'s field order (a million ports at 131k GPUs; keywords
+    cost three times as much; ``tests/design/test_build_speed.py`` pins the order).
+    """
     return Interface(
-        name=name,
-        role=role,
-        speed_gbps=speed,
-        mtu=mtu,
-        description=f"{role} to {peer} {peer_if}",
-        peer_device=peer,
-        peer_interface=peer_if,
-        physical_port=physical,
-        breakout_member=member,
-        mode=PortMode.ROUTED,
+        name,  # name
+        role,  # role
+        speed,  # speed_gbps
+        mtu,  # mtu
+        f"{role} to {peer} {peer_if}",  # description
+        True,  # enabled
+        None,  # address
+        peer,  # peer_device
+        peer_if,  # peer_interface
+        None,  # peer_address
+        False,  # lossless
+        None,  # headroom
+        physical,  # physical_port
+        member,  # breakout_member
+        PortMode.ROUTED,  # mode
+        False,  # bfd
     )

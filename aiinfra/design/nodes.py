@@ -47,19 +47,24 @@ def build_nodes(
             bmc_address="",
         )
         nodes.append(node)
+    # per rail, the same for every node: looked up once, not once per NIC
+    netdevs = [group.netdevs[r] if group.netdevs else f"rail{r + 1}" for r in range(rails)]
+    rdma = [group.rdma_devices[r] if group.rdma_devices else f"rdma{r}" for r in range(rails)]
     for node in nodes:
+        first = (node.index - 1) * rails
+        nics = node.backend
         for r in range(rails):
-            leaf_side, nic_side = gpu_pool.p2p_at((node.index - 1) * rails + r)
-            node.backend.append(
+            leaf_ip, nic_ip = gpu_pool.p2p_ips_at(first + r)
+            nics.append(
                 NodeNic(
                     fabric="backend",
                     index=r + 1,
-                    netdev=group.netdevs[r] if group.netdevs else f"rail{r + 1}",
-                    rdma_device=group.rdma_devices[r] if group.rdma_devices else f"rdma{r}",
+                    netdev=netdevs[r],
+                    rdma_device=rdma[r],
                     nic_model=backend_nic,
                     speed_gbps=nic_speed,
-                    address=nic_side,
-                    gateway=leaf_side.split("/")[0],
+                    address=f"{nic_ip}/31",
+                    gateway=leaf_ip,
                     switch="",
                     switch_interface="",
                     route_table=BACKEND_TABLE_BASE + r + 1,

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from aiinfra.catalog import Catalog
-from aiinfra.design.hosts import apply_node_facts, host_intent
+from aiinfra.design.hosts import apply_node_facts, host_intents
 from aiinfra.design.model import Design
 from aiinfra.design.platform import (
     BaremetalSettings,
@@ -60,7 +60,7 @@ def platform_intent(design: Design, spec: ClusterSpec, catalog: Catalog) -> Plat
         # RHCOS and the cloud images ship iproute2 but not the MLNX_OFED user tools
         qos_tool=p.qos_tool if isinstance(p, Baremetal) else "dcb",
         secrets=tuple(secret_refs(p)),
-        hosts={node.name: host_intent(design, node, catalog) for node in design.nodes},
+        hosts=host_intents(design, catalog),
         nics={k: _nic(catalog, k) for k in nic_keys},
         gpus={k: GpuFacts(vendor=catalog.gpus[k].vendor, model=catalog.gpus[k].model) for k in _gpus(design)},
     )

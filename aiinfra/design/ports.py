@@ -34,6 +34,22 @@ def port_name(model: SwitchModel, os: str, physical: int, member: int, ways: int
 
 
 _CAGE_NAMES: dict[tuple[str, int, int], list[str]] = {}
+# Each distinct physical port list: (cage key, mode of unclaimed ports, claimed modes) -> ports.
+_PHYSICAL_PORTS: dict[tuple[object, ...], tuple[PhysicalPort, ...]] = {}
+_MAX_SHAPES = 4096
+# Port names by logical index (physical * ways + member), per everything a name depends on
+# (the OS's patterns, lanes per port, breakout ways): a 131k-GPU design names 750k ports
+# of a handful of models, so each name is formatted once per model and OS, not per switch.
+_PORT_NAMES: dict[tuple[str, str, int, int], dict[int, str]] = {}
+
+
+def _name_table(model: SwitchModel, os: str, ways: int) -> dict[int, str]:
+    naming = model.port_naming[cast(SwitchOs, os)]
+    key = (naming.port, naming.breakout, model.lanes_per_port, ways)
+    table = _PORT_NAMES.get(key)
+    if table is None:
+        table = _PORT_NAMES[key] = {}
+    return table
 
 
 @dataclass
@@ -46,6 +62,18 @@ class PortAllocator:
     modes: dict[int, tuple[int, int]] = field(default_factory=dict)  # physical -> (ways, speed)
     _open: dict[int, tuple[int, int]] = field(default_factory=dict)  # speed -> (physical, next member)
     _ways: dict[int, int] = field(default_factory=dict)  # speed -> breakout ways, cached
+    _names: dict[int, dict[int, str]] = field(default_factory=dict)  # ways -> shared name table
+
+    def name(self, physical: int, member: int, ways: int) -> str:
+        """:func:`port_name` of this switch's model and OS, formatted once per model and OS."""
+        table = self._names.get(ways)
+        if table is None:
+            table = self._names[ways] = _name_table(self.model, self.os, ways)
+        logical = physical * ways + member
+        name = table.get(logical)
+        if name is None:
+            name = table[logical] = port_name(self.model, self.os, physical, member, ways)
+        return name
 
     def claim(self, speed_gbps: int) -> tuple[str, int, int]:
         """Next free logical port at ``speed_gbps``: (name, physical, member)."""
@@ -63,7 +91,7 @@ class PortAllocator:
             current = (physical, 0)
         physical, member = current
         self._open[speed_gbps] = (physical, member + 1)
-        return port_name(self.model, self.os, physical, member, ways), physical, member
+        return self.name(physical, member, ways), physical, member
 
     def skip_to_boundary(self) -> None:
         """Start the next claim on a fresh physical port (keeps uplinks off host ports)."""
@@ -79,26 +107,36 @@ class PortAllocator:
         self.next_physical = max(self.next_physical, physical)
 
     def physical_ports(self, default_speed: int) -> list[PhysicalPort]:
-        """Every front-panel port with its mode; unused ones take ``default_speed``'s mode."""
-        out = []
-        cages = self.cage_names()
+        """Every front-panel port with its mode; unused ones take ``default_speed``'s mode.
+
+        Switches of one model cabled alike have equal lists, so each distinct list is built
+        once and its (frozen) ports are shared: 6,000 switches at 131k GPUs, a few shapes.
+        """
         default = self.model.breakout_for(default_speed)
-        for n in range(1, self.model.ports + 1):
-            ways, speed = self.modes.get(
-                n,
-                (
-                    default.ways if default else 1,
-                    default_speed if self.model.supports_speed(default_speed) else self.model.port_speed_gbps,
-                ),
+        unset = (
+            default.ways if default else 1,
+            default_speed if self.model.supports_speed(default_speed) else self.model.port_speed_gbps,
+        )
+        key = (self._cage_key(), unset, tuple(self.modes.items()))
+        ports = _PHYSICAL_PORTS.get(key)
+        if ports is None:
+            if len(_PHYSICAL_PORTS) >= _MAX_SHAPES:
+                _PHYSICAL_PORTS.clear()
+            cages = self.cage_names()
+            modes = self.modes
+            ports = _PHYSICAL_PORTS[key] = tuple(
+                PhysicalPort(n, *modes.get(n, unset), cages[n - 1]) for n in range(1, self.model.ports + 1)
             )
-            out.append(PhysicalPort(n, ways, speed, cages[n - 1]))
-        return out
+        return list(ports)
+
+    def _cage_key(self) -> tuple[str, int, int]:
+        """Everything a cage's name depends on (port_name with ways=1), so two models never share an entry wrongly."""
+        return self.model.port_naming[cast(SwitchOs, self.os)].port, self.model.ports, self.model.lanes_per_port
 
     def cage_names(self) -> list[str]:
         """Every front-panel port's own (unbroken) name, computed once per model and OS: a
         32k-GPU design has 1,500 switches of a handful of models."""
-        # Everything a cage's name depends on (port_name with ways=1), so two models never share an entry wrongly.
-        key = (self.model.port_naming[cast(SwitchOs, self.os)].port, self.model.ports, self.model.lanes_per_port)
+        key = self._cage_key()
         names = _CAGE_NAMES.get(key)
         if names is None:
             names = _CAGE_NAMES[key] = [port_name(self.model, self.os, n, 0, 1) for n in range(1, self.model.ports + 1)]

@@ -25,7 +25,7 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
     the buffer reserved per lossless PG (one per port: the no-drop priority).
     """
     cables = ctx.spec.fabrics.backend.roce.cable_length_m
-    length = {"host": cables.host_leaf}
+    host_leaf, leaf_spine, spine_super_spine = cables.host_leaf, cables.leaf_spine, cables.spine_super_spine
     report: dict[tuple[str, str], _Row] = {}
     over: dict[tuple[str, str], list[tuple[int, Device, list[Headroom]]]] = {}
     profiles: dict[tuple[int, float, int, str], Headroom] = {}
@@ -35,19 +35,24 @@ def apply_roce(ctx: BuildContext, backend: list[Device], problems: Problems) -> 
         budget = headroom_budget(model.buffer_mb, model.headroom_pool_pct, terms)
         d.headroom_budget = budget
         used: list[Headroom] = []
+        local: dict[tuple[int, float], Headroom] = {}  # (speed, metres) -> profile, on this switch
+        leaf, spine = d.role == "leaf", d.role == "spine"
         for i in d.interfaces:
             if i.role == "host":
-                metres = length["host"]
-            elif (i.role == "uplink" and d.role == "leaf") or (i.role == "downlink" and d.role == "spine"):
-                metres = cables.leaf_spine
+                metres = host_leaf
+            elif (leaf and i.role == "uplink") or (spine and i.role == "downlink"):
+                metres = leaf_spine
             else:
-                metres = cables.spine_super_spine
-            key = (i.speed_gbps, metres, d.switch_mtu, model.asic)
-            if key not in profiles:
-                profiles[key] = headroom_profile(i.speed_gbps, metres, d.switch_mtu, terms, model.asic)
+                metres = spine_super_spine
+            profile = local.get((i.speed_gbps, metres))
+            if profile is None:
+                key = (i.speed_gbps, metres, d.switch_mtu, model.asic)
+                if key not in profiles:
+                    profiles[key] = headroom_profile(i.speed_gbps, metres, d.switch_mtu, terms, model.asic)
+                profile = local[(i.speed_gbps, metres)] = profiles[key]
             i.lossless = True
-            i.headroom = profiles[key]
-            used.append(profiles[key])
+            i.headroom = profile
+            used.append(profile)
         total = budget.demand(used)
         if total > budget.pool_bytes:
             over.setdefault((d.role, d.model), []).append((total, d, used))

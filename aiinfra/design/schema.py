@@ -21,10 +21,12 @@ from aiinfra.design.serialize_types import (
     Map,
     Prim,
     Record,
+    Ref,
     Seq,
     TypeNode,
     record_fields,
     records,
+    shared_records,
 )
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -38,6 +40,7 @@ JsonObject = dict[str, object]
 def design_schema() -> JsonObject:
     """The schema of the design.json envelope, with one definition per Design dataclass."""
     defs: JsonObject = {}
+    tables = shared_records(Design)
     for cls in records(Design):
         defs[cls.__name__] = _record(cls)
     return {
@@ -50,9 +53,17 @@ def design_schema() -> JsonObject:
         "properties": {
             "format": {"const": FORMAT},
             "version": {"const": VERSION},
+            **{
+                table: {
+                    "description": f"Each distinct {cls.__name__} once; a field of that type holds its key here.",
+                    "type": "object",
+                    "additionalProperties": {"$ref": f"#/$defs/{cls.__name__}"},
+                }
+                for table, cls in tables.items()
+            },
             "design": {"$ref": "#/$defs/Design"},
         },
-        "required": ["format", "version", "design"],
+        "required": ["format", "version", *tables, "design"],
         "additionalProperties": False,
         "$defs": defs,
     }
@@ -89,4 +100,6 @@ def _node(node: TypeNode) -> JsonObject:
         return {"type": "object", "additionalProperties": _node(node.value)}
     if isinstance(node, Record):
         return {"$ref": f"#/$defs/{node.cls.__name__}"}
+    if isinstance(node, Ref):
+        return {"type": "string", "description": f"A key of {node.table} (a {node.record.cls.__name__})."}
     return {"anyOf": [_node(o) for o in node.options]}

@@ -1,19 +1,22 @@
 """``design.json``: the complete Design, written by ``aiinfra render`` and loaded by
 ``aiinfra render --from-design``.
 
-The document is an envelope ``{"format": "aiinfra-design", "version": 2, "design": {...}}``;
-``design`` holds every field of :class:`aiinfra.design.model.Design`, in the Design's own
-order (it is deterministic: devices in build order, dicts as built), so two renders of one
-spec write the same bytes. Field names and types come from the dataclasses' type hints
+The document is an envelope ``{"format": "aiinfra-design", "version": 3,
+"headroom_profiles": {...}, "design": {...}}``; ``design`` holds every field of
+:class:`aiinfra.design.model.Design`, in the Design's own order (it is deterministic:
+devices in build order, dicts as built), so two renders of one spec write the same bytes.
+Field names and types come from the dataclasses' type hints
 (:mod:`aiinfra.design.serialize_types`), the same ones ``schema/design.schema.json`` is
-generated from.
+generated from. ``headroom_profiles`` holds each distinct PFC headroom profile once; a
+port's ``headroom`` is its key there (version 2 repeated the profile on every port: 13% of
+the file).
 
-It is written with two-space indentation, one value per line, because users commit the
-render and review it as a Git diff: a decision that moves shows as the lines that hold it.
-orjson writes the dataclasses directly, in field order (StrEnums as their values, tuples as
-arrays), byte for byte what ``json.dumps(indent=2, ensure_ascii=False)`` writes from the
-same data and about four times faster than building that data first: ai-factory-32k's
-338 MB take 1.3 CPU s.
+It is indented down to the records a cluster repeats by the hundred thousand (ports,
+cages, BGP sessions, static routes, cables, node NICs and their host intent), which are
+one line of compact JSON each (:mod:`aiinfra.design.serialize_write`, docs/design.md):
+users commit the render and review it as a Git diff, and a changed port is then one line
+that starts with its name. :func:`write_design_json` streams the file to disk, hashing it
+on the way, in pieces of a megabyte; :func:`design_json_bytes` is the same bytes in memory.
 
 A file that does not fit is refused as a :class:`aiinfra.errors.SpecError` naming the file,
 the JSON path and what was expected, never with a traceback. A file that fits but breaks
@@ -22,6 +25,10 @@ a Design invariant is a bug (whoever wrote it), raised as ``DesignInvariantError
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -29,33 +36,68 @@ import orjson
 
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
-from aiinfra.design.serialize_decode import Mismatch, describe, record_decoder
+from aiinfra.design.serialize_decode import Mismatch, describe, record_decoder, shared_tables
+from aiinfra.design.serialize_types import shared_records
+from aiinfra.design.serialize_write import write_document
 from aiinfra.errors import Diagnostic, SpecError, dotted
 
 FORMAT = "aiinfra-design"
-VERSION = 2
-ENVELOPE_KEYS = ("format", "version", "design")
+VERSION = 3
+TABLES = tuple(shared_records(Design))  # ("headroom_profiles",)
+ENVELOPE_KEYS = ("format", "version", *TABLES, "design")
 
 
 def design_data(design: Design) -> dict[str, object]:
-    """The Design as JSON data (dicts, lists, scalars), exactly what design.json holds."""
-    data: dict[str, object] = orjson.loads(orjson.dumps(design))
+    """The Design as JSON data (dicts, lists, scalars), exactly what design.json's ``design`` holds."""
+    data: dict[str, object] = orjson.loads(design_json_bytes(design))["design"]
     return data
 
 
-def design_json_bytes(design: Design) -> bytes:
-    """design.json as written: the envelope, two-space indented, and a final newline, in UTF-8.
+def write_design(design: Design, write: Callable[[bytes], object]) -> None:
+    """Hand design.json to ``write`` in pieces of about a megabyte (the file never sits whole in memory)."""
+    write_document({"format": FORMAT, "version": VERSION}, design, write)
 
-    Bytes end to end (orjson's own output plus the newline): 338 MB at 32k GPUs, so a
-    decode to str and an encode back would cost two more copies and about half a second.
-    """
-    doc = {"format": FORMAT, "version": VERSION, "design": design}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+def design_json_bytes(design: Design) -> bytes:
+    """design.json as written, in UTF-8, ending in a newline (:func:`write_design`'s pieces, joined)."""
+    buffer = io.BytesIO()  # grows in place and hands its buffer over: the document once, not pieces plus a join
+    write_design(design, buffer.write)
+    return buffer.getvalue()
 
 
 def design_json(design: Design) -> str:
     """The text of design.json (:func:`design_json_bytes` decoded)."""
     return design_json_bytes(design).decode()
+
+
+def write_design_json(design: Design, path: str | Path) -> str:
+    """Write design.json to ``path`` piece by piece and return its SHA-256 (hex).
+
+    Memory stays at about a megabyte whatever the design's size (131k GPUs: hundreds of
+    MB), and the file is hashed as it is written, so nothing reads it back. No fsync: as
+    every render output, the swap flushes the staging tree once. An OSError names the file.
+    """
+    digest = hashlib.sha256()
+    target = os.fspath(path)
+
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+
+            def write(piece: bytes) -> None:
+                digest.update(piece)
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
+
+            write_design(design, write)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = target
+        raise
+    return digest.hexdigest()
 
 
 def load_design(path: Path) -> Design:
@@ -85,10 +127,24 @@ def parse_design(text: str, source: str = "<design.json>") -> Design:
             "version",
             f"expected {VERSION}, got {describe(doc.get('version'))}: render it again with this aiinfra",
         )
-    if "design" not in doc:
-        raise _error(source, "", "expected the key 'design'")
+    for key in (*TABLES, "design"):
+        if key not in doc:
+            raise _error(source, "", f"expected the key {key!r}")
+    tables: dict[str, dict[str, object]] = {}
+    for table, cls in shared_records(Design).items():
+        entries = doc[table]
+        if not isinstance(entries, dict):
+            raise _error(source, table, f"expected an object ({cls.__name__} by key), got {describe(entries)}")
+        decode = record_decoder(cls)
+        tables[table] = {}
+        for key, value in entries.items():
+            try:
+                tables[table][key] = decode(value)
+            except Mismatch as exc:
+                raise _error(source, dotted((table, key, *reversed(exc.path))), exc.message) from None
     try:
-        design = cast(Design, record_decoder(Design)(doc["design"]))
+        with shared_tables(tables):
+            design = cast(Design, record_decoder(Design)(doc["design"]))
     except Mismatch as exc:
         where = dotted(("design", *reversed(exc.path)))
         raise _error(source, where, exc.message) from None

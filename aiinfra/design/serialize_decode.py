@@ -8,7 +8,9 @@ key), so the happy path pays no bookkeeping and the error names the exact place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from aiinfra.design.serialize_types import (
@@ -17,6 +19,7 @@ from aiinfra.design.serialize_types import (
     Map,
     Prim,
     Record,
+    Ref,
     Seq,
     TypeNode,
     Union,
@@ -26,6 +29,20 @@ from aiinfra.design.serialize_types import (
 Decoder = Callable[[object], object]
 
 _JSON_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", type(None): "null"}
+
+
+# The envelope's tables while one design.json is decoded: table -> key -> decoded record.
+_TABLES: ContextVar[dict[str, dict[str, object]] | None] = ContextVar("design_tables", default=None)
+
+
+@contextmanager
+def shared_tables(tables: dict[str, dict[str, object]]) -> Iterator[None]:
+    """Resolve :class:`Ref` fields against ``tables`` (decoded already) while decoding inside."""
+    token = _TABLES.set(tables)
+    try:
+        yield
+    finally:
+        _TABLES.reset(token)
 
 
 class Mismatch(Exception):
@@ -64,6 +81,8 @@ def expected(node: TypeNode) -> str:
         return "an object"
     if isinstance(node, Record):
         return f"an object ({node.cls.__name__})"
+    if isinstance(node, Ref):
+        return f"a key of {node.table}"
     return " or ".join(expected(o) for o in node.options)
 
 
@@ -81,7 +100,25 @@ def decoder(node: TypeNode) -> Decoder:
         return _fixed(node)
     if isinstance(node, Map):
         return _map(node)
+    if isinstance(node, Ref):
+        return _ref(node)
     return _union(node)
+
+
+def _ref(node: Ref) -> Decoder:
+    """The key of a table entry: the one decoded record it names (shared, as the build shares it)."""
+    table_name = node.table
+
+    def ref(v: object) -> object:
+        tables = _TABLES.get()
+        table = tables.get(table_name, {}) if tables is not None else {}
+        if v.__class__ is str and v in table:
+            return table[v]  # type: ignore[index]
+        keys = ", ".join(repr(k) for k in list(table)[:5]) + (", ..." if len(table) > 5 else "")
+        message = f"expected a key of {table_name} ({keys or 'none'}), got {describe(v)}"
+        raise Mismatch(f"a key of {table_name}", v, message)
+
+    return ref
 
 
 def _prim(cls: type) -> Decoder:

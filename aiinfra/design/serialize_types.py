@@ -9,7 +9,9 @@ holds about a million objects, so nothing here may run per object.
 Supported hints are the ones the Design uses: dataclasses, ``str``/``int``/``float``/
 ``bool``/``None``, ``StrEnum``, ``list[T]``, ``tuple[T, ...]``, fixed ``tuple[A, B]``, ``dict[str, T]`` and unions
 (``T | None``). Anything else is refused when the class is first used, not silently
-written as something a reader cannot load back.
+written as something a reader cannot load back. A dataclass named in ``SHARED_TABLES``
+is a :class:`Ref`: design.json holds each distinct value once, in a table of the
+envelope, and the field holds its key.
 """
 
 from __future__ import annotations
@@ -74,7 +76,20 @@ class Record:
     cls: type
 
 
-TypeNode = Prim | Enum | Seq | Fixed | Map | Union | Record
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A record design.json writes once, in the envelope's ``table``, and names by its key
+    wherever the Design holds it (a PFC headroom profile shared by thousands of ports)."""
+
+    table: str
+    record: Record
+
+
+TypeNode = Prim | Enum | Seq | Fixed | Map | Union | Record | Ref
+
+# Classes written once in an envelope table and referenced by key: class name -> table name.
+# (By name: the model imports nothing from here, and the table is part of the file format.)
+SHARED_TABLES: dict[str, str] = {"Headroom": "headroom_profiles"}
 
 
 class UnsupportedHint(TypeError):
@@ -111,7 +126,8 @@ def node_for(hint: object, where: str) -> TypeNode:
         if hint in PRIMITIVES:
             return Prim(hint)
         if dataclasses.is_dataclass(hint):
-            return Record(hint)
+            table = SHARED_TABLES.get(hint.__name__)
+            return Record(hint) if table is None else Ref(table, Record(hint))
         raise UnsupportedHint(f"{where}: {hint!r} has no JSON form")
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is list and len(args) == 1:
@@ -153,6 +169,29 @@ def records(root: type) -> list[type]:
         elif isinstance(node, Union):
             for o in node.options:
                 visit(o)
+        elif isinstance(node, Ref):
+            visit(node.record)
 
     visit(Record(root))
     return list(seen)
+
+
+def shared_records(root: type) -> dict[str, type]:
+    """The envelope tables of design.json and the class each holds, in first-use order."""
+    found: dict[str, type] = {}
+    for cls in records(root):
+        for f in record_fields(cls):
+            for ref in refs(f.node):
+                found.setdefault(ref.table, ref.record.cls)
+    return found
+
+
+def refs(node: TypeNode) -> list[Ref]:
+    """The shared-table references in one field's type, not looking inside other records."""
+    if isinstance(node, Ref):
+        return [node]
+    if isinstance(node, Seq | Map):
+        return refs(node.item if isinstance(node, Seq) else node.value)
+    if isinstance(node, Fixed | Union):
+        return [r for n in (node.items if isinstance(node, Fixed) else node.options) for r in refs(n)]
+    return []

@@ -88,11 +88,22 @@ def test_typed_interface_flags() -> None:
         ),
         (
             lambda d: d["design"]["devices"]["lab-be-spine-01"]["interfaces"][0].update(headroom={"bytes": 1}),
-            "design.devices.lab-be-spine-01.interfaces[0].headroom: expected an object with the field 'speed_gbps'",
+            "design.devices.lab-be-spine-01.interfaces[0].headroom: expected a key of headroom_profiles "
+            "('pg_lossless_400g_30m/9216/Silicon One G200', ",
         ),
+        (
+            lambda d: d["design"]["devices"]["lab-be-spine-01"]["interfaces"][0].update(headroom="pg_nope"),
+            "design.devices.lab-be-spine-01.interfaces[0].headroom: expected a key of headroom_profiles",
+        ),
+        (
+            lambda d: d["headroom_profiles"]["pg_lossless_400g_30m/9216/Silicon One G200"].pop("bytes"),
+            "headroom_profiles.pg_lossless_400g_30m/9216/Silicon One G200: expected an object with the field "
+            "'bytes' (Headroom)",
+        ),
+        (lambda d: d.pop("headroom_profiles"), ": expected the key 'headroom_profiles'"),
         (lambda d: d.update(format="something-else"), "format: expected 'aiinfra-design', got 'something-else'"),
-        (lambda d: d.update(version=1), "version: expected 2, got 1"),
-        (lambda d: d.update(extra=1), "extra: unknown key; expected only format, version, design"),
+        (lambda d: d.update(version=2), "version: expected 3, got 2"),
+        (lambda d: d.update(extra=1), "extra: unknown key; expected only format, version, headroom_profiles, design"),
     ],
 )
 def test_a_bad_file_names_the_json_path(edit, expected: str) -> None:  # type: ignore[no-untyped-def]

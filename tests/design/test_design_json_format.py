@@ -1,0 +1,91 @@
+"""design.json version 3: headroom profiles written once, repeated records one line each, streamed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pytest
+
+from aiinfra.design.model import Design
+from aiinfra.design.serialize import design_json, design_json_bytes, parse_design, write_design, write_design_json
+from aiinfra.design.serialize_shared import shared_keys
+from aiinfra.design.serialize_write import CHUNK_BYTES
+from tests.conftest import example
+
+
+@pytest.fixture(scope="module")
+def lab() -> Design:
+    return example("lab").design
+
+
+def test_each_distinct_headroom_profile_is_written_once_and_named_by_each_port(lab: Design) -> None:
+    doc = json.loads(design_json(lab))
+    table = doc["headroom_profiles"]
+    ports = [(d, i) for d in lab.devices.values() for i in d.interfaces if i.headroom is not None]
+    assert len({i.headroom for _, i in ports}) == len(table)
+    for d, i in ports:
+        written = next(x for x in doc["design"]["devices"][d.name]["interfaces"] if x["name"] == i.name)
+        assert table[written["headroom"]] == asdict(i.headroom)
+
+
+def test_profile_keys_say_what_the_profile_is_computed_from(lab: Design) -> None:
+    keys = {key for key, _ in shared_keys(lab)["headroom_profiles"].values()}
+    # two ASICs with a 400G 30 m profile each: one name, two keys, neither depending on the other
+    assert {"pg_lossless_400g_30m/9216/Silicon One G200", "pg_lossless_400g_30m/9216/Broadcom Tomahawk 5"} <= keys
+
+
+def test_two_distinct_profiles_with_one_key_stay_distinct(lab: Design) -> None:
+    """A hand-edited design: two different values under one name, MTU and ASIC still round-trip."""
+    device = next(d for d in lab.devices.values() if any(i.headroom for i in d.interfaces))
+    port = next(i for i in device.interfaces if i.headroom is not None)
+    original = port.headroom
+    assert original is not None
+    port.headroom = replace(original, bytes=original.bytes + 1)
+    try:
+        text = design_json(lab)
+        loaded = parse_design(text)
+        assert loaded == lab
+        assert any(k.endswith(".2") for k in json.loads(text)["headroom_profiles"])
+    finally:
+        port.headroom = original
+
+
+def test_repeated_records_are_one_line_each(lab: Design) -> None:
+    lines = design_json(lab).splitlines()
+    port = next(iter(lab.devices.values())).interfaces[0]
+    first = next(line for line in lines if f'"name":"{port.name}"' in line and '"role":' in line)
+    record = json.loads(first.strip().rstrip(","))
+    assert record["name"] == port.name and record["mtu"] == port.mtu
+    link = lab.links[0]
+    cable = [line for line in lines if f'"a_device":"{link.a_device}","a_interface":"{link.a_interface}"' in line]
+    assert len(cable) == 1 and json.loads(cable[0].strip().rstrip(","))["b_device"] == link.b_device
+    # the rest stays indented, one field per line
+    assert '    "name": "lab",' in lines
+
+
+def test_streamed_file_is_the_same_bytes_and_its_digest(lab: Design, tmp_path: Path) -> None:
+    path = tmp_path / "design.json"
+    digest = write_design_json(lab, path)
+    data = path.read_bytes()
+    assert data == design_json_bytes(lab)
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert data.endswith(b"}\n")
+
+
+def test_pieces_are_bounded() -> None:
+    design = example("superpod-4su").design
+    pieces: list[bytes] = []
+    write_design(design, pieces.append)
+    assert len(pieces) > 1
+    assert max(len(p) for p in pieces) < 3 * CHUNK_BYTES
+    assert b"".join(pieces) == design_json_bytes(design)
+
+
+def test_a_write_error_names_the_file(lab: Design, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "design.json"
+    with pytest.raises(OSError) as info:
+        write_design_json(lab, missing)
+    assert info.value.filename == str(missing)
