@@ -47,11 +47,15 @@ def manifest_text(digests: Mapping[str, str]) -> str:
     return "".join(f"{digests[p]}  {p}\n" for p in sorted(digests) if p != MANIFEST)
 
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC  # staging is fresh; never through a kept link
 
 
 def write_file(target: str, data: bytes) -> None:
-    """Create or truncate ``target`` (0666 less the umask, as ``open`` does) and write ``data``."""
+    """Create ``target`` (0666 less the umask, as ``open`` does) and write ``data``.
+
+    O_EXCL: staging folders are fresh, and a path that exists there is a file kept from the
+    old tree (a hard link); writing through it would change the old tree before the swap.
+    """
     fd = os.open(target, _CREATE, 0o666)
     try:
         view = memoryview(data)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "MANIFEST.sha256"
@@ -36,11 +36,14 @@ class OutputRefused(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """A checked output folder: its real path and the files a previous render owns there."""
+    """A checked output folder: its real path and the files a previous render owns there,
+    with the SHA-256 its manifest gives each (an incremental render keeps only files that
+    still have it)."""
 
     path: Path
     owned: frozenset[str]
     force: bool = False
+    digests: Mapping[str, str] = field(default_factory=dict)
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -85,12 +88,18 @@ def check_manifest_path(relpath: str) -> bool:
 
 def read_manifest(folder: Path) -> frozenset[str] | None:
     """Paths the manifest in ``folder`` lists; None when there is none; OutputRefused when it is unsafe."""
+    digests = read_manifest_digests(folder)
+    return None if digests is None else frozenset(digests)
+
+
+def read_manifest_digests(folder: Path) -> dict[str, str] | None:
+    """Path -> SHA-256 from the manifest in ``folder``; None when there is none; OutputRefused when unsafe."""
     path = folder / MANIFEST
     if not os.path.lexists(path):
         return None
     if path.is_symlink() or not path.is_file():
         raise OutputRefused(f"refusing to render into {folder}: its {MANIFEST} is not a regular file")
-    owned: set[str] = set()
+    owned: dict[str, str] = {}
     parents: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
         m = _LINE.fullmatch(line)
@@ -99,27 +108,27 @@ def read_manifest(folder: Path) -> frozenset[str] | None:
                 f"refusing to render into {folder}: {MANIFEST} line {number} is not '<sha256>  <relative path "
                 f"inside the folder>': {line[:80]!r}"
             )
-        owned.add(m.group(2))
+        owned[m.group(2)] = m.group(1)
         parents.add(str(PurePosixPath(m.group(2)).parent))
     for parent in sorted(parents):  # a listed path must not lead out through a symlinked folder
         if not _within(Path(os.path.realpath(folder / parent)), folder):
             raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {parent}, outside it")
-    return frozenset(owned)
+    return owned
 
 
 def read_target(real: Path, force: bool) -> Target:
     """Ownership of the (already located, swept) folder ``real``."""
     if not os.path.isdir(real):
         return Target(real, frozenset(), force)
-    owned = read_manifest(real)
-    if owned is None:
+    digests = read_manifest_digests(real)
+    if digests is None:
         if any(os.scandir(real)) and not force:
             raise OutputRefused(
                 f"refusing to render into {real}: it is not empty and holds no {MANIFEST} from an earlier render "
                 "(--force renders into it and keeps its files)"
             )
-        owned = frozenset()
-    return Target(real, owned, force)
+        digests = {}
+    return Target(real, frozenset(digests), force, digests)
 
 
 def foreign_entries(root: Path, owned: frozenset[str], prefix: str = "") -> Iterator[tuple[str, bool]]:

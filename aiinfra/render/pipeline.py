@@ -35,12 +35,26 @@ from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes
 from aiinfra.nos import driver
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
+from aiinfra.render.incremental import (
+    FINGERPRINTS,
+    Basis,
+    Previous,
+    Units,
+    device_fingerprint,
+    device_slice,
+    fingerprints_bytes,
+    node_fingerprint,
+    node_slice,
+    previous_units,
+    reuse,
+)
 from aiinfra.render.inventory import inventory_files
-from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
+from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
 
 Progress = Callable[[str, int, int], None]
+UNIT_KINDS = ("switches", "nodes")
 Job = tuple[str, tuple[str, ...]]
 Files = Mapping[str, str | bytes]
 R = TypeVar("R")
@@ -58,12 +72,30 @@ class _Inputs:
     design: Design
     staging: Path | None = None
     extra: Mapping[str, Artefact] = field(default_factory=dict)  # this render's own artefacts
+    previous: Previous | None = None  # what an incremental render may keep (write_outputs only)
+    basis: Basis | None = None
+    node_index: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, design: Design, staging: Path | None = None, **kw: object) -> _Inputs:
+        index = {n.name: i for i, n in enumerate(design.nodes)}
+        return cls(design, staging, basis=Basis.of(design), node_index=index, **kw)  # type: ignore[arg-type]
 
 
 _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the workers
 
 
-def _render_job(job: Job) -> Files:
+@dataclass
+class _Result:
+    """One job's outcome: its files (in memory) or their digests (written), and its units' fingerprints."""
+
+    files: dict[str, str | bytes] | dict[str, str]
+    units: Units = field(default_factory=dict)
+    kept: int = 0  # units whose previous files were kept
+
+
+def _whole_job(job: Job) -> Files:
+    """A job that reads the whole Design: always rendered."""
     assert _INPUTS is not None
     d = _INPUTS.design
     kind, names = job
@@ -81,22 +113,60 @@ def _render_job(job: Job) -> Files:
         }
     if kind == "inventory":
         return inventory_files(d)
-    if kind == "switches":
-        out: dict[str, str] = {}
-        for name in names:
-            device = d.devices[name]
-            out.update(driver(device.os).render_device(device, d))
-        return out
     if kind == "platform":
-        return platform_files(d, nodes=names or None)
+        return platform_files(d)
     if kind == "artefact":
         return {**ARTEFACTS, **_INPUTS.extra}[names[0]](d)
     raise ValueError(f"unknown render job {kind!r}")
 
 
-def _write_job(job: Job) -> dict[str, str]:
+def _unit(kind: str, name: str) -> tuple[str, str, Callable[[], Files]]:
+    """A unit's key, fingerprint and renderer (from its slice of the Design, :mod:`.incremental`)."""
+    assert _INPUTS is not None and _INPUTS.basis is not None
+    d, basis = _INPUTS.design, _INPUTS.basis
+    if kind == "switches":
+        device = d.devices[name]
+        return (
+            f"switch/{name}",
+            device_fingerprint(basis, d, name),
+            lambda: driver(device.os).render_device(device, device_slice(basis, d, name)),
+        )
+    if kind == "nodes":
+        i = _INPUTS.node_index[name]
+        return f"node/{name}", node_fingerprint(basis, d, i), lambda: platform_files(node_slice(basis, d, i))
+    raise ValueError(f"unknown render job {kind!r}")
+
+
+def _render_job(job: Job) -> _Result:
+    kind, names = job
+    if kind not in UNIT_KINDS:
+        return _Result(dict(_whole_job(job)))
+    out = _Result({})
+    for name in names:
+        key, fingerprint, render = _unit(kind, name)
+        files = render()
+        _merge(out.files, files)  # type: ignore[arg-type]
+        out.units[key] = (fingerprint, sorted(files))
+    return out
+
+
+def _write_job(job: Job) -> _Result:
     assert _INPUTS is not None and _INPUTS.staging is not None
-    return write_files(_INPUTS.staging, _render_job(job))
+    staging, previous = _INPUTS.staging, _INPUTS.previous
+    kind, names = job
+    if kind not in UNIT_KINDS:
+        return _Result(write_files(staging, _whole_job(job)))
+    out = _Result({})
+    for name in names:
+        key, fingerprint, render = _unit(kind, name)
+        digests = reuse(previous, key, fingerprint, staging) if previous is not None else None
+        if digests is None:
+            digests = write_files(staging, render())
+        else:
+            out.kept += 1
+        _merge(out.files, digests)  # type: ignore[arg-type]
+        out.units[key] = (fingerprint, sorted(digests))
+    return out
 
 
 def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefact] | None = None) -> list[Job]:
@@ -105,14 +175,15 @@ def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefa
     design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
     beside the others rather than after them. ``invariants``: one more job checks the
     Design's invariants (a render whose design stage left them to it). ``extra``: artefacts
-    of this render only (``render --report``), beside the registry's.
+    of this render only (``render --report``), beside the registry's. Switch and (per-node
+    platforms) node jobs are chunks of units, each rendered from its own slice of the Design.
     """
     out: list[Job] = [("design", ())]
     if invariants:
         out.append(("invariants", ()))
     if per_node(design) and design.nodes:
         names = [n.name for n in design.nodes]
-        out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
+        out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
     else:
         out.append(("platform", ()))
     out += [("reports", ()), ("inventory", ())]
@@ -195,7 +266,7 @@ def _progressed(results: Iterator[R], total: int, progress: Progress | None) -> 
         yield result
 
 
-def _merge(into: dict[str, str], new: dict[str, str]) -> None:
+def _merge(into: dict[str, str], new: Mapping[str, str]) -> None:
     clash = into.keys() & new.keys()
     if clash:
         raise ValueError(f"two renderers wrote {sorted(clash)[0]}")
@@ -209,19 +280,31 @@ def render_outputs(
     invariants: bool = False,
     extra: Mapping[str, Artefact] | None = None,
 ) -> OutputSet:
-    """Every file, in memory, with the manifest; ``invariants``: check the Design's too."""
+    """Every file, in memory, with the fingerprints and the manifest; ``invariants``: check the Design's too."""
     global _INPUTS
-    _INPUTS = _Inputs(design, extra=dict(extra or {}))
+    _INPUTS = _Inputs.of(design, extra=dict(extra or {}))
     try:
         out = OutputSet()
+        units: Units = {}
         work = jobs(design, invariants=invariants, extra=extra)
         with _results(_render_job, work, _workers(design), progress) as results:
             for result in results:
-                for path, text in result.items():
+                for path, text in result.files.items():
                     out.add(path, text)
+                units.update(result.units)
+        out.add(FINGERPRINTS, fingerprints_bytes(units))
     finally:
         _INPUTS = None
     return out.with_manifest()
+
+
+@dataclass
+class Written:
+    """What :func:`write_outputs` did: files in the new tree, and units rendered or kept."""
+
+    files: int
+    units: int = 0
+    kept: int = 0
 
 
 def write_outputs(
@@ -232,22 +315,34 @@ def write_outputs(
     *,
     invariants: bool = False,
     extra: Mapping[str, Artefact] | None = None,
-) -> int:
-    """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count.
+    incremental: bool = True,
+) -> Written:
+    """Render straight into a staging folder beside ``directory`` and swap it in.
 
     A plain Path is checked with :func:`aiinfra.render.output.prepare` (no spec, no force).
     ``invariants``: a job also checks the Design's invariants; a violation fails the render.
+    ``incremental`` (the default): switch and node units whose fingerprint and files are
+    unchanged keep the previous render's files (:mod:`aiinfra.render.incremental`); False
+    renders every file.
     """
     global _INPUTS
+    if isinstance(directory, Path):
+        directory = prepare(directory, notify=notify)
+    previous = previous_units(directory) if incremental else None
     with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, staging, dict(extra or {}))
+        _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
         try:
             digests: dict[str, str] = {}
+            units: Units = {}
+            kept = 0
             work = jobs(design, invariants=invariants, extra=extra)
             with _results(_write_job, work, _workers(design), progress) as results:
                 for result in results:
-                    _merge(digests, result)
+                    _merge(digests, result.files)  # type: ignore[arg-type]
+                    units.update(result.units)
+                    kept += result.kept
         finally:
             _INPUTS = None
+        digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
         digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
-    return len(digests)
+    return Written(len(digests), len(units), kept)
