@@ -1,7 +1,8 @@
 """Incremental render: which switch and node files of the previous output can be kept.
 
-A render job that reads only one device (a switch config) or one node (a baremetal node's
-files) is a *unit*. Each unit is rendered from a *slice* of the Design: a copy that holds
+A render job that reads only one device (its switch config files and inventory host_vars)
+or one node (its host_vars and, where the platform's files are per node, its node files) is
+a *unit*. Each unit is rendered from a *slice* of the Design: a copy that holds
 that one record and the fabric-wide parts every unit of its kind reads, with every other
 record and every whole-cluster table emptied (:func:`device_slice`, :func:`node_slice`).
 The full render and the incremental one both render from the slice, so whatever a
@@ -21,8 +22,9 @@ staging folder, so the old tree stays whole until the swap) only when the unit's
 fingerprint is the same, the previous fingerprints.json still has the digest the manifest
 gives it, and every one of the unit's files is still a regular 0644 file whose SHA-256 is
 the manifest's. Anything else (a user edit, corruption, a missing file) renders the unit
-again. Whole-cluster jobs (design.json, reports, inventory, artefacts, non-per-node
-platforms) read everything and are always rendered.
+again. Whole-cluster jobs (design.json, reports, the inventory's hosts.yml and group_vars,
+artefacts, the files of platforms that are not per node) read everything and are always
+rendered.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ _NO_MANAGEMENT = ManagementPlane("", (), (), (), (), "", None, (), (), (), "", "
 class Basis:
     """What every unit of a kind shares: the cleared Design and its hash (computed once per render).
 
-    A switch also sees its own model's hardware facts; a node sees neither the per-fabric
+    Both see the platform without its per-node host intents. A switch also sees its own
+    model's hardware facts; a node sees neither the per-fabric
     QoS tables, the switch models, the management plane nor the switch templates (every
     value a host file needs is in its node record and host intent).
     """
@@ -117,10 +120,10 @@ class Basis:
     @classmethod
     def of(cls, design: Design) -> Basis:
         cleared = _cleared(design)
-        devices = replace(cleared, platform=None, qos={}, switch_models={})
-        nodes = replace(cleared, qos={}, switch_models={}, management=_NO_MANAGEMENT, user_templates={}, telemetry=None)
         if cleared.platform is not None:
-            nodes = replace(nodes, platform=replace(cleared.platform, hosts={}))
+            cleared = replace(cleared, platform=replace(cleared.platform, hosts={}))
+        devices = replace(cleared, qos={}, switch_models={})
+        nodes = replace(cleared, qos={}, switch_models={}, management=_NO_MANAGEMENT, user_templates={}, telemetry=None)
         code = code_fingerprint().encode()
         return cls(devices, nodes, _hash(code, orjson.dumps(devices)), _hash(code, orjson.dumps(nodes)))
 

@@ -23,6 +23,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,25 +34,13 @@ from typing import TypeVar
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes
-from aiinfra.nos import driver
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
-from aiinfra.render.incremental import (
-    FINGERPRINTS,
-    Basis,
-    Previous,
-    Units,
-    device_fingerprint,
-    device_slice,
-    fingerprints_bytes,
-    node_fingerprint,
-    node_slice,
-    previous_units,
-    reuse,
-)
-from aiinfra.render.inventory import inventory_files
+from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
+from aiinfra.render.inventory import group_vars_all, hosts_yml
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
+from aiinfra.render.units import unit
 
 Progress = Callable[[str, int, int], None]
 UNIT_KINDS = ("switches", "nodes")
@@ -75,11 +64,13 @@ class _Inputs:
     previous: Previous | None = None  # what an incremental render may keep (write_outputs only)
     basis: Basis | None = None
     node_index: Mapping[str, int] = field(default_factory=dict)
+    per_node: bool = False  # the platform's files are rendered in the node units
 
     @classmethod
     def of(cls, design: Design, staging: Path | None = None, **kw: object) -> _Inputs:
         index = {n.name: i for i, n in enumerate(design.nodes)}
-        return cls(design, staging, basis=Basis.of(design), node_index=index, **kw)  # type: ignore[arg-type]
+        split = per_node(design) and bool(design.nodes)
+        return cls(design, staging, basis=Basis.of(design), node_index=index, per_node=split, **kw)  # type: ignore[arg-type]
 
 
 _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the workers
@@ -92,6 +83,13 @@ class _Result:
     files: dict[str, str | bytes] | dict[str, str]
     units: Units = field(default_factory=dict)
     kept: int = 0  # units whose previous files were kept
+    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds in the worker, by step
+
+
+def _add(seconds: dict[str, float], step: str, since: float) -> float:
+    now = time.perf_counter()
+    seconds[step] = seconds.get(step, 0.0) + now - since
+    return now
 
 
 def _whole_job(job: Job) -> Files:
@@ -111,8 +109,12 @@ def _whole_job(job: Job) -> Files:
             "addressing.csv": addressing_csv(d),
             "bom.csv": bom_csv(d),
         }
-    if kind == "inventory":
-        return inventory_files(d)
+    if kind == "inventory":  # the host_vars files are the units' (inventory_files renders the same)
+        assert d.platform is not None
+        return {
+            "inventory/hosts.yml": hosts_yml(d, d.platform.type),
+            "inventory/group_vars/all.yml": group_vars_all(d, list(d.platform.secrets)),
+        }
     if kind == "platform":
         return platform_files(d)
     if kind == "artefact":
@@ -121,20 +123,9 @@ def _whole_job(job: Job) -> Files:
 
 
 def _unit(kind: str, name: str) -> tuple[str, str, Callable[[], Files]]:
-    """A unit's key, fingerprint and renderer (from its slice of the Design, :mod:`.incremental`)."""
-    assert _INPUTS is not None and _INPUTS.basis is not None
-    d, basis = _INPUTS.design, _INPUTS.basis
-    if kind == "switches":
-        device = d.devices[name]
-        return (
-            f"switch/{name}",
-            device_fingerprint(basis, d, name),
-            lambda: driver(device.os).render_device(device, device_slice(basis, d, name)),
-        )
-    if kind == "nodes":
-        i = _INPUTS.node_index[name]
-        return f"node/{name}", node_fingerprint(basis, d, i), lambda: platform_files(node_slice(basis, d, i))
-    raise ValueError(f"unknown render job {kind!r}")
+    i = _INPUTS
+    assert i is not None and i.basis is not None
+    return unit(kind, name, i.design, i.basis, i.node_index.get(name, -1), platform_files=i.per_node)
 
 
 def _render_job(job: Job) -> _Result:
@@ -154,16 +145,23 @@ def _write_job(job: Job) -> _Result:
     assert _INPUTS is not None and _INPUTS.staging is not None
     staging, previous = _INPUTS.staging, _INPUTS.previous
     kind, names = job
+    started = time.perf_counter()
     if kind not in UNIT_KINDS:
-        return _Result(write_files(staging, _whole_job(job)))
+        out = _Result(write_files(staging, _whole_job(job)))
+        _add(out.seconds, kind, started)
+        return out
     out = _Result({})
     for name in names:
         key, fingerprint, render = _unit(kind, name)
+        started = _add(out.seconds, "fingerprint", started)
         digests = reuse(previous, key, fingerprint, staging) if previous is not None else None
         if digests is None:
+            started = _add(out.seconds, "check", started)
             digests = write_files(staging, render())
+            started = _add(out.seconds, kind, started)
         else:
             out.kept += 1
+            started = _add(out.seconds, "keep", started)
         _merge(out.files, digests)  # type: ignore[arg-type]
         out.units[key] = (fingerprint, sorted(digests))
     return out
@@ -181,10 +179,9 @@ def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefa
     out: list[Job] = [("design", ())]
     if invariants:
         out.append(("invariants", ()))
-    if per_node(design) and design.nodes:
-        names = [n.name for n in design.nodes]
-        out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
-    else:
+    names = [n.name for n in design.nodes]
+    out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
+    if not (per_node(design) and design.nodes):
         out.append(("platform", ()))
     out += [("reports", ()), ("inventory", ())]
     out += [("artefact", (name,)) for name in {**ARTEFACTS, **(extra or {})}]
@@ -300,11 +297,19 @@ def render_outputs(
 
 @dataclass
 class Written:
-    """What :func:`write_outputs` did: files in the new tree, and units rendered or kept."""
+    """What :func:`write_outputs` did: files in the new tree, and units rendered or kept.
+
+    ``seconds``: where the time went, for benchmarks. Job steps (``design``, ``switches``,
+    ``nodes``, ``fingerprint``, ``keep``: checking and linking kept files, ``check``: the
+    checks of units rendered anyway...) are summed over the workers; ``basis``, ``jobs``,
+    ``finish`` (fingerprints and manifest), ``carry``, ``swap`` and ``retire`` (removing
+    the old tree) are the parent's wall seconds.
+    """
 
     files: int
     units: int = 0
     kept: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def write_outputs(
@@ -328,9 +333,13 @@ def write_outputs(
     global _INPUTS
     if isinstance(directory, Path):
         directory = prepare(directory, notify=notify)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     previous = previous_units(directory) if incremental else None
-    with staged(directory, notify) as staging:
+    started = _add(seconds, "previous", started)
+    with staged(directory, notify, seconds) as staging:
         _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
+        started = _add(seconds, "basis", started)
         try:
             digests: dict[str, str] = {}
             units: Units = {}
@@ -341,8 +350,12 @@ def write_outputs(
                     _merge(digests, result.files)  # type: ignore[arg-type]
                     units.update(result.units)
                     kept += result.kept
+                    for step, spent in result.seconds.items():
+                        seconds[f"job {step}"] = seconds.get(f"job {step}", 0.0) + spent
         finally:
             _INPUTS = None
+        started = _add(seconds, "jobs", started)
         digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
         digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
-    return Written(len(digests), len(units), kept)
+        _add(seconds, "finish", started)
+    return Written(len(digests), len(units), kept, seconds)

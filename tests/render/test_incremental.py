@@ -24,6 +24,7 @@ from aiinfra.nos import driver
 from aiinfra.pipeline import design_from_file, render_files, render_into
 from aiinfra.render import incremental
 from aiinfra.render.incremental import FINGERPRINTS, Basis, device_slice, node_slice
+from aiinfra.render.inventory import inventory_files
 from aiinfra.render.output import MANIFEST
 from aiinfra.render.platforms import per_node, platform_files
 from tests.conftest import EXAMPLES, SMALL_EXAMPLES, example, write_spec
@@ -39,6 +40,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", SMALL_EXAMPLES)
 def test_slices_render_what_the_whole_design_renders(name: str) -> None:
+    """Switch configs, node files and host_vars from each unit's slice are those of the whole Design."""
     design = example(name).design
     basis = Basis.of(design)
     for device in design.devices.values():
@@ -49,6 +51,12 @@ def test_slices_render_what_the_whole_design_renders(name: str) -> None:
         for i in range(len(design.nodes)):
             sliced.update(platform_files(node_slice(basis, design, i)))
         assert sliced == platform_files(design)
+    rendered = render_files(example(name)).files
+    assert {p: t for p, t in rendered.items() if p.startswith("inventory/")} == {
+        p: t.encode() for p, t in inventory_files(design).items()
+    }
+    platform = platform_files(design)
+    assert {p: rendered[p] for p in platform} == {p: t.encode() for p, t in platform.items()}
 
 
 def _spec(tmp: Path, name: str, edit: Edit | None) -> Path:
