@@ -83,11 +83,11 @@ class _Result:
     files: dict[str, str | bytes] | dict[str, str]
     units: Units = field(default_factory=dict)
     kept: int = 0  # units whose previous files were kept
-    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds in the worker, by step
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds in the worker, by step
 
 
-def _add(seconds: dict[str, float], step: str, since: float) -> float:
-    now = time.perf_counter()
+def _add(seconds: dict[str, float], step: str, since: float, clock: Callable[[], float] = time.process_time) -> float:
+    now = clock()
     seconds[step] = seconds.get(step, 0.0) + now - since
     return now
 
@@ -145,7 +145,7 @@ def _write_job(job: Job) -> _Result:
     assert _INPUTS is not None and _INPUTS.staging is not None
     staging, previous = _INPUTS.staging, _INPUTS.previous
     kind, names = job
-    started = time.perf_counter()
+    started = time.process_time()
     if kind not in UNIT_KINDS:
         out = _Result(write_files(staging, _whole_job(job)))
         _add(out.seconds, kind, started)
@@ -301,9 +301,10 @@ class Written:
 
     ``seconds``: where the time went, for benchmarks. Job steps (``design``, ``switches``,
     ``nodes``, ``fingerprint``, ``keep``: checking and linking kept files, ``check``: the
-    checks of units rendered anyway...) are summed over the workers; ``basis``, ``jobs``,
-    ``finish`` (fingerprints and manifest), ``carry``, ``swap`` and ``retire`` (removing
-    the old tree) are the parent's wall seconds.
+    checks of units rendered anyway...) are CPU seconds summed over the workers (on a
+    shared machine the steadier figure); ``previous``, ``basis``, ``jobs``, ``finish``
+    (fingerprints and manifest), ``carry``, ``swap`` and ``retire`` (removing the old
+    tree) are the parent's wall seconds.
     """
 
     files: int
@@ -336,10 +337,10 @@ def write_outputs(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     previous = previous_units(directory) if incremental else None
-    started = _add(seconds, "previous", started)
+    started = _add(seconds, "previous", started, time.perf_counter)
     with staged(directory, notify, seconds) as staging:
         _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
-        started = _add(seconds, "basis", started)
+        started = _add(seconds, "basis", started, time.perf_counter)
         try:
             digests: dict[str, str] = {}
             units: Units = {}
@@ -354,8 +355,8 @@ def write_outputs(
                         seconds[f"job {step}"] = seconds.get(f"job {step}", 0.0) + spent
         finally:
             _INPUTS = None
-        started = _add(seconds, "jobs", started)
+        started = _add(seconds, "jobs", started, time.perf_counter)
         digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
         digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
-        _add(seconds, "finish", started)
+        _add(seconds, "finish", started, time.perf_counter)
     return Written(len(digests), len(units), kept, seconds)
