@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -143,9 +144,11 @@ def render_into(
 
     ``incremental=False`` renders every file (``render --full``); the result is the same bytes.
     """
+    started = time.perf_counter()
     if isinstance(directory, Path):
         directory = output_target(result, directory, force=force, notify=notify)
-    return write_outputs(
+    prepared = time.perf_counter() - started
+    written = write_outputs(
         result.design,
         directory,
         progress,
@@ -154,6 +157,8 @@ def render_into(
         extra=extra,
         incremental=incremental,
     )
+    written.seconds["prepare"] = prepared  # checking DIR and reading its manifest (0 when the caller did)
+    return written
 
 
 def _unchecked(result: Rendered) -> bool:

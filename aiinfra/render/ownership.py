@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 MANIFEST = "MANIFEST.sha256"
 _LINE = re.compile(r"([0-9a-f]{64})  (.+)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class OutputRefused(Exception):
@@ -74,15 +75,14 @@ def resolve_location(directory: Path, spec: Path | None = None) -> Path:
 
 
 def check_manifest_path(relpath: str) -> bool:
-    """A manifest path is relative, normalised and free of ``..`` and control characters."""
-    pure = PurePosixPath(relpath)
+    """A manifest path is relative, normalised (no empty, ``.`` or ``..`` component) and free of
+    control characters. String tests, not pathlib: a 131k-GPU manifest has 177k lines."""
     return (
         bool(relpath)
-        and not pure.is_absolute()
-        and pure.as_posix() == relpath
-        and ".." not in pure.parts
         and relpath != MANIFEST
-        and not any(ord(c) < 32 or c == "\x7f" for c in relpath)
+        and not relpath.startswith("/")
+        and _CONTROL.search(relpath) is None
+        and all(part not in ("", ".", "..") for part in relpath.split("/"))
     )
 
 
@@ -109,7 +109,7 @@ def read_manifest_digests(folder: Path) -> dict[str, str] | None:
                 f"inside the folder>': {line[:80]!r}"
             )
         owned[m.group(2)] = m.group(1)
-        parents.add(str(PurePosixPath(m.group(2)).parent))
+        parents.add(m.group(2).rpartition("/")[0] or ".")
     for parent in sorted(parents):  # a listed path must not lead out through a symlinked folder
         if not _within(Path(os.path.realpath(folder / parent)), folder):
             raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {parent}, outside it")

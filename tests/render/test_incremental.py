@@ -249,3 +249,37 @@ def test_the_fingerprints_are_listed_and_name_every_unit_file(tmp_path: Path) ->
     assert set(units) == {f"switch/{d}" for d in design.devices} | {f"node/{n.name}" for n in design.nodes}
     for entry in units.values():
         assert entry["files"] and all(p in manifest for p in entry["files"])
+
+
+def _verifies(out: Path) -> bool:
+    """Every file the manifest lists has its digest (what a killed or failed render must leave)."""
+    lines = (out / MANIFEST).read_text().splitlines()
+    return all(_digest(out / line.split("  ", 1)[1]) == line.split("  ", 1)[0] for line in lines)
+
+
+def test_a_full_disk_during_an_incremental_render_leaves_the_old_tree_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC while re-rendering one unit, after other units' files were linked from the old
+    tree: the old tree still verifies, its kept files were not written through, no debris."""
+    from aiinfra.render import output as output_module
+
+    before = design_from_file(_spec(tmp_path / "a", "lab", None))
+    out = tmp_path / "out"
+    render_into(before, out)
+    old = _tree(out)
+    changed = design_from_file(_spec(tmp_path / "b", "lab", _ecn))  # back-end switches change, the rest is kept
+    real = output_module.write_file
+
+    def full(target: str, data: bytes) -> None:
+        if "/configs/" in target:
+            raise OSError(28, "No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(output_module, "write_file", full)
+    with pytest.raises(OSError, match="No space"):
+        render_into(changed, out)
+    assert _tree(out) == old and _verifies(out)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+    monkeypatch.undo()
+    assert render_into(changed, out).kept > 0  # and the next render goes through
