@@ -108,6 +108,7 @@ def main() -> int:
             "kept": written.kept,
             "full_render_s": round(full_s, 2),
             "full_units": full.units,
+            "full_steps_s": {k: round(v, 3) for k, v in full.seconds.items()},
             "incremental_s": round(total, 2),
             "incremental_cpu_s": round(_cpu() - cpu, 2),
             "steps_s": {k: round(v, 3) for k, v in {**steps, **written.seconds}.items()},
