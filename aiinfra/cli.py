@@ -312,7 +312,7 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
     target = output_target(result, shown, force=args.force, notify=_notice)
     written = render_into(result, target, progress, notify=_notice, extra=extra, incremental=not args.full)
     if written.kept:
-        _notice(f"kept the files of {written.kept} of {written.units} unchanged switches and nodes")
+        _notice(f"kept the previous files of {written.kept} of {written.units} switches and nodes (unchanged)")
     print(f"aiinfra: wrote {written.files} files to {shown}")
     return EXIT_OK
 

@@ -283,3 +283,17 @@ def test_a_full_disk_during_an_incremental_render_leaves_the_old_tree_whole(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
     monkeypatch.undo()
     assert render_into(changed, out).kept > 0  # and the next render goes through
+
+
+def test_the_cli_says_what_it_kept_and_full_keeps_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from aiinfra.cli import main
+
+    spec, out = str(EXAMPLES / "lab" / "cluster.yaml"), str(tmp_path / "out")
+    assert main(["render", spec, "-o", out]) == 0
+    assert "kept" not in capsys.readouterr().err
+    assert main(["render", spec, "-o", out]) == 0
+    units = len(example("lab").design.devices) + len(example("lab").design.nodes)
+    assert f"kept the previous files of {units} of {units} switches and nodes (unchanged)" in capsys.readouterr().err
+    assert main(["render", spec, "-o", out, "--full"]) == 0
+    assert "kept" not in capsys.readouterr().err
+    assert main(["render", spec, "-o", out, "--check"]) == 0
