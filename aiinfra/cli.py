@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         help="render into a non-empty folder without MANIFEST.sha256, keeping its files; "
         "files in the way of new ones are replaced",
     )
+    render.add_argument(
+        "--full",
+        action="store_true",
+        help="render every file again instead of keeping the unchanged switch and node files of the previous render",
+    )
     show = _command(sub, "show", "print a summary of the designed cluster")
     show.add_argument("--format", choices=["table", "json"], default="table")
     schema = sub.add_parser("schema", help="print the JSON Schema of cluster.yaml (or of design.json)")
@@ -289,7 +294,7 @@ def _render_design(args: argparse.Namespace, started: float) -> int:
 
 def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
     """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
-    from aiinfra.pipeline import output_target, render_files, write_rendered
+    from aiinfra.pipeline import output_target, render_files, render_into
     from aiinfra.render.ownership import read_target, resolve_location
     from aiinfra.report.cli import report_artefacts
 
@@ -305,8 +310,10 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
         print(f"aiinfra: {len(changed)} file(s) would change in {shown}", file=sys.stderr)
         return EXIT_CHANGES if changed else EXIT_OK
     target = output_target(result, shown, force=args.force, notify=_notice)
-    count = write_rendered(result, target, progress, notify=_notice, extra=extra)
-    print(f"aiinfra: wrote {count} files to {shown}")
+    written = render_into(result, target, progress, notify=_notice, extra=extra, incremental=not args.full)
+    if written.kept:
+        _notice(f"kept the previous files of {written.kept} of {written.units} switches and nodes (unchanged)")
+    print(f"aiinfra: wrote {written.files} files to {shown}")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from aiinfra.design.problems import DesignError
 from aiinfra.errors import Diagnostic, SpecError
 from aiinfra.render.artefacts import Artefact
 from aiinfra.render.output import Notify, OutputSet, Target, prepare
-from aiinfra.render.pipeline import Progress, render_outputs, write_outputs
+from aiinfra.render.pipeline import Progress, Written, render_outputs, write_outputs
 from aiinfra.spec.load import LoadedSpec, load_spec
 
 
@@ -126,9 +127,38 @@ def write_rendered(
     Only files an earlier render's manifest lists are replaced; the rules are in
     :mod:`aiinfra.render.ownership`.
     """
+    return render_into(result, directory, progress, force=force, notify=notify, extra=extra).files
+
+
+def render_into(
+    result: Rendered,
+    directory: Path | Target,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+    extra: Mapping[str, Artefact] | None = None,
+    incremental: bool = True,
+) -> Written:
+    """:func:`write_rendered`, saying how many switch and node units kept their previous files.
+
+    ``incremental=False`` renders every file (``render --full``); the result is the same bytes.
+    """
+    started = time.perf_counter()
     if isinstance(directory, Path):
         directory = output_target(result, directory, force=force, notify=notify)
-    return write_outputs(result.design, directory, progress, notify, invariants=_unchecked(result), extra=extra)
+    prepared = time.perf_counter() - started
+    written = write_outputs(
+        result.design,
+        directory,
+        progress,
+        notify,
+        invariants=_unchecked(result),
+        extra=extra,
+        incremental=incremental,
+    )
+    written.seconds["prepare"] = prepared  # checking DIR and reading its manifest (0 when the caller did)
+    return written
 
 
 def _unchecked(result: Rendered) -> bool:

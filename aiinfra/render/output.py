@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,11 +48,15 @@ def manifest_text(digests: Mapping[str, str]) -> str:
     return "".join(f"{digests[p]}  {p}\n" for p in sorted(digests) if p != MANIFEST)
 
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC  # staging is fresh; never through a kept link
 
 
 def write_file(target: str, data: bytes) -> None:
-    """Create or truncate ``target`` (0666 less the umask, as ``open`` does) and write ``data``."""
+    """Create ``target`` (0666 less the umask, as ``open`` does) and write ``data``.
+
+    O_EXCL: staging folders are fresh, and a path that exists there is a file kept from the
+    old tree (a hard link); writing through it would change the old tree before the swap.
+    """
     fd = os.open(target, _CREATE, 0o666)
     try:
         view = memoryview(data)
@@ -101,14 +106,17 @@ def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, n
 
 
 @contextmanager
-def staged(target: Target | Path, notify: Notify | None = None) -> Iterator[Path]:
+def staged(
+    target: Target | Path, notify: Notify | None = None, seconds: dict[str, float] | None = None
+) -> Iterator[Path]:
     """A staging folder beside the target; on a clean exit it replaces the target folder.
 
     Foreign files are carried over after the render wrote its own (hard links, so the
     old tree stays whole until the swap); files that appeared in the old tree while
     that ran are moved over after it. Files are 0644 and folders 0755 whatever the
-    caller's umask.
+    caller's umask. ``seconds``: the wall time of carrying, swapping and retiring, for benchmarks.
     """
+    timed = seconds if seconds is not None else {}
     if isinstance(target, Path):
         target = prepare(target, notify=notify)
     real = target.path
@@ -120,6 +128,7 @@ def staged(target: Target | Path, notify: Notify | None = None) -> Iterator[Path
         try:
             os.chmod(staging, 0o755)  # mkdtemp creates it 0700
             yield staging
+            started = time.perf_counter()
             carried: set[str] = set()
             if real.is_dir():
                 locks.append(hold(real))
@@ -134,12 +143,17 @@ def staged(target: Target | Path, notify: Notify | None = None) -> Iterator[Path
                     )
                 if blocked and notify:
                     notify(f"--force: replaced {len(blocked)} file(s) aiinfra did not write, e.g. {blocked[0]}")
+            timed["carry"] = time.perf_counter() - started
+            started = time.perf_counter()
             old = swap_in(staging, real)
+            timed["swap"] = time.perf_counter() - started
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        started = time.perf_counter()
         if old is not None:
             _retire(old, real, target, carried, notify)
+        timed["retire"] = time.perf_counter() - started
     finally:
         os.umask(previous_umask)
         for fd in locks:

@@ -23,6 +23,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,14 +34,16 @@ from typing import TypeVar
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes
-from aiinfra.nos import driver
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
-from aiinfra.render.inventory import inventory_files
-from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, staged, write_files
+from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
+from aiinfra.render.inventory import group_vars_all, hosts_yml
+from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
+from aiinfra.render.units import unit
 
 Progress = Callable[[str, int, int], None]
+UNIT_KINDS = ("switches", "nodes")
 Job = tuple[str, tuple[str, ...]]
 Files = Mapping[str, str | bytes]
 R = TypeVar("R")
@@ -58,12 +61,39 @@ class _Inputs:
     design: Design
     staging: Path | None = None
     extra: Mapping[str, Artefact] = field(default_factory=dict)  # this render's own artefacts
+    previous: Previous | None = None  # what an incremental render may keep (write_outputs only)
+    basis: Basis | None = None
+    node_index: Mapping[str, int] = field(default_factory=dict)
+    per_node: bool = False  # the platform's files are rendered in the node units
+
+    @classmethod
+    def of(cls, design: Design, staging: Path | None = None, **kw: object) -> _Inputs:
+        index = {n.name: i for i, n in enumerate(design.nodes)}
+        split = per_node(design) and bool(design.nodes)
+        return cls(design, staging, basis=Basis.of(design), node_index=index, per_node=split, **kw)  # type: ignore[arg-type]
 
 
 _INPUTS: _Inputs | None = None  # set in the parent before forking; read by the workers
 
 
-def _render_job(job: Job) -> Files:
+@dataclass
+class _Result:
+    """One job's outcome: its files (in memory) or their digests (written), and its units' fingerprints."""
+
+    files: dict[str, str | bytes] | dict[str, str]
+    units: Units = field(default_factory=dict)
+    kept: int = 0  # units whose previous files were kept
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds in the worker, by step
+
+
+def _add(seconds: dict[str, float], step: str, since: float, clock: Callable[[], float] = time.process_time) -> float:
+    now = clock()
+    seconds[step] = seconds.get(step, 0.0) + now - since
+    return now
+
+
+def _whole_job(job: Job) -> Files:
+    """A job that reads the whole Design: always rendered."""
     assert _INPUTS is not None
     d = _INPUTS.design
     kind, names = job
@@ -79,24 +109,62 @@ def _render_job(job: Job) -> Files:
             "addressing.csv": addressing_csv(d),
             "bom.csv": bom_csv(d),
         }
-    if kind == "inventory":
-        return inventory_files(d)
-    if kind == "switches":
-        out: dict[str, str] = {}
-        for name in names:
-            device = d.devices[name]
-            out.update(driver(device.os).render_device(device, d))
-        return out
+    if kind == "inventory":  # the host_vars files are the units' (inventory_files renders the same)
+        assert d.platform is not None
+        return {
+            "inventory/hosts.yml": hosts_yml(d, d.platform.type),
+            "inventory/group_vars/all.yml": group_vars_all(d, list(d.platform.secrets)),
+        }
     if kind == "platform":
-        return platform_files(d, nodes=names or None)
+        return platform_files(d)
     if kind == "artefact":
         return {**ARTEFACTS, **_INPUTS.extra}[names[0]](d)
     raise ValueError(f"unknown render job {kind!r}")
 
 
-def _write_job(job: Job) -> dict[str, str]:
+def _unit(kind: str, name: str) -> tuple[str, str, Callable[[], Files]]:
+    i = _INPUTS
+    assert i is not None and i.basis is not None
+    return unit(kind, name, i.design, i.basis, i.node_index.get(name, -1), platform_files=i.per_node)
+
+
+def _render_job(job: Job) -> _Result:
+    kind, names = job
+    if kind not in UNIT_KINDS:
+        return _Result(dict(_whole_job(job)))
+    out = _Result({})
+    for name in names:
+        key, fingerprint, render = _unit(kind, name)
+        files = render()
+        _merge(out.files, files)  # type: ignore[arg-type]
+        out.units[key] = (fingerprint, sorted(files))
+    return out
+
+
+def _write_job(job: Job) -> _Result:
     assert _INPUTS is not None and _INPUTS.staging is not None
-    return write_files(_INPUTS.staging, _render_job(job))
+    staging, previous = _INPUTS.staging, _INPUTS.previous
+    kind, names = job
+    started = time.process_time()
+    if kind not in UNIT_KINDS:
+        out = _Result(write_files(staging, _whole_job(job)))
+        _add(out.seconds, kind, started)
+        return out
+    out = _Result({})
+    for name in names:
+        key, fingerprint, render = _unit(kind, name)
+        started = _add(out.seconds, "fingerprint", started)
+        digests = reuse(previous, key, fingerprint, staging) if previous is not None else None
+        if digests is None:
+            started = _add(out.seconds, "check", started)
+            digests = write_files(staging, render())
+            started = _add(out.seconds, kind, started)
+        else:
+            out.kept += 1
+            started = _add(out.seconds, "keep", started)
+        _merge(out.files, digests)  # type: ignore[arg-type]
+        out.units[key] = (fingerprint, sorted(digests))
+    return out
 
 
 def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefact] | None = None) -> list[Job]:
@@ -105,15 +173,15 @@ def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefa
     design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
     beside the others rather than after them. ``invariants``: one more job checks the
     Design's invariants (a render whose design stage left them to it). ``extra``: artefacts
-    of this render only (``render --report``), beside the registry's.
+    of this render only (``render --report``), beside the registry's. Switch and (per-node
+    platforms) node jobs are chunks of units, each rendered from its own slice of the Design.
     """
     out: list[Job] = [("design", ())]
     if invariants:
         out.append(("invariants", ()))
-    if per_node(design) and design.nodes:
-        names = [n.name for n in design.nodes]
-        out += [("platform", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
-    else:
+    names = [n.name for n in design.nodes]
+    out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
+    if not (per_node(design) and design.nodes):
         out.append(("platform", ()))
     out += [("reports", ()), ("inventory", ())]
     out += [("artefact", (name,)) for name in {**ARTEFACTS, **(extra or {})}]
@@ -195,7 +263,7 @@ def _progressed(results: Iterator[R], total: int, progress: Progress | None) -> 
         yield result
 
 
-def _merge(into: dict[str, str], new: dict[str, str]) -> None:
+def _merge(into: dict[str, str], new: Mapping[str, str]) -> None:
     clash = into.keys() & new.keys()
     if clash:
         raise ValueError(f"two renderers wrote {sorted(clash)[0]}")
@@ -209,19 +277,40 @@ def render_outputs(
     invariants: bool = False,
     extra: Mapping[str, Artefact] | None = None,
 ) -> OutputSet:
-    """Every file, in memory, with the manifest; ``invariants``: check the Design's too."""
+    """Every file, in memory, with the fingerprints and the manifest; ``invariants``: check the Design's too."""
     global _INPUTS
-    _INPUTS = _Inputs(design, extra=dict(extra or {}))
+    _INPUTS = _Inputs.of(design, extra=dict(extra or {}))
     try:
         out = OutputSet()
+        units: Units = {}
         work = jobs(design, invariants=invariants, extra=extra)
         with _results(_render_job, work, _workers(design), progress) as results:
             for result in results:
-                for path, text in result.items():
+                for path, text in result.files.items():
                     out.add(path, text)
+                units.update(result.units)
+        out.add(FINGERPRINTS, fingerprints_bytes(units))
     finally:
         _INPUTS = None
     return out.with_manifest()
+
+
+@dataclass
+class Written:
+    """What :func:`write_outputs` did: files in the new tree, and units rendered or kept.
+
+    ``seconds``: where the time went, for benchmarks. Job steps (``design``, ``switches``,
+    ``nodes``, ``fingerprint``, ``keep``: checking and linking kept files, ``check``: the
+    checks of units rendered anyway...) are CPU seconds summed over the workers (on a
+    shared machine the steadier figure); ``previous``, ``basis``, ``jobs``, ``finish``
+    (fingerprints and manifest), ``carry``, ``swap`` and ``retire`` (removing the old
+    tree) are the parent's wall seconds.
+    """
+
+    files: int
+    units: int = 0
+    kept: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def write_outputs(
@@ -232,22 +321,42 @@ def write_outputs(
     *,
     invariants: bool = False,
     extra: Mapping[str, Artefact] | None = None,
-) -> int:
-    """Render straight into a staging folder beside ``directory`` and swap it in; returns the file count.
+    incremental: bool = True,
+) -> Written:
+    """Render straight into a staging folder beside ``directory`` and swap it in.
 
     A plain Path is checked with :func:`aiinfra.render.output.prepare` (no spec, no force).
     ``invariants``: a job also checks the Design's invariants; a violation fails the render.
+    ``incremental`` (the default): switch and node units whose fingerprint and files are
+    unchanged keep the previous render's files (:mod:`aiinfra.render.incremental`); False
+    renders every file.
     """
     global _INPUTS
-    with staged(directory, notify) as staging:
-        _INPUTS = _Inputs(design, staging, dict(extra or {}))
+    if isinstance(directory, Path):
+        directory = prepare(directory, notify=notify)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    previous = previous_units(directory) if incremental else None
+    started = _add(seconds, "previous", started, time.perf_counter)
+    with staged(directory, notify, seconds) as staging:
+        _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
+        started = _add(seconds, "basis", started, time.perf_counter)
         try:
             digests: dict[str, str] = {}
+            units: Units = {}
+            kept = 0
             work = jobs(design, invariants=invariants, extra=extra)
             with _results(_write_job, work, _workers(design), progress) as results:
                 for result in results:
-                    _merge(digests, result)
+                    _merge(digests, result.files)  # type: ignore[arg-type]
+                    units.update(result.units)
+                    kept += result.kept
+                    for step, spent in result.seconds.items():
+                        seconds[f"job {step}"] = seconds.get(f"job {step}", 0.0) + spent
         finally:
             _INPUTS = None
+        started = _add(seconds, "jobs", started, time.perf_counter)
+        digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
         digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
-    return len(digests)
+        _add(seconds, "finish", started, time.perf_counter)
+    return Written(len(digests), len(units), kept, seconds)

@@ -27,6 +27,7 @@ from tests.conftest import EXAMPLES, write_spec
 # Files that describe the whole cluster: they list every device, so growth changes them.
 FABRIC_WIDE = {
     "MANIFEST.sha256",
+    ".aiinfra/fingerprints.json",  # every unit's fingerprint and files (aiinfra/render/incremental.py)
     "design.json",
     "design.yaml",
     "cabling.csv",

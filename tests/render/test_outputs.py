@@ -125,7 +125,7 @@ def test_parallel_render_equals_serial(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert len(pipeline.jobs(r.design)) > 8
     parallel = pipeline.render_outputs(r.design).files
     assert parallel == serial
-    count = pipeline.write_outputs(r.design, tmp_path / "streamed")
+    count = pipeline.write_outputs(r.design, tmp_path / "streamed").files
     assert count == len(serial)
     assert _tree(tmp_path / "streamed") == serial
 
