@@ -219,8 +219,16 @@ def _worker_init(parent: int) -> None:
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGKILL and reap every worker, so none writes into a staging folder being removed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    """SIGKILL and reap every worker, so none writes into a staging folder being removed.
+
+    The pool's own table misses a worker forked while the interrupt arrived (the pool
+    records it only after ``fork`` returns; on a loaded machine that worker may already be
+    running a job): left alive, multiprocessing's exit handler would wait for its job. So
+    every live child multiprocessing started is killed too; the render starts no other.
+    """
+    found = {p.pid: p for p in (getattr(pool, "_processes", None) or {}).values()}
+    found.update({p.pid: p for p in multiprocessing.active_children()})
+    processes = list(found.values())
     for process in processes:
         process.kill()
     for process in processes:

@@ -34,7 +34,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # that a worker runs it and then sleeping: the parent is mid-render for as long as we like.
 SLOW_RENDER = textwrap.dedent(
     """
-    import os, sys, time
+    import faulthandler, os, signal, sys, time
     from aiinfra.render import pipeline
     from aiinfra.cli import main
 
@@ -47,6 +47,7 @@ SLOW_RENDER = textwrap.dedent(
         return real(job)
 
     pipeline._write_job = slow
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # the test's post-mortem of a hang
     sys.exit(main(["render", "inventories/lab/cluster.yaml", "-o", sys.argv[1]]))
     """
 )
@@ -134,7 +135,14 @@ def test_sigterm_and_ctrl_c_clean_up(how: str, tmp_path: Path) -> None:
     else:
         os.killpg(proc.pid, signal.SIGINT)
         expected, name = 128 + signal.SIGINT, "SIGINT"
-    _, err = proc.communicate(timeout=30)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:  # say where it hangs: every thread's stack, then kill it
+        os.killpg(proc.pid, signal.SIGUSR1)
+        time.sleep(1)
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        raise AssertionError(f"the render did not exit 30 s after {name}:\n{err}") from None
     assert proc.returncode == expected, err
     assert err.strip().splitlines() == [f"aiinfra: {name}: interrupted; nothing was written"]
     assert wait_gone(proc.pid) == []
