@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -26,10 +27,11 @@ BIG = ROOT / "benchmarks" / "specs" / "ai-factory-131k.yaml"
 
 
 def scaled_spec(sus: int, directory: Path) -> Path:
-    """ai-factory-32k with ``sus`` scalable units instead of 64, to show how time scales."""
+    """The 131k benchmark spec (ai-factory-32k with pools and name widths sized for 256 SU) with
+    ``sus`` scalable units, to show how time and memory grow with the cluster."""
     import yaml
 
-    data = yaml.safe_load((ROOT / "inventories" / "ai-factory-32k" / "cluster.yaml").read_text())
+    data = yaml.safe_load(BIG.read_text())
     data["compute"]["scalable_units"] = sus
     data.pop("workloads", None)
     path = directory / f"factory-{sus}su.yaml"
@@ -82,8 +84,8 @@ def main() -> int:
         action="append",
         help="filesystem to write the output to (default: the system temp dir); repeat for several",
     )
-    parser.add_argument("--scale", action="store_true", help="ai-factory-32k at 8, 16, 32 and 64 SU instead")
-    parser.add_argument("--sus", help="with --scale: comma-separated SU counts (default 8,16,32,64)")
+    parser.add_argument("--scale", action="store_true", help="the 131k spec at 8, 32, 64, 128 and 256 SU instead")
+    parser.add_argument("--sus", help="with --scale: comma-separated SU counts (default 8,32,64,128,256)")
     parser.add_argument("--big", action="store_true", help="the 131,072-GPU benchmark spec")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -93,16 +95,17 @@ def main() -> int:
     examples = args.examples or sorted(p.parent.name for p in (ROOT / "inventories").glob("*/cluster.yaml"))
     if args.scale:
         scratch = Path(tempfile.mkdtemp(prefix="aiinfra-bench-"))
-        sus = [int(x) for x in (args.sus or "8,16,32,64").split(",")]
+        sus = [int(x) for x in (args.sus or "8,32,64,128,256").split(",")]
         examples = [str(scaled_spec(n, scratch)) for n in sus]
     if args.big:
         examples = [str(BIG)]
-    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}\n")
+    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average {_load()}\n")
     print(
         "| example | to | nodes | switches | files | MB | validate+design s | render+write s | total s "
         "| RSS MiB (worker) | CPU s |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rows: list[dict[str, float]] = []
     for example in examples:
         for where in args.write_dir or [None]:
             runs = []
@@ -118,6 +121,7 @@ def main() -> int:
                     sys.exit(f"{example} to {where}: exit {out.returncode}\n{out.stderr}")
                 runs.append(json.loads(out.stdout))
             r = min(runs, key=lambda x: x["total_s"])
+            rows.append(r)
             name = Path(example).stem if example.endswith(".yaml") else example
             print(
                 f"| {name} | {where or tempfile.gettempdir()} | {r['nodes']} | {r['switches']} | {r['files']} | "
@@ -125,7 +129,30 @@ def main() -> int:
                 f"{r['peak_rss_mib']:.0f} ({r['worker_rss_mib']:.0f}) | {min(x['cpu_s'] for x in runs):.2f} |",
                 flush=True,
             )
+    print(f"\nload average at the end: {_load()}")
+    if args.scale and len(rows) > 1:
+        nodes = [r["nodes"] for r in rows]
+        fits = {
+            "total s": [r["total_s"] for r in rows],
+            "CPU s": [r["cpu_s"] for r in rows],
+            "main RSS": [r["peak_rss_mib"] for r in rows],
+            "main + largest worker RSS": [r["peak_rss_mib"] + r["worker_rss_mib"] for r in rows],
+            "MB written": [r["mbytes"] for r in rows],
+        }
+        exponents = ", ".join(f"{name} ~ nodes^{_exponent(nodes, ys):.2f}" for name, ys in fits.items())
+        print(f"fitted exponents (least squares on logs): {exponents}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _exponent(xs: list[float], ys: list[float]) -> float:
+    """k of y ~ x^k: the least-squares slope of log y on log x."""
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
 
 
 if __name__ == "__main__":

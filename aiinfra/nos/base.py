@@ -104,4 +104,5 @@ def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environ
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # templates do not change under a render: no stat() per file rendered
     )

@@ -65,6 +65,7 @@ def _environment(name: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # templates do not change under a render: no stat() per file rendered
     )
 
 

@@ -21,7 +21,7 @@ import yaml
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.nos import profile as os_profile
 from aiinfra.nos.common import config_files
-from aiinfra.render.reports import dump_yaml
+from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
 # The render directory: the inventory's parent. The implicit localhost of the platform
@@ -92,7 +92,8 @@ def _declared(refs: list[str]) -> list[dict[str, str]]:
 
 
 def _dump(data: dict[str, Any]) -> str:
-    return HEADER + dump_yaml(unsafe(data))
+    """What ``dump_yaml(unsafe(data))`` writes, without copying the data to wrap its strings."""
+    return HEADER + dump(data, tag=Unsafe.yaml_tag, untagged=(Trusted,))
 
 
 def hosts_yml(design: Design, platform: str) -> str:

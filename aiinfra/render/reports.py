@@ -38,6 +38,9 @@ def neutralise(cell: object) -> object:
     return cell
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]')  # a cell with one of these is quoted
+
+
 def _cell(value: object) -> str:
     """RFC 4180 quoting: a cell with a comma, quote, CR or LF is quoted.
 
@@ -45,13 +48,48 @@ def _cell(value: object) -> str:
     (or a spreadsheet) then starts a new row inside the cell.
     """
     text = "" if value is None else str(neutralise(value))
-    if any(c in text for c in ',"\r\n'):
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
+# Where a cell that needs ``_cell`` shows in a block of rows joined plainly: a quote or CR
+# anywhere, a comma or LF inside a cell (more of them than the joins made), or a formula
+# start at the beginning of a cell (only "-" is common, inside names, so it is looked for
+# after a separator). Each test is one C-level scan of the block.
+_FORMULA_ANYWHERE = ("=", "+", "@", "\t")
+_BLOCK_ROWS = 1024
+
+
 def _csv(header: list[str], rows: Any) -> str:
-    return "".join(",".join(_cell(c) for c in row) + "\n" for row in (header, *rows))
+    """The CSV text, ``",".join(map(_cell, row))`` per line; written a block of rows at a time
+    and checked as a whole (a big cluster's addressing.csv has a million rows, and almost no
+    cell needs quoting or neutralising), so the usual block costs one join and a few scans."""
+    every = [header, *rows]
+    return "".join([_block(every[i : i + _BLOCK_ROWS]) for i in range(0, len(every), _BLOCK_ROWS)])
+
+
+def _block(rows: list[Any]) -> str:
+    try:
+        text = "\n".join(map(",".join, rows)) + "\n"  # str cells (and StrEnums) as they are
+    except TypeError:  # a number or None: cell by cell
+        return _by_cell(rows)
+    if (
+        '"' in text
+        or "\r" in text
+        or text.count(",") != sum(map(len, rows)) - len(rows)
+        or text.count("\n") != len(rows)
+        or text.startswith("-")
+        or ",-" in text
+        or "\n-" in text
+        or any(c in text for c in _FORMULA_ANYWHERE)
+    ):
+        return _by_cell(rows)
+    return text
+
+
+def _by_cell(rows: list[Any]) -> str:
+    return "".join([",".join(map(_cell, row)) + "\n" for row in rows])
 
 
 def design_yaml(design: Design) -> str:
@@ -129,7 +167,7 @@ def cabling_csv(design: Design) -> str:
                 link.b_device,
                 link.b_interface,
                 link.b_optic,
-                link.speed_gbps,
+                str(link.speed_gbps),  # text, as _cell writes an int, so the block joins as is
                 link.reach,
                 link.cable,
                 f"{link.length_m:g}",

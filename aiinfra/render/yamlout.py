@@ -13,9 +13,9 @@ PyYAML's safe loader, property-based.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
+from json.encoder import encode_basestring as _encode_basestring  # what json.dumps uses for a str
 from typing import Any
 
 # Plain scalars we allow: start with a letter, digit, '/', '_' or '.', and contain no
@@ -38,6 +38,7 @@ _NON_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def _scalar(value: Any) -> str:
+    """Anything but a string or a container (strings are ``_text``'s)."""
     if value is None:
         return "null"
     if value is True:
@@ -55,7 +56,7 @@ def _scalar(value: Any) -> str:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}.0e{exponent}"
         return text
-    return _tagged(value) if isinstance(value, str) else _string(str(value))
+    return _string(str(value))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -66,74 +67,110 @@ def _string(text: str) -> str:
     return _quoted(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _quoted(text: str) -> str:
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+    """Double-quoted with JSON escaping (what ``json.dumps(text, ensure_ascii=False)`` writes);
+    cached like ``_string``: tagged inventory strings repeat across thousands of files."""
+    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", _encode_basestring(text))
 
 
-def _tagged(value: str) -> str:
-    """A string; one that carries a ``yaml_tag`` (e.g. ``!unsafe``) is tagged and always double-quoted."""
-    tag = getattr(value, "yaml_tag", None)
-    if tag:
-        return f"{tag} {_quoted(str(value))}"
-    return _string(value)
+def _text(value: str, tag: str | None, untagged: tuple[type, ...]) -> str:
+    """A string value: its own ``yaml_tag``, else ``tag`` (unless its type is ``untagged``), else plain when safe."""
+    own = getattr(value, "yaml_tag", None)
+    if own:
+        return f"{own} {_quoted(str(value))}"
+    if tag is None or isinstance(value, untagged):
+        return _string(value)
+    return f"{tag} {_quoted(str(value))}"
 
 
 def _key(key: Any) -> str:
     return _string(key if isinstance(key, str) else str(key))
 
 
-def _emit(value: Any, indent: int, out: list[str]) -> None:
+# The emitter proper. One call per non-empty mapping or sequence; the common leaf types (exact
+# str and int) are written inline and everything else goes through ``_child``, so a 32k render's
+# several million values cost a type check and one append each. ``tag``: every string value
+# not already tagged is written with it (Ansible's ``!unsafe``) except instances of ``untagged``.
+
+
+def _mapping(
+    data: dict[Any, Any], indent: int, out: list[str], tag: str | None, untagged: tuple[type, ...], first: str = ""
+) -> None:
+    """``key: value`` lines at ``indent``; ``first`` replaces the indent of the first line ("- " of a list item)."""
     pad = " " * indent
-    if isinstance(value, dict):
-        if not value:
-            out.append(" {}\n")
-            return
-        out.append("\n")
-        for k, v in value.items():
-            out.append(f"{pad}{_key(k)}:")
-            _emit_child(v, indent, out)
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append(" []\n")
-            return
-        out.append("\n")
-        for item in value:
-            out.append(f"{pad}-")
-            _emit_child(item, indent, out, in_list=True)
-    else:
-        out.append(f" {_scalar(value)}\n")
-
-
-def _emit_child(value: Any, indent: int, out: list[str], in_list: bool = False) -> None:
-    if isinstance(value, str):
-        out.append(f" {_tagged(value)}\n")
-        return
-    if isinstance(value, dict) and value and in_list:
-        # "- key: v" with following keys aligned under the first
-        first = True
-        for k, v in value.items():
-            if first:
-                out.append(f" {_key(k)}:")
-                first = False
+    prefix = first or pad
+    append = out.append
+    for k, v in data.items():
+        line = f"{prefix}{_string(k) if type(k) is str else _key(k)}:"
+        prefix = pad
+        t = type(v)
+        if t is str:
+            if tag is None:
+                append(f"{line} {_string(v)}\n")
             else:
-                out.append(f"{' ' * (indent + 2)}{_key(k)}:")
-            _emit_child(v, indent + 2, out)
-        return
-    if isinstance(value, dict | list | tuple) and value:
-        _emit(value, indent + 2, out)
+                append(f"{line} {tag} {_quoted(v)}\n")
+        elif t is int:
+            append(f"{line} {v}\n")
+        else:
+            _child(v, indent, out, line, tag, untagged)
+
+
+def _sequence(
+    data: list[Any] | tuple[Any, ...], indent: int, out: list[str], tag: str | None, untagged: tuple[type, ...]
+) -> None:
+    """``- item`` lines at ``indent``; a mapping item starts on the dash's line."""
+    dash = " " * indent + "-"
+    append = out.append
+    for item in data:
+        t = type(item)
+        if t is str:
+            if tag is None:
+                append(f"{dash} {_string(item)}\n")
+            else:
+                append(f"{dash} {tag} {_quoted(item)}\n")
+        elif isinstance(item, dict) and item:
+            _mapping(item, indent + 2, out, tag, untagged, dash + " ")
+        else:
+            _child(item, indent, out, dash, tag, untagged)
+
+
+def _child(value: Any, indent: int, out: list[str], line: str, tag: str | None, untagged: tuple[type, ...]) -> None:
+    """``line`` (a key or a dash) followed by any value; a non-empty container goes on the next lines."""
+    if isinstance(value, str):
+        out.append(f"{line} {_text(value, tag, untagged)}\n")
+    elif isinstance(value, dict):
+        if value:
+            out.append(line + "\n")
+            _mapping(value, indent + 2, out, tag, untagged)
+        else:
+            out.append(line + " {}\n")
+    elif isinstance(value, list | tuple):
+        if value:
+            out.append(line + "\n")
+            _sequence(value, indent + 2, out, tag, untagged)
+        else:
+            out.append(line + " []\n")
     else:
-        _emit(value, indent, out)
+        out.append(f"{line} {_scalar(value)}\n")
 
 
-def dump(data: Any) -> str:
-    """Block-style YAML for a dict or list of plain data (insertion order kept)."""
-    if not isinstance(data, dict | list | tuple) or not data:
-        return (
-            _scalar(data) + "\n"
-            if not isinstance(data, dict | list | tuple)
-            else ("{}\n" if isinstance(data, dict) else "[]\n")
-        )
+def dump(data: Any, *, tag: str | None = None, untagged: tuple[type, ...] = ()) -> str:
+    """Block-style YAML for a dict or list of plain data (insertion order kept).
+
+    ``tag`` (e.g. ``"!unsafe"``): every string value (never a key) is written with that tag,
+    except strings with a ``yaml_tag`` of their own and instances of ``untagged``; the same
+    bytes as first wrapping every such string in a tagged str subclass, without the copy.
+    """
+    if isinstance(data, str):
+        return _text(data, tag, untagged) + "\n"
+    if not isinstance(data, dict | list | tuple):
+        return _scalar(data) + "\n"
+    if not data:
+        return "{}\n" if isinstance(data, dict) else "[]\n"
     out: list[str] = []
-    _emit(data, 0, out)
-    text = "".join(out)
-    return text[1:] if text.startswith("\n") else text
+    if isinstance(data, dict):
+        _mapping(data, 0, out, tag, untagged)
+    else:
+        _sequence(data, 0, out, tag, untagged)
+    return "".join(out)

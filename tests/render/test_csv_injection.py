@@ -13,9 +13,13 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiinfra.catalog import builtin
 from aiinfra.cli import main
+from aiinfra.design.model import InterfaceRole
+from aiinfra.render import reports
 from aiinfra.render.reports import neutralise
 from tests.conftest import lab_data, write_spec
 
@@ -64,3 +68,41 @@ def test_numbers_and_plain_names_are_left_alone() -> None:
         assert neutralise(cell) == cell
     for cell in ("=1", "-1+2", "-x", "+", "@x", "\tx", "\rx", "-"):
         assert neutralise(cell) == "'" + cell
+
+
+# Cells as the Design writes them (names, addresses, StrEnums), and one of each kind that needs _cell.
+PLAIN = ["leaf-1", "10.0.0.1/31", "", "a b", "1", "x\x00y", InterfaceRole.HOST]
+SPECIAL = ["-b", "-3", "=x", "+1", "@a", "\tq", "\rq", 'a"b', "a,b", "a\nb", "\x00-", "a\x00=b", "-"]
+SPECIAL += [7, -7, None, 1.5, True]
+ROWS = st.lists(
+    st.lists(st.one_of(st.sampled_from(PLAIN), st.sampled_from(SPECIAL), st.text(max_size=4)), min_size=1, max_size=4),
+    max_size=6,
+)
+
+
+def _by_cell(rows: list[list[object]]) -> str:
+    return "".join(",".join(reports._cell(c) for c in row) + "\n" for row in [["h", "a"], *rows])
+
+
+def _blocks(rows: list[list[object]], block: int) -> str:
+    default, reports._BLOCK_ROWS = reports._BLOCK_ROWS, block
+    try:
+        return reports._csv(["h", "a"], rows)
+    finally:
+        reports._BLOCK_ROWS = default
+
+
+@pytest.mark.parametrize("cell", SPECIAL)
+def test_a_cell_that_needs_quoting_or_neutralising_is_found_anywhere_in_a_block(cell: object) -> None:
+    """The block writer joins rows plainly and scans the block; wherever such a cell sits (the
+    first cell of the block, of a later row, or further along a row), the block is written cell by cell."""
+    for rows in ([[cell, "x"]], [["x", "y"], [cell, "y"]], [["x", cell]], [["x", "y"], ["x", "y", cell]]):
+        for block in (1, 2, 3):
+            assert _blocks(rows, block) == _by_cell(rows), (rows, block)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=ROWS, block=st.integers(1, 3))
+def test_block_writer_is_the_cell_writer(rows: list[list[object]], block: int) -> None:
+    """Any mix of cells: the bytes are those of ``_cell`` on each cell."""
+    assert _blocks(rows, block) == _by_cell(rows)

@@ -6,6 +6,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aiinfra.render.inventory import Trusted, Unsafe, load_yaml, unsafe
 from aiinfra.render.yamlout import dump
 
 TRICKY = [
@@ -82,3 +83,35 @@ def test_plain_where_safe() -> None:
         "ansible_host: 10.0.0.1\nos: nxos\ncount: 3\nok: true\n"
     )
     assert dump({"l": [{"a": 1, "b": [1, 2]}, "x"]}) == "l:\n  - a: 1\n    b:\n      - 1\n      - 2\n  - x\n"
+
+
+class _Plain(str):
+    """A str subclass without a tag of its own (like the inventory's Trusted)."""
+
+    __slots__ = ()
+
+
+tagged_values = st.recursive(
+    st.one_of(scalars, st.sampled_from(TRICKY).map(_Plain), st.sampled_from(TRICKY).map(Unsafe), st.just(Trusted("x"))),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.one_of(st.sampled_from(TRICKY), st.text(min_size=1, max_size=6)), inner, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tagged_values)
+def test_tag_mode_writes_what_wrapping_every_string_writes(value: object) -> None:
+    """``dump(..., tag=...)`` is the inventory's fast path: the same bytes as marking every string
+    value Unsafe first (inventory.unsafe), Trusted ones and keys left alone."""
+    assert dump({"root": value}, tag=Unsafe.yaml_tag, untagged=(Trusted,)) == dump(unsafe({"root": value}))
+    assert dump(value, tag=Unsafe.yaml_tag, untagged=(Trusted,)) == dump(unsafe(value))
+
+
+def test_tag_mode_tags_values_not_keys() -> None:
+    text = dump({"a": "x", "b": [Trusted("{{ t }}"), "y"], "c": 1}, tag="!unsafe", untagged=(Trusted,))
+    assert text == 'a: !unsafe "x"\nb:\n  - "{{ t }}"\n  - !unsafe "y"\nc: 1\n'
+    assert load_yaml(text) == {"a": "x", "b": ["{{ t }}", "y"], "c": 1}
