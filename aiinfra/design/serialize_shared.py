@@ -136,5 +136,3 @@ def direct_ref(node: TypeNode) -> Ref | None:
     if isinstance(node, Union) and len(node.options) == 2 and isinstance(node.options[1], Ref):
         return node.options[1]
     return None
-
-

@@ -355,5 +355,3 @@ def _holds_array_of_records(node: TypeNode) -> bool:
     if isinstance(node, Record):
         return any(_holds_array_of_records(f.node) for f in record_fields(node.cls))
     return False
-
-
