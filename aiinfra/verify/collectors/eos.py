@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiinfra.verify.collectors.values import qos_by_check
+
 LLDP = "show lldp neighbors detail"
 BGP = "show ip bgp summary"
 INTERFACES = "show interfaces"
@@ -89,7 +91,7 @@ def _eos_qos(text: Any) -> dict[str, Any] | None:
     except ImportError:
         return None
     ports = port_qos(str(text))
-    return {key: {port: q[key] for port, q in ports.items()} for key in ("pfc", "watchdog", "ecn")}
+    return qos_by_check(ports)
 
 
 def collect(raw: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from typing import Any
 
 from aiinfra.nos.junos.parser import port_qos
 from aiinfra.nos.junos.syntax import JunosSyntaxError, parse
-from aiinfra.verify.collectors.values import as_int, gbps
+from aiinfra.verify.collectors.values import as_int, gbps, qos_by_check
 
 LLDP = "show lldp neighbors"
 BGP = "show bgp neighbor"
@@ -116,11 +116,7 @@ def _qos(text: Any) -> dict[str, Any] | None:
         ports = port_qos(parse(str(text)))
     except JunosSyntaxError:
         return None
-    return {
-        "pfc": {port: q["pfc"] for port, q in ports.items()},
-        "watchdog": {port: q["watchdog"] for port, q in ports.items()},
-        "ecn": {port: q["ecn"] for port, q in ports.items()},
-    }
+    return qos_by_check(ports)
 
 
 def collect(raw: dict[str, Any]) -> dict[str, Any]:

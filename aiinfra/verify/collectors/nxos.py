@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.verify.collectors.values import as_int
+from aiinfra.verify.collectors.values import as_int, qos_by_check
 
 LLDP = "show lldp neighbors detail"
 BGP = "show bgp ipv4 unicast summary"
@@ -129,11 +129,7 @@ def _qos(text: Any) -> dict[str, Any] | None:
     except ImportError:
         return None
     ports = port_qos(str(text))
-    return {
-        "pfc": {port: q["pfc"] for port, q in ports.items()},
-        "watchdog": {port: q["watchdog"] for port, q in ports.items()},
-        "ecn": {port: q["ecn"] for port, q in ports.items()},
-    }
+    return qos_by_check(ports)
 
 
 def collect(raw: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 SPEED = re.compile(r"^(\d+)\s*G")
@@ -20,3 +21,15 @@ def gbps(text: Any) -> int | None:
     """Gb/s from a speed word such as ``400Gbps`` (Junos) or ``400G`` (SR Linux)."""
     m = SPEED.match(str(text or ""))
     return int(m.group(1)) if m else None
+
+
+QOS_KEYS = ("pfc", "watchdog", "ecn")
+
+
+def qos_by_check(ports: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A parse-back's per-port ``{pfc, watchdog, ecn}`` as the neutral qos section (per check, then port).
+
+    EOS, NX-OS and Junos read PFC, the watchdog and ECN from the configuration the switch
+    runs, through their driver's parse-back, which answers port by port.
+    """
+    return {key: {port: q[key] for port, q in ports.items()} for key in QOS_KEYS}
