@@ -125,12 +125,18 @@ def test_a_misspelt_key_fails_the_sonic_model() -> None:
     [
         ("FEC_UNCORR", "1,204", "fec_uncorrectable errors", "1204"),
         ("FEC_SYMBOL_ERR", "3", "symbol errors", "3"),
-        ("FEC_UNCORR", "N/A", "fec_uncorrectable errors", "None"),
     ],
 )
 def test_fec_errors_are_named(counter: str, value: str, check: str, found: str) -> None:
     got = failures(config_db(), portstat(fec={"Ethernet12": {counter: value}}))
     assert got == [Failure(LEAF, "Ethernet12", check, "<= 0", found)]
+
+
+def test_a_counter_portstat_shows_as_na_is_not_collected_never_passed() -> None:
+    raw = {sonic.CONFIG_DB: config_db(), **portstat(fec={"Ethernet12": {"FEC_UNCORR": "N/A"}}), **dom()}
+    result = evaluate({LEAF: catalog()}, {LEAF: collect.state_of("sonic", raw)}, SECTIONS)
+    assert result.failures == []
+    assert result.not_collected == {LEAF: ["counters fec_uncorrectable"]}
 
 
 def test_rx_errors_stand_for_fcs() -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.verify.collectors.values import qos_by_check
+from aiinfra.verify.collectors.values import running_config_qos
 
 LLDP = "show lldp neighbors detail"
 BGP = "show ip bgp summary"
@@ -84,16 +84,6 @@ def _eos_dom(out: dict[str, Any]) -> dict[str, Any]:
     return dom
 
 
-def _eos_qos(text: Any) -> dict[str, Any] | None:
-    """The qos section from the running configuration; None without the parse-back's parser."""
-    try:
-        from aiinfra.nos.eos.parser import port_qos  # needs ciscoconfparse2 (the deploy extra)
-    except ImportError:
-        return None
-    ports = port_qos(str(text))
-    return qos_by_check(ports)
-
-
 def collect(raw: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     if LLDP in raw:
@@ -114,7 +104,7 @@ def collect(raw: dict[str, Any]) -> dict[str, Any]:
     if DOM in raw:
         state["optics"] = _eos_dom(raw[DOM])
     if RUNNING in raw:
-        qos = _eos_qos(raw[RUNNING])
+        qos = running_config_qos("eos", raw[RUNNING])
         if qos is not None:
             state["qos"] = qos
     return state

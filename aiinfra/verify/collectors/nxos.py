@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.verify.collectors.values import as_int, qos_by_check
+from aiinfra.verify.collectors.values import as_int, running_config_qos
 
 LLDP = "show lldp neighbors detail"
 BGP = "show bgp ipv4 unicast summary"
@@ -122,16 +122,6 @@ def _pfc_oper(out: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def _qos(text: Any) -> dict[str, Any] | None:
-    """The qos section from the running configuration; None without the parse-back's parser."""
-    try:
-        from aiinfra.nos.nxos.parser import port_qos  # needs ciscoconfparse2 (the deploy extra)
-    except ImportError:
-        return None
-    ports = port_qos(str(text))
-    return qos_by_check(ports)
-
-
 def collect(raw: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     if LLDP in raw:
@@ -167,7 +157,7 @@ def collect(raw: dict[str, Any]) -> dict[str, Any]:
     if ERRORS in raw:
         state["counters"] = _counters(raw[ERRORS])
     if RUNNING in raw:
-        qos = _qos(raw[RUNNING])
+        qos = running_config_qos("nxos", raw[RUNNING])
         if qos is not None:
             if PFC in raw:
                 qos["pfc_oper"] = _pfc_oper(raw[PFC])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -33,3 +34,16 @@ def qos_by_check(ports: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, 
     runs, through their driver's parse-back, which answers port by port.
     """
     return {key: {port: q[key] for port, q in ports.items()} for key in QOS_KEYS}
+
+
+def running_config_qos(os_name: str, text: Any) -> dict[str, dict[str, Any]] | None:
+    """The qos section from a CLI OS's running configuration, read by its driver's parse-back.
+
+    None when the parse-back cannot be imported: it needs ciscoconfparse2 (the deploy
+    extra), and without it the section is reported as not collected.
+    """
+    try:
+        parser = importlib.import_module(f"aiinfra.nos.{os_name}.parser")
+    except ImportError:
+        return None
+    return qos_by_check(parser.port_qos(str(text)))
