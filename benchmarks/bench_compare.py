@@ -42,7 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inventories" / "ai-factory-32k" / "cluster.yaml"
 TIERS = ("leaf", "spine", "super_spine")
-AVD_TYPE = {"leaf": "l3leaf", "spine": "spine", "super-spine": "super_spine"}
+AVD_TYPE = {"leaf": "l3leaf", "spine": "spine", "super-spine": "super_spine"}  # role -> AVD input key
+AVD_TYPE_NAME = {"l3leaf": "l3leaf", "spine": "spine", "super_spine": "super-spine"}  # key -> a host's `type`
 ROUTED = ("leaf-spine", "spine-super-spine")
 
 
@@ -180,7 +181,7 @@ def avd_inputs(devices: list[dict[str, Any]], links: list[list[str]]) -> dict[st
         for avd_type, nodes in types.items():
             if nodes:
                 key = f"{name}/{avd_type}"
-                inputs[key] = {**common, "type": avd_type}
+                inputs[key] = {**common, "type": AVD_TYPE_NAME[avd_type]}
                 keys.update({n["name"]: key for n in nodes})
     return {"inputs": inputs, "devices": keys}
 
