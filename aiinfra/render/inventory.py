@@ -220,14 +220,33 @@ def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
 
 def inventory_files(design: Design) -> dict[str, str]:
     """``inventory/hosts.yml``, ``group_vars/all.yml`` and one host_vars file per switch and node."""
+    files = cluster_inventory_files(design)
+    for d in design.devices.values():
+        files[host_vars_path(d.name)] = _dump(switch_vars(d, design.management))
+    for n in design.nodes:
+        files[host_vars_path(n.name)] = _dump(node_vars(n, design))
+    return files
+
+
+def cluster_inventory_files(design: Design) -> dict[str, str]:
+    """The files that read the whole cluster: ``hosts.yml`` and ``group_vars/all.yml``."""
     if design.platform is None:
         raise ValueError("this Design has no platform intent; build it with aiinfra.design.build.build_design")
-    files = {
+    return {
         "inventory/hosts.yml": hosts_yml(design, design.platform.type),
         "inventory/group_vars/all.yml": group_vars_all(design, list(design.platform.secrets)),
     }
-    for d in design.devices.values():
-        files[f"inventory/host_vars/{d.name}.yml"] = _dump(switch_vars(d, design.management))
-    for n in design.nodes:
-        files[f"inventory/host_vars/{n.name}.yml"] = _dump(node_vars(n, design))
-    return files
+
+
+def host_vars_path(name: str) -> str:
+    return f"inventory/host_vars/{name}.yml"
+
+
+def unit_host_vars(cut: Design, name: str) -> dict[str, str]:
+    """The host_vars file of the one switch or node of an incremental render's slice
+    (:mod:`aiinfra.render.units`): the same bytes :func:`inventory_files` writes for it."""
+    device = cut.devices.get(name)
+    if device is not None:
+        return {host_vars_path(name): _dump(switch_vars(device, cut.management))}
+    (node,) = (n for n in cut.nodes if n.name == name)
+    return {host_vars_path(name): _dump(node_vars(node, cut))}

@@ -36,7 +36,7 @@ from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes, write_design_json
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
 from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
-from aiinfra.render.inventory import group_vars_all, hosts_yml
+from aiinfra.render.inventory import cluster_inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
@@ -109,12 +109,8 @@ def _whole_job(job: Job) -> Files:
             "addressing.csv": addressing_csv(d),
             "bom.csv": bom_csv(d),
         }
-    if kind == "inventory":  # the host_vars files are the units' (inventory_files renders the same)
-        assert d.platform is not None
-        return {
-            "inventory/hosts.yml": hosts_yml(d, d.platform.type),
-            "inventory/group_vars/all.yml": group_vars_all(d, list(d.platform.secrets)),
-        }
+    if kind == "inventory":  # the host_vars files are the units'
+        return cluster_inventory_files(d)
     if kind == "platform":
         return platform_files(d)
     if kind == "artefact":

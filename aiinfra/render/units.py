@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from aiinfra.design.model import Design
 from aiinfra.nos import driver
 from aiinfra.render.incremental import Basis, device_fingerprint, device_slice, node_fingerprint, node_slice
-from aiinfra.render.inventory import inventory_files
+from aiinfra.render.inventory import unit_host_vars
 from aiinfra.render.platforms import platform_files as render_platform
 
 Files = Mapping[str, str | bytes]
@@ -32,20 +32,14 @@ def unit(
 
         def switch() -> Files:
             cut = device_slice(basis, design, name)
-            return {**driver(device.os).render_device(device, cut), **host_vars(cut, name)}
+            return {**driver(device.os).render_device(device, cut), **unit_host_vars(cut, name)}
 
         return f"switch/{name}", device_fingerprint(basis, design, name), switch
     if kind == "nodes":
 
         def node() -> Files:
             cut = node_slice(basis, design, index)
-            return {**(render_platform(cut) if platform_files else {}), **host_vars(cut, name)}
+            return {**(render_platform(cut) if platform_files else {}), **unit_host_vars(cut, name)}
 
         return f"node/{name}", node_fingerprint(basis, design, index), node
     raise ValueError(f"unknown render unit {kind!r}")
-
-
-def host_vars(cut: Design, name: str) -> Files:
-    """The one host_vars file of a slice's switch or node (what inventory_files renders for it)."""
-    path = f"inventory/host_vars/{name}.yml"
-    return {path: inventory_files(cut)[path]}
