@@ -248,8 +248,8 @@ def evaluate(
             result.checked[section] = result.checked.get(section, 0) + CHECKS[section](
                 cat, state[section], result.failures
             )
-            if section == "counters" and unread_counters(cat, state[section]):
-                result.not_collected[name] = unread_counters(cat, state[section])
+            if section == "counters" and (unread := unread_counters(cat, state[section])):
+                result.not_collected[name] = unread
     result.swaps = swapped_pairs(result.failures)
     return result
 

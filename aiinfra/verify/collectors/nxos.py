@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.verify.collectors.values import as_int, running_config_qos
+from aiinfra.verify.collectors.values import as_float, as_int, running_config_qos
 
 LLDP = "show lldp neighbors detail"
 BGP = "show bgp ipv4 unicast summary"
@@ -72,13 +72,6 @@ def _nx_port(name: str) -> str:
     return "Ethernet" + name[3:] if name.startswith("Eth") and not name.startswith("Ethernet") else name
 
 
-def _dbm(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _optics(out: dict[str, Any]) -> dict[str, Any]:
     """Per present module: the lanes' receive power and the module's alarm thresholds.
 
@@ -90,10 +83,10 @@ def _optics(out: dict[str, Any]) -> dict[str, Any]:
         if r.get("sfp") != "present" or not lanes:
             continue
         lanes.sort(key=lambda lane: as_int(lane.get("lane_number")) or 1)
-        rx = [_dbm(lane.get("rx_pwr")) for lane in lanes]
-        lows = [v for v in (_dbm(lane.get("rx_pwr_alrm_lo")) for lane in lanes) if v is not None]
-        highs = [v for v in (_dbm(lane.get("rx_pwr_alrm_hi")) for lane in lanes) if v is not None]
-        temps = [v for v in (_dbm(lane.get("temperature")) for lane in lanes) if v is not None]
+        rx = [as_float(lane.get("rx_pwr")) for lane in lanes]
+        lows = [v for v in (as_float(lane.get("rx_pwr_alrm_lo")) for lane in lanes) if v is not None]
+        highs = [v for v in (as_float(lane.get("rx_pwr_alrm_hi")) for lane in lanes) if v is not None]
+        temps = [v for v in (as_float(lane.get("temperature")) for lane in lanes) if v is not None]
         dom[str(r.get("interface"))] = {
             "rx_power_dbm": [NO_LIGHT_DBM if v is None else v for v in rx],
             "rx_low_alarm_dbm": max(lows) if lows else None,

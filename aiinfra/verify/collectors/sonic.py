@@ -30,7 +30,7 @@ import re
 from typing import Any
 
 from aiinfra.verify.collectors import linux
-from aiinfra.verify.collectors.values import as_int
+from aiinfra.verify.collectors.values import as_float, as_int
 
 CONFIG_DB = "sonic-cfggen -d --print-data"
 ERRORS = "portstat -r -j -e"
@@ -91,13 +91,6 @@ def counters(errors: dict[str, Any], fec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _float(text: Any) -> float | None:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
-
-
 def _hashes(dump: dict[str, Any], table: str) -> dict[str, dict[str, Any]]:
     """sonic-db-dump's ``{"TABLE|port": {"type": "hash", "value": {...}}}`` as ``{port: {...}}``."""
     prefix = f"{table}|"
@@ -108,13 +101,13 @@ def optics(sensors: dict[str, Any], thresholds: dict[str, Any]) -> dict[str, Any
     limits = _hashes(thresholds, "TRANSCEIVER_DOM_THRESHOLD")
     out: dict[str, Any] = {}
     for port, fields in _hashes(sensors, "TRANSCEIVER_DOM_SENSOR").items():
-        lanes = sorted((int(m.group(1)), _float(v)) for f, v in fields.items() if (m := LANE.match(f)))
+        lanes = sorted((int(m.group(1)), as_float(v)) for f, v in fields.items() if (m := LANE.match(f)))
         limit = limits.get(port, {})
         out[port] = {
             "rx_power_dbm": [v for _, v in lanes if v is not None],
-            "rx_low_alarm_dbm": _float(limit.get("rxpowerlowalarm")),
-            "rx_high_alarm_dbm": _float(limit.get("rxpowerhighalarm")),
-            "temperature_c": _float(fields.get("temperature")),
+            "rx_low_alarm_dbm": as_float(limit.get("rxpowerlowalarm")),
+            "rx_high_alarm_dbm": as_float(limit.get("rxpowerhighalarm")),
+            "temperature_c": as_float(fields.get("temperature")),
         }
     return out
 

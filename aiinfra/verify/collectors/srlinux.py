@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.verify.collectors.values import as_int, gbps
+from aiinfra.verify.collectors.values import as_float, as_int, gbps
 
 LLDP = "/system/lldp"
 BGP = "/network-instance[name=default]/protocols/bgp"
@@ -60,14 +60,6 @@ def _dig(node: Any, *names: str) -> Any:
     return node
 
 
-def _dbm(value: Any) -> float | None:
-    """A decimal64 reading (a JSON string such as ``"-1.20"``) as a float."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _counters(ports: list[dict[str, Any]]) -> dict[str, Any]:
     fec = ("ethernet", "forward-error-correction", "statistics", "host-if-fec-router", "frame-error-count")
     return {
@@ -86,13 +78,13 @@ def _optics(ports: list[dict[str, Any]]) -> dict[str, Any]:
         if not channels:
             continue
         power = [c.get("input-power") or {} for c in channels]
-        lows = [v for v in (_dbm(p.get("low-alarm-threshold")) for p in power) if v is not None]
-        highs = [v for v in (_dbm(p.get("high-alarm-threshold")) for p in power) if v is not None]
+        lows = [v for v in (as_float(p.get("low-alarm-threshold")) for p in power) if v is not None]
+        highs = [v for v in (as_float(p.get("high-alarm-threshold")) for p in power) if v is not None]
         out[str(i.get("name"))] = {
-            "rx_power_dbm": [v for v in (_dbm(p.get("latest-value")) for p in power) if v is not None],
+            "rx_power_dbm": [v for v in (as_float(p.get("latest-value")) for p in power) if v is not None],
             "rx_low_alarm_dbm": max(lows) if lows else None,  # the strictest lane
             "rx_high_alarm_dbm": min(highs) if highs else None,
-            "temperature_c": _dbm(_dig(i, "transceiver", "temperature", "latest-value")),
+            "temperature_c": as_float(_dig(i, "transceiver", "temperature", "latest-value")),
         }
     return out
 

@@ -18,6 +18,14 @@ def as_int(value: Any) -> int | None:
         return None
 
 
+def as_float(value: Any) -> float | None:
+    """``float(value)`` (a reading sent as text, such as YANG decimal64 ``"-1.20"``), or None."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def gbps(text: Any) -> int | None:
     """Gb/s from a speed word such as ``400Gbps`` (Junos) or ``400G`` (SR Linux)."""
     m = SPEED.match(str(text or ""))
