@@ -48,6 +48,9 @@ SLOW_RENDER = textwrap.dedent(
 
     pipeline._write_job = slow
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # the test's post-mortem of a hang
+    # Ctrl-C as a terminal's foreground job gets it: a suite started in the background (`&`,
+    # nohup) hands its children SIGINT ignored, and the render then rightly ignores Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.exit(main(["render", "inventories/lab/cluster.yaml", "-o", sys.argv[1]]))
     """
 )
