@@ -6,7 +6,10 @@ Prints a Markdown table (the one recorded in docs/performance.md). ``--write-dir
 given more than once (tmpfs and disk side by side, one run); ``--big`` is the 131,072-GPU
 benchmark spec (benchmarks/specs/ai-factory-131k.yaml, issue 18). "RSS" is the peak of the
 main process, with the largest worker's peak in brackets (forked workers share the Design
-copy-on-write, so main + every worker overstates the memory in use).
+copy-on-write, so main + every worker overstates the memory in use). "peak PSS" is the
+memory the whole render holds at its peak: main and workers sampled together, each shared
+page counted once (proportional set size, /proc/PID/smaps_rollup), the figure issue 18's
+2 GB target is read against.
 """
 
 from __future__ import annotations
@@ -39,6 +42,57 @@ def scaled_spec(sus: int, directory: Path) -> Path:
     return path
 
 
+class TreeMemory:
+    """Peak memory of this process and its workers together, sampled from /proc every ``interval`` s.
+
+    Forked workers share the Design copy-on-write, so adding their RSS counts every shared
+    page once per process; the proportional set size (PSS) splits each shared page between
+    the processes that map it, so the sum of PSS over the tree is the memory the render
+    really holds. A spike shorter than the interval can be missed.
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
+
+        self.interval, self.peak_pss_mib, self.peak_rss_sum_mib = interval, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            pss = rss = 0
+            for pid in [os.getpid(), *self._children()]:
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as f:
+                        for line in f:
+                            if line.startswith(("Pss:", "Rss:")):
+                                kib = int(line.split()[1])
+                                pss, rss = (pss + kib, rss) if line[0:3] == "Pss" else (pss, rss + kib)
+                except OSError:  # a worker that just exited
+                    continue
+            self.peak_pss_mib = max(self.peak_pss_mib, pss / 1024)
+            self.peak_rss_sum_mib = max(self.peak_rss_sum_mib, rss / 1024)
+
+    @staticmethod
+    def _children() -> list[int]:
+        found: list[int] = []
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/children") as f:
+                    found += [int(pid) for pid in f.read().split()]
+            except OSError:
+                continue
+        return found
+
+
 def measure(example: str, write_dir: str | None) -> dict[str, float]:
     """Run in a child process: stage timings (s) and peak RSS (MiB)."""
     import inspect
@@ -50,10 +104,11 @@ def measure(example: str, write_dir: str | None) -> dict[str, float]:
     # checkout older than that, the base of a before/after comparison, checks them here)
     deferrable = "defer_invariants" in inspect.signature(design_from_file).parameters
     deferred = {"defer_invariants": True} if deferrable else {}
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = design_from_file(spec_path, **deferred)  # type: ignore[arg-type]  # load, validate, design, checks
-    t1, c1 = time.perf_counter(), time.process_time()
-    with tempfile.TemporaryDirectory(dir=write_dir) as tmp:
+    memory = TreeMemory()
+    with memory, tempfile.TemporaryDirectory(dir=write_dir) as tmp:
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = design_from_file(spec_path, **deferred)  # type: ignore[arg-type]  # load, validate, design, checks
+        t1, c1 = time.perf_counter(), time.process_time()
         files = write_rendered(result, Path(tmp) / "build")  # what `aiinfra render` does
         t2 = time.perf_counter()
         mbytes = sum(p.stat().st_size for p in (Path(tmp) / "build").rglob("*") if p.is_file()) / 1e6
@@ -70,6 +125,9 @@ def measure(example: str, write_dir: str | None) -> dict[str, float]:
         "design_cpu_s": c1 - c0,  # the serial part, in CPU seconds (steadier than wall on a shared machine)
         "peak_rss_mib": self_kib / 1024,
         "worker_rss_mib": workers_kib / 1024,
+        # main + workers at the same instant, shared pages counted once (the issue's "peak memory")
+        "tree_pss_mib": memory.peak_pss_mib,
+        "tree_rss_sum_mib": memory.peak_rss_sum_mib,
         # CPU seconds of the process and its workers: on a shared machine, steadier than wall time
         "cpu_s": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime,
     }
@@ -102,9 +160,9 @@ def main() -> int:
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average {_load()}\n")
     print(
         "| example | to | nodes | switches | files | MB | validate+design s | render+write s | total s "
-        "| RSS MiB (worker) | CPU s |"
+        "| RSS MiB (worker) | peak PSS main+workers MiB | CPU s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows: list[dict[str, float]] = []
     for example in examples:
         for where in args.write_dir or [None]:
@@ -126,7 +184,8 @@ def main() -> int:
             print(
                 f"| {name} | {where or tempfile.gettempdir()} | {r['nodes']} | {r['switches']} | {r['files']} | "
                 f"{r['mbytes']:.1f} | {r['design_s']:.2f} | {r['render_s']:.2f} | {r['total_s']:.2f} | "
-                f"{r['peak_rss_mib']:.0f} ({r['worker_rss_mib']:.0f}) | {min(x['cpu_s'] for x in runs):.2f} |",
+                f"{r['peak_rss_mib']:.0f} ({r['worker_rss_mib']:.0f}) | {r['tree_pss_mib']:.0f} | "
+                f"{min(x['cpu_s'] for x in runs):.2f} |",
                 flush=True,
             )
     print(f"\nload average at the end: {_load()}")
@@ -137,6 +196,7 @@ def main() -> int:
             "CPU s": [r["cpu_s"] for r in rows],
             "main RSS": [r["peak_rss_mib"] for r in rows],
             "main + largest worker RSS": [r["peak_rss_mib"] + r["worker_rss_mib"] for r in rows],
+            "peak PSS main+workers": [r["tree_pss_mib"] for r in rows],
             "MB written": [r["mbytes"] for r in rows],
         }
         exponents = ", ".join(f"{name} ~ nodes^{_exponent(nodes, ys):.2f}" for name, ys in fits.items())

@@ -9,27 +9,19 @@ node/platform files (in node chunks where the platform's files are per node). Tw
   files straight into the staging folder, returning only their SHA-256 digests, so
   a 275 MB, 44k-file render never crosses a process boundary.
 
-Workers are forked after the Design is built and share it copy-on-write. Both
-paths run the same jobs, so they produce the same bytes (tested). Workers never
-outlive the render: the kernel kills them when the parent dies (kill -9 included),
-and the parent kills and reaps them before it removes a staging folder.
+Workers are forked after the Design is built and share it copy-on-write; the main
+process runs jobs beside them (:mod:`aiinfra.render.workers`). Both paths run the same
+jobs, so they produce the same bytes (tested).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import multiprocessing
 import os
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
@@ -41,19 +33,15 @@ from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_
 from aiinfra.render.platforms import per_node, platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
 from aiinfra.render.units import unit
+from aiinfra.render.workers import Job, Progress, run_jobs
 
-Progress = Callable[[str, int, int], None]
 UNIT_KINDS = ("switches", "nodes")
-Job = tuple[str, tuple[str, ...]]
 Files = Mapping[str, str | bytes]
-R = TypeVar("R")
 
 PARALLEL_MIN_ITEMS = 200  # switches + nodes below which forking costs more than it saves
 SWITCH_CHUNK = 128
 NODE_CHUNK = 256
 DESIGN_JSON = "design.json"
-PR_SET_PDEATHSIG = 1
-_prctl = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True), "prctl", None)
 
 
 @dataclass(frozen=True)
@@ -198,79 +186,6 @@ def _workers(design: Design) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _worker_init(parent: int) -> None:
-    """Tie a worker's life to the render's: it dies with the parent, whatever kills that.
-
-    PR_SET_PDEATHSIG has the kernel send SIGKILL when the parent dies (kill -9 included);
-    the pid check covers a parent that died before the prctl. Ctrl-C and SIGTERM are the
-    parent's to handle: it kills its workers before it removes the staging folder.
-    """
-    if _prctl is not None:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    gc.disable()
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGKILL and reap every worker, so none writes into a staging folder being removed.
-
-    The pool's own table misses a worker forked while the interrupt arrived (the pool
-    records it only after ``fork`` returns; on a loaded machine that worker may already be
-    running a job): left alive, multiprocessing's exit handler would wait for its job. So
-    every live child multiprocessing started is killed too; the render starts no other.
-    """
-    found = {p.pid: p for p in (getattr(pool, "_processes", None) or {}).values()}
-    found.update({p.pid: p for p in multiprocessing.active_children()})
-    processes = list(found.values())
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join()
-
-
-@contextmanager
-def _results(
-    func: Callable[[Job], R], work: list[Job], workers: int, progress: Progress | None
-) -> Iterator[Iterator[R]]:
-    """The jobs' results in order; on any exit before the end every worker is dead and reaped."""
-    if workers == 1:
-        yield _serial(func, work, progress)
-        return
-    # Freeze the Design into the permanent GC generation before forking: the workers'
-    # collectors then never walk (and copy-on-write) its million objects.
-    gc.freeze()
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init, initargs=(os.getpid(),)
-    )
-    try:
-        # submit + result rather than pool.map: map cancels the pending futures when it is
-        # interrupted, and on Python 3.11 the pool's manager thread then raises
-        # InvalidStateError on them as it sees the killed workers. Nothing is cancelled here;
-        # the killed pool fails the pending futures itself.
-        futures = [pool.submit(func, job) for job in work]
-        yield _progressed((f.result() for f in futures), len(work), progress)
-    except BaseException:
-        _kill_workers(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-        gc.unfreeze()
-
-
-def _serial(func: Callable[[Job], R], work: list[Job], progress: Progress | None) -> Iterator[R]:
-    return _progressed((func(job) for job in work), len(work), progress)
-
-
-def _progressed(results: Iterator[R], total: int, progress: Progress | None) -> Iterator[R]:
-    for i, result in enumerate(results, 1):
-        if progress:
-            progress("render jobs", i, total)
-        yield result
-
-
 def _merge(into: dict[str, str], new: Mapping[str, str]) -> None:
     clash = into.keys() & new.keys()
     if clash:
@@ -292,7 +207,7 @@ def render_outputs(
         out = OutputSet()
         units: Units = {}
         work = jobs(design, invariants=invariants, extra=extra)
-        with _results(_render_job, work, _workers(design), progress) as results:
+        with run_jobs(_render_job, work, _workers(design), progress) as results:
             for result in results:
                 for path, text in result.files.items():
                     out.add(path, text)
@@ -354,7 +269,7 @@ def write_outputs(
             units: Units = {}
             kept = 0
             work = jobs(design, invariants=invariants, extra=extra)
-            with _results(_write_job, work, _workers(design), progress) as results:
+            with run_jobs(_write_job, work, _workers(design), progress) as results:
                 for result in results:
                     _merge(digests, result.files)  # type: ignore[arg-type]
                     units.update(result.units)
