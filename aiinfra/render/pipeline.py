@@ -156,7 +156,8 @@ def _write_job(job: Job) -> _Result:
 
 
 def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefact] | None = None) -> list[Job]:
-    """Independent render jobs, longest first so the workers finish together.
+    """Independent render jobs: the whole-Design ones first, then the units in small chunks,
+    so the processes finish together (each takes the next job as it frees up).
 
     design.json is one job (the longest on a big design: 338 MB for ai-factory-32k), run
     beside the others rather than after them. ``invariants``: one more job checks the
@@ -167,12 +168,12 @@ def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefa
     out: list[Job] = [("design", ())]
     if invariants:
         out.append(("invariants", ()))
-    names = [n.name for n in design.nodes]
-    out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
+    out += [("reports", ()), ("inventory", ())]
     if not (per_node(design) and design.nodes):
         out.append(("platform", ()))
-    out += [("reports", ()), ("inventory", ())]
     out += [("artefact", (name,)) for name in {**ARTEFACTS, **(extra or {})}]
+    names = [n.name for n in design.nodes]
+    out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]
     devices = list(design.devices)
     out += [("switches", tuple(devices[i : i + SWITCH_CHUNK])) for i in range(0, len(devices), SWITCH_CHUNK)]
     return out
