@@ -142,6 +142,8 @@ def _ports_block(ports: Ports, qos: Qos, s: Scalars) -> str:
 def plan_yaml(design: Design) -> str:
     """``verify/perf.yml``: ``yamlout.dump(perf.plan(design))``, the pairs written directly."""
     s = Scalars()
+    seen = s.seen
+    heads: dict[int, str] = {}  # rail -> the pair's first line and the label's key
     tails: dict[tuple[int, int], str] = {}  # (rail, line rate) -> the pair's last three lines
     nics: dict[str, str] = {}  # NIC address -> its IP's text
     pairs = []
@@ -153,10 +155,11 @@ def plan_yaml(design: Design) -> str:
                 f"    port: {s(perf.IPERF_BASE_PORT + rail)}\n    line_rate_gbps: {s(rate)}\n"
                 f"    rdma_min_gbps: {s(perf.rdma_minimum(rate))}\n"
             )
+        head = heads.get(rail) or heads.setdefault(rail, f"  - rail: {s(rail)}\n    label: ")
         xip = nics.get(x.address) or nics.setdefault(x.address, s.address(perf.nic_ip(x)))
         yip = nics.get(y.address) or nics.setdefault(y.address, s.address(perf.nic_ip(y)))
         pairs.append(
-            f"  - rail: {s(rail)}\n    label: {s.once(perf.pair_label(rail, a, b))}\n"
-            f"    sender: {s(a)}\n    sender_ip: {xip}\n    receiver: {s(b)}\n    receiver_ip: {yip}\n{tail}"
+            f"{head}{s.once(perf.pair_label(rail, a, b))}\n    sender: {seen.get(a) or s(a)}\n    sender_ip: {xip}\n"
+            f"    receiver: {seen.get(b) or s(b)}\n    receiver_ip: {yip}\n{tail}"
         )
     return yamlout.dump(perf.plan_head(design)) + _rows("pairs", pairs) + yamlout.dump({"nccl": perf.nccl_rows(design)})
