@@ -88,7 +88,7 @@ def device_yaml(device: Device, peers: Peers, s: Scalars | None = None) -> str:
         f"  - port: {seen.get(i.name) or s(i.name)}\n    neighbor: {seen.get(i.peer_device) or s(i.peer_device)}\n"
         f"    neighbor_port: {seen.get(i.peer_interface) or s(i.peer_interface)}\n"
         for i in catalog.lldp_ports(ports)
-        if i.peer_device is not None and i.peer_interface is not None
+        if i.peer_device is not None and i.peer_interface is not None  # always (lldp_ports): for mypy
     ]
     out.append(_rows("lldp", lldp))
     bgp = [  # asn, least, most: ints (BgpRow), written as yamlout writes an int
