@@ -22,6 +22,7 @@ the same pairs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aiinfra.design.model import Design, NodeNic
@@ -47,7 +48,11 @@ class RailPair:
 
     @property
     def label(self) -> str:
-        return f"rail {self.rail}: {self.sender} -> {self.receiver}"
+        return pair_label(self.rail, self.sender, self.receiver)
+
+
+def pair_label(rail: int, sender: str, receiver: str) -> str:
+    return f"rail {rail}: {sender} -> {receiver}"
 
 
 @dataclass(frozen=True)
@@ -60,17 +65,16 @@ class NcclTarget:
         return round(self.bound_gbytes_s * NCCL_MIN_FRACTION, 2)
 
 
-def rail_pairs(design: Design) -> list[RailPair]:
-    """Every back-end rail's ring of nodes, in node position order.
+# rail, sender, its NIC, receiver, its NIC
+Ring = Iterator[tuple[int, str, NodeNic, str, NodeNic]]
 
-    The Design writes a NIC's address as ``ip/prefix`` text, so its IP is the text before
-    the slash (parsing 131k of them with ipaddress cost seconds at 16k nodes).
-    """
+
+def rings(design: Design) -> Ring:
+    """Every back-end rail's ring of nodes, in node position order, as (rail, sender, NIC, receiver, NIC)."""
     by_rail: dict[int, list[tuple[str, NodeNic]]] = {}
     for n in sorted(design.nodes, key=lambda n: n.index):
         for nic in n.backend:
             by_rail.setdefault(nic.index, []).append((n.name, nic))
-    out = []
     for rail in range(1, design.rails + 1):
         nics = by_rail.get(rail, [])
         if len(nics) < 2:
@@ -79,17 +83,31 @@ def rail_pairs(design: Design) -> list[RailPair]:
             peer_name, peer = nics[(k + 1) % len(nics)]
             if len(nics) == 2 and k == 1:
                 break  # two nodes: one pair, not the same pair backwards
-            speed = min(nic.speed_gbps, peer.speed_gbps)
-            out.append(RailPair(rail, name, _ip(nic.address), peer_name, _ip(peer.address), speed))
-    return out
+            yield rail, name, nic, peer_name, peer
 
 
-def _ip(address: str) -> str:
-    return address.partition("/")[0]
+def rail_pairs(design: Design) -> list[RailPair]:
+    """Every back-end rail's ring of nodes, in node position order.
+
+    The Design writes a NIC's address as ``ip/prefix`` text, so its IP is the text before
+    the slash (parsing 131k of them with ipaddress cost seconds at 16k nodes).
+    """
+    return [
+        RailPair(rail, name, nic_ip(nic), peer_name, nic_ip(peer), min(nic.speed_gbps, peer.speed_gbps))
+        for rail, name, nic, peer_name, peer in rings(design)
+    ]
+
+
+def nic_ip(nic: NodeNic) -> str:
+    return nic.address.partition("/")[0]
 
 
 def rdma_minimum_gbps(pair: RailPair) -> float:
-    return round(pair.line_rate_gbps * RDMA_MIN_FRACTION, 1)
+    return rdma_minimum(pair.line_rate_gbps)
+
+
+def rdma_minimum(line_rate_gbps: int) -> float:
+    return round(line_rate_gbps * RDMA_MIN_FRACTION, 1)
 
 
 def _leaf_oversubscription(design: Design) -> float:
@@ -188,29 +206,39 @@ def _gid_index(design: Design) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def plan(design: Design) -> dict[str, object]:
-    """``verify/perf.yml``: every rail pair with its thresholds, and the NCCL targets."""
+def plan_head(design: Design) -> dict[str, object]:
+    """``verify/perf.yml`` ahead of its pairs: the constants the playbook reads."""
     return {
         "wire_efficiency": round(WIRE_EFFICIENCY, 4),
         "rdma_min_fraction": RDMA_MIN_FRACTION,
         "lab_min_gbps": LAB_MIN_GBPS,
         "rdma_gid_index": _gid_index(design),
-        "pairs": [
-            {
-                "rail": p.rail,
-                "label": p.label,
-                "sender": p.sender,
-                "sender_ip": p.sender_ip,
-                "receiver": p.receiver,
-                "receiver_ip": p.receiver_ip,
-                "port": IPERF_BASE_PORT + p.rail,
-                "line_rate_gbps": p.line_rate_gbps,
-                "rdma_min_gbps": rdma_minimum_gbps(p),
-            }
-            for p in rail_pairs(design)
-        ],
-        "nccl": [
-            {"nodes": t.nodes, "bound_gbytes_s": t.bound_gbytes_s, "min_busbw_gbytes_s": t.minimum_gbytes_s}
-            for t in nccl_targets(design)
-        ],
     }
+
+
+def pair_row(p: RailPair) -> dict[str, object]:
+    """One rail pair as ``verify/perf.yml`` lists it (``iperf3`` listens on its rail's port)."""
+    return {
+        "rail": p.rail,
+        "label": p.label,
+        "sender": p.sender,
+        "sender_ip": p.sender_ip,
+        "receiver": p.receiver,
+        "receiver_ip": p.receiver_ip,
+        "port": IPERF_BASE_PORT + p.rail,
+        "line_rate_gbps": p.line_rate_gbps,
+        "rdma_min_gbps": rdma_minimum_gbps(p),
+    }
+
+
+def nccl_rows(design: Design) -> list[dict[str, object]]:
+    return [
+        {"nodes": t.nodes, "bound_gbytes_s": t.bound_gbytes_s, "min_busbw_gbytes_s": t.minimum_gbytes_s}
+        for t in nccl_targets(design)
+    ]
+
+
+def plan(design: Design) -> dict[str, object]:
+    """``verify/perf.yml``: every rail pair with its thresholds, and the NCCL targets
+    (the render writes it with ``yamltext.plan_yaml``: the same bytes, tested)."""
+    return {**plan_head(design), "pairs": [pair_row(p) for p in rail_pairs(design)], "nccl": nccl_rows(design)}
