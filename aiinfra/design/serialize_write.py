@@ -22,6 +22,7 @@ without ever holding the whole document.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import cache
 
@@ -29,6 +30,7 @@ import orjson
 
 from aiinfra.design.model import BgpNeighbor, Design, Interface, Link, NodeNic, PhysicalPort, StaticRoute
 from aiinfra.design.platform import RailNicIntent
+from aiinfra.design.records_json import PASSTHROUGH, Convert, as_dict, default
 from aiinfra.design.serialize_shared import cls_of, collector, direct_ref, shared_keys
 from aiinfra.design.serialize_types import (
     Fixed,
@@ -95,7 +97,7 @@ class _Writer:
         self._buffer: list[bytes] = []
         self._size = 0
         self._emitters: dict[TypeNode, Emit] = {}
-        self._swaps: dict[type, list[tuple[str, dict[int, str], dict[str, tuple[bytes, bytes]]]]] = {}
+        self._default = default(self._convert)
 
     # --- output -------------------------------------------------------------------------
 
@@ -123,7 +125,7 @@ class _Writer:
             w(b"{")
             last = len(entries) - 1
             for n, (key, value) in enumerate(entries.values()):
-                body = orjson.dumps(value, option=INDENT).replace(b"\n", _PAD[2])
+                body = self.dumps(value, option=INDENT).replace(b"\n", _PAD[2])
                 w(_PAD[2] + orjson.dumps(key) + b": " + body + (b"," if n < last else b""))
             w(_PAD[1] + b"},")
         w(_PAD[1] + b'"design": ')
@@ -140,11 +142,11 @@ class _Writer:
         return emit
 
     def _compile(self, node: TypeNode) -> Emit:
-        w = self.w
+        w, dumps = self.w, self.dumps
         if not _walked(node):
 
             def plain(v: object, depth: int) -> None:
-                text = orjson.dumps(v, option=INDENT)
+                text = dumps(v, option=INDENT)
                 w(text.replace(b"\n", _PAD[depth]) if depth else text)
 
             return plain
@@ -167,7 +169,7 @@ class _Writer:
 
             return ref
         if isinstance(node, Fixed):
-            return lambda v, depth: w(orjson.dumps(v))
+            return lambda v, depth: w(dumps(v))
         if isinstance(node, Record) and node.cls in LINE_RECORDS:
             cls = node.cls
             return lambda v, depth: w(self._lines(cls, [v]))
@@ -181,7 +183,7 @@ class _Writer:
     def _record(self, cls: type) -> Emit:
         """A record the writer walks: each run of plain fields is one orjson call (a dict of
         them, its braces cut off), each other field its own emitter."""
-        w = self.w
+        w, dumps = self.w, self.dumps
         parts: list[tuple[tuple[str, ...], Emit | None]] = []  # resolved on first use: a record may hold itself
 
         def resolve() -> None:
@@ -204,7 +206,7 @@ class _Writer:
             sep = b"{" + pad
             for names, emit in parts:
                 if emit is None:  # '{\n  "a": 1,\n  "b": 2\n}' -> its lines, at this depth
-                    text = orjson.dumps({n: getattr(v, n) for n in names}, option=INDENT)
+                    text = dumps({n: getattr(v, n) for n in names}, option=INDENT)
                     w(sep + text[4:-2].replace(b"\n", _PAD[depth]))
                 else:
                     w(sep + _key(names[0]))
@@ -215,7 +217,7 @@ class _Writer:
         return record
 
     def _array(self, item: TypeNode) -> Emit:
-        w = self.w
+        w, dumps = self.w, self.dumps
         if isinstance(item, Record) and item.cls in LINE_RECORDS:
             cls = item.cls
 
@@ -239,7 +241,7 @@ class _Writer:
                     w(b"[]")
                     return
                 pad = _PAD[depth + 1]
-                w(b"[" + pad + (b"," + pad).join(orjson.dumps(x) for x in items) + _PAD[depth] + b"]")
+                w(b"[" + pad + (b"," + pad).join([dumps(x) for x in items]) + _PAD[depth] + b"]")
 
             return pairs
         emit = self.emitter(item)
@@ -286,35 +288,28 @@ class _Writer:
         One orjson call for the whole array (a call per record costs three times as much),
         cut into lines where one record ends and the next begins: ``},{"first":``, with the
         record's first field, can only be that boundary (a quote inside a string is escaped,
-        and a line record holds no array of objects; :func:`_boundary` checks).
+        and a line record holds no array of objects; :func:`_boundary` checks). A field
+        holding a shared value is written as its key by the record's converter (:meth:`_convert`).
         """
+        dumps = self.dumps
         boundary = _boundary(cls)
         if boundary is None or len(items) == 1:
-            text = sep.join([orjson.dumps(x) for x in items])
-        else:
-            text = orjson.dumps(items)[1:-1].replace(boundary, b"}" + sep + boundary[2:])
-        for name, keys, patterns in self._shared_in(cls):
-            present = {id(h) for x in items if (h := getattr(x, name)) is not None}
-            for ident in present:
-                compact, by_key = patterns[keys[ident]]  # KeyError: a value outside the table, a bug
-                text = text.replace(compact, by_key)
-        return text
+            return sep.join([dumps(x) for x in items])
+        return dumps(items)[1:-1].replace(boundary, b"}" + sep + boundary[2:])
 
-    def _shared_in(self, cls: type) -> list[tuple[str, dict[int, str], dict[str, tuple[bytes, bytes]]]]:
-        """Per shared field of ``cls``: its name, id -> key, and key -> (compact value, key) patterns."""
-        found = self._swaps.get(cls)
-        if found is None:
-            found = self._swaps[cls] = self._swaps_for(cls)
-        return found
+    def dumps(self, value: object, option: int = 0) -> bytes:
+        """orjson's bytes for ``value`` (:mod:`aiinfra.design.records_json`), shared values by key."""
+        return orjson.dumps(value, default=self._default, option=option | PASSTHROUGH)
 
-    def _swaps_for(self, cls: type) -> list[tuple[str, dict[int, str], dict[str, tuple[bytes, bytes]]]]:
-        """The replacements that turn each shared value inside a ``cls`` line into its key.
+    def _convert(self, cls: type) -> Convert:
+        """``cls`` as the dict orjson writes, each field holding a shared value as the value's key.
 
-        A pattern is ``"field":`` followed by the value's own compact JSON: its quotes can
-        only be structure (JSON escapes every quote inside a string), so it matches that
-        field holding that very value and nothing else.
+        A key is ``"field":"key"`` where the value's own JSON was: the pattern
+        version 3 defines. A record may hold a shared value only as its own field.
         """
-        out = []
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+            return as_dict(cls)  # raises the TypeError orjson reports
+        by_key: dict[str, dict[int, str]] = {}
         shared = tuple(shared_records(Design).values())
         for f in record_fields(cls):
             ref = direct_ref(f.node)
@@ -322,12 +317,8 @@ class _Writer:
                 if refs(f.node) or any(collector(f.node, c) is not None for c in shared):
                     raise TypeError(f"{cls.__name__}.{f.name}: a line holds a shared value only as its own field")
                 continue
-            name = _field_prefix(f.name)
-            table = self.tables[ref.table]
-            keys = {ident: key for ident, (key, _) in table.items()}
-            patterns = {key: (name + orjson.dumps(value), name + orjson.dumps(key)) for key, value in table.values()}
-            out.append((f.name, keys, patterns))
-        return out
+            by_key[f.name] = {ident: key for ident, (key, _) in self.tables[ref.table].items()}
+        return as_dict(cls, by_key)
 
 
 @cache

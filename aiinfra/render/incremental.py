@@ -13,9 +13,11 @@ render exactly the files the whole Design renders).
 
 A unit's fingerprint is the SHA-256 of: the code fingerprint (every file of the installed
 ``aiinfra`` package: a template or driver edit re-renders everything), the hash of its
-kind's fabric-wide parts, and the unit's own records as orjson writes them. The
-fingerprints, with each unit's file list, go to ``.aiinfra/fingerprints.json``, which the
-manifest lists like any other output.
+kind's fabric-wide parts, and the unit's own records, each part as
+:func:`aiinfra.design.records_json.tuples` writes it (compact JSON, every record as its class
+name and field values: injective, and a third of what orjson's own slotted-dataclass path
+cost, the fingerprints' whole CPU time). The fingerprints, with each unit's file list, go to
+``.aiinfra/fingerprints.json``, which the manifest lists like any other output.
 
 The next render keeps a unit's previous files (hard-linked from the old tree into the
 staging folder, so the old tree stays whole until the swap) only when the unit's
@@ -29,6 +31,7 @@ rendered.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -41,11 +44,12 @@ import orjson
 
 import aiinfra
 from aiinfra.design.model import Design, ManagementPlane
+from aiinfra.design.records_json import tuples
 from aiinfra.render.output import write_file
 from aiinfra.render.ownership import Target
 
 FINGERPRINTS = ".aiinfra/fingerprints.json"
-FORMAT = 1
+FORMAT = 2  # 2: records hashed as records_json.tuples (1: orjson's dicts); a format-1 file is no previous render
 FILE_MODE = 0o644  # what write_files gives a file under the render's umask (0022)
 
 # unit key ("switch/NAME" | "node/NAME") -> (fingerprint, the unit's files, sorted)
@@ -107,15 +111,16 @@ class Basis:
     """What every unit of a kind shares: the cleared Design and its hash (computed once per render).
 
     Both see the platform without its per-node host intents. A switch also sees its own
-    model's hardware facts; a node sees neither the per-fabric
-    QoS tables, the switch models, the management plane nor the switch templates (every
-    value a host file needs is in its node record and host intent).
+    model's hardware facts (hashed once per model here, not once per switch); a node sees
+    neither the per-fabric QoS tables, the switch models, the management plane nor the
+    switch templates (every value a host file needs is in its node record and host intent).
     """
 
     devices: Design
     nodes: Design
     device_hash: bytes
     node_hash: bytes
+    model_hash: Mapping[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def of(cls, design: Design) -> Basis:
@@ -125,7 +130,8 @@ class Basis:
         devices = replace(cleared, qos={}, switch_models={})
         nodes = replace(cleared, qos={}, switch_models={}, management=_NO_MANAGEMENT, user_templates={}, telemetry=None)
         code = code_fingerprint().encode()
-        return cls(devices, nodes, _hash(code, orjson.dumps(devices)), _hash(code, orjson.dumps(nodes)))
+        models = {name: _hash(tuples(model)) for name, model in design.switch_models.items()}
+        return cls(devices, nodes, _hash(code, tuples(devices)), _hash(code, tuples(nodes)), models)
 
 
 def _hash(*parts: bytes) -> bytes:
@@ -145,7 +151,7 @@ def device_slice(basis: Basis, design: Design, name: str) -> Design:
 
 def device_fingerprint(basis: Basis, design: Design, name: str) -> str:
     device = design.devices[name]
-    return _hash(basis.device_hash, orjson.dumps(device), orjson.dumps(design.switch_models[device.model])).hex()
+    return _hash(basis.device_hash, tuples(device), basis.model_hash[device.model]).hex()
 
 
 def node_slice(basis: Basis, design: Design, index: int) -> Design:
@@ -161,7 +167,7 @@ def node_fingerprint(basis: Basis, design: Design, index: int) -> str:
     node = design.nodes[index]
     assert design.platform is not None
     host = design.platform.hosts.get(node.name)
-    return _hash(basis.node_hash, orjson.dumps(node), orjson.dumps(host)).hex()
+    return _hash(basis.node_hash, tuples(node), tuples(host)).hex()
 
 
 def fingerprints_bytes(units: Units) -> bytes:
@@ -175,11 +181,17 @@ def fingerprints_bytes(units: Units) -> bytes:
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous render's units this render may keep, and the manifest digests of their files."""
+    """The previous render's units this render may keep, and the manifest digests of their files.
+
+    ``made``: staging folders this process already created for kept files (a worker keeps
+    thousands of units whose files share a few folders; asking the kernel for each folder
+    again was a quarter of the keep step).
+    """
 
     root: Path
     units: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     digests: Mapping[str, str] = field(default_factory=dict)
+    made: set[str] = field(default_factory=set, compare=False)
 
 
 def previous_units(target: Target) -> Previous:
@@ -188,7 +200,7 @@ def previous_units(target: Target) -> Previous:
     want = target.digests.get(FINGERPRINTS)
     if want is None:
         return none
-    data = _verified(target.path / FINGERPRINTS, want)
+    data = _verified(os.fspath(target.path / FINGERPRINTS), want)
     if data is None:
         return none
     try:
@@ -204,24 +216,31 @@ def previous_units(target: Target) -> Previous:
     return Previous(target.path, units, target.digests)
 
 
-def _verified(path: Path, digest: str) -> bytes | None:
-    """The bytes of ``path`` when it is a regular 0644 file (not a link) with this SHA-256."""
+_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _verified(path: str, digest: str) -> bytes | None:
+    """The bytes of ``path`` when it is a regular 0644 file (not a link) with this SHA-256.
+
+    One read of the size fstat gives, plus one byte: a file that is shorter or longer than
+    that (it changed while being read, or a short read) is not verified, and the unit is
+    rendered again, which is always safe.
+    """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, _OPEN)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != FILE_MODE:
             return None
-        chunks = []
-        while chunk := os.read(fd, max(st.st_size, 1 << 16)):
-            chunks.append(chunk)
+        data = os.read(fd, st.st_size + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
+    if len(data) != st.st_size:
+        return None
     return data if hashlib.sha256(data).hexdigest() == digest else None
 
 
@@ -230,29 +249,45 @@ def reuse(previous: Previous, key: str, fingerprint: str, staging: Path) -> dict
 
     Every file is checked first (nothing is linked for a unit that fails), so a partly
     edited unit is rendered whole. A link that fails (no hard links here) is a copy of the
-    bytes just verified.
+    bytes just verified. Paths are plain strings (pathlib's joins were a fifth of the step).
     """
     entry = previous.units.get(key)
     if entry is None or entry[0] != fingerprint:
         return None
-    found: dict[str, bytes] = {}
+    old, digests = os.fspath(previous.root), previous.digests
+    found: list[tuple[str, bytes]] = []
     for rel in entry[1]:
-        data = _verified(previous.root / rel, previous.digests[rel])
+        data = _verified(f"{old}/{rel}", digests[rel])
         if data is None:
             return None
-        found[rel] = data
+        found.append((rel, data))
     base = os.fspath(staging)
-    made: set[str] = set()
-    for rel, data in found.items():
+    made = previous.made
+    made.add(base)  # exists: where the folders above a kept file stop
+    for rel, data in found:
         dst = f"{base}/{rel}"
         parent = dst.rpartition("/")[0]
         if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
+            _make_folder(parent, made)
         try:
-            os.link(previous.root / rel, dst, follow_symlinks=False)
+            os.link(f"{old}/{rel}", dst, follow_symlinks=False)
         except FileExistsError:
             raise  # two units wrote one path: a bug, never hidden
         except OSError:  # no hard links here (or protected_hardlinks): write the bytes just checked
             write_file(dst, data)
-    return {rel: previous.digests[rel] for rel in entry[1]}
+    return {rel: digests[rel] for rel in entry[1]}
+
+
+def _make_folder(path: str, made: set[str]) -> None:
+    """``os.makedirs(path, exist_ok=True)`` with one ``mkdir`` per folder and no ``stat``.
+
+    The folders above ``path`` are looked up in ``made`` (this process's staging folders,
+    the staging root among them) and made first where missing, so each folder costs one
+    system call. One that exists already (a rendered unit's, or another worker's) is fine.
+    """
+    parent = path.rpartition("/")[0]
+    if parent and parent not in made:
+        _make_folder(parent, made)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path)
+    made.add(path)

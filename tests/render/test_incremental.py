@@ -180,12 +180,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("damage", ["edit", "chmod", "remove", "symlink"])
+@pytest.mark.parametrize("damage", ["edit", "chmod", "remove", "symlink", "swap"])
 def test_a_damaged_kept_file_is_rendered_again(damage: str, tmp_path: Path) -> None:
     result, out = _lab(tmp_path)
-    config = sorted((out / "configs").iterdir())[0]
-    good = config.read_bytes()
-    if damage == "edit":
+    config, other = sorted((out / "configs").iterdir())[0:3:2]  # two switches' (each has two files)
+    good, other_good = config.read_bytes(), other.read_bytes()
+    damaged = 1
+    if damage == "swap":  # two switches' configs exchanged (renames: each file is whole and 0644)
+        assert good != other_good
+        config.rename(tmp_path / "swapping")
+        other.rename(config)
+        (tmp_path / "swapping").rename(other)
+        damaged = 2
+    elif damage == "edit":
         config.write_bytes(good + b"! local edit\n")
     elif damage == "chmod":
         config.chmod(0o600)
@@ -196,8 +203,9 @@ def test_a_damaged_kept_file_is_rendered_again(damage: str, tmp_path: Path) -> N
         config.unlink()
         config.symlink_to(tmp_path / "elsewhere")
     again = render_into(result, out)
-    assert again.kept == again.units - 1
+    assert again.kept == again.units - damaged
     assert config.read_bytes() == good and not config.is_symlink() and config.stat().st_mode & 0o777 == 0o644
+    assert other.read_bytes() == other_good
     assert _tree(out) == _tree_full(result, tmp_path)
 
 
