@@ -110,10 +110,34 @@ def read_manifest_digests(folder: Path) -> dict[str, str] | None:
             )
         owned[m.group(2)] = m.group(1)
         parents.add(m.group(2).rpartition("/")[0] or ".")
-    for parent in sorted(parents):  # a listed path must not lead out through a symlinked folder
-        if not _within(Path(os.path.realpath(folder / parent)), folder):
-            raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {parent}, outside it")
+    outside = _leading_out(folder, parents)
+    if outside is not None:
+        raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {outside}, outside it")
     return owned
+
+
+def _leading_out(folder: Path, parents: Iterable[str]) -> str | None:
+    """The first folder of ``parents`` whose real path is outside ``folder`` (through a symlink), or None.
+
+    A path resolves inside ``folder`` exactly when every symlink among its leading folders
+    does, so each distinct leading folder is tested once: one lstat, and a realpath only for
+    a symlink (a realpath per folder was 6 CPU s for the 28k node folders of a 32k-GPU tree).
+    """
+    base = os.fspath(folder)
+    inside: set[str] = set()
+    for parent in sorted(parents):
+        if parent == ".":
+            continue
+        prefix = ""
+        for part in parent.split("/"):
+            prefix = f"{prefix}/{part}" if prefix else part
+            if prefix in inside:
+                continue
+            path = f"{base}/{prefix}"
+            if os.path.islink(path) and not _within(Path(os.path.realpath(path)), folder):
+                return parent
+            inside.add(prefix)
+    return None
 
 
 def read_target(real: Path, force: bool) -> Target:

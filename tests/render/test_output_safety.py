@@ -170,6 +170,21 @@ def test_a_manifest_that_leads_out_is_refused(
     assert snapshot(tmp_path) == before
 
 
+def test_a_listed_folder_swapped_for_a_symlink_out_is_refused(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder deep in the tree (each distinct folder is tested once) that now leads outside."""
+    out = tmp_path / "out"
+    assert main(["render", str(spec), "-o", str(out)]) == 0
+    nested = out / "nodes" / "lab-gpu-001" / "etc"
+    shutil.rmtree(nested)
+    nested.symlink_to(tmp_path / "site")
+    capsys.readouterr()
+    before = snapshot(tmp_path)
+    assert "outside it" in refused(["render", str(spec), "-o", str(out)], capsys)
+    assert snapshot(tmp_path) == before
+
+
 def test_a_symlinked_folder_is_followed_and_kept(spec: Path, tmp_path: Path) -> None:
     real = tmp_path / "big-disk" / "build"
     real.mkdir(parents=True)
