@@ -19,9 +19,9 @@ beside this file, never here; the only timezone that passes is UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
+from aiinfra.design.model import Design, Device, Interface, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
 from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
 from aiinfra.nos.nxos import units
@@ -29,6 +29,8 @@ from aiinfra.nos.units import ecn_kbytes
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
+OOB_ROLES = ("oob-access", "oob-uplink")
+FABRIC_ROLES = ("uplink", "downlink")
 USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
 # NX-OS's own spelling of a user with no usable password (how it shows an SSH-key-only user in
 # running-config): the user logs in with its key only, never with an empty password.
@@ -53,9 +55,65 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
+class PortRow(NamedTuple):
+    """One ``interface`` block as ``interfaces.j2`` writes it, unpacked in the loop.
+
+    A super-spine has 256 ports; a Jinja loop that reads a dozen attributes per port (and
+    the device's BGP and QoS intent again for each) costs several times one that unpacks a
+    tuple. ``mode``: ``shutdown`` (unused), ``oob-access``, ``oob-uplink`` or ``routed``;
+    ``bfd``: BFD on a fabric port of a BGP device with BFD on; ``watchdog``: a lossless
+    port with the PFC watchdog on.
+    """
+
+    name: str
+    description: str
+    mode: str
+    mtu: int
+    address: str | None
+    bfd: bool
+    lossless: bool
+    watchdog: bool
+
+
+class NeighborRow(NamedTuple):
+    """One ``neighbor`` block; ``remote_as`` is None where its peer template sets it."""
+
+    address: str
+    peer_group: str
+    remote_as: int | None
+    peer: str
+    interface: str
+
+
+def port_rows(device: Device, ports: list[Interface]) -> list[PortRow]:
+    bfd = bool(device.bgp and device.bgp.bfd)
+    watchdog = bool(device.qos and device.qos.pfc_watchdog.enabled)
+    rows: list[PortRow] = []
+    for i in ports:
+        mode = "shutdown" if not i.enabled else i.role if i.role in OOB_ROLES else "routed"
+        fabric = bfd and i.role in FABRIC_ROLES
+        rows.append(PortRow(i.name, i.description, mode, i.mtu, i.address, fabric, i.lossless, i.lossless and watchdog))
+    return rows
+
+
+def neighbor_rows(device: Device) -> list[NeighborRow]:
+    bgp = device.bgp
+    if bgp is None:
+        return []
+    groups = bgp.peer_groups
+    return [
+        NeighborRow(
+            n.address, n.peer_group, n.remote_asn if groups[n.peer_group] is None else None, n.peer_device, n.interface
+        )
+        for n in bgp.neighbors
+    ]
+
+
 def nxos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx = switch_context(device, design)
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
+    ctx["port_rows"] = port_rows(device, ctx["ports"])
+    ctx["neighbor_rows"] = neighbor_rows(device)
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     if device.qos:
         ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog, profile(device.os).pfc_watchdog)
