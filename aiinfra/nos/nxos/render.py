@@ -21,16 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from aiinfra.design.model import Design, Device, Interface, QosIntent, TrafficClass
+from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
-from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
+from aiinfra.nos.common import config_files, port_rows, snmp_users, switch_context, user_secrets
 from aiinfra.nos.nxos import units
 from aiinfra.nos.units import ecn_kbytes
 
 SNMP_AUTH = {"sha": "sha", "sha-256": "sha-256", "sha-512": "sha-512"}
 SNMP_PRIV = {"aes128": "aes-128"}
-OOB_ROLES = ("oob-access", "oob-uplink")
-FABRIC_ROLES = ("uplink", "downlink")
 USER_ROLES = {"admin": "network-admin", "operator": "network-operator"}
 # NX-OS's own spelling of a user with no usable password (how it shows an SSH-key-only user in
 # running-config): the user logs in with its key only, never with an empty password.
@@ -55,26 +53,6 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
-class PortRow(NamedTuple):
-    """One ``interface`` block as ``interfaces.j2`` writes it, unpacked in the loop.
-
-    A super-spine has 256 ports; a Jinja loop that reads a dozen attributes per port (and
-    the device's BGP and QoS intent again for each) costs several times one that unpacks a
-    tuple. ``mode``: ``shutdown`` (unused), ``oob-access``, ``oob-uplink`` or ``routed``;
-    ``bfd``: BFD on a fabric port of a BGP device with BFD on; ``watchdog``: a lossless
-    port with the PFC watchdog on.
-    """
-
-    name: str
-    description: str
-    mode: str
-    mtu: int
-    address: str | None
-    bfd: bool
-    lossless: bool
-    watchdog: bool
-
-
 class NeighborRow(NamedTuple):
     """One ``neighbor`` block; ``remote_as`` is None where its peer template sets it."""
 
@@ -83,17 +61,6 @@ class NeighborRow(NamedTuple):
     remote_as: int | None
     peer: str
     interface: str
-
-
-def port_rows(device: Device, ports: list[Interface]) -> list[PortRow]:
-    bfd = bool(device.bgp and device.bgp.bfd)
-    watchdog = bool(device.qos and device.qos.pfc_watchdog.enabled)
-    rows: list[PortRow] = []
-    for i in ports:
-        mode = "shutdown" if not i.enabled else i.role if i.role in OOB_ROLES else "routed"
-        fabric = bfd and i.role in FABRIC_ROLES
-        rows.append(PortRow(i.name, i.description, mode, i.mtu, i.address, fabric, i.lossless, i.lossless and watchdog))
-    return rows
 
 
 def neighbor_rows(device: Device) -> list[NeighborRow]:
