@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
-from aiinfra.nos.common import config_files, switch_context
+from aiinfra.nos.common import OOB_ROLES, config_files, switch_context
 from aiinfra.nos.junos import units
 
 OS = "junos"
@@ -145,9 +145,6 @@ def breakouts(device: Device) -> list[Breakout]:
         for port in device.physical_ports
         if port.ways > 1
     ]
-
-
-OOB_ROLES = ("oob-access", "oob-uplink")
 
 
 def interface_rows(device: Device) -> list[InterfaceRow]:
