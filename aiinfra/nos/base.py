@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 
 from aiinfra.nos import FOLDER, driver, names, profile
 from aiinfra.nos.hatches import with_raw_config
@@ -89,6 +91,33 @@ class Driver:
         return _environment(self.name, tuple(sorted(user.items()))).get_template(name).render(**context)
 
 
+class _JoinedIncludes(CodeGenerator):
+    """Jinja's code generator, with a plain ``{% include "name" %}`` rendered as one string.
+
+    Jinja re-yields every chunk of an included template through the includer's generator, a
+    Python-level loop per chunk: a Junos config is nine includes and about 4,700 chunks, and
+    that loop was a quarter of its render. Here the included template's chunks are joined
+    where they are made and the includer yields the result once: the same text (a render
+    joins every chunk anyway), the same context, the same errors. Any other include form
+    (``ignore missing``, ``without context``, a computed name) is left to Jinja.
+    """
+
+    def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
+        plain = isinstance(node.template, nodes.Const) and isinstance(node.template.value, str)
+        if node.ignore_missing or not node.with_context or not plain or self.environment.is_async:
+            super().visit_Include(node, frame)
+            return
+        self.writeline("template = environment.get_template(", node)
+        self.visit(node.template, frame)
+        self.write(f", {self.name!r})")
+        context = f"template.new_context(context.get_all(), True, {self.dump_local_context(frame)})"
+        self.simple_write(f"environment.concat(template.root_render_func({context}))", frame)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _JoinedIncludes
+
+
 @cache
 def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environment:
     """One environment per driver and user-template set. StrictUndefined: a typo in a
@@ -97,7 +126,7 @@ def _environment(name: str, user: tuple[tuple[str, str], ...]) -> jinja2.Environ
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(folders)]
     if user:
         loaders.insert(0, jinja2.DictLoader(dict(user)))
-    return jinja2.Environment(
+    return _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -7,9 +7,9 @@ are derived here, so every OS formats the same facts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from aiinfra.design.model import Design, Device, Headroom
+from aiinfra.design.model import Design, Device, Headroom, Interface
 from aiinfra.nos import profile
 
 
@@ -44,6 +44,48 @@ def switch_context(device: Device, design: Design) -> dict[str, Any]:
         "load_balancing": device.load_balancing,
         "telemetry": design.telemetry,
     }
+
+
+OOB_ROLES = ("oob-access", "oob-uplink")
+FABRIC_ROLES = ("uplink", "downlink")
+
+
+class PortRow(NamedTuple):
+    """One interface block of a CLI config (EOS, NX-OS), unpacked by the template's loop.
+
+    A switch has up to 256 ports; a Jinja loop that reads a dozen attributes per port (and
+    the device's BGP and QoS intent again for each) costs several times one that unpacks a
+    tuple. ``mode``: ``shutdown`` (unused), ``oob-access``, ``oob-uplink`` or ``routed``;
+    ``bfd``: a fabric port of a BGP device with BFD on; ``watchdog``: a lossless port with
+    the PFC watchdog on.
+    """
+
+    name: str
+    description: str
+    physical_port: int
+    mode: str
+    mtu: int
+    address: str | None
+    bfd: bool
+    lossless: bool
+    watchdog: bool
+
+
+def port_rows(device: Device, ports: list[Interface]) -> list[PortRow]:
+    """``ports`` (in the OS's order) as rows; only selection of what the Design decided."""
+    bfd = bool(device.bgp and device.bgp.bfd)
+    watchdog = bool(device.qos and device.qos.pfc_watchdog.enabled)
+    rows: list[PortRow] = []
+    for i in ports:
+        mode = "shutdown" if not i.enabled else i.role if i.role in OOB_ROLES else "routed"
+        fabric = bfd and i.role in FABRIC_ROLES
+        lossless = i.lossless
+        rows.append(
+            PortRow(
+                i.name, i.description, i.physical_port, mode, i.mtu, i.address, fabric, lossless, lossless and watchdog
+            )
+        )
+    return rows
 
 
 def snmp_users(design: Design, auth: Mapping[str, str], priv: Mapping[str, str]) -> list[dict[str, str]]:

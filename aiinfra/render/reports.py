@@ -142,6 +142,16 @@ def design_yaml(design: Design) -> str:
 
 
 def cabling_csv(design: Design) -> str:
+    """One row per link. The two numbers are spelled once per distinct value (a cluster has a
+    few speeds and cable lengths and a million links), as ``_cell`` would: an int as ``str``,
+    a length with ``:g``."""
+    speeds: dict[int, str] = {}
+    lengths: dict[float, str] = {}
+    for link in design.links:
+        if link.speed_gbps not in speeds:
+            speeds[link.speed_gbps] = str(link.speed_gbps)
+        if link.length_m not in lengths:
+            lengths[link.length_m] = f"{link.length_m:g}"
     return _csv(
         [
             "fabric",
@@ -158,7 +168,7 @@ def cabling_csv(design: Design) -> str:
             "length_m",
         ],
         (
-            [
+            (
                 link.fabric,
                 link.kind,
                 link.a_device,
@@ -167,11 +177,11 @@ def cabling_csv(design: Design) -> str:
                 link.b_device,
                 link.b_interface,
                 link.b_optic,
-                str(link.speed_gbps),  # text, as _cell writes an int, so the block joins as is
+                speeds[link.speed_gbps],  # text, as _cell writes an int, so the block joins as is
                 link.reach,
                 link.cable,
-                f"{link.length_m:g}",
-            ]
+                lengths[link.length_m],
+            )
             for link in design.links
         ),
     )

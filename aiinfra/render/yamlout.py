@@ -119,9 +119,15 @@ def _mapping(
 def _sequence(
     data: list[Any] | tuple[Any, ...], indent: int, out: list[str], tag: str | None, untagged: tuple[type, ...]
 ) -> None:
-    """``- item`` lines at ``indent``; a mapping item starts on the dash's line."""
+    """``- item`` lines at ``indent``; a mapping item starts on the dash's line.
+
+    A list of records (dicts with the same keys in the same order: BGP neighbors, NICs) has
+    its key lines made once for the list rather than once per item.
+    """
     dash = " " * indent + "-"
     append = out.append
+    keys: tuple[Any, ...] = ()
+    lines: list[str] = []
     for item in data:
         t = type(item)
         if t is str:
@@ -129,6 +135,21 @@ def _sequence(
                 append(f"{dash} {_string(item)}\n")
             else:
                 append(f"{dash} {tag} {_quoted(item)}\n")
+        elif t is dict and item:
+            if tuple(item) != keys:
+                keys = tuple(item)
+                lines = [f"{dash} {_key(keys[0])}:", *(f"{dash[:-1]}  {_key(k)}:" for k in keys[1:])]
+            for line, v in zip(lines, item.values(), strict=True):
+                tv = type(v)
+                if tv is str:
+                    if tag is None:
+                        append(f"{line} {_string(v)}\n")
+                    else:
+                        append(f"{line} {tag} {_quoted(v)}\n")
+                elif tv is int:
+                    append(f"{line} {v}\n")
+                else:
+                    _child(v, indent + 2, out, line, tag, untagged)
         elif isinstance(item, dict) and item:
             _mapping(item, indent + 2, out, tag, untagged, dash + " ")
         else:

@@ -115,3 +115,28 @@ def test_tag_mode_tags_values_not_keys() -> None:
     text = dump({"a": "x", "b": [Trusted("{{ t }}"), "y"], "c": 1}, tag="!unsafe", untagged=(Trusted,))
     assert text == 'a: !unsafe "x"\nb:\n  - "{{ t }}"\n  - !unsafe "y"\nc: 1\n'
     assert load_yaml(text) == {"a": "x", "b": ["{{ t }}", "y"], "c": 1}
+
+
+class _Record(dict):  # type: ignore[type-arg]
+    """A dict the emitter does not take for a plain one: written item by item, the reference."""
+
+
+records = st.lists(
+    st.dictionaries(
+        st.sampled_from(["address", "peer", "asn", "on", "1"]),
+        scalars | st.lists(scalars, max_size=2) | st.dictionaries(st.sampled_from(["a", "no"]), scalars, max_size=2),
+        min_size=1,
+        max_size=4,
+    ),
+    max_size=6,
+).flatmap(lambda items: st.just(items + [dict(i) for i in items]))  # repeated key orders
+
+
+@settings(max_examples=100, deadline=None)
+@given(records, st.sampled_from([None, "!unsafe"]))
+def test_record_lists_write_what_item_by_item_writes(items: list[dict[str, object]], tag: str | None) -> None:
+    """A list of dicts sharing keys reuses its key lines; the text is the per-item emitter's."""
+    data = {"rows": items, "nested": [{"rows": items}]}
+    reference = {"rows": [_Record(i) for i in items], "nested": [_Record({"rows": [_Record(i) for i in items]})]}
+    assert dump(data, tag=tag) == dump(reference, tag=tag)
+    assert yaml.safe_load(dump(data)) == data

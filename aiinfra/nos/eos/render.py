@@ -23,7 +23,7 @@ from typing import Any
 
 from aiinfra.design.model import Design, Device, PhysicalPort, QosIntent
 from aiinfra.nos import driver, profile
-from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
+from aiinfra.nos.common import config_files, port_rows, snmp_users, switch_context, user_secrets
 from aiinfra.nos.eos import units
 from aiinfra.nos.units import ecn_kbytes
 
@@ -63,6 +63,7 @@ def eos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx = switch_context(device, design)
     model = design.switch_models[device.model]
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
+    ctx["port_rows"] = port_rows(device, ctx["ports"])
     keywords = profile(device.os).breakout_speeds or {}
     ctx["port_speed"] = breakout_speeds(ctx["breakouts"], model.port_speed_gbps, keywords)
     ctx["best_effort_dscps"] = best_effort_dscps(device.qos) if device.qos else []

@@ -16,11 +16,11 @@ driver's ``templates/`` (or the user's, through ``Driver.render_template``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiinfra.design.model import BgpNeighbor, Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
-from aiinfra.nos.common import config_files, switch_context
+from aiinfra.nos.common import OOB_ROLES, config_files, switch_context
 from aiinfra.nos.junos import units
 
 OS = "junos"
@@ -41,13 +41,38 @@ class ForwardingClass:
     tc: TrafficClass
 
 
-@dataclass(frozen=True, slots=True)
-class Breakout:
+class Breakout(NamedTuple):
     """A broken-out front-panel port: Junos configures it on the parent interface."""
 
     parent: str
     ways: int
     speed: str
+
+
+class InterfaceRow(NamedTuple):
+    """One ``interfaces`` stanza as the template spells it, its free text already quoted.
+
+    The templates unpack these tuples (``{% for name, description, ... in ... %}``): a
+    Junos leaf has about 260 interfaces, and a Jinja loop that reads five attributes and
+    calls a quoting function per row costs several times one that unpacks a tuple.
+    ``mode``: ``disable`` (unused), ``access`` (an out-of-band port in the default VLAN)
+    or ``routed``; ``address`` is None on a routed port without one.
+    """
+
+    name: str
+    description: str
+    mode: str
+    mtu: int
+    address: str | None
+
+
+class NeighborRow(NamedTuple):
+    """One BGP neighbor as the template spells it (description quoted)."""
+
+    address: str
+    description: str
+    peer_as: int
+    bfd: bool
 
 
 def junos_quote(text: str) -> str:
@@ -122,6 +147,23 @@ def breakouts(device: Device) -> list[Breakout]:
     ]
 
 
+def interface_rows(device: Device) -> list[InterfaceRow]:
+    """The ``interfaces`` stanzas in Design order (what ``interfaces.j2`` writes per port)."""
+    rows: list[InterfaceRow] = []
+    for i in device.interfaces:
+        mode = "disable" if not i.enabled else "access" if i.role in OOB_ROLES else "routed"
+        rows.append(InterfaceRow(i.name, junos_quote(i.description), mode, i.mtu, i.address))
+    return rows
+
+
+def neighbor_rows(groups: dict[str, list[BgpNeighbor]]) -> list[tuple[str, list[NeighborRow]]]:
+    """``bgp_groups`` as (group, neighbor rows), for ``routing.j2``."""
+    return [
+        (group, [NeighborRow(n.address, junos_quote(n.peer_device), n.remote_asn, n.bfd) for n in neighbors])
+        for group, neighbors in groups.items()
+    ]
+
+
 def snmp_keywords(design: Design) -> dict[str, tuple[str, str]]:
     """User name -> (auth statement, privacy statement).
 
@@ -165,6 +207,7 @@ def junos_context(device: Device, design: Design) -> dict[str, Any]:
     classes = forwarding_classes(qos) if qos else []
     mgmt = design.management
     aaa_order = AAA_ORDER[mgmt.aaa_protocol] if mgmt.aaa_protocol else None
+    groups = bgp_groups(device)
     return {
         "q": junos_quote,
         "comment": junos_comment,
@@ -179,7 +222,10 @@ def junos_context(device: Device, design: Design) -> dict[str, Any]:
         "nodrop_class": next((fc for fc in classes if fc.tc.lossless), None),
         "watchdog": units.pfc_watchdog(qos.pfc_watchdog) if qos else None,
         "snmp_keywords": snmp_keywords(design),
-        "bgp_groups": bgp_groups(device),
+        "bgp_groups": groups,
+        "junos_interfaces": interface_rows(device),
+        "junos_bgp_groups": neighbor_rows(groups),
+        "roce_port_names": [i.name for i in device.interfaces if i.lossless],
         "bgp_peers": [n.address for n in device.bgp.neighbors] if device.bgp else [],
         "ecn_fill_pct": row.ecn_fill_pct,
         "shared_buffer": row.shared_buffer,

@@ -19,11 +19,11 @@ beside this file, never here; the only timezone that passes is UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiinfra.design.model import Design, Device, QosIntent, TrafficClass
 from aiinfra.nos import driver, profile
-from aiinfra.nos.common import config_files, snmp_users, switch_context, user_secrets
+from aiinfra.nos.common import config_files, port_rows, snmp_users, switch_context, user_secrets
 from aiinfra.nos.nxos import units
 from aiinfra.nos.units import ecn_kbytes
 
@@ -53,9 +53,34 @@ def queue_classes(qos: QosIntent) -> list[QueueClass]:
     return out
 
 
+class NeighborRow(NamedTuple):
+    """One ``neighbor`` block; ``remote_as`` is None where its peer template sets it."""
+
+    address: str
+    peer_group: str
+    remote_as: int | None
+    peer: str
+    interface: str
+
+
+def neighbor_rows(device: Device) -> list[NeighborRow]:
+    bgp = device.bgp
+    if bgp is None:
+        return []
+    groups = bgp.peer_groups
+    return [
+        NeighborRow(
+            n.address, n.peer_group, n.remote_asn if groups[n.peer_group] is None else None, n.peer_device, n.interface
+        )
+        for n in bgp.neighbors
+    ]
+
+
 def nxos_context(device: Device, design: Design) -> dict[str, Any]:
     ctx = switch_context(device, design)
     ctx["ports"] = sorted(device.interfaces, key=lambda i: (i.physical_port, i.breakout_member))
+    ctx["port_rows"] = port_rows(device, ctx["ports"])
+    ctx["neighbor_rows"] = neighbor_rows(device)
     ctx["queue_classes"] = queue_classes(device.qos) if device.qos else []
     if device.qos:
         ctx["watchdog"] = units.watchdog(device.qos.pfc_watchdog, profile(device.os).pfc_watchdog)

@@ -24,13 +24,13 @@ keys have no ConfigDB table, so they must be created as Linux accounts outside t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiinfra.design.model import Design, Device, Interface
 from aiinfra.nos import driver, profile
 from aiinfra.nos.common import config_files
 from aiinfra.nos.frr.render import frr_conf
+from aiinfra.nos.jsontext import indented_json
 from aiinfra.nos.sonic import units
 from aiinfra.nos.sonic.management import management_tables
 from aiinfra.nos.sonic.qos import qos_tables
@@ -150,7 +150,7 @@ def config_db_tables(device: Device, design: Design) -> Table:
 
 def config_db(device: Device, design: Design) -> str:
     """config_db.json text: four-space indentation as ``config save`` writes it, keys sorted."""
-    return json.dumps(config_db_tables(device, design), indent=JSON_INDENT, sort_keys=True) + "\n"
+    return indented_json(config_db_tables(device, design), JSON_INDENT) + "\n"
 
 
 def frr_header(device: Device) -> list[str]:
