@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+from itertools import pairwise
 from pathlib import Path
 
 from netaddr import IPNetwork
@@ -142,7 +143,7 @@ def _build_design(
 
     assign_underlay(
         backend,
-        ctx.links,
+        ctx.routed,
         be.underlay,
         pools["backend.loopbacks"],
         pools["backend.fabric_links"],
@@ -153,7 +154,7 @@ def _build_design(
         fab = getattr(spec.fabrics, name)
         assign_underlay(
             fabric_devices,
-            ctx.links,
+            ctx.routed,
             fab.underlay,
             pools[f"{name}.loopbacks"],
             pools[f"{name}.fabric_links"],
@@ -348,24 +349,35 @@ MAX_BREAKOUT_MEMBERS = 1 << 16  # far above any breakout (8 ways): the sort key 
 
 
 def _fill_unused(ctx: BuildContext, d: Device) -> None:
-    """Every logical port not cabled is listed as unused, so configs can shut it down."""
+    """Every logical port not cabled is listed as unused, so configs can shut it down.
+
+    The ports end in (physical_port, breakout_member) order, as one int key (members are
+    below MAX_BREAKOUT_MEMBERS); the cabled ports mostly are in that order already, so the
+    sort (stable, as before) is skipped when they are and nothing was added.
+    """
     alloc = ctx.allocators[d.name]
     model = ctx.catalog.switches[d.model]
-    used = {(i.physical_port, i.breakout_member) for i in d.interfaces}
+    keys = [i.physical_port * MAX_BREAKOUT_MEMBERS + i.breakout_member for i in d.interfaces]
+    used = set(keys)
     default = _default_speed(ctx, d)
     b = model.breakout_for(default)
     unset = (b.ways, default) if b else (1, model.port_speed_gbps)  # the mode of a port nothing claimed
+    modes, mtu, unused, shut = alloc.modes, d.switch_mtu, InterfaceRole.UNUSED, PortMode.DISABLED
+    added = 0
     for phys in range(1, model.ports + 1):
-        ways, speed = alloc.modes.get(phys, unset)
+        ways, speed = modes.get(phys, unset)
+        base = phys * MAX_BREAKOUT_MEMBERS
         for member in range(ways):
-            if (phys, member) in used:
+            if base + member in used:
                 continue
+            keys.append(base + member)
+            added += 1
             d.interfaces.append(
                 Interface(  # positionally, in Interface's field order (pinned by a test)
                     alloc.name(phys, member, ways),  # name
-                    InterfaceRole.UNUSED,  # role
+                    unused,  # role
                     speed,  # speed_gbps
-                    d.switch_mtu,  # mtu
+                    mtu,  # mtu
                     "unused - shut by aiinfra",  # description
                     False,  # enabled
                     None,  # address
@@ -376,12 +388,13 @@ def _fill_unused(ctx: BuildContext, d: Device) -> None:
                     None,  # headroom
                     phys,  # physical_port
                     member,  # breakout_member
-                    PortMode.DISABLED,  # mode
+                    shut,  # mode
                     False,  # bfd
                 )
             )
-    # (physical_port, breakout_member) order as one int: members are below MAX_BREAKOUT_MEMBERS
-    d.interfaces.sort(key=lambda i: i.physical_port * MAX_BREAKOUT_MEMBERS + i.breakout_member)
+    if added or any(a > b for a, b in pairwise(keys)):  # ties keep their order: a stable sort
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        d.interfaces[:] = [d.interfaces[k] for k in order]
 
 
 def _tiers(

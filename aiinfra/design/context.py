@@ -14,7 +14,11 @@ from aiinfra.design.ports import PortAllocator
 from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
 
-_link = builder(Link)  # Link(...) positionally, without the frozen __init__'s cost
+new_link = builder(Link)  # Link(...) positionally, without the frozen __init__'s cost
+
+# A routed switch-to-switch cable as the underlay addresses it: (link, lower switch, upper
+# switch, lower's port, upper's port), recorded by aiinfra.design.backend.connect_all.
+Routed = tuple[Link, Device, Device, Interface, Interface]
 
 
 @dataclass
@@ -28,6 +32,7 @@ class BuildContext:
     # Each fabric switch's position within its fabric and role (leaf, spine, super-spine),
     # from its SU, rail, pod or number: loopbacks, ASNs and link addresses derive from it.
     slots: dict[str, int] = field(default_factory=dict)
+    routed: list[Routed] = field(default_factory=list)  # every switch-to-switch cable, in ctx.links order
 
     def switch_model(self, choice: SwitchChoice) -> SwitchModel:
         return self.catalog.switches[choice.model]
@@ -69,7 +74,7 @@ class BuildContext:
         """Record one cable. ``a``/``b`` are (device, interface, physical port speed);
         ``a`` is the lower tier."""
         reach, cable, family = reach_for(length_m)
-        link = _link(
+        link = new_link(
             fabric,
             kind,
             a[0],
