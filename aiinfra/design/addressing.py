@@ -120,8 +120,20 @@ class Pool:
         if self.block != 2 or low & 1:  # not a pool of aligned /31s: no shared prefix to rely on
             even, odd = dotted(base), dotted(base + 1)
             return even, odd, f"{even}/31", f"{odd}/31"
-        prefix = _prefix(base >> 8)
+        prefix = _PREFIXES.get(base >> 8) or _prefix(base >> 8)
         return prefix + _OCTETS[low], prefix + _OCTETS[low + 1], prefix + _CIDR31[low], prefix + _CIDR31[low + 1]
+
+    def p2p_host_at(self, index: int) -> tuple[str, str]:
+        """The /31 of block ``index`` as a host holds it: (the even end, its gateway; the odd
+        end as ``a.b.c.d/31``, the host's address): :meth:`p2p_ends_at`'s first and last."""
+        if not 0 <= index < self._capacity:
+            raise PoolExhausted(self.name)
+        base = self._first + index * self.block
+        low = base & 255
+        if self.block != 2 or low & 1:
+            return dotted(base), f"{dotted(base + 1)}/31"
+        prefix = _PREFIXES.get(base >> 8) or _prefix(base >> 8)
+        return prefix + _OCTETS[low], prefix + _CIDR31[low + 1]
 
     def host_at(self, index: int) -> str:
         return f"{dotted(self.at(index))}/32"

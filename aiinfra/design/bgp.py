@@ -14,12 +14,16 @@ link the same from the top. Adding leaves, SUs or pods therefore renumbers nothi
 
 from __future__ import annotations
 
+from collections import Counter
+from operator import attrgetter
+
 from aiinfra.design.addressing import Pool, share
 from aiinfra.design.context import Routed
-from aiinfra.design.model import Bgp, BgpNeighbor, Device, Interface
+from aiinfra.design.model import Bgp, BgpNeighbor, Device
 from aiinfra.spec.fabrics import Underlay
 
 PEER_GROUPS = {"leaf": "LEAVES", "spine": "SPINES", "super-spine": "SUPER_SPINES"}
+_GROUP, _ASN = attrgetter("peer_group"), attrgetter("remote_asn")  # of every session: mapped, not a loop
 MAX_PATHS = 64
 
 
@@ -70,15 +74,14 @@ def assign_underlay(
 
     names = {d.name for d in switches}
     fabric_links = [r for r in routed if r[0].kind in ROUTED_LINK_KINDS and r[1].name in names]
-    per_lower: dict[str, int] = {}
+    per_lower = Counter(r[1].name for r in fabric_links)  # a switch's routed cables, all kinds
+    lowers: dict[str, set[str]] = {kind: set() for kind in ROUTED_LINK_KINDS}  # kind -> its lower switches
     for r in fabric_links:
-        per_lower[r[1].name] = per_lower.get(r[1].name, 0) + 1
-    uplinks = {
-        kind: max((per_lower[r[1].name] for r in fabric_links if r[0].kind == kind), default=0)
-        for kind in ROUTED_LINK_KINDS
-    }
+        lowers[r[0].kind].add(r[1].name)
+    uplinks = {kind: max((per_lower[n] for n in lowers[kind]), default=0) for kind in ROUTED_LINK_KINDS}
     taken: dict[str, int] = {}
     top = p2p.capacity - 1
+    peer_group = PEER_GROUPS
     for link, lower, upper, low_if, up_if in fabric_links:
         nth = taken[lower.name] = taken.get(lower.name, -1) + 1
         block = slots[lower.name] * uplinks[link.kind] + nth
@@ -87,28 +90,26 @@ def assign_underlay(
         even, odd, even_cidr, odd_cidr = p2p.p2p_ends_at(block)  # the upper switch holds the even end
         up_if.address, low_if.address = even_cidr, odd_cidr
         up_if.peer_address, low_if.peer_address = odd, even
-        _session(lower, upper, low_if)
-        _session(upper, lower, up_if)
+        # one session each way, on the port facing the peer, with the local BGP's BFD setting;
+        # positionally, in BgpNeighbor's field order (half a million at 131k GPUs; pinned by a test):
+        # address, remote_asn, peer_device, interface, peer_group, bfd
+        low_bgp, up_bgp = lower.bgp, upper.bgp
+        assert low_bgp is not None and up_bgp is not None
+        bfd = low_if.bfd = low_bgp.bfd
+        low_bgp.neighbors.append(BgpNeighbor(even, up_bgp.asn, upper.name, low_if.name, peer_group[upper.role], bfd))
+        bfd = up_if.bfd = up_bgp.bfd
+        up_bgp.neighbors.append(BgpNeighbor(odd, low_bgp.asn, lower.name, up_if.name, peer_group[lower.role], bfd))
 
     for d in switches:
         assert d.bgp is not None
         groups: dict[str, list[int]] = {}
-        for group, asn in {(n.peer_group, n.remote_asn) for n in d.bgp.neighbors}:
+        neighbors = d.bgp.neighbors
+        for group, asn in set(zip(map(_GROUP, neighbors), map(_ASN, neighbors), strict=True)):
             groups.setdefault(group, []).append(asn)
         d.bgp.peer_groups = {g: (a[0] if len(a) == 1 else None) for g, a in sorted(groups.items())}
         d.bgp.maximum_paths = min(MAX_PATHS, max(2, len(d.bgp.neighbors)))
         if d.role == "leaf":
             d.bgp.networks.extend(_host_networks(d))
-
-
-def _session(local: Device, remote: Device, iface: Interface) -> None:
-    assert local.bgp is not None and remote.bgp is not None
-    bfd = iface.bfd = local.bgp.bfd
-    # positionally, in BgpNeighbor's field order (half a million at 131k GPUs; pinned by a test):
-    # address, remote_asn, peer_device, interface, peer_group, bfd
-    local.bgp.neighbors.append(
-        BgpNeighbor(iface.peer_address or "", remote.bgp.asn, remote.name, iface.name, PEER_GROUPS[remote.role], bfd)
-    )
 
 
 def _host_networks(leaf: Device) -> list[str]:

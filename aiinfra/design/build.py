@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import math
-from itertools import pairwise
 from pathlib import Path
 
 from netaddr import IPNetwork
@@ -162,6 +161,7 @@ def _build_design(
             ctx.slots,
         )
 
+    ctx.routed.clear()  # the underlay was their only reader: freed before the rest is built
     fabric_switches = backend + [d for ds in others.values() for d in ds]
     oob = build_oob(ctx, oob_endpoints(fabric_switches, nodes))
     all_switches = oob + fabric_switches
@@ -352,8 +352,8 @@ def _fill_unused(ctx: BuildContext, d: Device) -> None:
     """Every logical port not cabled is listed as unused, so configs can shut it down.
 
     The ports end in (physical_port, breakout_member) order, as one int key (members are
-    below MAX_BREAKOUT_MEMBERS); the cabled ports mostly are in that order already, so the
-    sort (stable, as before) is skipped when they are and nothing was added.
+    below MAX_BREAKOUT_MEMBERS): the cabled ports are mostly in that order already, so the
+    stable sort is skipped when they are and nothing was added.
     """
     alloc = ctx.allocators[d.name]
     model = ctx.catalog.switches[d.model]
@@ -362,39 +362,56 @@ def _fill_unused(ctx: BuildContext, d: Device) -> None:
     default = _default_speed(ctx, d)
     b = model.breakout_for(default)
     unset = (b.ways, default) if b else (1, model.port_speed_gbps)  # the mode of a port nothing claimed
-    modes, mtu, unused, shut = alloc.modes, d.switch_mtu, InterfaceRole.UNUSED, PortMode.DISABLED
-    added = 0
-    for phys in range(1, model.ports + 1):
-        ways, speed = modes.get(phys, unset)
-        base = phys * MAX_BREAKOUT_MEMBERS
-        for member in range(ways):
-            if base + member in used:
-                continue
-            keys.append(base + member)
-            added += 1
-            d.interfaces.append(
-                Interface(  # positionally, in Interface's field order (pinned by a test)
-                    alloc.name(phys, member, ways),  # name
-                    unused,  # role
-                    speed,  # speed_gbps
-                    mtu,  # mtu
-                    "unused - shut by aiinfra",  # description
-                    False,  # enabled
-                    None,  # address
-                    None,  # peer_device
-                    None,  # peer_interface
-                    None,  # peer_address
-                    False,  # lossless
-                    None,  # headroom
-                    phys,  # physical_port
-                    member,  # breakout_member
-                    shut,  # mode
-                    False,  # bfd
-                )
+    free = [port for port in _logical_ports(model.ports, alloc.modes, unset) if port[0] not in used]
+    mtu, unused, shut = d.switch_mtu, InterfaceRole.UNUSED, PortMode.DISABLED
+    for key, phys, member, ways, speed in free:
+        keys.append(key)
+        d.interfaces.append(
+            Interface(  # positionally, in Interface's field order (pinned by a test)
+                alloc.name(phys, member, ways),  # name
+                unused,  # role
+                speed,  # speed_gbps
+                mtu,  # mtu
+                "unused - shut by aiinfra",  # description
+                False,  # enabled
+                None,  # address
+                None,  # peer_device
+                None,  # peer_interface
+                None,  # peer_address
+                False,  # lossless
+                None,  # headroom
+                phys,  # physical_port
+                member,  # breakout_member
+                shut,  # mode
+                False,  # bfd
             )
-    if added or any(a > b for a, b in pairwise(keys)):  # ties keep their order: a stable sort
+        )
+    if free or keys != sorted(keys):  # ties keep their order: a stable sort, as list.sort
         order = sorted(range(len(keys)), key=keys.__getitem__)
         d.interfaces[:] = [d.interfaces[k] for k in order]
+
+
+# Every logical port of a switch shape: (ports, modes of the claimed ports, mode of the rest) ->
+# (key, physical, member, ways, speed) in key order. Switches cabled alike share one list.
+_LOGICAL_PORTS: dict[tuple[object, ...], list[tuple[int, int, int, int, int]]] = {}
+_MAX_SHAPES = 4096
+
+
+def _logical_ports(
+    ports: int, modes: dict[int, tuple[int, int]], unset: tuple[int, int]
+) -> list[tuple[int, int, int, int, int]]:
+    shape = (ports, unset, tuple(modes.items()))
+    out = _LOGICAL_PORTS.get(shape)
+    if out is None:
+        if len(_LOGICAL_PORTS) >= _MAX_SHAPES:
+            _LOGICAL_PORTS.clear()
+        out = _LOGICAL_PORTS[shape] = [
+            (phys * MAX_BREAKOUT_MEMBERS + member, phys, member, ways, speed)
+            for phys in range(1, ports + 1)
+            for ways, speed in (modes.get(phys, unset),)
+            for member in range(ways)
+        ]
+    return out
 
 
 def _tiers(

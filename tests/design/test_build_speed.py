@@ -12,12 +12,24 @@ import dataclasses
 import pytest
 
 from aiinfra.design.frozen import builder
-from aiinfra.design.model import BgpNeighbor, Headroom, Interface, InterfaceRole, Link, PhysicalPort, PortMode
-from aiinfra.design.platform import RailNicIntent
+from aiinfra.design.model import (
+    BgpNeighbor,
+    Headroom,
+    Interface,
+    InterfaceRole,
+    Link,
+    NodeNic,
+    PhysicalPort,
+    PortMode,
+)
+from aiinfra.design.platform import HostIntent, RailNicIntent
 
-# The field order each positional call site passes (context.fabric_interface, build._fill_unused,
-# bgp._session, context.cable via builder, hosts.rail_intent via builder). A field added or moved
-# in model.py must be added or moved at those call sites too, then here.
+# The field order each positional call site passes (Interface: context.fabric_interface,
+# backend._cable_hosts and connect_all, leafspine._cable_hosts, oob.build_oob, build._fill_unused;
+# BgpNeighbor: bgp.assign_underlay; Link via builder: context.cable, backend, leafspine, oob;
+# NodeNic: nodes.build_nodes, leafspine._cable_hosts; RailNicIntent and HostIntent via builder:
+# hosts.rail_intent, hosts.host_intents). A field added or moved in model.py must be added or
+# moved at those call sites too, then here.
 POSITIONAL = {
     Interface: (
         "name role speed_gbps mtu description enabled address peer_device peer_interface peer_address "
@@ -28,6 +40,10 @@ POSITIONAL = {
         "fabric kind a_device a_interface b_device b_interface speed_gbps length_m reach cable a_optic b_optic "
         "a_port_gbps b_port_gbps"
     ),
+    NodeNic: (
+        "fabric index netdev rdma_device nic_model speed_gbps address gateway switch switch_interface route_table mtu"
+    ),
+    HostIntent: "node load_balancing nics sysctls nccl_env gpu_pool",
     RailNicIntent: (
         "rail netdev rdma_device rdma_driver address ip gateway route_table mtu switch switch_interface trust "
         "dscp_to_priority pfc_priority dcqcn dcqcn_priorities cnp_dscp cnp_priority roce_dscp roce_tos roce_mode "
@@ -84,3 +100,64 @@ def test_fabric_interface_equals_the_keyword_construction() -> None:
         breakout_member=0,
         mode=PortMode.ROUTED,
     )
+
+
+@pytest.mark.parametrize(
+    "ip",
+    ["10.1.0.17", "10.1.0.0", "192.168.255.255", "0.0.0.0", "10.1.0.017", "10.1.17", "0x0a.1.2.3", "10.1.2.3 "],
+)
+def test_gid_of_is_the_gid_of_the_parsed_address(ip: str) -> None:
+    """The per-/24 shortcut gives what inet_aton and ipv4_gid give, for plain and odd spellings."""
+    import socket
+
+    from aiinfra.design.hosts import gid_of, ipv4_gid
+
+    assert gid_of(ip) == ipv4_gid(socket.inet_aton(ip))
+    assert gid_of(ip) == gid_of(ip)  # the cached /24 answers the same
+
+
+@pytest.mark.parametrize("ip", ["10.1.2.256", "10.1.x.3", "", "10.1.2."])
+def test_gid_of_refuses_what_inet_aton_refuses(ip: str) -> None:
+    import socket
+
+    from aiinfra.design.hosts import gid_of
+
+    with pytest.raises(OSError):
+        socket.inet_aton(ip)
+    with pytest.raises(OSError):
+        gid_of(ip)
+
+
+def test_p2p_ends_are_the_formatted_addresses() -> None:
+    """Pool.p2p_ends_at and p2p_host_at (one /24 prefix per /31) format what dotted() does."""
+    from netaddr import IPAddress, IPNetwork
+
+    from aiinfra.design.addressing import Pool
+
+    pool = Pool("links", IPNetwork("10.0.254.0/23"), 2)
+    for index in (0, 1, 127, 128, 255):
+        even, odd, even_cidr, odd_cidr = pool.p2p_ends_at(index)
+        first = int(IPAddress("10.0.254.0")) + 2 * index
+        assert (even, odd) == (str(IPAddress(first)), str(IPAddress(first + 1))) == pool.p2p_ips_at(index)
+        assert (even_cidr, odd_cidr) == (f"{even}/31", f"{odd}/31") == pool.p2p_at(index)
+        assert pool.p2p_host_at(index) == (even, odd_cidr)
+    with pytest.raises(Exception, match="links"):
+        pool.p2p_ends_at(256)
+
+
+def test_claims_name_ports_as_port_name_does() -> None:
+    """A switch's claims at two speeds, one broken out: the names, ports and members that
+    port_name and the front-panel numbering give, and the modes the ports were claimed in."""
+    from aiinfra.catalog import Catalog
+    from aiinfra.design.ports import PortAllocator, port_name
+
+    catalog = Catalog.with_additions(None)
+    model = catalog.switches["qfx5240-64od"]
+    alloc = PortAllocator(model, "junos")
+    claims = [alloc.claim(400) for _ in range(5)] + [alloc.claim(800) for _ in range(2)]
+    ways = model.breakout_for(400).ways  # type: ignore[union-attr]
+    expected = [(port_name(model, "junos", 1 + k // ways, k % ways, ways), 1 + k // ways, k % ways) for k in range(5)]
+    first800 = 1 + (5 + ways - 1) // ways
+    expected += [(port_name(model, "junos", first800 + k, 0, 1), first800 + k, 0) for k in range(2)]
+    assert claims == expected
+    assert alloc.modes[1] == (ways, 400) and alloc.modes[first800] == (1, 800)
