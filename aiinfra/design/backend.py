@@ -152,7 +152,7 @@ def _cable_hosts(
     nic_optics: dict[int, str] = {}
     links, allocators = ctx.links, ctx.allocators
     host, routed = InterfaceRole.HOST, PortMode.ROUTED
-    to_host = f"{host.value} to "  # the description fabric_interface gives a host port
+    to_host = f"{host.value} to "  # a fabric port's description: "<role> to <peer> <peer port>"
     per_su, per_leaf = plan.nodes_per_su, plan.nodes_per_leaf
     for node in nodes:
         k = (node.index - 1) % per_su // per_leaf
@@ -183,7 +183,7 @@ def _cable_hosts(
                     leaf_port_gbps,
                 )
             )
-            leaf.interfaces.append(  # fabric_interface's port, with its /31 (Interface's field order)
+            leaf.interfaces.append(  # the host port, with its /31 (Interface's field order)
                 Interface(
                     ifname,
                     host,
@@ -226,7 +226,7 @@ def connect_all(ctx: BuildContext, kind: str, pairs: list[tuple[Device, Device]]
         gbps = switches[model].port_speed_gbps
         port_gbps[model] = (gbps, optic_name(gbps, speed, family))
     uplink, downlink, mode = InterfaceRole.UPLINK, InterfaceRole.DOWNLINK, PortMode.ROUTED
-    to_upper, to_lower = f"{uplink.value} to ", f"{downlink.value} to "  # as fabric_interface describes them
+    to_upper, to_lower = f"{uplink.value} to ", f"{downlink.value} to "  # "<role> to <peer> <peer port>"
     for lower, upper in pairs:
         lo_name, up_name = lower.name, upper.name
         lo_if, lo_phys, lo_member = allocators[lo_name].claim(speed)
@@ -250,7 +250,7 @@ def connect_all(ctx: BuildContext, kind: str, pairs: list[tuple[Device, Device]]
             up_gbps,
         )
         links.append(link)
-        # fabric_interface's ports, positionally (Interface's field order)
+        # the two routed ports, positionally (Interface's field order); the underlay addresses them
         low = Interface(
             lo_if,
             uplink,

@@ -9,7 +9,7 @@ from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.addressing import Pool
 from aiinfra.design.cabling import optic_name, reach_for
 from aiinfra.design.frozen import builder
-from aiinfra.design.model import Device, Interface, InterfaceRole, Link, PortMode
+from aiinfra.design.model import Device, Interface, Link
 from aiinfra.design.ports import PortAllocator
 from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
@@ -92,31 +92,3 @@ class BuildContext:
         )
         self.links.append(link)
         return link
-
-
-def fabric_interface(
-    name: str, role: InterfaceRole, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
-) -> Interface:
-    """A routed fabric port (host, uplink or downlink); underlay and QoS fill in the rest.
-
-    Positional, in :class:`Interface`'s field order (a million ports at 131k GPUs; keywords
-    cost three times as much; ``tests/design/test_build_speed.py`` pins the order).
-    """
-    return Interface(
-        name,  # name
-        role,  # role
-        speed,  # speed_gbps
-        mtu,  # mtu
-        f"{role} to {peer} {peer_if}",  # description
-        True,  # enabled
-        None,  # address
-        peer,  # peer_device
-        peer_if,  # peer_interface
-        None,  # peer_address
-        False,  # lossless
-        None,  # headroom
-        physical,  # physical_port
-        member,  # breakout_member
-        PortMode.ROUTED,  # mode
-        False,  # bfd
-    )

@@ -112,7 +112,7 @@ def _cable_hosts(
     ]
     speed, nic_mtu, nic_model = min(down, nic_gbps), fabric.mtu, group.nic
     route = f" {fabric_name} address"
-    to_host, routed = f"{InterfaceRole.HOST.value} to ", PortMode.ROUTED  # fabric_interface's host port
+    to_host, routed = f"{InterfaceRole.HOST.value} to ", PortMode.ROUTED  # "<role> to <peer> <peer port>"
     links, allocators = ctx.links, ctx.allocators
     per_pair = plan.nodes_per_pair
     for node in nodes:

@@ -16,16 +16,14 @@ from aiinfra.design.model import (
     BgpNeighbor,
     Headroom,
     Interface,
-    InterfaceRole,
     Link,
     NodeNic,
     PhysicalPort,
-    PortMode,
 )
 from aiinfra.design.platform import HostIntent, RailNicIntent
 
-# The field order each positional call site passes (Interface: context.fabric_interface,
-# backend._cable_hosts and connect_all, leafspine._cable_hosts, oob.build_oob, build._fill_unused;
+# The field order each positional call site passes (Interface: backend._cable_hosts and
+# connect_all, leafspine._cable_hosts, oob.build_oob, build._fill_unused;
 # BgpNeighbor: bgp.assign_underlay; Link via builder: context.cable, backend, leafspine, oob;
 # NodeNic: nodes.build_nodes, leafspine._cable_hosts; RailNicIntent and HostIntent via builder:
 # hosts.rail_intent, hosts.host_intents). A field added or moved in model.py must be added or
@@ -81,24 +79,6 @@ def test_builder_needs_every_field() -> None:
         builder(PhysicalPort)(1, 1, 400)  # the name is missing
     assert builder(Headroom)(400, 3.0, 9216, 1000, "pg", 0, 0, 0, 0, "", "floor") == Headroom(
         400, 3.0, 9216, 1000, "pg", 0, 0, 0, 0, "", "floor"
-    )
-
-
-def test_fabric_interface_equals_the_keyword_construction() -> None:
-    from aiinfra.design.context import fabric_interface
-
-    built = fabric_interface("swp1", InterfaceRole.HOST, 400, 9216, "node-1", "eth0", 1, 0)
-    assert built == Interface(
-        name="swp1",
-        role=InterfaceRole.HOST,
-        speed_gbps=400,
-        mtu=9216,
-        description="host to node-1 eth0",
-        peer_device="node-1",
-        peer_interface="eth0",
-        physical_port=1,
-        breakout_member=0,
-        mode=PortMode.ROUTED,
     )
 
 
