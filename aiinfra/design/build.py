@@ -24,7 +24,7 @@ from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
 from aiinfra.design.mgmt_addresses import assign_management
-from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortMode, SwitchHardware, TierSummary
+from aiinfra.design.model import Design, Device, SwitchHardware, TierSummary
 from aiinfra.design.naming import check_name_widths
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints, oob_switch_count
@@ -36,6 +36,7 @@ from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
 from aiinfra.design.telemetry import telemetry_intent
+from aiinfra.design.unused import fill_unused
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
@@ -181,7 +182,7 @@ def _build_design(
         raise DesignError(problems.items)
 
     for d in all_switches:
-        _fill_unused(ctx, d)
+        fill_unused(ctx, d, _default_speed(ctx, d))
         d.physical_ports = ctx.allocators[d.name].physical_ports(_default_speed(ctx, d))
 
     devices = {d.name: d for d in all_switches}
@@ -343,75 +344,6 @@ def _default_speed(ctx: BuildContext, d: Device) -> int:
         return ctx.catalog.switches[d.model].port_speed_gbps
     fab = getattr(spec.fabrics, d.fabric)
     return speed_gbps(fab.uplink_speed)
-
-
-MAX_BREAKOUT_MEMBERS = 1 << 16  # far above any breakout (8 ways): the sort key below is exact
-
-
-def _fill_unused(ctx: BuildContext, d: Device) -> None:
-    """Every logical port not cabled is listed as unused, so configs can shut it down.
-
-    The ports end in (physical_port, breakout_member) order, as one int key (members are
-    below MAX_BREAKOUT_MEMBERS): the cabled ports are mostly in that order already, so the
-    stable sort is skipped when they are and nothing was added.
-    """
-    alloc = ctx.allocators[d.name]
-    model = ctx.catalog.switches[d.model]
-    keys = [i.physical_port * MAX_BREAKOUT_MEMBERS + i.breakout_member for i in d.interfaces]
-    used = set(keys)
-    default = _default_speed(ctx, d)
-    b = model.breakout_for(default)
-    unset = (b.ways, default) if b else (1, model.port_speed_gbps)  # the mode of a port nothing claimed
-    free = [port for port in _logical_ports(model.ports, alloc.modes, unset) if port[0] not in used]
-    mtu, unused, shut = d.switch_mtu, InterfaceRole.UNUSED, PortMode.DISABLED
-    for key, phys, member, ways, speed in free:
-        keys.append(key)
-        d.interfaces.append(
-            Interface(  # positionally, in Interface's field order (pinned by a test)
-                alloc.name(phys, member, ways),  # name
-                unused,  # role
-                speed,  # speed_gbps
-                mtu,  # mtu
-                "unused - shut by aiinfra",  # description
-                False,  # enabled
-                None,  # address
-                None,  # peer_device
-                None,  # peer_interface
-                None,  # peer_address
-                False,  # lossless
-                None,  # headroom
-                phys,  # physical_port
-                member,  # breakout_member
-                shut,  # mode
-                False,  # bfd
-            )
-        )
-    if free or keys != sorted(keys):  # ties keep their order: a stable sort, as list.sort
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        d.interfaces[:] = [d.interfaces[k] for k in order]
-
-
-# Every logical port of a switch shape: (ports, modes of the claimed ports, mode of the rest) ->
-# (key, physical, member, ways, speed) in key order. Switches cabled alike share one list.
-_LOGICAL_PORTS: dict[tuple[object, ...], list[tuple[int, int, int, int, int]]] = {}
-_MAX_SHAPES = 4096
-
-
-def _logical_ports(
-    ports: int, modes: dict[int, tuple[int, int]], unset: tuple[int, int]
-) -> list[tuple[int, int, int, int, int]]:
-    shape = (ports, unset, tuple(modes.items()))
-    out = _LOGICAL_PORTS.get(shape)
-    if out is None:
-        if len(_LOGICAL_PORTS) >= _MAX_SHAPES:
-            _LOGICAL_PORTS.clear()
-        out = _LOGICAL_PORTS[shape] = [
-            (phys * MAX_BREAKOUT_MEMBERS + member, phys, member, ways, speed)
-            for phys in range(1, ports + 1)
-            for ways, speed in (modes.get(phys, unset),)
-            for member in range(ways)
-        ]
-    return out
 
 
 def _tiers(

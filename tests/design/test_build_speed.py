@@ -23,7 +23,7 @@ from aiinfra.design.model import (
 from aiinfra.design.platform import HostIntent, RailNicIntent
 
 # The field order each positional call site passes (Interface: backend._cable_hosts and
-# connect_all, leafspine._cable_hosts, oob.build_oob, build._fill_unused;
+# connect_all, leafspine._cable_hosts, oob.build_oob, unused.fill_unused;
 # BgpNeighbor: bgp.assign_underlay; Link via builder: context.cable, backend, leafspine, oob;
 # NodeNic: nodes.build_nodes, leafspine._cable_hosts; RailNicIntent and HostIntent via builder:
 # hosts.rail_intent, hosts.host_intents). A field added or moved in model.py must be added or
@@ -141,3 +141,34 @@ def test_claims_name_ports_as_port_name_does() -> None:
     expected += [(port_name(model, "junos", first800 + k, 0, 1), first800 + k, 0) for k in range(2)]
     assert claims == expected
     assert alloc.modes[1] == (ways, 400) and alloc.modes[first800] == (1, 800)
+
+
+def test_unused_ports_fill_the_rest_in_port_order() -> None:
+    """Claims at two speeds interleaved (cabled ports out of port order): fill_unused lists every
+    other logical port once, as unused, and sorts the whole list by (port, member) stably."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from aiinfra.catalog import Catalog
+    from aiinfra.design.context import BuildContext
+    from aiinfra.design.model import Device, InterfaceRole
+    from aiinfra.design.ports import PortAllocator
+    from aiinfra.design.unused import fill_unused
+
+    catalog = Catalog.with_additions(None)
+    model = catalog.switches["qfx5240-64od"]
+    alloc = PortAllocator(model, "junos")
+    device = Device("sw", "backend", "leaf", "qfx5240-64od", "junos", "", "re0:mgmt-0", "", "")
+    for speed in (400, 800, 400, 400):  # port 1 (400G, broken out), port 2 (800G), port 1 again, port 3
+        name, phys, member = alloc.claim(speed)
+        device.interfaces.append(Interface(name, InterfaceRole.HOST, speed, 9216, "x", True, physical_port=phys))
+        device.interfaces[-1].breakout_member = member
+    ctx = cast(BuildContext, SimpleNamespace(allocators={"sw": alloc}, catalog=catalog))
+    fill_unused(ctx, device, 400)
+    keys = [(i.physical_port, i.breakout_member) for i in device.interfaces]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    ways = model.breakout_for(400).ways  # type: ignore[union-attr]
+    assert len(keys) == (model.ports - 1) * ways + 1  # port 2 runs unbroken at 800G
+    cabled = [i.name for i in device.interfaces if i.role == InterfaceRole.HOST]
+    assert cabled == [alloc.name(1, 0, ways), alloc.name(1, 1, ways), alloc.name(2, 0, 1), alloc.name(3, 0, ways)]
+    assert all(not i.enabled for i in device.interfaces if i.role == InterfaceRole.UNUSED)
