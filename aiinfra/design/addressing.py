@@ -21,19 +21,26 @@ _PREFIXES: dict[int, str] = {}  # value >> 8 -> "a.b.c.": a 131k-GPU design uses
 _MAX_PREFIXES = 1 << 16
 
 
+_CIDR31 = tuple(f"{i}/31" for i in range(256))  # the last octet and a /31's prefix length
+
+
 def dotted(value: int) -> str:
     """``a.b.c.d`` of an IPv4 address held as an int.
 
     A design formats a million addresses from a few thousand /24s, so the first three
     octets are formatted once per /24 (three times faster than formatting all four).
     """
-    high = value >> 8
+    return _prefix(value >> 8) + _OCTETS[value & 255]
+
+
+def _prefix(high: int) -> str:
+    """``a.b.c.`` of the /24 ``high`` (an address shifted right by 8), formatted once."""
     prefix = _PREFIXES.get(high)
     if prefix is None:
         if len(_PREFIXES) >= _MAX_PREFIXES:
             _PREFIXES.clear()
         prefix = _PREFIXES[high] = f"{high >> 16 & 255}.{high >> 8 & 255}.{high & 255}."
-    return prefix + _OCTETS[value & 255]
+    return prefix
 
 
 @dataclass
@@ -100,6 +107,33 @@ class Pool:
             raise PoolExhausted(self.name)
         base = self._first + index * self.block
         return dotted(base), dotted(base + 1)
+
+    def p2p_ends_at(self, index: int) -> tuple[str, str, str, str]:
+        """The /31 of block ``index``: its even and odd ends, bare and as ``a.b.c.d/31``.
+
+        A /31 lies in one /24 (its first address is even), so the /24's prefix is found once.
+        """
+        if not 0 <= index < self._capacity:
+            raise PoolExhausted(self.name)
+        base = self._first + index * self.block
+        low = base & 255
+        if self.block != 2 or low & 1:  # not a pool of aligned /31s: no shared prefix to rely on
+            even, odd = dotted(base), dotted(base + 1)
+            return even, odd, f"{even}/31", f"{odd}/31"
+        prefix = _PREFIXES.get(base >> 8) or _prefix(base >> 8)
+        return prefix + _OCTETS[low], prefix + _OCTETS[low + 1], prefix + _CIDR31[low], prefix + _CIDR31[low + 1]
+
+    def p2p_host_at(self, index: int) -> tuple[str, str]:
+        """The /31 of block ``index`` as a host holds it: (the even end, its gateway; the odd
+        end as ``a.b.c.d/31``, the host's address): :meth:`p2p_ends_at`'s first and last."""
+        if not 0 <= index < self._capacity:
+            raise PoolExhausted(self.name)
+        base = self._first + index * self.block
+        low = base & 255
+        if self.block != 2 or low & 1:
+            return dotted(base), f"{dotted(base + 1)}/31"
+        prefix = _PREFIXES.get(base >> 8) or _prefix(base >> 8)
+        return prefix + _OCTETS[low], prefix + _CIDR31[low + 1]
 
     def host_at(self, index: int) -> str:
         return f"{dotted(self.at(index))}/32"

@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 
 from aiinfra.catalog.models import SwitchModel
+from aiinfra.design.cabling import optic_name, reach_for
 from aiinfra.design.clos import RailPlan, max_downlinks
-from aiinfra.design.context import BuildContext, fabric_interface
-from aiinfra.design.model import Device, InterfaceRole, Node
+from aiinfra.design.context import BuildContext, new_link
+from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMode
 from aiinfra.design.naming import num
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
@@ -83,26 +84,8 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
 
     # --- node to leaf -------------------------------------------------------------------
     leaf_port_gbps = ctx.switch_model(leaf_choice).port_speed_gbps
-    host_leaf_m = cables.host_leaf
-    allocators = ctx.allocators
-    for node in nodes:
-        local = (node.index - 1) % plan.nodes_per_su
-        k = local // plan.nodes_per_leaf
-        for nic in node.backend:
-            leaf = leaves[(node.su, nic.index, k)]
-            ifname, phys, member = allocators[leaf.name].claim(speed)
-            nic.switch, nic.switch_interface = leaf.name, ifname
-            ctx.cable(
-                "backend",
-                "node-leaf",
-                (node.name, nic.netdev, nic.speed_gbps),
-                (leaf.name, ifname, leaf_port_gbps),
-                speed,
-                host_leaf_m,
-            )
-            iface = fabric_interface(ifname, InterfaceRole.HOST, speed, mtu, node.name, nic.netdev, phys, member)
-            iface.address, iface.peer_address = f"{nic.gateway}/31", nic.address.partition("/")[0]
-            leaf.interfaces.append(iface)
+    if nodes:
+        _cable_hosts(ctx, nodes, leaves, plan, speed, mtu, leaf_port_gbps, cables.host_leaf)
 
     # --- leaf to spine ------------------------------------------------------------------
     if plan.tiers == 1:
@@ -112,11 +95,12 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
     leaf_up = uplink_port(leaf_model, speed, most, speed, plan.leaf_uplinks)
     for leaf in leaves.values():
         ctx.allocators[leaf.name].skip_to(leaf_up)
-    for (_su, _rail, _k), leaf in leaves.items():
-        pod = leaf.pod or 1
-        for u in range(plan.leaf_uplinks):
-            spine = spines[(pod, u % plan.spines_per_pod + 1)]
-            connect(ctx, "leaf-spine", leaf, spine, speed, cables.leaf_spine)
+    leaf_spine = [
+        (leaf, spines[(leaf.pod or 1, u % plan.spines_per_pod + 1)])
+        for leaf in leaves.values()
+        for u in range(plan.leaf_uplinks)
+    ]
+    connect_all(ctx, "leaf-spine", leaf_spine, speed, cables.leaf_spine)
 
     # --- spine to super-spine -----------------------------------------------------------
     if plan.tiers == 3:
@@ -124,10 +108,12 @@ def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: i
         spine_up = uplink_port(spine_model, speed, spine_model.radix(speed) // 2, speed, plan.spine_uplinks)
         for spine in spines.values():
             ctx.allocators[spine.name].skip_to(spine_up)
-        for (_pod, j), spine in spines.items():
-            for u in range(plan.spine_uplinks):
-                ss = super_spines[(j, u % plan.super_spines_per_plane + 1)]
-                connect(ctx, "spine-super-spine", spine, ss, speed, cables.spine_super_spine)
+        spine_ss = [
+            (spine, super_spines[(j, u % plan.super_spines_per_plane + 1)])
+            for (_pod, j), spine in spines.items()
+            for u in range(plan.spine_uplinks)
+        ]
+        connect_all(ctx, "spine-super-spine", spine_ss, speed, cables.spine_super_spine)
 
     return [*super_spines.values(), *spines.values(), *leaves.values()]
 
@@ -145,22 +131,162 @@ def uplink_port(model: SwitchModel, down_speed: int, most_downlinks: int, up_spe
     return min(after_down, model.ports - math.ceil(uplinks / (up.ways if up else 1)) + 1)
 
 
+def _cable_hosts(
+    ctx: BuildContext,
+    nodes: list[Node],
+    leaves: dict[tuple[int, int, int], Device],
+    plan: RailPlan,
+    speed: int,
+    mtu: int,
+    leaf_port_gbps: int,
+    length_m: float,
+) -> None:
+    """Every node's rail NICs to their rail leaves, in node and rail order: the cable, the leaf's
+    host port (its /31's leaf end) and the NIC's switch and port.
+
+    One pass over 131k NICs at 131k GPUs, so what every cable shares (reach, cable type,
+    the leaf's optic) is decided once, and the port and cable are built positionally.
+    """
+    reach, cable, family = reach_for(length_m)
+    leaf_optic = optic_name(leaf_port_gbps, speed, family)
+    nic_optics: dict[int, str] = {}
+    links, allocators = ctx.links, ctx.allocators
+    host, routed = InterfaceRole.HOST, PortMode.ROUTED
+    to_host = f"{host.value} to "  # a fabric port's description: "<role> to <peer> <peer port>"
+    per_su, per_leaf = plan.nodes_per_su, plan.nodes_per_leaf
+    for node in nodes:
+        k = (node.index - 1) % per_su // per_leaf
+        su, node_name = node.su, node.name
+        for nic in node.backend:
+            leaf = leaves[(su, nic.index, k)]
+            ifname, phys, member = allocators[leaf.name].claim(speed)
+            nic.switch, nic.switch_interface = leaf.name, ifname
+            netdev, nic_gbps = nic.netdev, nic.speed_gbps
+            nic_optic = nic_optics.get(nic_gbps)
+            if nic_optic is None:
+                nic_optic = nic_optics[nic_gbps] = optic_name(nic_gbps, speed, family)
+            links.append(  # Link's field order (pinned by tests/design/test_build_speed.py)
+                new_link(
+                    "backend",
+                    "node-leaf",
+                    node_name,
+                    netdev,
+                    leaf.name,
+                    ifname,
+                    speed,
+                    length_m,
+                    reach,
+                    cable,
+                    nic_optic,
+                    leaf_optic,
+                    nic_gbps,
+                    leaf_port_gbps,
+                )
+            )
+            leaf.interfaces.append(  # the host port, with its /31 (Interface's field order)
+                Interface(
+                    ifname,
+                    host,
+                    speed,
+                    mtu,
+                    f"{to_host}{node_name} {netdev}",
+                    True,
+                    f"{nic.gateway}/31",  # address: the leaf holds the /31's even end
+                    node_name,
+                    netdev,
+                    nic.address.partition("/")[0],  # peer_address
+                    False,
+                    None,
+                    phys,
+                    member,
+                    routed,
+                    False,
+                )
+            )
+
+
 def connect(ctx: BuildContext, kind: str, lower: Device, upper: Device, speed: int, length_m: float) -> None:
-    lo_if, lo_phys, lo_member = ctx.claim(lower, speed)
-    up_if, up_phys, up_member = ctx.claim(upper, speed)
-    lo_model = ctx.catalog.switches[lower.model]
-    up_model = ctx.catalog.switches[upper.model]
-    ctx.cable(
-        lower.fabric,
-        kind,
-        (lower.name, lo_if, lo_model.port_speed_gbps),
-        (upper.name, up_if, up_model.port_speed_gbps),
-        speed,
-        length_m,
-    )
-    lower.interfaces.append(
-        fabric_interface(lo_if, InterfaceRole.UPLINK, speed, lower.switch_mtu, upper.name, up_if, lo_phys, lo_member)
-    )
-    upper.interfaces.append(
-        fabric_interface(up_if, InterfaceRole.DOWNLINK, speed, upper.switch_mtu, lower.name, lo_if, up_phys, up_member)
-    )
+    """One routed switch-to-switch cable: :func:`connect_all` of one pair."""
+    connect_all(ctx, kind, [(lower, upper)], speed, length_m)
+
+
+def connect_all(ctx: BuildContext, kind: str, pairs: list[tuple[Device, Device]], speed: int, length_m: float) -> None:
+    """Cable each (lower, upper) pair in order: the next free port of each at ``speed``, the
+    :class:`~aiinfra.design.model.Link`, the lower switch's uplink and the upper's downlink.
+
+    Each cable is also recorded in ``ctx.routed`` with its two ports, so the underlay
+    addresses them without looking ports up by name (470k cables at 131k GPUs).
+    """
+    if not pairs:
+        return
+    reach, cable, family = reach_for(length_m)
+    links, routed, allocators, switches = ctx.links, ctx.routed, ctx.allocators, ctx.catalog.switches
+    port_gbps: dict[str, tuple[int, str]] = {}  # model -> (its port speed, the optic this cable puts in it)
+    for model in {d.model for pair in pairs for d in pair}:
+        gbps = switches[model].port_speed_gbps
+        port_gbps[model] = (gbps, optic_name(gbps, speed, family))
+    uplink, downlink, mode = InterfaceRole.UPLINK, InterfaceRole.DOWNLINK, PortMode.ROUTED
+    to_upper, to_lower = f"{uplink.value} to ", f"{downlink.value} to "  # "<role> to <peer> <peer port>"
+    for lower, upper in pairs:
+        lo_name, up_name = lower.name, upper.name
+        lo_if, lo_phys, lo_member = allocators[lo_name].claim(speed)
+        up_if, up_phys, up_member = allocators[up_name].claim(speed)
+        lo_gbps, lo_optic = port_gbps[lower.model]
+        up_gbps, up_optic = port_gbps[upper.model]
+        link = new_link(
+            lower.fabric,
+            kind,
+            lo_name,
+            lo_if,
+            up_name,
+            up_if,
+            speed,
+            length_m,
+            reach,
+            cable,
+            lo_optic,
+            up_optic,
+            lo_gbps,
+            up_gbps,
+        )
+        links.append(link)
+        # the two routed ports, positionally (Interface's field order); the underlay addresses them
+        low = Interface(
+            lo_if,
+            uplink,
+            speed,
+            lower.switch_mtu,
+            f"{to_upper}{up_name} {up_if}",
+            True,
+            None,
+            up_name,
+            up_if,
+            None,
+            False,
+            None,
+            lo_phys,
+            lo_member,
+            mode,
+            False,
+        )
+        high = Interface(
+            up_if,
+            downlink,
+            speed,
+            upper.switch_mtu,
+            f"{to_lower}{lo_name} {lo_if}",
+            True,
+            None,
+            lo_name,
+            lo_if,
+            None,
+            False,
+            None,
+            up_phys,
+            up_member,
+            mode,
+            False,
+        )
+        lower.interfaces.append(low)
+        upper.interfaces.append(high)
+        routed.append((link, lower, upper, low, high))

@@ -14,11 +14,16 @@ link the same from the top. Adding leaves, SUs or pods therefore renumbers nothi
 
 from __future__ import annotations
 
+from collections import Counter
+from operator import attrgetter
+
 from aiinfra.design.addressing import Pool, share
-from aiinfra.design.model import Bgp, BgpNeighbor, Device, Interface, Link
+from aiinfra.design.context import Routed
+from aiinfra.design.model import Bgp, BgpNeighbor, Device
 from aiinfra.spec.fabrics import Underlay
 
 PEER_GROUPS = {"leaf": "LEAVES", "spine": "SPINES", "super-spine": "SUPER_SPINES"}
+_GROUP, _ASN = attrgetter("peer_group"), attrgetter("remote_asn")  # of every session: mapped, not a loop
 MAX_PATHS = 64
 
 
@@ -37,14 +42,18 @@ ROUTED_LINK_KINDS = ("leaf-spine", "spine-super-spine", "leaf-leaf")
 
 def assign_underlay(
     switches: list[Device],
-    links: list[Link],
+    routed: list[Routed],
     underlay: Underlay,
     loopbacks: Pool,
     p2p: Pool,
     unnumbered: bool,
     slots: dict[str, int],
 ) -> None:
-    """Give every fabric switch a loopback, an ASN, link addresses and BGP sessions."""
+    """Give every fabric switch a loopback, an ASN, link addresses and BGP sessions.
+
+    ``routed``: the switch-to-switch cables (``BuildContext.routed``, in cabling order);
+    those whose lower end is one of ``switches`` are this fabric's.
+    """
     spines_per_pod = max(1, sum(1 for d in switches if d.role == "spine" and (d.pod or 1) == 1))
     asn_size = underlay.asn_pool.last - underlay.asn_pool.first + 1
     for d in switches:
@@ -63,56 +72,44 @@ def assign_underlay(
             unnumbered=unnumbered,
         )
 
-    by_name = {d.name: d for d in switches}
-    ports: dict[str, dict[str, Interface]] = {}  # device -> interface name -> interface, built when first cabled
-
-    def port(device: Device, name: str) -> Interface:
-        table = ports.get(device.name)
-        if table is None:
-            table = ports[device.name] = {i.name: i for i in device.interfaces}
-        return table[name]
-
-    fabric_links = [k for k in links if k.kind in ROUTED_LINK_KINDS and k.a_device in by_name]
-    per_lower: dict[str, int] = {}
-    for link in fabric_links:
-        per_lower[link.a_device] = per_lower.get(link.a_device, 0) + 1
-    uplinks = {
-        kind: max((per_lower[k.a_device] for k in fabric_links if k.kind == kind), default=0)
-        for kind in ROUTED_LINK_KINDS
-    }
+    names = {d.name for d in switches}
+    fabric_links = [r for r in routed if r[0].kind in ROUTED_LINK_KINDS and r[1].name in names]
+    per_lower = Counter(r[1].name for r in fabric_links)  # a switch's routed cables, all kinds
+    lowers: dict[str, set[str]] = {kind: set() for kind in ROUTED_LINK_KINDS}  # kind -> its lower switches
+    for r in fabric_links:
+        lowers[r[0].kind].add(r[1].name)
+    uplinks = {kind: max((per_lower[n] for n in lowers[kind]), default=0) for kind in ROUTED_LINK_KINDS}
     taken: dict[str, int] = {}
-    for link in fabric_links:
-        lower, upper = by_name[link.a_device], by_name[link.b_device]
-        low_if, up_if = port(lower, link.a_interface), port(upper, link.b_interface)
+    top = p2p.capacity - 1
+    peer_group = PEER_GROUPS
+    for link, lower, upper, low_if, up_if in fabric_links:
         nth = taken[lower.name] = taken.get(lower.name, -1) + 1
         block = slots[lower.name] * uplinks[link.kind] + nth
         if link.kind == "spine-super-spine":  # from the top of the pool, so more leaves never reach it
-            block = p2p.capacity - 1 - block
-        upper_ip, lower_ip = p2p.p2p_ips_at(block)
-        up_if.address, low_if.address = f"{upper_ip}/31", f"{lower_ip}/31"
-        up_if.peer_address, low_if.peer_address = lower_ip, upper_ip
-        _session(lower, upper, low_if)
-        _session(upper, lower, up_if)
+            block = top - block
+        even, odd, even_cidr, odd_cidr = p2p.p2p_ends_at(block)  # the upper switch holds the even end
+        up_if.address, low_if.address = even_cidr, odd_cidr
+        up_if.peer_address, low_if.peer_address = odd, even
+        # one session each way, on the port facing the peer, with the local BGP's BFD setting;
+        # positionally, in BgpNeighbor's field order (half a million at 131k GPUs; pinned by a test):
+        # address, remote_asn, peer_device, interface, peer_group, bfd
+        low_bgp, up_bgp = lower.bgp, upper.bgp
+        assert low_bgp is not None and up_bgp is not None
+        bfd = low_if.bfd = low_bgp.bfd
+        low_bgp.neighbors.append(BgpNeighbor(even, up_bgp.asn, upper.name, low_if.name, peer_group[upper.role], bfd))
+        bfd = up_if.bfd = up_bgp.bfd
+        up_bgp.neighbors.append(BgpNeighbor(odd, low_bgp.asn, lower.name, up_if.name, peer_group[lower.role], bfd))
 
     for d in switches:
         assert d.bgp is not None
-        groups: dict[str, set[int]] = {}
-        for n in d.bgp.neighbors:
-            groups.setdefault(n.peer_group, set()).add(n.remote_asn)
-        d.bgp.peer_groups = {g: (next(iter(a)) if len(a) == 1 else None) for g, a in sorted(groups.items())}
+        groups: dict[str, list[int]] = {}
+        neighbors = d.bgp.neighbors
+        for group, asn in set(zip(map(_GROUP, neighbors), map(_ASN, neighbors), strict=True)):
+            groups.setdefault(group, []).append(asn)
+        d.bgp.peer_groups = {g: (a[0] if len(a) == 1 else None) for g, a in sorted(groups.items())}
         d.bgp.maximum_paths = min(MAX_PATHS, max(2, len(d.bgp.neighbors)))
         if d.role == "leaf":
             d.bgp.networks.extend(_host_networks(d))
-
-
-def _session(local: Device, remote: Device, iface: Interface) -> None:
-    assert local.bgp is not None and remote.bgp is not None
-    bfd = iface.bfd = local.bgp.bfd
-    # positionally, in BgpNeighbor's field order (half a million at 131k GPUs; pinned by a test):
-    # address, remote_asn, peer_device, interface, peer_group, bfd
-    local.bgp.neighbors.append(
-        BgpNeighbor(iface.peer_address or "", remote.bgp.asn, remote.name, iface.name, PEER_GROUPS[remote.role], bfd)
-    )
 
 
 def _host_networks(leaf: Device) -> list[str]:

@@ -24,7 +24,7 @@ from aiinfra.design.invariants import check_invariants
 from aiinfra.design.leafspine import build_leaf_spine
 from aiinfra.design.management import management_plane
 from aiinfra.design.mgmt_addresses import assign_management
-from aiinfra.design.model import Design, Device, Interface, InterfaceRole, PortMode, SwitchHardware, TierSummary
+from aiinfra.design.model import Design, Device, SwitchHardware, TierSummary
 from aiinfra.design.naming import check_name_widths
 from aiinfra.design.nodes import build_nodes
 from aiinfra.design.oob import build_oob, oob_endpoints, oob_switch_count
@@ -36,6 +36,7 @@ from aiinfra.design.problems import DesignError, Problem, Problems
 from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
 from aiinfra.design.telemetry import telemetry_intent
+from aiinfra.design.unused import fill_unused
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
@@ -142,7 +143,7 @@ def _build_design(
 
     assign_underlay(
         backend,
-        ctx.links,
+        ctx.routed,
         be.underlay,
         pools["backend.loopbacks"],
         pools["backend.fabric_links"],
@@ -153,7 +154,7 @@ def _build_design(
         fab = getattr(spec.fabrics, name)
         assign_underlay(
             fabric_devices,
-            ctx.links,
+            ctx.routed,
             fab.underlay,
             pools[f"{name}.loopbacks"],
             pools[f"{name}.fabric_links"],
@@ -161,6 +162,7 @@ def _build_design(
             ctx.slots,
         )
 
+    ctx.routed.clear()  # the underlay was their only reader: freed before the rest is built
     fabric_switches = backend + [d for ds in others.values() for d in ds]
     oob = build_oob(ctx, oob_endpoints(fabric_switches, nodes))
     all_switches = oob + fabric_switches
@@ -180,7 +182,7 @@ def _build_design(
         raise DesignError(problems.items)
 
     for d in all_switches:
-        _fill_unused(ctx, d)
+        fill_unused(ctx, d, _default_speed(ctx, d))
         d.physical_ports = ctx.allocators[d.name].physical_ports(_default_speed(ctx, d))
 
     devices = {d.name: d for d in all_switches}
@@ -342,46 +344,6 @@ def _default_speed(ctx: BuildContext, d: Device) -> int:
         return ctx.catalog.switches[d.model].port_speed_gbps
     fab = getattr(spec.fabrics, d.fabric)
     return speed_gbps(fab.uplink_speed)
-
-
-MAX_BREAKOUT_MEMBERS = 1 << 16  # far above any breakout (8 ways): the sort key below is exact
-
-
-def _fill_unused(ctx: BuildContext, d: Device) -> None:
-    """Every logical port not cabled is listed as unused, so configs can shut it down."""
-    alloc = ctx.allocators[d.name]
-    model = ctx.catalog.switches[d.model]
-    used = {(i.physical_port, i.breakout_member) for i in d.interfaces}
-    default = _default_speed(ctx, d)
-    b = model.breakout_for(default)
-    unset = (b.ways, default) if b else (1, model.port_speed_gbps)  # the mode of a port nothing claimed
-    for phys in range(1, model.ports + 1):
-        ways, speed = alloc.modes.get(phys, unset)
-        for member in range(ways):
-            if (phys, member) in used:
-                continue
-            d.interfaces.append(
-                Interface(  # positionally, in Interface's field order (pinned by a test)
-                    alloc.name(phys, member, ways),  # name
-                    InterfaceRole.UNUSED,  # role
-                    speed,  # speed_gbps
-                    d.switch_mtu,  # mtu
-                    "unused - shut by aiinfra",  # description
-                    False,  # enabled
-                    None,  # address
-                    None,  # peer_device
-                    None,  # peer_interface
-                    None,  # peer_address
-                    False,  # lossless
-                    None,  # headroom
-                    phys,  # physical_port
-                    member,  # breakout_member
-                    PortMode.DISABLED,  # mode
-                    False,  # bfd
-                )
-            )
-    # (physical_port, breakout_member) order as one int: members are below MAX_BREAKOUT_MEMBERS
-    d.interfaces.sort(key=lambda i: i.physical_port * MAX_BREAKOUT_MEMBERS + i.breakout_member)
 
 
 def _tiers(

@@ -40,10 +40,11 @@ def lab_intent(design: Design, spec: ClusterSpec) -> LabIntent:
                 [Problem(SCOPE_PATH, f"{scope}: the cluster has {design.scalable_units} scalable unit(s)")]
             )
         nodes, names = _su_members(design, su)
+    members = nodes | names  # the lab's nodes and switches: both ends of a lab cable are among them
     indexes = tuple(
         i
         for i, link in enumerate(design.links)
-        if link.kind in DATA_LINKS and _member(link.a_device, nodes, names) and _member(link.b_device, nodes, names)
+        if link.kind in DATA_LINKS and link.a_device in members and link.b_device in members
     )
     used: dict[str, set[str]] = {}
     for i in indexes:
@@ -59,10 +60,6 @@ def lab_intent(design: Design, spec: ClusterSpec) -> LabIntent:
         node_image=lab.node_image,
         links=indexes,
     )
-
-
-def _member(name: str, nodes: set[str], switches: set[str]) -> bool:
-    return name in nodes or name in switches
 
 
 def _su_members(design: Design, su: int) -> tuple[set[str], set[str]]:

@@ -9,12 +9,16 @@ from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.addressing import Pool
 from aiinfra.design.cabling import optic_name, reach_for
 from aiinfra.design.frozen import builder
-from aiinfra.design.model import Device, Interface, InterfaceRole, Link, PortMode
+from aiinfra.design.model import Device, Interface, Link
 from aiinfra.design.ports import PortAllocator
 from aiinfra.spec.base import SwitchChoice
 from aiinfra.spec.model import ClusterSpec
 
-_link = builder(Link)  # Link(...) positionally, without the frozen __init__'s cost
+new_link = builder(Link)  # Link(...) positionally, without the frozen __init__'s cost
+
+# A routed switch-to-switch cable as the underlay addresses it: (link, lower switch, upper
+# switch, lower's port, upper's port), recorded by aiinfra.design.backend.connect_all.
+Routed = tuple[Link, Device, Device, Interface, Interface]
 
 
 @dataclass
@@ -28,6 +32,7 @@ class BuildContext:
     # Each fabric switch's position within its fabric and role (leaf, spine, super-spine),
     # from its SU, rail, pod or number: loopbacks, ASNs and link addresses derive from it.
     slots: dict[str, int] = field(default_factory=dict)
+    routed: list[Routed] = field(default_factory=list)  # every switch-to-switch cable, in ctx.links order
 
     def switch_model(self, choice: SwitchChoice) -> SwitchModel:
         return self.catalog.switches[choice.model]
@@ -69,7 +74,7 @@ class BuildContext:
         """Record one cable. ``a``/``b`` are (device, interface, physical port speed);
         ``a`` is the lower tier."""
         reach, cable, family = reach_for(length_m)
-        link = _link(
+        link = new_link(
             fabric,
             kind,
             a[0],
@@ -87,31 +92,3 @@ class BuildContext:
         )
         self.links.append(link)
         return link
-
-
-def fabric_interface(
-    name: str, role: InterfaceRole, speed: int, mtu: int, peer: str, peer_if: str, physical: int, member: int
-) -> Interface:
-    """A routed fabric port (host, uplink or downlink); underlay and QoS fill in the rest.
-
-    Positional, in :class:`Interface`'s field order (a million ports at 131k GPUs; keywords
-    cost three times as much; ``tests/design/test_build_speed.py`` pins the order).
-    """
-    return Interface(
-        name,  # name
-        role,  # role
-        speed,  # speed_gbps
-        mtu,  # mtu
-        f"{role} to {peer} {peer_if}",  # description
-        True,  # enabled
-        None,  # address
-        peer,  # peer_device
-        peer_if,  # peer_interface
-        None,  # peer_address
-        False,  # lossless
-        None,  # headroom
-        physical,  # physical_port
-        member,  # breakout_member
-        PortMode.ROUTED,  # mode
-        False,  # bfd
-    )

@@ -31,14 +31,9 @@ def builder(cls: type[T]) -> Callable[..., T]:
     if any(not f.init for f in params) or "__post_init__" in vars(cls):
         raise TypeError(f"{cls.__name__}: builder() cannot run __post_init__ or skip a field")
     body = "".join(f"    self.{n} = {n}\n" for n in names)
-    namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {', '.join(names)}):\n{body}", namespace)  # the names are the dataclass fields
+    namespace: dict[str, Any] = {"_cls": cls}
+    # the names are the dataclass fields; the last store gives the object its real class
+    exec(f"def __init__(self, {', '.join(names)}):\n{body}    self.__class__ = _cls\n", namespace)
     twin = type(f"_{cls.__name__}Builder", (), {"__slots__": slots, "__init__": namespace["__init__"]})
-
-    def build(*values: object) -> T:
-        obj = twin(*values)
-        obj.__class__ = cls
-        return obj  # type: ignore[return-value]
-
-    build.__doc__ = f"{cls.__name__}({', '.join(names)}), positionally."
-    return build
+    twin.__doc__ = f"{cls.__name__}({', '.join(names)}), positionally."
+    return twin  # calling it makes an instance of cls: its __init__ ends by reassigning __class__

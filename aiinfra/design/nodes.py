@@ -50,25 +50,26 @@ def build_nodes(
     # per rail, the same for every node: looked up once, not once per NIC
     netdevs = [group.netdevs[r] if group.netdevs else f"rail{r + 1}" for r in range(rails)]
     rdma = [group.rdma_devices[r] if group.rdma_devices else f"rdma{r}" for r in range(rails)]
+    nic_rails = [(r, r + 1, netdevs[r], rdma[r], BACKEND_TABLE_BASE + r + 1) for r in range(rails)]
     for node in nodes:
         first = (node.index - 1) * rails
         nics = node.backend
-        for r in range(rails):
-            leaf_ip, nic_ip = gpu_pool.p2p_ips_at(first + r)
+        for r, rail, netdev, rdma_device, table in nic_rails:
+            leaf_ip, nic_cidr = gpu_pool.p2p_host_at(first + r)  # leaf .0, NIC .1
             nics.append(
-                NodeNic(
-                    fabric="backend",
-                    index=r + 1,
-                    netdev=netdevs[r],
-                    rdma_device=rdma[r],
-                    nic_model=backend_nic,
-                    speed_gbps=nic_speed,
-                    address=f"{nic_ip}/31",
-                    gateway=leaf_ip,
-                    switch="",
-                    switch_interface="",
-                    route_table=BACKEND_TABLE_BASE + r + 1,
-                    mtu=host_mtu,
+                NodeNic(  # positionally, in NodeNic's field order (131k at 131k GPUs; pinned by a test)
+                    "backend",  # fabric
+                    rail,  # index
+                    netdev,  # netdev
+                    rdma_device,  # rdma_device
+                    backend_nic,  # nic_model
+                    nic_speed,  # speed_gbps
+                    nic_cidr,  # address
+                    leaf_ip,  # gateway
+                    "",  # switch
+                    "",  # switch_interface
+                    table,  # route_table
+                    host_mtu,  # mtu
                 )
             )
     return nodes

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 
 from aiinfra.catalog.models import SwitchModel
-from aiinfra.design.context import BuildContext
+from aiinfra.design.cabling import optic_name, reach_for
+from aiinfra.design.context import BuildContext, new_link
 from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMode
 from aiinfra.design.naming import num
 
@@ -58,24 +59,50 @@ def build_oob(ctx: BuildContext, endpoints: list[tuple[str, str]]) -> list[Devic
         sw.access_vlan = OOB_ACCESS_VLAN
         ctx.slots[sw.name] = i
     speed = model.port_speed_gbps
-    for i, (device, port) in enumerate(endpoints):
+    reach, cable, family = reach_for(MGMT_CABLE_M)
+    optic = optic_name(speed, speed, family)
+    role, mode, links = InterfaceRole.OOB_ACCESS, PortMode.ACCESS, ctx.links
+    for i, (device, port) in enumerate(endpoints):  # 40k at 131k GPUs: built positionally
         sw = switches[i // access]
-        ifname, phys, member = ctx.claim(sw, speed)
-        sw.interfaces.append(
+        ifname, phys, member = ctx.allocators[sw.name].claim(speed)
+        sw.interfaces.append(  # Interface's field order (pinned by a test)
             Interface(
-                name=ifname,
-                role=InterfaceRole.OOB_ACCESS,
-                speed_gbps=speed,
-                mtu=1500,
-                description=f"mgmt: {device} {port}",
-                peer_device=device,
-                peer_interface=port,
-                physical_port=phys,
-                breakout_member=member,
-                mode=PortMode.ACCESS,
+                ifname,  # name
+                role,  # role
+                speed,  # speed_gbps
+                1500,  # mtu
+                f"mgmt: {device} {port}",  # description
+                True,  # enabled
+                None,  # address
+                device,  # peer_device
+                port,  # peer_interface
+                None,  # peer_address
+                False,  # lossless
+                None,  # headroom
+                phys,  # physical_port
+                member,  # breakout_member
+                mode,  # mode
+                False,  # bfd
             )
         )
-        ctx.cable("oob", "mgmt", (device, port, speed), (sw.name, ifname, speed), speed, MGMT_CABLE_M)
+        links.append(  # ctx.cable's Link, in Link's field order (pinned by a test)
+            new_link(
+                "oob",
+                "mgmt",
+                device,
+                port,
+                sw.name,
+                ifname,
+                speed,
+                MGMT_CABLE_M,
+                reach,
+                cable,
+                optic,
+                optic,
+                speed,
+                speed,
+            )
+        )
     for sw in switches:
         alloc = ctx.allocators[sw.name]
         alloc.next_physical = access + 1

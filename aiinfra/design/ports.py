@@ -43,6 +43,18 @@ _MAX_SHAPES = 4096
 _PORT_NAMES: dict[tuple[str, str, int, int], dict[int, str]] = {}
 
 
+_MEMBER_NAMES: dict[tuple[str, str, int, int], dict[int, list[str]]] = {}  # the same key: physical -> members' names
+
+
+def _member_table(model: SwitchModel, os: str, ways: int) -> dict[int, list[str]]:
+    naming = model.port_naming[cast(SwitchOs, os)]
+    key = (naming.port, naming.breakout, model.lanes_per_port, ways)
+    table = _MEMBER_NAMES.get(key)
+    if table is None:
+        table = _MEMBER_NAMES[key] = {}
+    return table
+
+
 def _name_table(model: SwitchModel, os: str, ways: int) -> dict[int, str]:
     naming = model.port_naming[cast(SwitchOs, os)]
     key = (naming.port, naming.breakout, model.lanes_per_port, ways)
@@ -50,6 +62,18 @@ def _name_table(model: SwitchModel, os: str, ways: int) -> dict[int, str]:
     if table is None:
         table = _PORT_NAMES[key] = {}
     return table
+
+
+class _OpenPort:
+    """The front-panel port a :class:`PortAllocator` is filling at one speed."""
+
+    __slots__ = ("member", "mode", "names", "physical")
+
+    def __init__(self, mode: tuple[int, int]) -> None:
+        self.mode = mode  # (breakout ways, speed), as PortAllocator.modes holds it
+        self.physical = 0
+        self.member = 0  # the next member to hand out
+        self.names: list[str] = []  # every member's name, in member order; empty: none open yet
 
 
 @dataclass
@@ -60,9 +84,9 @@ class PortAllocator:
     os: str
     next_physical: int = 1
     modes: dict[int, tuple[int, int]] = field(default_factory=dict)  # physical -> (ways, speed)
-    _open: dict[int, tuple[int, int]] = field(default_factory=dict)  # speed -> (physical, next member)
-    _ways: dict[int, int] = field(default_factory=dict)  # speed -> breakout ways, cached
+    _open: dict[int, _OpenPort] = field(default_factory=dict)  # speed -> the port being filled at it
     _names: dict[int, dict[int, str]] = field(default_factory=dict)  # ways -> shared name table
+    _members: dict[int, dict[int, list[str]]] = field(default_factory=dict)  # ways -> shared member-name lists
 
     def name(self, physical: int, member: int, ways: int) -> str:
         """:func:`port_name` of this switch's model and OS, formatted once per model and OS."""
@@ -76,22 +100,39 @@ class PortAllocator:
         return name
 
     def claim(self, speed_gbps: int) -> tuple[str, int, int]:
-        """Next free logical port at ``speed_gbps``: (name, physical, member)."""
-        ways = self._ways.get(speed_gbps)
-        if ways is None:
-            breakout = self.model.breakout_for(speed_gbps)
-            ways = self._ways[speed_gbps] = breakout.ways if breakout else 1
+        """Next free logical port at ``speed_gbps``: (name, physical, member).
+
+        Called once per cable end (a million at 131k GPUs): the common case, a member of
+        the port already open at this speed, is a few attribute reads and a store; the
+        names of a port's members are one shared list per model, OS and breakout.
+        """
         current = self._open.get(speed_gbps)
-        if current is None or current[1] >= ways:
-            physical = self.next_physical
-            if physical > self.model.ports:
-                raise PortBudgetExceeded(self.model.model, self.model.ports)
-            self.next_physical += 1
-            self.modes[physical] = (ways, speed_gbps)
-            current = (physical, 0)
-        physical, member = current
-        self._open[speed_gbps] = (physical, member + 1)
-        return self.name(physical, member, ways), physical, member
+        if current is None or current.member == len(current.names):
+            current = self._open_port(speed_gbps)
+        member = current.member
+        current.member = member + 1
+        return current.names[member], current.physical, member
+
+    def _open_port(self, speed_gbps: int) -> _OpenPort:
+        """Claim the next front-panel port for ``speed_gbps``'s breakout mode."""
+        current = self._open.get(speed_gbps)
+        if current is None:
+            breakout = self.model.breakout_for(speed_gbps)
+            current = self._open[speed_gbps] = _OpenPort((breakout.ways if breakout else 1, speed_gbps))
+        physical = self.next_physical
+        if physical > self.model.ports:
+            raise PortBudgetExceeded(self.model.model, self.model.ports)
+        self.next_physical = physical + 1
+        ways = current.mode[0]
+        self.modes[physical] = current.mode
+        table = self._members.get(ways)
+        if table is None:
+            table = self._members[ways] = _member_table(self.model, self.os, ways)
+        names = table.get(physical)
+        if names is None:
+            names = table[physical] = [self.name(physical, m, ways) for m in range(ways)]
+        current.physical, current.member, current.names = physical, 0, names
+        return current
 
     def skip_to_boundary(self) -> None:
         """Start the next claim on a fresh physical port (keeps uplinks off host ports)."""
