@@ -152,12 +152,14 @@ def ecmp_dropins(design: Design, node: Node) -> dict[str, str]:
 
 
 def qos_files(intent: HostIntent, tool: str, after: str = "") -> dict[str, str]:
-    """The boot-time QoS script, the roce-check script and the unit that runs both."""
+    """The boot-time QoS script, the roce-check script and the unit that runs both, with the
+    intent's values written into the scripts (one pool's MachineConfig on OpenShift; baremetal
+    nodes share one pair of scripts and read their values from a file, :mod:`aiinfra.platforms.baremetal.values`)."""
     bin_dir = BIN_DIR.lstrip("/")
     rows = [(nic, pfc_list(nic.pfc_priority), dscp_words(nic)) for nic in intent.nics]
     return {
-        f"{bin_dir}/aiinfra-roce-qos": _template("roce-qos.sh.j2", intent=intent, tool=tool, rows=rows),
-        f"{bin_dir}/roce-check": _template("roce-check.sh.j2", intent=intent, tool=tool, rows=rows),
+        f"{bin_dir}/aiinfra-roce-qos": _template("roce-qos.sh.j2", intent=intent, tool=tool, rows=rows, values=""),
+        f"{bin_dir}/roce-check": _template("roce-check.sh.j2", intent=intent, tool=tool, rows=rows, values=""),
         f"etc/systemd/system/{QOS_UNIT}": _template(
             "roce-qos.service.j2", node=intent.node, bin_dir=BIN_DIR, after=after
         ),
