@@ -9,6 +9,8 @@ RoCE QoS scripts and their unit are the same on every node (they read the node's
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiinfra.design.model import Design
 from aiinfra.platforms import driver
 from aiinfra.platforms.baremetal.values import CHARSET, NIC_FIELDS, PUNCTUATION, VALUES_FILE, roce_env
@@ -22,6 +24,7 @@ from aiinfra.platforms.host import (
     netplan,
     platform_of,
     sysctl_conf,
+    uplink_groups,
 )
 from aiinfra.render.reports import dump_yaml
 
@@ -36,10 +39,11 @@ def node_tree(design: Design) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for node in design.nodes:
         intent = platform.hosts[node.name]
+        groups = uplink_groups(design, node)
         files = {
-            NETPLAN_FILE: netplan(design, node, intent),
+            NETPLAN_FILE: netplan(node.name, intent, groups),
             "etc/sysctl.d/60-aiinfra.conf": sysctl_conf(intent),
-            **ecmp_dropins(design, node),
+            **ecmp_dropins(node.name, groups),
             VALUES_FILE.lstrip("/"): roce_env(intent),
             **nccl_files(intent),
         }
@@ -100,14 +104,16 @@ def file_groups(paths: list[str], groups: tuple[tuple[str, str], ...] = NODE_GRO
     return out
 
 
-def node_vars_file(files: dict[str, str], shared: list[str], tool: str) -> str:
+@lru_cache(maxsize=256)
+def node_vars_file(paths: tuple[str, ...], tool: str) -> str:
     """``nodes/<host>.yml``: what the aiinfra_node role installs on one node, its own files
-    (``nodes/<host>/``) and the shared ones (``nodes/_common/``). The expected QoS values
-    themselves are in the node's roce.env, which roce-check reads when the role runs it last."""
+    (``nodes/<host>/``, ``paths``) and the shared ones (``nodes/_common/``). The expected QoS
+    values themselves are in the node's roce.env, which roce-check reads when the role runs
+    it last. Cached: nodes of one hardware model install the same paths."""
     return HEADER + dump_yaml(
         {
-            "aiinfra_node_files": file_groups(list(files)),
-            "aiinfra_node_shared_files": file_groups(shared, SHARED_GROUPS),
+            "aiinfra_node_files": file_groups(list(paths)),
+            "aiinfra_node_shared_files": file_groups(list(SHARED), SHARED_GROUPS),
             "aiinfra_node_qos_unit": QOS_UNIT,
             "aiinfra_node_qos_tool": tool,
         }
@@ -117,10 +123,10 @@ def node_vars_file(files: dict[str, str], shared: list[str], tool: str) -> str:
 def render(design: Design) -> dict[str, str]:
     """Every file of the Design's nodes; the files they share are :func:`shared_files`."""
     tool = platform_of(design).qos_tool
-    shared = list(SHARED)
     out: dict[str, str] = {}
     for host, files in node_tree(design).items():
-        for path, text in sorted(files.items()):
-            out[f"nodes/{host}/{path}"] = text
-        out[f"nodes/{host}.yml"] = node_vars_file(files, shared, tool)
+        paths = tuple(sorted(files))
+        for path in paths:
+            out[f"nodes/{host}/{path}"] = files[path]
+        out[f"nodes/{host}.yml"] = node_vars_file(paths, tool)
     return out

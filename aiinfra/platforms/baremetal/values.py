@@ -14,6 +14,7 @@ strict grammars in :mod:`aiinfra.spec.text`), so a file it wrote always loads.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from aiinfra.design.platform import HostIntent, RailNicIntent
 from aiinfra.platforms.host import dscp_words, pfc_list
@@ -21,7 +22,8 @@ from aiinfra.platforms.host import dscp_words, pfc_list
 VALUES_FILE = "/etc/aiinfra/roce.env"
 PUNCTUATION = "._:/, -"  # "-" last: CHARSET is a bracket expression in Python and in bash
 CHARSET = "A-Za-z0-9" + PUNCTUATION
-_PLAIN = re.compile(f"[{CHARSET}]*")
+# Outside CHARSET, only the quotes, "=" and line ends of the KEY="value" lines may appear.
+_OTHER = re.compile(f'[^"=\n{CHARSET}]')  # CHARSET last: it ends with "-"
 
 # ROCE_NIC<n>_<field>, n = 1.. in rail order; _nic_values returns them in this order.
 NIC_FIELDS = (
@@ -43,7 +45,13 @@ NIC_FIELDS = (
     "IP",
     "GATEWAY",
 )
-_NIC_LINES = "".join(f'ROCE_NIC{{0}}_{name}="{{{i + 1}}}"\n' for i, name in enumerate(NIC_FIELDS))
+
+
+@cache
+def _nic_lines(index: int) -> str:
+    """NIC ``index``'s lines as a str.format template of its values (blank line first)."""
+    return "\n" + "".join(f'ROCE_NIC{index}_{name}="{{{i}}}"\n' for i, name in enumerate(NIC_FIELDS))
+
 
 HEADER = """\
 # {path} for {node}: rendered by aiinfra from cluster.yaml; edit the spec, not this file.
@@ -78,20 +86,17 @@ def _nic_values(nic: RailNicIntent) -> tuple[object, ...]:
 
 def roce_env(intent: HostIntent) -> str:
     """The node's ``roce.env`` text."""
-    head = (intent.node, intent.gpu_pool, len(intent.nics))
-    parts = [
-        HEADER.format(path=VALUES_FILE, node=intent.node),
-        f'ROCE_NODE="{head[0]}"\nROCE_GPU_POOL="{head[1]}"\nROCE_NICS="{head[2]}"\n',
-    ]
-    checked = [f"{head[0]} {head[1]}"]
-    for index, nic in enumerate(intent.nics, 1):
-        values = _nic_values(nic)
-        checked.append(" ".join(map(str, values)))
-        parts.append("\n" + _NIC_LINES.format(index, *values))
-    for text in checked:
-        if not _PLAIN.fullmatch(text):
-            raise ValueError(f"{intent.node}: a RoCE value is not plain text of [{CHARSET}]: {text!r}")
-    return "".join(parts)
+    body = [f'ROCE_NODE="{intent.node}"\nROCE_GPU_POOL="{intent.gpu_pool}"\nROCE_NICS="{len(intent.nics)}"\n']
+    body += [_nic_lines(index).format(*_nic_values(nic)) for index, nic in enumerate(intent.nics, 1)]
+    text = "".join(body)
+    keys = 3 + len(NIC_FIELDS) * len(intent.nics)  # each on its own line, one blank line before each NIC
+    if _OTHER.search(text) or (text.count('"'), text.count("="), text.count("\n")) != (
+        2 * keys,
+        keys,
+        keys + len(intent.nics),
+    ):
+        raise ValueError(f"{intent.node}: a RoCE value is not plain text of [{CHARSET}] on one line")
+    return HEADER.format(path=VALUES_FILE, node=intent.node) + text
 
 
 __all__ = ["CHARSET", "NIC_FIELDS", "PUNCTUATION", "VALUES_FILE", "roce_env"]
