@@ -46,6 +46,7 @@ class PlatformDriver:
     render: Renderer
     per_node: bool = False  # every file depends on one node only: the pipeline may split nodes
     check: Check | None = None
+    shared: Renderer | None = None  # per_node platforms: the files all nodes share, rendered once
 
     @property
     def folder(self) -> Path:

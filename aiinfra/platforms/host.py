@@ -10,13 +10,15 @@ the shell scripts, the systemd unit and the key=value files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Interface
+from functools import cache, lru_cache
 from typing import Any
 
 from aiinfra.design.model import Design, Node, NodeNic
 from aiinfra.design.platform import HostIntent, PlatformIntent, RailNicIntent
 from aiinfra.platforms import driver
+from aiinfra.platforms.layout import Layout, Slots, layout
 from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
@@ -70,7 +72,7 @@ def uplink_groups(design: Design, node: Node) -> tuple[UplinkGroup, ...]:
             UplinkGroup(
                 fabric=fabric,
                 address=address,
-                ip=str(IPv4Interface(address).ip),
+                ip=address.partition("/")[0],  # the Design's addresses are valid CIDRs already
                 destination=destination,
                 nics=tuple(_uplink(n) for n in nics),
             )
@@ -82,15 +84,22 @@ def _uplink(nic: NodeNic) -> UplinkNic:
     return UplinkNic(netdev=nic.netdev, address=nic.address, gateway=nic.gateway, mtu=nic.mtu)
 
 
+@cache
 def pfc_list(priority: int) -> str:
     """PFC on one priority as the QoS scripts take it (``mlnx_qos --pfc``, and the dcb check's
-    comparison): eight comma-separated 0/1 flags, priority 0 first (``0,0,0,1,0,0,0,0`` for 3)."""
+    comparison): eight comma-separated 0/1 flags, priority 0 first (``0,0,0,1,0,0,0,0`` for 3).
+    Cached, like :func:`dscp_words`: every NIC of a cluster asks for the same few."""
     return ",".join("1" if p == priority else "0" for p in range(PRIORITIES))
 
 
 def dscp_words(nic: RailNicIntent) -> str:
     """``dscp:prio`` words, space separated, as ``dcb app ... dscp-prio`` and the scripts take them."""
-    return " ".join(f"{d}:{p}" for d, p in nic.dscp_to_priority)
+    return _dscp_words(nic.dscp_to_priority)
+
+
+@cache
+def _dscp_words(pairs: tuple[tuple[int, int], ...]) -> str:
+    return " ".join(f"{d}:{p}" for d, p in pairs)
 
 
 def addressed(address: str, mtu: int, *, link_local: bool) -> dict[str, Any]:
@@ -123,11 +132,10 @@ NETPLAN_HEADER = """\
 """
 
 
-def netplan_doc(design: Design, node: Node, intent: HostIntent) -> dict[str, Any]:
-    """The node's netplan (version 2, networkd) as data: rails, the front-end/storage /31s,
-    and the node's /32s on the loopback."""
-    ethernets: dict[str, Any] = {n.netdev: rail_ethernet(n, intent.gpu_pool, link_local=False) for n in intent.nics}
-    groups = uplink_groups(design, node)
+def _netplan_data(nics: Sequence[Any], gpu_pool: str, groups: Sequence[Any]) -> dict[str, Any]:
+    """The netplan document from its inputs only (rail NICs, the GPU pool, uplink groups): data
+    assembly, no branch on a value, so :func:`_netplan_layout` can make it from stand-ins."""
+    ethernets: dict[str, Any] = {n.netdev: rail_ethernet(n, gpu_pool, link_local=False) for n in nics}
     for group in groups:
         for up in group.nics:
             ethernets[up.netdev] = addressed(up.address, up.mtu, link_local=False)
@@ -135,41 +143,91 @@ def netplan_doc(design: Design, node: Node, intent: HostIntent) -> dict[str, Any
     return {"network": {"version": 2, "renderer": "networkd", "ethernets": ethernets}}
 
 
-def netplan(design: Design, node: Node, intent: HostIntent) -> str:
-    groups = uplink_groups(design, node)
+def netplan_doc(design: Design, node: Node, intent: HostIntent) -> dict[str, Any]:
+    """The node's netplan (version 2, networkd) as data: rails, the front-end/storage /31s,
+    and the node's /32s on the loopback."""
+    return _netplan_data(intent.nics, intent.gpu_pool, uplink_groups(design, node))
+
+
+@cache
+def _netplan_layout(rails: int, uplinks: tuple[int, ...]) -> Layout:
+    """The netplan of every node with ``rails`` rail NICs and groups of ``uplinks`` NICs."""
+
+    def build(s: Slots) -> dict[str, Any]:
+        nics = [s.obj(f"r{i}") for i in range(rails)]
+        groups = [
+            s.obj(f"g{g}", nics=tuple(s.obj(f"g{g}u{u}") for u in range(count))) for g, count in enumerate(uplinks)
+        ]
+        return _netplan_data(nics, s.value("pool"), groups)
+
+    return layout(build)
+
+
+def netplan_yaml(intent: HostIntent, groups: tuple[UplinkGroup, ...]) -> str:
+    """``dump()`` of the node's netplan document, filled into the layout of its shape (the
+    same bytes at a fraction of the emitter's cost); a node whose interface names repeat
+    (one dict key in the document) is dumped as is."""
+    names = [n.netdev for n in intent.nics] + [u.netdev for g in groups for u in g.nics] + ["lo"]
+    if len(set(names)) != len(names):
+        return dump(_netplan_data(intent.nics, intent.gpu_pool, groups))
+    inputs: dict[str, Any] = {f"r{i}": nic for i, nic in enumerate(intent.nics)}
+    for g, group in enumerate(groups):
+        inputs[f"g{g}"] = group
+        inputs.update((f"g{g}u{u}", up) for u, up in enumerate(group.nics))
+    inputs["pool"] = intent.gpu_pool
+    return _netplan_layout(len(intent.nics), tuple(len(g.nics) for g in groups)).fill(inputs)
+
+
+def netplan(node: str, intent: HostIntent, groups: tuple[UplinkGroup, ...]) -> str:
+    """The node's netplan file: its header and :func:`netplan_yaml`."""
     storage = " and storage" if any(g.fabric == "storage" for g in groups) else ""
-    return NETPLAN_HEADER.format(node=node.name, storage=storage) + dump(netplan_doc(design, node, intent))
+    return NETPLAN_HEADER.format(node=node, storage=storage) + netplan_yaml(intent, groups)
 
 
-def ecmp_dropins(design: Design, node: Node) -> dict[str, str]:
+def ecmp_dropins(node: str, groups: tuple[UplinkGroup, ...]) -> dict[str, str]:
     """systemd-networkd drop-ins holding each dual-homed fabric's multipath route."""
     out = {}
-    for group in uplink_groups(design, node):
+    for group in groups:
         first = group.nics[0].netdev
         path = f"etc/systemd/network/10-netplan-{first}.network.d/60-aiinfra-{group.fabric}-ecmp.conf"
-        out[path] = _template("ecmp-route.conf.j2", node=node.name, group=group)
+        out[path] = _template("ecmp-route.conf.j2", node=node, group=group)
     return out
 
 
 def qos_files(intent: HostIntent, tool: str, after: str = "") -> dict[str, str]:
-    """The boot-time QoS script, the roce-check script and the unit that runs both."""
+    """The boot-time QoS script, the roce-check script and the unit that runs both, with the
+    intent's values written into the scripts (one pool's MachineConfig on OpenShift; baremetal
+    nodes share one pair of scripts and read their values from a file, :mod:`aiinfra.platforms.baremetal.values`)."""
     bin_dir = BIN_DIR.lstrip("/")
     rows = [(nic, pfc_list(nic.pfc_priority), dscp_words(nic)) for nic in intent.nics]
     return {
-        f"{bin_dir}/aiinfra-roce-qos": _template("roce-qos.sh.j2", intent=intent, tool=tool, rows=rows),
-        f"{bin_dir}/roce-check": _template("roce-check.sh.j2", intent=intent, tool=tool, rows=rows),
+        f"{bin_dir}/aiinfra-roce-qos": _template("roce-qos.sh.j2", intent=intent, tool=tool, rows=rows, values=""),
+        f"{bin_dir}/roce-check": _template("roce-check.sh.j2", intent=intent, tool=tool, rows=rows, values=""),
         f"etc/systemd/system/{QOS_UNIT}": _template(
             "roce-qos.service.j2", node=intent.node, bin_dir=BIN_DIR, after=after
         ),
     }
 
 
+NODE_HEADER = "# {node}: rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
+
+
+@lru_cache(maxsize=1024)
+def _body(name: str, **context: object) -> str:
+    """A template below its node header line, rendered once per distinct context: every node of
+    a cluster has the same sysctls and, unless the site renamed its RDMA devices, the same NCCL
+    settings."""
+    return _template(name, **context)
+
+
 def sysctl_conf(intent: HostIntent) -> str:
-    return _template("sysctl.conf.j2", intent=intent)
+    return NODE_HEADER.format(node=intent.node) + _body("sysctl.conf.j2", sysctls=intent.sysctls)
 
 
 def nccl_files(intent: HostIntent) -> dict[str, str]:
+    header = NODE_HEADER.format(node=intent.node)
+    conf = _body("nccl.conf.j2", nccl_env=intent.nccl_env, load_balancing=intent.load_balancing)
     return {
-        "etc/nccl.conf": _template("nccl.conf.j2", intent=intent),
-        "etc/profile.d/aiinfra-nccl.sh": _template("nccl-profile.sh.j2", intent=intent),
+        "etc/nccl.conf": header + conf,
+        "etc/profile.d/aiinfra-nccl.sh": header + _body("nccl-profile.sh.j2", nccl_env=intent.nccl_env),
     }

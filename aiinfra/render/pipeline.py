@@ -30,7 +30,7 @@ from aiinfra.render.artefacts import ARTEFACTS, Artefact
 from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
 from aiinfra.render.inventory import cluster_inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
-from aiinfra.render.platforms import per_node, platform_files
+from aiinfra.render.platforms import per_node, platform_files, shared_platform_files
 from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
 from aiinfra.render.units import unit
 from aiinfra.render.workers import Job, Progress, run_jobs
@@ -101,6 +101,8 @@ def _whole_job(job: Job) -> Files:
         return cluster_inventory_files(d)
     if kind == "platform":
         return platform_files(d)
+    if kind == "platform-shared":
+        return shared_platform_files(d)
     if kind == "artefact":
         return {**ARTEFACTS, **_INPUTS.extra}[names[0]](d)
     raise ValueError(f"unknown render job {kind!r}")
@@ -171,6 +173,8 @@ def jobs(design: Design, *, invariants: bool = False, extra: Mapping[str, Artefa
     out += [("reports", ()), ("inventory", ())]
     if not (per_node(design) and design.nodes):
         out.append(("platform", ()))
+    else:  # the files a per-node platform's nodes share (nodes/_common/), once per render
+        out.append(("platform-shared", ()))
     out += [("artefact", (name,)) for name in {**ARTEFACTS, **(extra or {})}]
     names = [n.name for n in design.nodes]
     out += [("nodes", tuple(names[i : i + NODE_CHUNK])) for i in range(0, len(names), NODE_CHUNK)]

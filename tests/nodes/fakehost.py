@@ -216,13 +216,16 @@ class FakeHost:
         _write(cm / "default_roce_tos", s.cm_tos)
         _write(cm / "default_roce_mode", s.roce_mode)
 
-    def run(self, script: Path) -> subprocess.CompletedProcess[str]:
+    def run(self, script: Path, values: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """``script`` against the tree; ``values``: the node's roce.env (the shared script reads it)."""
         env = {
             **os.environ,
             "ROCE_CHECK_SYSFS": str(self.sysfs),
             "ROCE_CHECK_CONFIGFS": str(self.configfs),
             "ROCE_CHECK_BIN": str(self.bin),
         }
+        if values is not None:
+            env["ROCE_CHECK_VALUES"] = str(values)
         return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
 
 

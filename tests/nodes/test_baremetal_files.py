@@ -54,10 +54,11 @@ def test_ecmp_default_route_uses_both_leaves(rendered: Path) -> None:
 def test_boot_unit_sysctl_and_nccl(rendered: Path) -> None:
     node = example("lab").design.nodes[0]
     base = rendered / f"nodes/{node.name}"
-    unit = (base / "etc/systemd/system/aiinfra-roce-qos.service").read_text()
+    common = rendered / "nodes/_common"
+    unit = (common / "etc/systemd/system/aiinfra-roce-qos.service").read_text()
     assert "ExecStart=/usr/local/bin/aiinfra-roce-qos" in unit and "ExecStartPost=/usr/local/bin/roce-check" in unit
     assert "WantedBy=multi-user.target" in unit and "After=network-online.target openibd.service" in unit
-    qos = (base / "usr/local/bin/aiinfra-roce-qos").read_text()
+    qos = (common / "usr/local/bin/aiinfra-roce-qos").read_text()
     assert 'mlnx_qos -i "$dev" --trust dscp' in qos  # the lab asks for mlnx_qos
     sysctl = (base / "etc/sysctl.d/60-aiinfra.conf").read_text()
     for line in (
@@ -75,12 +76,25 @@ def test_boot_unit_sysctl_and_nccl(rendered: Path) -> None:
     assert f'export NCCL_IB_TC="{nccl["NCCL_IB_TC"]}"' in profile
 
 
+def _files_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def test_role_file_list_covers_every_node_file(rendered: Path) -> None:
-    for node in example("lab").design.nodes:
-        listed = yaml.safe_load((rendered / f"nodes/{node.name}.yml").read_text())["aiinfra_node_files"]
-        on_disk = sorted(
-            p.relative_to(rendered / "nodes" / node.name).as_posix()
-            for p in (rendered / "nodes" / node.name).rglob("*")
-            if p.is_file()
-        )
-        assert sorted(f for group in listed.values() for f in group) == on_disk
+    """Each node's own files (nodes/<host>/) and the shared ones (nodes/_common/) are listed,
+    each in the group whose task installs it; nothing else is under nodes/."""
+    design = example("lab").design
+    shared = _files_under(rendered / "nodes/_common")
+    assert shared == [
+        "etc/systemd/system/aiinfra-roce-qos.service",
+        "usr/local/bin/aiinfra-roce-qos",
+        "usr/local/bin/roce-check",
+    ]
+    for node in design.nodes:
+        listed = yaml.safe_load((rendered / f"nodes/{node.name}.yml").read_text())
+        own = listed["aiinfra_node_files"]
+        assert sorted(f for group in own.values() for f in group) == _files_under(rendered / "nodes" / node.name)
+        assert own["roce"] == ["etc/aiinfra/roce.env"]
+        assert listed["aiinfra_node_shared_files"] == {"scripts": shared[1:], "units": shared[:1]}
+    hosts = {n.name for n in design.nodes}
+    assert {p.name for p in (rendered / "nodes").iterdir()} == {"_common", *hosts, *(f"{h}.yml" for h in hosts)}

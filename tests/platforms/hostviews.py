@@ -1,6 +1,6 @@
 """Read rendered host artefacts back into one neutral view per (node, rail NIC).
 
-Each platform writes the host side differently (a roce-check script and netplan on
+Each platform writes the host side differently (the roce-check values file and netplan on
 baremetal, a MachineConfig and NNCPs on OpenShift, Ansible vars on vSphere, cloud-init
 on AHV); these readers turn the *rendered text* back into the values the host would
 run with, so the cross-layer test compares files, not the design objects that made them.
@@ -85,9 +85,25 @@ def _env(text: str) -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in pairs}
 
 
+ROCE_VALUE = re.compile(r'^(ROCE_[A-Z0-9_]+)="([^"]*)"$', re.M)
+
+
+def roce_env_args(text: str) -> dict[str, QosArgs]:
+    """The values a baremetal node's roce.env gives the shared roce-check, per NIC."""
+    v = dict(ROCE_VALUE.findall(text))
+    out = {}
+    for i in range(1, int(v["ROCE_NICS"]) + 1):
+        f = {k.removeprefix(f"ROCE_NIC{i}_"): x for k, x in v.items() if k.startswith(f"ROCE_NIC{i}_")}
+        pfc = {p for p, flag in enumerate(f["PFC"].split(",")) if flag == "1"}
+        dscp_map = {int(d): int(p) for d, p in (pair.split(":") for pair in f["DSCP_TO_PRIORITY"].split())}
+        args = (int(f["MTU"]), pfc, f["DCQCN"] == "1", int(f["CNP_DSCP"]), int(f["CNP_PRIORITY"]), int(f["TOS"]))
+        out[f["NETDEV"]] = QosArgs(f["NETDEV"], *args, dscp_map)
+    return out
+
+
 def baremetal(files: dict[str, str], node: str) -> dict[str, HostNic]:
     base = f"nodes/{node}/"
-    qos = check_nic_args(files[base + "usr/local/bin/roce-check"])
+    qos = roce_env_args(files[base + "etc/aiinfra/roce.env"])
     eths = yaml.safe_load(files[base + "etc/netplan/60-aiinfra.yaml"])["network"]["ethernets"]
     tc = _env(files[base + "etc/nccl.conf"])["NCCL_IB_TC"]
     return {dev: _roce_nic(node, dev, eths[dev]["addresses"][0], eths[dev]["mtu"], q, tc) for dev, q in qos.items()}

@@ -24,8 +24,8 @@ def per_node(design: Design) -> bool:
 
 
 def platform_files(design: Design, nodes: Sequence[str] | None = None) -> dict[str, str]:
-    """Every node/platform file of the Design's platform; with ``nodes``, only those nodes'
-    files (platforms whose files are per node only)."""
+    """Every node/platform file of the Design's platform but those :func:`shared_platform_files`
+    returns; with ``nodes``, only those nodes' files (platforms whose files are per node only)."""
     if nodes is not None:
         if not per_node(design):
             raise ValueError(f"{platform_of(design).type} outputs are not per node; render them whole")
@@ -34,4 +34,14 @@ def platform_files(design: Design, nodes: Sequence[str] | None = None) -> dict[s
     return driver(platform_of(design).type).render(design)
 
 
-__all__ = ["per_node", "platform_files"]
+def shared_platform_files(design: Design) -> dict[str, str]:
+    """The files every node of a per-node platform shares (baremetal: the RoCE QoS scripts and
+    unit under ``nodes/_common/``, which read each node's values file): rendered once per render
+    beside the node units, never in one. Empty for a platform whose files are rendered whole."""
+    platform = driver(platform_of(design).type)
+    if not platform.per_node or platform.shared is None:
+        return {}
+    return platform.shared(design)
+
+
+__all__ = ["per_node", "platform_files", "shared_platform_files"]
