@@ -51,31 +51,25 @@ def _optics(devices: dict[str, Device], links: list[Link]) -> Counter[tuple[str,
 
     A switch port's optic is the one of the first cable (in link order) that uses it; its
     other breakout members' cables share that module. One pass over 470k cables at 131k
-    GPUs, so each end is tested inline and a switch's ports are indexed when first met.
+    GPUs; a switch's ports are indexed when first met.
     """
     optics: Counter[tuple[str, int]] = Counter()
     ports: dict[str, tuple[dict[str, int], set[int]]] = {}  # switch -> (interface -> physical port, ports counted)
+
+    def count(device: str, interface: str, optic: str, gbps: int) -> None:
+        if device in devices:
+            known = ports.get(device) or _ports(ports, devices[device])
+            physical = known[0][interface]
+            if physical in known[1]:
+                return  # a breakout member of a module already counted
+            known[1].add(physical)
+        optics[optic, gbps] += 1
+
     for link in links:
         if link.reach == "DAC" or link.kind in NO_OPTICS:
             continue
-        device = link.a_device
-        if device in devices:
-            known = ports.get(device) or _ports(ports, devices[device])
-            physical = known[0][link.a_interface]
-            if physical not in known[1]:
-                known[1].add(physical)
-                optics[link.a_optic, link.a_port_gbps] += 1
-        else:
-            optics[link.a_optic, link.a_port_gbps] += 1
-        device = link.b_device
-        if device in devices:
-            known = ports.get(device) or _ports(ports, devices[device])
-            physical = known[0][link.b_interface]
-            if physical not in known[1]:
-                known[1].add(physical)
-                optics[link.b_optic, link.b_port_gbps] += 1
-        else:
-            optics[link.b_optic, link.b_port_gbps] += 1
+        count(link.a_device, link.a_interface, link.a_optic, link.a_port_gbps)
+        count(link.b_device, link.b_interface, link.b_optic, link.b_port_gbps)
     return optics
 
 
