@@ -46,9 +46,14 @@ _PORT_NAMES: dict[tuple[str, str, int, int], dict[int, str]] = {}
 _MEMBER_NAMES: dict[tuple[str, str, int, int], dict[int, list[str]]] = {}  # the same key: physical -> members' names
 
 
-def _member_table(model: SwitchModel, os: str, ways: int) -> dict[int, list[str]]:
+def _naming_key(model: SwitchModel, os: str, ways: int) -> tuple[str, str, int, int]:
+    """What a port's name depends on: switches of models named alike share their tables."""
     naming = model.port_naming[cast(SwitchOs, os)]
-    key = (naming.port, naming.breakout, model.lanes_per_port, ways)
+    return (naming.port, naming.breakout, model.lanes_per_port, ways)
+
+
+def _member_table(model: SwitchModel, os: str, ways: int) -> dict[int, list[str]]:
+    key = _naming_key(model, os, ways)
     table = _MEMBER_NAMES.get(key)
     if table is None:
         table = _MEMBER_NAMES[key] = {}
@@ -56,8 +61,7 @@ def _member_table(model: SwitchModel, os: str, ways: int) -> dict[int, list[str]
 
 
 def _name_table(model: SwitchModel, os: str, ways: int) -> dict[int, str]:
-    naming = model.port_naming[cast(SwitchOs, os)]
-    key = (naming.port, naming.breakout, model.lanes_per_port, ways)
+    key = _naming_key(model, os, ways)
     table = _PORT_NAMES.get(key)
     if table is None:
         table = _PORT_NAMES[key] = {}
