@@ -90,7 +90,7 @@ def run_jobs(
         # InvalidStateError on them as it sees the killed workers. Nothing is cancelled here;
         # the killed pool fails the pending futures itself.
         queue.feed(pool, func, workers - 1)
-        yield _progressed(queue.results(func), len(work), progress)
+        yield queue.results(func, progress)
     except BaseException:
         queue.stop()
         _kill_workers(pool)
@@ -119,6 +119,7 @@ class _Queue:
         self._futures: dict[int, Future[object]] = {}  # the jobs handed to the pool, by index
         self._done: dict[int, object] = {}  # the main process's results, by index
         self._failure: BaseException | None = None  # why the pool could not take a job
+        self._reported = 0  # finished jobs the progress callback has heard of
 
     def _take(self) -> int | None:
         with self._lock:
@@ -149,13 +150,20 @@ class _Queue:
         for _ in range(count):
             submit_next()
 
-    def results(self, func: Callable[[Job], R]) -> Iterator[R]:
-        """Run jobs in this process until none is left, then every result in job order."""
+    def results(self, func: Callable[[Job], R], progress: Progress | None = None) -> Iterator[R]:
+        """Run jobs in this process until none is left, then every result in job order.
+
+        ``progress`` hears each finished job as soon as this process sees it (after each job
+        it runs, then as it collects the workers'), counted one at a time up to the total.
+        """
+        ran = 0
         gc_was_enabled = gc.isenabled()
         gc.disable()  # as in the workers: the jobs allocate much and free little
         try:
             while (i := self._take()) is not None:
                 self._done[i] = func(self._work[i])
+                ran += 1
+                self._report(progress, ran + sum(f.done() for f in list(self._futures.values())))
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -163,9 +171,19 @@ class _Queue:
             if i in self._done:
                 yield self._done.pop(i)  # type: ignore[misc]
             elif i in self._futures:
-                yield self._futures[i].result()  # type: ignore[misc]
+                result = self._futures[i].result()
+                self._report(progress, ran + sum(f.done() for f in list(self._futures.values())))
+                yield result  # type: ignore[misc]
             else:  # never run: the handing out stopped at a failure
                 raise self._first_failure()
+        self._report(progress, len(self._work))
+
+    def _report(self, progress: Progress | None, finished: int) -> None:
+        if progress is None:
+            return
+        for count in range(self._reported + 1, min(finished, len(self._work)) + 1):
+            progress("render jobs", count, len(self._work))
+        self._reported = max(self._reported, finished)
 
     def _first_failure(self) -> BaseException:
         for i in sorted(self._futures):

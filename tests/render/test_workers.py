@@ -62,8 +62,17 @@ def test_a_failed_main_job_kills_the_workers(marks: Path) -> None:
     assert len(list(marks.iterdir())) < len(work) // 2
 
 
-def test_progress_counts_every_job(marks: Path) -> None:
+def test_progress_counts_every_job_as_it_finishes(marks: Path) -> None:
+    """Each job is counted once, in order, and the count moves while jobs still run (not all at the end)."""
+    work = _work(12)
     seen: list[tuple[str, int, int]] = []
-    with run_jobs(_job, _work(6), 2, lambda *a: seen.append(a)) as results:
+    started_then: list[int] = []
+
+    def progress(*report: object) -> None:
+        seen.append(report)  # type: ignore[arg-type]
+        started_then.append(len(list(marks.iterdir())))
+
+    with run_jobs(_job, work, 2, progress) as results:
         list(results)
-    assert seen == [("render jobs", i, 6) for i in range(1, 7)]
+    assert seen == [("render jobs", i, len(work)) for i in range(1, len(work) + 1)]
+    assert started_then[0] < len(work)
