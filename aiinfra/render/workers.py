@@ -67,12 +67,12 @@ def run_jobs(
     """The jobs' results in order; on any exit before the end every worker is dead and reaped.
 
     With ``workers`` cores the render forks ``workers - 1`` processes and the main process
-    runs jobs too, all taking the next job from one queue in ``work``'s order (longest
-    first). Why the main process works: it already holds the Design, while a forked worker
-    ends up with a private copy of every page of it that it reads (CPython writes a
-    reference count into each object it touches), so each extra worker costs the Design's
-    size again; on two cores this halves the number of copies (the 131,072-GPU Design is
-    about 650 MiB) at no cost in parallelism.
+    runs jobs too, all taking the next job from one queue in ``work``'s order. Why the
+    main process works: it already holds the Design, while a forked worker ends up with a
+    private copy of every page of it that it reads (CPython writes a reference count into
+    each object it touches), so each extra worker costs the Design's size again; on two
+    cores this halves the number of copies (the 131,072-GPU Design is about 600 MiB) at no
+    cost in parallelism.
     """
     if workers == 1:
         yield _serial(func, work, progress)
