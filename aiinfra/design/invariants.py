@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Generator, Iterator
+from itertools import repeat
 
-from aiinfra.design.model import BgpNeighbor, Design, Interface, QosIntent
+from aiinfra.design.model import BgpNeighbor, Design, Interface, Link, QosIntent
 
 SHOWN = 50  # violations listed in the message; the count says how many more
 EXTERNAL_ENDS = frozenset({"oob-uplink"})  # link kinds whose b end is outside the Design
 NODE_PORTS = ("bmc", "mgmt0")
+_PREFIX = {str(n): n for n in range(129)}  # prefix lengths as written: "31" -> 31
 
 
 class DesignInvariantError(Exception):
@@ -89,16 +91,19 @@ def _traffic_classes(where: str, q: QosIntent) -> Iterator[str]:
 def _unique_addresses(design: Design) -> Generator[str, None, dict[str, str]]:
     """Every address has one owner; returns address (no prefix length) -> owning device or node.
 
-    The fast path only records owners; labels are worked out again for a collision alone.
+    The fast path only records owners (later ones win, in :func:`_addresses`' order) and
+    counts the addresses: fewer owners than addresses means a collision, and only then are
+    the colliding addresses found and their labels worked out.
     """
-    owners: dict[str, str] = {}
-    clashes: set[str] = set()
-    for owner, address in _addresses(design):
-        ip = address.partition("/")[0]
-        if ip in owners:
-            clashes.add(ip)
-        owners[ip] = owner
-    if clashes:
+    owners, count = _owners(design)
+    if len(owners) != count:
+        seen_once: set[str] = set()
+        clashes: set[str] = set()
+        for _, address in _addresses(design):
+            ip = address.partition("/")[0]
+            if ip in seen_once:
+                clashes.add(ip)
+            seen_once.add(ip)
         seen: dict[str, str] = {}
         for _, address, label in _labelled(design):
             ip = address.partition("/")[0]
@@ -109,7 +114,27 @@ def _unique_addresses(design: Design) -> Generator[str, None, dict[str, str]]:
     return owners
 
 
+def _owners(design: Design) -> tuple[dict[str, str], int]:
+    """What :func:`_addresses` yields, as address -> owner (the last one) and a count, in
+    list comprehensions and one dict update per device or node rather than a tuple per address."""
+    owners: dict[str, str] = {}
+    count = 0
+    for d in design.devices.values():
+        ips = [a.partition("/")[0] for a in (d.mgmt_address, d.loopback) if a]
+        ips += [i.address.partition("/")[0] for i in d.interfaces if i.address]
+        count += len(ips)
+        owners.update(zip(ips, repeat(d.name)))
+    for n in design.nodes:
+        own = (n.mgmt_address, n.bmc_address, n.frontend_address, n.storage_address)
+        ips = [a.partition("/")[0] for a in own if a]
+        ips += [nic.address.partition("/")[0] for nic in (*n.backend, *n.frontend, *n.storage) if nic.address]
+        count += len(ips)
+        owners.update(zip(ips, repeat(n.name)))
+    return owners, count
+
+
 def _addresses(design: Design) -> Iterator[tuple[str, str]]:
+    """Every set address with its owner: the definition :func:`_owners` counts in bulk."""
     for d in design.devices.values():
         name = d.name
         if d.mgmt_address:
@@ -149,21 +174,26 @@ def _labelled(design: Design) -> Iterator[tuple[str, str, str]]:
 
 
 def _links(design: Design) -> Iterator[str]:
+    """Both ends of every link, looked up inline (a million cable ends at 131k GPUs): the
+    messages come from :func:`_end_problem`, for an end that fails."""
     ports: dict[str, set[str]] = {
-        d.name: {d.mgmt_interface, *(i.name for i in d.interfaces)} for d in design.devices.values()
+        d.name: {d.mgmt_interface, *[i.name for i in d.interfaces]} for d in design.devices.values()
     }
     for n in design.nodes:
-        ports[n.name] = {*NODE_PORTS, *(nic.netdev for nic in (*n.backend, *n.frontend, *n.storage))}
+        ports[n.name] = {*NODE_PORTS, *[nic.netdev for nic in (*n.backend, *n.frontend, *n.storage)]}
+    nowhere: frozenset[str] = frozenset()
+    get = ports.get
     for k, link in enumerate(design.links):
-        ends = [("a", link.a_device, link.a_interface)]
-        if link.kind not in EXTERNAL_ENDS:
-            ends.append(("b", link.b_device, link.b_interface))
-        for side, device, interface in ends:
-            names = ports.get(device)
-            if names is None:
-                yield f"link {k} ({link.kind}): {side} end {device} is neither a device nor a node"
-            elif interface not in names:
-                yield f"link {k} ({link.kind}): {side} end {device} has no interface {interface!r}"
+        if link.a_interface not in get(link.a_device, nowhere):
+            yield _end_problem(k, link, "a", link.a_device, link.a_interface, ports)
+        if link.kind not in EXTERNAL_ENDS and link.b_interface not in get(link.b_device, nowhere):
+            yield _end_problem(k, link, "b", link.b_device, link.b_interface, ports)
+
+
+def _end_problem(k: int, link: Link, side: str, device: str, interface: str, ports: dict[str, set[str]]) -> str:
+    if device not in ports:
+        return f"link {k} ({link.kind}): {side} end {device} is neither a device nor a node"
+    return f"link {k} ({link.kind}): {side} end {device} has no interface {interface!r}"
 
 
 def _bgp(design: Design, owners: dict[str, str]) -> Iterator[str]:
@@ -211,14 +241,20 @@ def _neighbor_problems(
 
 
 def _same_subnet(interface: str, address: str) -> bool:
-    """Whether ``address`` is on the network of ``interface`` ("10.0.0.0/31"), IPv4 or IPv6."""
+    """Whether ``address`` is on the network of ``interface`` ("10.0.0.0/31"), IPv4 or IPv6.
+
+    Once per numbered BGP session (half a million at 131k GPUs), so the usual prefix
+    lengths are looked up rather than parsed; any other text goes to ``int`` as ever.
+    """
     ip, _, length = interface.partition("/")
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    bits = 128 if family == socket.AF_INET6 else 32
+    if ":" in ip:
+        family, bits = socket.AF_INET6, 128
+    else:
+        family, bits = socket.AF_INET, 32
     try:
         mine = int.from_bytes(socket.inet_pton(family, ip), "big")
         theirs = int.from_bytes(socket.inet_pton(family, address), "big")
-        prefix = int(length or bits)
+        prefix = _PREFIX.get(length) or int(length or bits)  # "0" is falsy: int("0") reads it
     except (OSError, ValueError):
         return False
     shift = bits - prefix

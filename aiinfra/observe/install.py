@@ -17,7 +17,7 @@ from aiinfra.design.model import Design
 from aiinfra.observe import collector, exporters
 from aiinfra.observe.dashboards import dashboard_files
 from aiinfra.observe.prometheus import DIR as PROMETHEUS_DIR
-from aiinfra.observe.prometheus import prometheus_files
+from aiinfra.observe.prometheus import prometheus_paths
 from aiinfra.render.yamlout import dump
 
 UNIT_DIR = "/etc/systemd/system"
@@ -88,7 +88,7 @@ def _gnmic() -> dict[str, Any]:
 
 
 def _prometheus(design: Design) -> dict[str, Any]:
-    tree = sorted(p for p in prometheus_files(design) if p.startswith(PROMETHEUS_DIR + "/"))
+    tree = sorted(p for p in prometheus_paths() if p.startswith(PROMETHEUS_DIR + "/"))
     dropin = f"{UNIT_DIR}/prometheus.service.d"
     return {
         "packages": ["prometheus"],

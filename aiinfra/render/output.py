@@ -16,7 +16,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +64,32 @@ def write_file(target: str, data: bytes) -> None:
             view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def write_pieces(root: Path, path: str, pieces: Iterable[str]) -> str:
+    """Write one file under ``root`` from pieces of its text, each encoded and hashed as it
+    comes (a report of 86 MB is never whole in memory); return its SHA-256 digest. The
+    bytes, the checks and the errors are :func:`write_files`' for the joined text."""
+    check_path(path)
+    target = f"{os.fspath(root)}/{path}"
+    digest = hashlib.sha256()
+    try:
+        os.makedirs(target.rpartition("/")[0], exist_ok=True)
+        fd = os.open(target, _CREATE, 0o666)
+        try:
+            for piece in pieces:
+                data = piece.encode("utf-8")
+                digest.update(data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = target
+        raise
+    return digest.hexdigest()
 
 
 def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:

@@ -31,7 +31,7 @@ from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fin
 from aiinfra.render.inventory import cluster_inventory_files
 from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
 from aiinfra.render.platforms import per_node, platform_files, shared_platform_files
-from aiinfra.render.reports import addressing_csv, bom_csv, cabling_csv, design_yaml
+from aiinfra.render.reports import reports, write_reports
 from aiinfra.render.units import unit
 from aiinfra.render.workers import Job, Progress, run_jobs
 
@@ -91,12 +91,7 @@ def _whole_job(job: Job) -> Files:
         check_invariants(d)  # raises DesignInvariantError: the render fails, nothing is swapped in
         return {}
     if kind == "reports":
-        return {
-            "design.yaml": design_yaml(d),
-            "cabling.csv": cabling_csv(d),
-            "addressing.csv": addressing_csv(d),
-            "bom.csv": bom_csv(d),
-        }
+        return reports(d)
     if kind == "inventory":  # the host_vars files are the units'
         return cluster_inventory_files(d)
     if kind == "platform":
@@ -134,6 +129,10 @@ def _write_job(job: Job) -> _Result:
     started = time.process_time()
     if kind == "design":  # streamed: the 131k-GPU design.json never sits whole in a worker
         out = _Result({DESIGN_JSON: write_design_json(_INPUTS.design, f"{staging}/{DESIGN_JSON}")})
+        _add(out.seconds, kind, started)
+        return out
+    if kind == "reports":  # streamed, as design.json: a block of rows at a time
+        out = _Result(write_reports(_INPUTS.design, staging))
         _add(out.seconds, kind, started)
         return out
     if kind not in UNIT_KINDS:

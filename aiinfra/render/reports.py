@@ -8,11 +8,15 @@ stays reviewable for a 32k-GPU cluster.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 from aiinfra.design.model import Design
 from aiinfra.nos.hatches import hatch_summary
+from aiinfra.render.output import write_pieces
 from aiinfra.render.yamlout import dump
 
 
@@ -61,12 +65,21 @@ _FORMULA_ANYWHERE = ("=", "+", "@", "\t")
 _BLOCK_ROWS = 1024
 
 
-def _csv(header: list[str], rows: Any) -> str:
-    """The CSV text, ``",".join(map(_cell, row))`` per line; written a block of rows at a time
-    and checked as a whole (a big cluster's addressing.csv has a million rows, and almost no
-    cell needs quoting or neutralising), so the usual block costs one join and a few scans."""
-    every = [header, *rows]
-    return "".join([_block(every[i : i + _BLOCK_ROWS]) for i in range(0, len(every), _BLOCK_ROWS)])
+def _csv(header: list[str], rows: Iterable[Any]) -> str:
+    """The CSV text, ``",".join(map(_cell, row))`` per line (:func:`_csv_blocks`, joined)."""
+    return "".join(_csv_blocks(header, rows))
+
+
+def _csv_blocks(header: list[str], rows: Iterable[Any]) -> Iterator[str]:
+    """The CSV text a block of rows at a time, each block checked as a whole (a big cluster's
+    addressing.csv has a million rows, and almost no cell needs quoting or neutralising), so
+    the usual block costs one join and a few scans. Rows are taken from ``rows`` a block at a
+    time: a 131k-GPU render never holds the million rows, or the 86 MB text, at once."""
+    it = iter(rows)
+    block = [header, *islice(it, _BLOCK_ROWS - 1)]
+    while block:
+        yield _block(block)
+        block = list(islice(it, _BLOCK_ROWS))
 
 
 def _block(rows: list[Any]) -> str:
@@ -141,7 +154,32 @@ def design_yaml(design: Design) -> str:
     return dump_yaml(doc)
 
 
+def report_pieces(design: Design) -> dict[str, Iterable[str]]:
+    """Every report as pieces of its text, in order: what :func:`reports` joins and
+    :func:`write_reports` writes as they come."""
+    return {
+        "design.yaml": (design_yaml(design),),
+        "cabling.csv": _cabling_blocks(design),
+        "addressing.csv": _csv_blocks(ADDRESSING_HEADER, chain.from_iterable(_addressing_rows(design))),
+        "bom.csv": _csv_blocks(BOM_HEADER, _bom_rows(design)),
+    }
+
+
+def reports(design: Design) -> dict[str, str]:
+    """The reports by path, each text whole."""
+    return {path: "".join(pieces) for path, pieces in report_pieces(design).items()}
+
+
+def write_reports(design: Design, root: Path) -> dict[str, str]:
+    """Write the reports under ``root`` piece by piece; their SHA-256 digests by path."""
+    return {path: write_pieces(root, path, pieces) for path, pieces in report_pieces(design).items()}
+
+
 def cabling_csv(design: Design) -> str:
+    return "".join(_cabling_blocks(design))
+
+
+def _cabling_blocks(design: Design) -> Iterator[str]:
     """One row per link. The two numbers are spelled once per distinct value (a cluster has a
     few speeds and cable lengths and a million links), as ``_cell`` would: an int as ``str``,
     a length with ``:g``."""
@@ -152,21 +190,8 @@ def cabling_csv(design: Design) -> str:
             speeds[link.speed_gbps] = str(link.speed_gbps)
         if link.length_m not in lengths:
             lengths[link.length_m] = f"{link.length_m:g}"
-    return _csv(
-        [
-            "fabric",
-            "kind",
-            "a_device",
-            "a_port",
-            "a_optic",
-            "b_device",
-            "b_port",
-            "b_optic",
-            "speed_gbps",
-            "reach",
-            "cable",
-            "length_m",
-        ],
+    return _csv_blocks(
+        CABLING_HEADER,
         (
             (
                 link.fabric,
@@ -187,25 +212,58 @@ def cabling_csv(design: Design) -> str:
     )
 
 
+CABLING_HEADER = [
+    "fabric",
+    "kind",
+    "a_device",
+    "a_port",
+    "a_optic",
+    "b_device",
+    "b_port",
+    "b_optic",
+    "speed_gbps",
+    "reach",
+    "cable",
+    "length_m",
+]
+ADDRESSING_HEADER = ["device", "interface", "address", "role", "peer_device", "peer_address"]
+BOM_HEADER = ["category", "item", "count", "detail"]
+
+
 def addressing_csv(design: Design) -> str:
-    rows: list[list[object]] = []
+    return _csv(ADDRESSING_HEADER, chain.from_iterable(_addressing_rows(design)))
+
+
+def _addressing_rows(design: Design) -> Iterator[list[tuple[object, ...]]]:
+    """The rows of each device, then of each node: a list per device or node (built in a
+    comprehension), so the CSV writer takes a block of rows at a time."""
     for d in design.devices.values():
-        rows.append([d.name, d.mgmt_interface, d.mgmt_address, "management", "", ""])
+        name = d.name
+        rows: list[tuple[object, ...]] = [(name, d.mgmt_interface, d.mgmt_address, "management", "", "")]
         if d.loopback:
-            rows.append([d.name, "loopback0", d.loopback, "loopback", "", ""])
-        for i in d.interfaces:
-            if i.address:
-                rows.append([d.name, i.name, i.address, i.role, i.peer_device or "", i.peer_address or ""])
+            rows.append((name, "loopback0", d.loopback, "loopback", "", ""))
+        rows += [
+            (name, i.name, i.address, i.role, i.peer_device or "", i.peer_address or "")
+            for i in d.interfaces
+            if i.address
+        ]
+        yield rows
     for n in design.nodes:
-        rows.append([n.name, "mgmt0", n.mgmt_address, "management", "", ""])
-        rows.append([n.name, "bmc", n.bmc_address, "bmc", "", ""])
-        for nic in (*n.backend, *n.frontend, *n.storage):
-            rows.append([n.name, nic.netdev, nic.address, f"{nic.fabric}-nic", nic.switch, nic.gateway])
+        name = n.name
+        rows = [(name, "mgmt0", n.mgmt_address, "management", "", ""), (name, "bmc", n.bmc_address, "bmc", "", "")]
+        rows += [
+            (name, nic.netdev, nic.address, f"{nic.fabric}-nic", nic.switch, nic.gateway)
+            for nic in (*n.backend, *n.frontend, *n.storage)
+        ]
         for addr, fabric in ((n.frontend_address, "frontend"), (n.storage_address, "storage")):
             if addr:
-                rows.append([n.name, "lo", addr, f"{fabric}-host", "", ""])
-    return _csv(["device", "interface", "address", "role", "peer_device", "peer_address"], rows)
+                rows.append((name, "lo", addr, f"{fabric}-host", "", ""))
+        yield rows
 
 
 def bom_csv(design: Design) -> str:
-    return _csv(["category", "item", "count", "detail"], ([b.category, b.item, b.count, b.detail] for b in design.bom))
+    return _csv(BOM_HEADER, _bom_rows(design))
+
+
+def _bom_rows(design: Design) -> Iterator[list[object]]:
+    return ([b.category, b.item, b.count, b.detail] for b in design.bom)

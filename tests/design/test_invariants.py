@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from aiinfra.design.invariants import DesignInvariantError, check_invariants, violations_of
+from aiinfra.design.invariants import DesignInvariantError, _same_subnet, check_invariants, violations_of
 from aiinfra.design.model import Design, Link, TrafficClass
 from aiinfra.design.serialize import design_json, parse_design
 from tests.conftest import EXAMPLE_NAMES, example
@@ -151,3 +151,64 @@ def test_loading_design_json_checks_invariants() -> None:
     )
     with pytest.raises(DesignInvariantError):
         parse_design(design_json(design))
+
+
+def test_one_address_on_two_interfaces_of_one_device_is_caught() -> None:
+    """Owners are counted, not only recorded: a device that holds one address twice owns it
+    once, and that is still a collision."""
+    design = _lab()
+    leaf = design.devices["lab-be-leaf-su001-r1"]
+    first, second = [i for i in leaf.interfaces if i.address][:2]
+    second.address = first.address
+    ip = str(first.address).split("/")[0]
+    with pytest.raises(DesignInvariantError) as info:
+        check_invariants(design)
+    expected = f"address {ip} is both lab-be-leaf-su001-r1 {first.name} and lab-be-leaf-su001-r1 {second.name}"
+    assert expected in info.value.violations, info.value.violations
+
+
+def test_both_ends_of_a_link_are_checked() -> None:
+    design = _lab()
+    link = next(x for x in design.links if x.kind == "leaf-spine")
+    k = design.links.index(link)
+    design.links[k] = dataclasses.replace(link, a_device="lab-nowhere", b_interface="Ethernet999")
+    assert list(violations_of(design)) == [
+        f"link {k} (leaf-spine): a end lab-nowhere is neither a device nor a node",
+        f"link {k} (leaf-spine): b end {link.b_device} has no interface 'Ethernet999'",
+    ]
+
+
+def test_an_external_end_is_not_looked_up() -> None:
+    design = _lab()
+    uplinks = [k for k, x in enumerate(design.links) if x.kind == "oob-uplink"]
+    assert uplinks
+    for k in uplinks:
+        design.links[k] = dataclasses.replace(design.links[k], b_device="site-core", b_interface="xe-0/0/0")
+    assert list(violations_of(design)) == []
+    design.links[uplinks[0]] = dataclasses.replace(design.links[uplinks[0]], a_interface="nowhere0")
+    assert [v for v in violations_of(design)] == [
+        f"link {uplinks[0]} (oob-uplink): a end {design.links[uplinks[0]].a_device} has no interface 'nowhere0'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("interface", "address", "same"),
+    [
+        ("10.0.0.0/31", "10.0.0.1", True),
+        ("10.0.0.0/31", "10.0.0.0", False),  # its own address
+        ("10.0.0.0/31", "10.0.0.2", False),
+        ("10.0.0.1/0", "192.168.1.1", True),
+        ("10.0.0.1/32", "10.0.0.1", False),
+        ("10.0.0.1", "10.0.0.2", False),  # no length: a /32, which holds only itself
+        ("10.0.0.0/031", "10.0.0.1", True),  # lengths int() reads are read as ever
+        ("10.0.0.0/ 30", "10.0.0.3", True),
+        ("10.0.0.0/x", "10.0.0.1", False),
+        ("10.0.0.0/31", "10.0.0.01", False),  # not an address inet_pton takes
+        ("10.0.0.0/31", "fd00::1", False),
+        ("fd00::/127", "fd00::1", True),
+        ("fd00::/64", "fd00::ffff:1", True),
+        ("fd00::/127", "fd00::2", False),
+    ],
+)
+def test_same_subnet(interface: str, address: str, same: bool) -> None:
+    assert _same_subnet(interface, address) is same
