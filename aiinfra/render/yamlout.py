@@ -19,8 +19,9 @@ from json.encoder import encode_basestring as _encode_basestring  # what json.du
 from typing import Any
 
 # Plain scalars we allow: start with a letter, digit, '/', '_' or '.', and contain no
-# characters with meaning in YAML flow or block context.
-_PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@+=,-]*( [A-Za-z0-9_./@+=,()-]+)*$")
+# characters with meaning in YAML flow or block context. ``\Z``, not ``$``: ``$`` also
+# matches before a final line break, and "abc\n" written plain reads back as "abc".
+_PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@+=,-]*( [A-Za-z0-9_./@+=,()-]+)*\Z")
 # ...but not anything a YAML 1.1 resolver would turn into a bool, null, number or date.
 _SPECIAL = re.compile(
     r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"

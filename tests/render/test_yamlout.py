@@ -33,6 +33,8 @@ TRICKY = [
     " lead",
     "trail ",
     "multi\nline",
+    "line end\n",
+    "x\n",
     "tab\t",
     "@x",
     "!t",
