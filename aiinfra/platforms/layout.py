@@ -5,7 +5,9 @@ writing each with the generic emitter walks about a hundred containers per node,
 times at 131k GPUs. A :class:`Layout` is the emitter's own output for the document the
 *same builder* makes from placeholder inputs, each placeholder turned into a ``str.format``
 field; filling it formats only the scalars, each exactly as ``dump()`` writes it. So the
-builder stays the one description of the document, and the bytes are ``dump()``'s.
+builder stays the one description of the document, and the bytes are ``dump()``'s. The
+inventory's node host_vars use it too, made with ``dump()``'s ``!unsafe`` tag: every slot
+is then a tagged value, filled as that dump writes it.
 
 The builder must be data assembly only: it may read attributes of its inputs and place them
 in the document, never branch on or compute with a value (a placeholder is a string, not
@@ -16,11 +18,13 @@ one whose placeholder the emitter did not write plain.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from aiinfra.render.yamlout import dump
+from aiinfra.render.yamlout import dump, scalars
 
 _TAG = "aiinfra.slot."  # written plain by dump() (a letter first, then letters, digits and dots)
 _FIELD = re.compile(re.escape(_TAG) + r"(\d+)\.")
@@ -56,41 +60,88 @@ class _Stand:
         return self._slots._placeholder(self._key, name)
 
 
-def scalars(values: list[Any]) -> list[str]:
-    """Each value as ``dump()`` writes it after a key or a dash: an int as its digits, anything
-    else through one ``dump()`` of the list of them, one ``- value`` line per item (the emitter
-    writes a scalar the same after a key and after a dash)."""
-    rest = [v for v in values if type(v) is not int]
-    lines = dump(rest).split("\n") if rest else [""]
-    if len(lines) != len(rest) + 1:
-        raise TypeError("a layout slot holds a scalar, not a container")
-    texts = iter(lines)
-    return [str(v) if type(v) is int else next(texts)[2:] for v in values]
+Plan = tuple[tuple[str, Callable[[Any], Any] | None, bool], ...]
 
 
 @dataclass(frozen=True)
 class Layout:
-    text: str  # a str.format template: field i is reads[i]
+    """A document's ``dump()`` text cut at its slots: ``parts`` is the text between them (even
+    places) and, at each odd place, the number i of the slot there, whose value is ``reads[i]``.
+
+    ``tag`` and ``untagged`` are the ``dump()`` arguments it was made with (the inventory's
+    ``!unsafe``): a slot is filled as that dump writes the value. ``plan`` is ``reads`` in runs
+    of one input, the attributes of each run read by one ``attrgetter``. Filling joins the
+    parts with the slots' texts put in place (``str.format`` parsed the template again on
+    every call: twice the time).
+    """
+
+    parts: tuple[str, ...]
     reads: tuple[tuple[str, str | None], ...]
+    tag: str | None
+    untagged: tuple[type, ...]
+    plan: Plan
+    pick: Callable[[list[str]], Sequence[str]]  # the slot texts in the order of parts' odd places
 
     def fill(self, inputs: Mapping[str, Any]) -> str:
         """The document's YAML for these inputs (the keys the builder's stand-ins had)."""
-        return self.text.format(
-            *scalars([inputs[key] if attr is None else getattr(inputs[key], attr) for key, attr in self.reads])
-        )
+        values: list[Any] = []
+        for key, get, many in self.plan:
+            item = inputs[key]
+            if get is None:
+                values.append(item)
+            elif many:
+                values.extend(get(item))
+            else:
+                values.append(get(item))
+        parts = list(self.parts)
+        parts[1::2] = self.pick(scalars(values, self.tag, self.untagged))
+        return "".join(parts)
 
 
-def layout(build: Callable[[Slots], Any]) -> Layout:
-    """The layout of ``build(slots)``'s document: ``dump()`` of it, its placeholders made fields."""
+def _plan(reads: tuple[tuple[str, str | None], ...]) -> Plan:
+    """``reads`` in runs of consecutive attributes of one input, in order (so slot i stays reads[i])."""
+    plan: list[tuple[str, Callable[[Any], Any] | None, bool]] = []
+    for (key, whole), run in groupby(reads, key=lambda read: (read[0], read[1] is None)):
+        names = [str(attribute) for _, attribute in run]
+        if whole:  # the input itself, once per read
+            plan += [(key, None, False)] * len(names)
+        else:
+            plan.append((key, attrgetter(*names), len(names) > 1))
+    return tuple(plan)
+
+
+def _picker(slots: list[int]) -> Callable[[list[str]], Sequence[str]]:
+    """``texts[i]`` for each i of ``slots``, as one C call (``itemgetter`` of one index returns the item alone)."""
+    if len(slots) == 1:
+        (only,) = slots
+        return lambda texts: (texts[only],)
+    if not slots:
+        return lambda texts: ()
+    return itemgetter(*slots)
+
+
+def layout(build: Callable[[Slots], Any], *, tag: str | None = None, untagged: tuple[type, ...] = ()) -> Layout:
+    """The layout of ``build(slots)``'s document: ``dump()`` of it, cut at its placeholders.
+
+    With a ``tag``, each placeholder is a tagged string (``!unsafe "aiinfra.slot.3."``) and the
+    whole of it is the slot; a placeholder written any other way (a key, or a value
+    of ``untagged``) is refused, since its slot would be filled as a tagged value.
+    """
     slots = Slots()
-    text = dump(build(slots))
-    if f'"{_TAG}' in text:
+    text = dump(build(slots), tag=tag, untagged=untagged)
+    if tag is not None:
+        tagged = re.compile(re.escape(f'{tag} "{_TAG}') + r'(\d+)\."')
+        if len(tagged.findall(text)) != text.count(_TAG):
+            raise ValueError("a tagged layout places its inputs as tagged values only")
+        text = tagged.sub(rf"{_TAG}\1.", text)
+    elif f'"{_TAG}' in text:
         raise ValueError("the YAML emitter quoted a placeholder; a layout needs them plain")
-    unplaced = set(range(len(slots.reads))) - {int(i) for i in _FIELD.findall(text)}
-    if any(slots.reads[i][1] is not None for i in unplaced):
+    parts = _FIELD.split(text)  # text, slot number, text, ..., text
+    placed = [int(i) for i in parts[1::2]]
+    if any(slots.reads[i][1] is not None for i in set(range(len(slots.reads))) - set(placed)):
         raise ValueError("the builder read an attribute it did not place in the document")
-    template = _FIELD.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
-    return Layout(template, tuple(slots.reads))
+    reads = tuple(slots.reads)
+    return Layout(tuple(parts), reads, tag, untagged, _plan(reads), _picker(placed))
 
 
 __all__ = ["Layout", "Slots", "layout", "scalars"]

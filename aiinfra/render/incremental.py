@@ -31,7 +31,6 @@ rendered.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import stat
@@ -45,7 +44,7 @@ import orjson
 import aiinfra
 from aiinfra.design.model import Design, ManagementPlane
 from aiinfra.design.records_json import tuples
-from aiinfra.render.output import write_file
+from aiinfra.render.output import make_folder, write_file
 from aiinfra.render.ownership import Target
 
 FINGERPRINTS = ".aiinfra/fingerprints.json"
@@ -268,7 +267,7 @@ def reuse(previous: Previous, key: str, fingerprint: str, staging: Path) -> dict
         dst = f"{base}/{rel}"
         parent = dst.rpartition("/")[0]
         if parent not in made:
-            _make_folder(parent, made)
+            make_folder(parent, made)
         try:
             os.link(f"{old}/{rel}", dst, follow_symlinks=False)
         except FileExistsError:
@@ -276,18 +275,3 @@ def reuse(previous: Previous, key: str, fingerprint: str, staging: Path) -> dict
         except OSError:  # no hard links here (or protected_hardlinks): write the bytes just checked
             write_file(dst, data)
     return {rel: digests[rel] for rel in entry[1]}
-
-
-def _make_folder(path: str, made: set[str]) -> None:
-    """``os.makedirs(path, exist_ok=True)`` with one ``mkdir`` per folder and no ``stat``.
-
-    The folders above ``path`` are looked up in ``made`` (this process's staging folders,
-    the staging root among them) and made first where missing, so each folder costs one
-    system call. One that exists already (a rendered unit's, or another worker's) is fine.
-    """
-    parent = path.rpartition("/")[0]
-    if parent and parent not in made:
-        _make_folder(parent, made)
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(path)
-    made.add(path)

@@ -14,6 +14,8 @@ Everything here is read from the Design, the platform's type and secrets include
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import yaml
@@ -21,6 +23,7 @@ import yaml
 from aiinfra.design.model import Design, Device, ManagementPlane, Node
 from aiinfra.nos import profile as os_profile
 from aiinfra.nos.common import config_files
+from aiinfra.platforms.layout import Layout, Slots, layout
 from aiinfra.render.yamlout import dump
 
 HEADER = "# Rendered by aiinfra from cluster.yaml; edit the spec, not this file.\n"
@@ -163,38 +166,81 @@ def switch_vars(device: Device, mgmt: ManagementPlane) -> dict[str, Any]:
 
 
 def node_vars(node: Node, design: Design) -> dict[str, Any]:
-    def nics(items: list) -> list[dict[str, Any]]:
-        return [
-            {
-                "index": n.index,
-                "netdev": n.netdev,
-                "rdma_device": n.rdma_device,
-                "address": n.address,
-                "gateway": n.gateway,
-                "route_table": n.route_table,
-                "mtu": n.mtu,
-                "switch": n.switch,
-                "switch_interface": n.switch_interface,
-            }
-            for n in items
-        ]
+    """host_vars of a node, as data (:func:`node_host_vars` writes them)."""
+    return _node_data(node, _ansible_host(node.mgmt_address), dict(sorted(node.facts.items())))
 
+
+def _ansible_host(address: str) -> str:
+    return address.split("/")[0]
+
+
+def _nics(items: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": n.index,
+            "netdev": n.netdev,
+            "rdma_device": n.rdma_device,
+            "address": n.address,
+            "gateway": n.gateway,
+            "route_table": n.route_table,
+            "mtu": n.mtu,
+            "switch": n.switch,
+            "switch_interface": n.switch_interface,
+        }
+        for n in items
+    ]
+
+
+def _node_data(node: Any, host: Any, facts: dict[str, Any]) -> dict[str, Any]:
+    """A node's host_vars from its record, the address Ansible dials and its site facts (sorted).
+
+    Data assembly only, so :func:`_node_layout` can make it from stand-ins: the one branch is
+    on which fabrics the node has (its shape), never on a value.
+    """
     out: dict[str, Any] = {
-        "ansible_host": node.mgmt_address.split("/")[0],
+        "ansible_host": host,
         "aiinfra_node_model": node.model,
         "aiinfra_su": node.su,
         "aiinfra_bmc_address": node.bmc_address,
-        "aiinfra_backend_nics": nics(node.backend),
+        "aiinfra_backend_nics": _nics(node.backend),
     }
     if node.frontend:
         out["aiinfra_frontend_address"] = node.frontend_address
-        out["aiinfra_frontend_nics"] = nics(node.frontend)
+        out["aiinfra_frontend_nics"] = _nics(node.frontend)
     if node.storage:
         out["aiinfra_storage_address"] = node.storage_address
-        out["aiinfra_storage_nics"] = nics(node.storage)
-    if node.facts:
-        out["aiinfra_node_facts"] = dict(sorted(node.facts.items()))  # site facts: serial, MACs, disk hints
+        out["aiinfra_storage_nics"] = _nics(node.storage)
+    if facts:
+        out["aiinfra_node_facts"] = facts  # site facts: serial, MACs, disk hints
     return out
+
+
+_FABRICS = ("backend", "frontend", "storage")
+
+
+@cache
+def _node_layout(shape: tuple[int, int, int]) -> Layout:
+    """The host_vars, facts aside, of every node with this many backend, front-end and storage NICs."""
+
+    def build(s: Slots) -> dict[str, Any]:
+        nics = {f: tuple(s.obj(f"{f}{i}") for i in range(count)) for f, count in zip(_FABRICS, shape, strict=True)}
+        return _node_data(s.obj("node", **nics), s.value("host"), {})
+
+    return layout(build, tag=Unsafe.yaml_tag, untagged=(Trusted,))
+
+
+def node_host_vars(node: Node) -> str:
+    """A node's host_vars file: ``_dump(node_vars(node, ...))``, the same bytes from the layout of
+    its shape (:mod:`aiinfra.platforms.layout`). The site facts, whose keys are free text and
+    differ from node to node, are dumped on their own: they are the document's last top-level
+    key, and a top-level key's lines never depend on the keys before it."""
+    inputs: dict[str, Any] = {"node": node, "host": _ansible_host(node.mgmt_address)}
+    for fabric in _FABRICS:
+        inputs.update((f"{fabric}{i}", nic) for i, nic in enumerate(getattr(node, fabric)))
+    text = HEADER + _node_layout((len(node.backend), len(node.frontend), len(node.storage))).fill(inputs)
+    if node.facts:
+        text += dump({"aiinfra_node_facts": dict(sorted(node.facts.items()))}, tag=Unsafe.yaml_tag, untagged=(Trusted,))
+    return text
 
 
 def group_vars_all(design: Design, platform_secrets: list[str]) -> str:
@@ -224,7 +270,7 @@ def inventory_files(design: Design) -> dict[str, str]:
     for d in design.devices.values():
         files[host_vars_path(d.name)] = _dump(switch_vars(d, design.management))
     for n in design.nodes:
-        files[host_vars_path(n.name)] = _dump(node_vars(n, design))
+        files[host_vars_path(n.name)] = node_host_vars(n)
     return files
 
 
@@ -249,4 +295,4 @@ def unit_host_vars(cut: Design, name: str) -> dict[str, str]:
     if device is not None:
         return {host_vars_path(name): _dump(switch_vars(device, cut.management))}
     (node,) = (n for n in cut.nodes if n.name == name)
-    return {host_vars_path(name): _dump(node_vars(node, cut))}
+    return {host_vars_path(name): node_host_vars(node)}

@@ -10,6 +10,7 @@ or recovers it at the next start.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -92,7 +93,7 @@ def write_pieces(root: Path, path: str, pieces: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
+def write_files(root: Path, files: Mapping[str, bytes | str], made: set[str] | None = None) -> dict[str, str]:
     """Write files under ``root``; return their SHA-256 digests by path.
 
     Plain ``os.open``/``os.write`` on string paths: a 32k-GPU render writes 44k files, and
@@ -100,10 +101,18 @@ def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
     swap flushes the staging tree once, :mod:`aiinfra.render.swap`). An OSError always
     names the file (a failed ``write`` alone does not), so the CLI can say which path hit
     the full disk or the read-only filesystem.
+
+    ``made``: folders known to exist under a ``root`` that exists, shared by the calls of one
+    process (a render job calls once per unit, and a node's seven files sit in six folders
+    of their own under two shared ones): each missing folder is then one ``mkdir``, where
+    ``os.makedirs`` asked the kernel about every folder above it again, on every call.
     """
-    made: set[str] = set()
     digests: dict[str, str] = {}
     base = os.fspath(root)
+    if made is None:
+        os.makedirs(base, exist_ok=True)
+        made = set()
+    made.add(base)
     sha256 = hashlib.sha256
     for path, content in files.items():
         check_path(path)
@@ -112,8 +121,7 @@ def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
         try:
             parent = target.rpartition("/")[0]
             if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
+                make_folder(parent, made)
             write_file(target, data)
         except OSError as exc:
             if exc.filename is None:
@@ -121,6 +129,22 @@ def write_files(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
             raise
         digests[path] = sha256(data).hexdigest()
     return digests
+
+
+def make_folder(path: str, made: set[str]) -> None:
+    """``os.makedirs(path, exist_ok=True)`` with one ``mkdir`` per folder and no ``stat``.
+
+    The folders above ``path`` are looked up in ``made`` (this process's staging folders,
+    the staging root among them) and made first where missing, so each folder costs one
+    system call. One that exists already (a rendered unit's, or another worker's) is fine;
+    anything there but a folder fails the write of the file below it.
+    """
+    parent = path.rpartition("/")[0]
+    if parent and parent not in made:
+        make_folder(parent, made)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path)
+    made.add(path)
 
 
 def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, notify: Notify | None = None) -> Target:

@@ -53,6 +53,7 @@ class _Inputs:
     basis: Basis | None = None
     node_index: Mapping[str, int] = field(default_factory=dict)
     per_node: bool = False  # the platform's files are rendered in the node units
+    made: set[str] = field(default_factory=set, compare=False)  # staging folders this process made (write_files)
 
     @classmethod
     def of(cls, design: Design, staging: Path | None = None, **kw: object) -> _Inputs:
@@ -146,7 +147,7 @@ def _write_job(job: Job) -> _Result:
         digests = reuse(previous, key, fingerprint, staging) if previous is not None else None
         if digests is None:
             started = _add(out.seconds, "check", started)
-            digests = write_files(staging, render())
+            digests = write_files(staging, render(), _INPUTS.made)
             started = _add(out.seconds, kind, started)
         else:
             out.kept += 1

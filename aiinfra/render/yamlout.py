@@ -19,17 +19,36 @@ from json.encoder import encode_basestring as _encode_basestring  # what json.du
 from typing import Any
 
 # Plain scalars we allow: start with a letter, digit, '/', '_' or '.', and contain no
-# characters with meaning in YAML flow or block context.
-_PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@+=,-]*( [A-Za-z0-9_./@+=,()-]+)*$")
+# characters with meaning in YAML flow or block context. ``\Z``, not ``$``: ``$`` also
+# matches before a final line break, and "abc\n" written plain reads back as "abc".
+_PLAIN_TEXT = r"[A-Za-z0-9_./][A-Za-z0-9_./@+=,-]*(?: [A-Za-z0-9_./@+=,()-]+)*"
+_PLAIN = re.compile(_PLAIN_TEXT + r"\Z")  # with .match: anchored at the start
+
+
+def _special(end: str) -> str:
+    """What a YAML 1.1 resolver would turn into a bool, null, number or date, each
+    alternative ending with ``end`` (the end of the string, or of one line of many).
+
+    Possessive (``*+``, ``?+``) wherever what follows can never match what the quantifier
+    gave back, so the strings matched are the same and a miss does not backtrack: an
+    address such as ``10.2.0.1`` tried the number pattern about twenty ways.
+    """
+    return (
+        r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+        rf"|null|Null|NULL|~|\.inf|\.Inf|\.INF|-\.inf|\.nan|\.NaN|\.NAN|=){end}"
+        rf"|[-+]?+(?:\d[\d_]*+)?+(?:\.[\d_]*+)?+(?:[eE][-+]?+\d++)?+{end}"  # ints and floats ("1_000", "1e3", ".5")
+        rf"|[-+]?0[xob][0-9a-fA-F_]+{end}"  # hex/octal/binary
+        rf"|[-+]?+\d[\d_]*+(?::[0-5]?\d)+(?:\.\d*)?{end}"  # sexagesimal (YAML 1.1)
+        r"|\d{4}-\d\d?-\d\d?"  # dates and timestamps (a prefix is enough)
+    )
+
+
 # ...but not anything a YAML 1.1 resolver would turn into a bool, null, number or date.
-_SPECIAL = re.compile(
-    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-    r"|null|Null|NULL|~|\.inf|\.Inf|\.INF|-\.inf|\.nan|\.NaN|\.NAN|=)$"
-    r"|^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$"  # ints and floats (also "1_000", "1e3", ".5")
-    r"|^[-+]?0[xob][0-9a-fA-F_]+$"  # hex/octal/binary
-    r"|^[-+]?\d[\d_]*(:[0-5]?\d)+(\.\d*)?$"  # sexagesimal (YAML 1.1)
-    r"|^\d{4}-\d\d?-\d\d?"  # dates and timestamps
-)
+_SPECIAL = re.compile(_special("$"))  # with .match
+_LINE_END = r"\n"
+# Many strings at once, one per line (none holding a line break): every line is plain and
+# not special. The same two patterns as ``_PLAIN`` and ``_SPECIAL``, one regex call for all.
+_PLAIN_LINES = re.compile(f"(?:(?!{_special(_LINE_END)}){_PLAIN_TEXT}{_LINE_END})*")
 
 
 # Characters a YAML reader refuses or folds when raw: C1 controls incl. NEL, line and paragraph
@@ -174,6 +193,43 @@ def _child(value: Any, indent: int, out: list[str], line: str, tag: str | None, 
             out.append(line + " []\n")
     else:
         out.append(f"{line} {_scalar(value)}\n")
+
+
+def _slot(value: Any, tag: str | None, untagged: tuple[type, ...]) -> str:
+    """One value of :func:`scalars`: what ``_mapping`` and ``_sequence`` write after the key or dash."""
+    t = type(value)
+    if t is int:
+        return str(value)
+    if t is str:
+        return _string(value) if tag is None else f"{tag} {_quoted(value)}"
+    if isinstance(value, dict | list | tuple):
+        raise TypeError("a layout slot holds a scalar, not a container")
+    if isinstance(value, str):
+        return _text(value, tag, untagged)
+    return _scalar(value)
+
+
+def scalars(values: list[Any], tag: str | None = None, untagged: tuple[type, ...] = ()) -> list[str]:
+    """Each value as :func:`dump` (with this ``tag`` and ``untagged``) writes it after a key or a
+    dash: the slots of a document made from dump's own output (:mod:`aiinfra.platforms.layout`).
+
+    The exact strings are decided together: one regex over all of them, one per line, where
+    each alone would cost two (addresses never repeat, so the per-string cache cannot help);
+    in tag mode, one search for the characters ``_quoted`` rewrites. A string that is not
+    plain (or holds one of those characters) sends the whole list through the one-value path.
+    """
+    texts = [v for v in values if type(v) is str]
+    if tag is None:
+        joined = "\n".join(texts) + "\n"
+        if texts and joined.count("\n") == len(texts) and _PLAIN_LINES.fullmatch(joined):
+            return [v if type(v) is str else str(v) if type(v) is int else _slot(v, tag, untagged) for v in values]
+    elif not _NON_PRINTABLE.search("".join(texts)):  # then _quoted(v) is JSON's quoting of v
+        quote = _encode_basestring
+        return [
+            f"{tag} {quote(v)}" if type(v) is str else str(v) if type(v) is int else _slot(v, tag, untagged)
+            for v in values
+        ]
+    return [_slot(v, tag, untagged) for v in values]
 
 
 def dump(data: Any, *, tag: str | None = None, untagged: tuple[type, ...] = ()) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aiinfra.render import yamlout
 from aiinfra.render.inventory import Trusted, Unsafe, load_yaml, unsafe
 from aiinfra.render.yamlout import dump
 
@@ -33,6 +36,8 @@ TRICKY = [
     " lead",
     "trail ",
     "multi\nline",
+    "line end\n",
+    "x\n",
     "tab\t",
     "@x",
     "!t",
@@ -140,3 +145,41 @@ def test_record_lists_write_what_item_by_item_writes(items: list[dict[str, objec
     reference = {"rows": [_Record(i) for i in items], "nested": [_Record({"rows": [_Record(i) for i in items]})]}
     assert dump(data, tag=tag) == dump(reference, tag=tag)
     assert yaml.safe_load(dump(data)) == data
+
+
+# The special-scalar pattern as it was before its quantifiers were made possessive: the
+# rewrite must match exactly the same strings.
+_SPECIAL_BEFORE = re.compile(
+    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|null|Null|NULL|~|\.inf|\.Inf|\.INF|-\.inf|\.nan|\.NaN|\.NAN|=)$"
+    r"|^[-+]?(\d[\d_]*)?(\.[\d_]*)?([eE][-+]?\d+)?$"
+    r"|^[-+]?0[xob][0-9a-fA-F_]+$"
+    r"|^[-+]?\d[\d_]*(:[0-5]?\d)+(\.\d*)?$"
+    r"|^\d{4}-\d\d?-\d\d?"
+)
+numberish = st.text(alphabet="0123456789_.:eE+-xobaF~ \n/", max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(numberish | st.sampled_from(TRICKY) | st.text(max_size=8))
+def test_possessive_special_pattern_matches_the_same_strings(text: str) -> None:
+    assert bool(yamlout._SPECIAL.match(text)) == bool(_SPECIAL_BEFORE.match(text))
+
+
+slot_values = st.one_of(
+    scalars,
+    numberish,
+    st.sampled_from(["10.0.0.1/31", "10.0.0.1", "enp24s0np0", "mlx5_0", "Ethernet1/1", "et-0/0/0:0"]),
+    st.sampled_from(TRICKY).map(Unsafe),
+    st.sampled_from(TRICKY).map(Trusted),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(slot_values, max_size=12), st.booleans())
+def test_scalars_writes_each_value_as_dump_does(values: list[object], tagged: bool) -> None:
+    """The batch decision (one regex, or one search in tag mode, for the whole list) gives each
+    value the text dump writes after a key: plain lists take the fast path, mixed ones the slow."""
+    tag = "!unsafe" if tagged else None
+    expected = [dump({"k": v}, tag=tag, untagged=(Trusted,))[3:-1] for v in values]
+    assert yamlout.scalars(values, tag, (Trusted,)) == expected

@@ -22,8 +22,7 @@ from aiinfra.platforms.host import dscp_words, pfc_list
 VALUES_FILE = "/etc/aiinfra/roce.env"
 PUNCTUATION = "._:/, -"  # "-" last: CHARSET is a bracket expression in Python and in bash
 CHARSET = "A-Za-z0-9" + PUNCTUATION
-# Outside CHARSET, only the quotes, "=" and line ends of the KEY="value" lines may appear.
-_OTHER = re.compile(f'[^"=\n{CHARSET}]')  # CHARSET last: it ends with "-"
+_VALUES = re.compile(f"[{CHARSET}]*")  # every value, joined: the file's fixed text is keys, quotes, "=" and line ends
 
 # ROCE_NIC<n>_<field>, n = 1.. in rail order; _nic_values returns them in this order.
 NIC_FIELDS = (
@@ -48,9 +47,17 @@ NIC_FIELDS = (
 
 
 @cache
-def _nic_lines(index: int) -> str:
-    """NIC ``index``'s lines as a str.format template of its values (blank line first)."""
-    return "\n" + "".join(f'ROCE_NIC{index}_{name}="{{{i}}}"\n' for i, name in enumerate(NIC_FIELDS))
+def _body(nics: int) -> tuple[str, ...]:
+    """The lines of a file for ``nics`` NICs cut at their values: text, value, text, ..., text,
+    the values' places empty and in the order :func:`roce_env` lists them (each NIC's lines
+    after a blank line). Made once per NIC count; a file is one join."""
+    lines = 'ROCE_NODE="\0"\nROCE_GPU_POOL="\0"\nROCE_NICS="\0"\n' + "".join(
+        "\n" + "".join(f'ROCE_NIC{index}_{name}="\0"\n' for name in NIC_FIELDS) for index in range(1, nics + 1)
+    )
+    texts = lines.split("\0")
+    parts = [""] * (2 * len(texts) - 1)
+    parts[0::2] = texts
+    return tuple(parts)
 
 
 HEADER = """\
@@ -85,18 +92,17 @@ def _nic_values(nic: RailNicIntent) -> tuple[object, ...]:
 
 
 def roce_env(intent: HostIntent) -> str:
-    """The node's ``roce.env`` text."""
-    body = [f'ROCE_NODE="{intent.node}"\nROCE_GPU_POOL="{intent.gpu_pool}"\nROCE_NICS="{len(intent.nics)}"\n']
-    body += [_nic_lines(index).format(*_nic_values(nic)) for index, nic in enumerate(intent.nics, 1)]
-    text = "".join(body)
-    keys = 3 + len(NIC_FIELDS) * len(intent.nics)  # each on its own line, one blank line before each NIC
-    if _OTHER.search(text) or (text.count('"'), text.count("="), text.count("\n")) != (
-        2 * keys,
-        keys,
-        keys + len(intent.nics),
-    ):
+    """The node's ``roce.env`` text. Every value is checked to be :data:`CHARSET` only (so none
+    holds a quote, an ``=`` or a line end, and each line stays one ``KEY="value"``)."""
+    values: list[object] = [intent.node, intent.gpu_pool, len(intent.nics)]
+    for nic in intent.nics:
+        values += _nic_values(nic)
+    texts = list(map(str, values))
+    if not _VALUES.fullmatch("".join(texts)):
         raise ValueError(f"{intent.node}: a RoCE value is not plain text of [{CHARSET}] on one line")
-    return HEADER.format(path=VALUES_FILE, node=intent.node) + text
+    parts = list(_body(len(intent.nics)))
+    parts[1::2] = texts
+    return HEADER.format(path=VALUES_FILE, node=intent.node) + "".join(parts)
 
 
 __all__ = ["CHARSET", "NIC_FIELDS", "PUNCTUATION", "VALUES_FILE", "roce_env"]
