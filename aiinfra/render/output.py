@@ -31,6 +31,7 @@ from aiinfra.render.ownership import (
     read_target,
     resolve_location,
 )
+from aiinfra.render.retire import prune
 from aiinfra.render.swap import hold, swap_in, sweep
 
 Notify = Callable[[str], None]
@@ -152,7 +153,7 @@ def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, n
     real = resolve_location(directory, spec)
     if sweep(real) and notify:
         notify(f"recovered {real} from an interrupted render")
-    return read_target(real, force)
+    return read_target(real, force, survey=True)
 
 
 @contextmanager
@@ -162,9 +163,11 @@ def staged(
     """A staging folder beside the target; on a clean exit it replaces the target folder.
 
     Foreign files are carried over after the render wrote its own (hard links, so the
-    old tree stays whole until the swap); files that appeared in the old tree while
-    that ran are moved over after it. Files are 0644 and folders 0755 whatever the
-    caller's umask. ``seconds``: the wall time of carrying, swapping and retiring, for benchmarks.
+    old tree stays whole until the swap): those :func:`prepare`'s walk of DIR found
+    (``Target.foreign``), or, for a target nothing walked, those a walk here finds. Files
+    that appeared in the old tree after that walk are moved over after the swap. Files
+    are 0644 and folders 0755 whatever the caller's umask. ``seconds``: the wall time of
+    carrying, swapping and retiring, for benchmarks.
     """
     timed = seconds if seconds is not None else {}
     if isinstance(target, Path):
@@ -182,9 +185,8 @@ def staged(
             carried: set[str] = set()
             if real.is_dir():
                 locks.append(hold(real))
-                entries = list(foreign_entries(real, target.owned))
-                carried = {rel for rel, _ in entries}
-                blocked = carry(real, staging, entries, move=False)
+                entries = target.foreign if target.foreign is not None else foreign_entries(real, target.owned)
+                blocked = carry(real, staging, entries, move=False, done=carried)
                 if blocked and not target.force:
                     raise OutputRefused(
                         f"refusing to replace {real / blocked[0]}: aiinfra did not write it (not in {MANIFEST})"
@@ -193,6 +195,7 @@ def staged(
                     )
                 if blocked and notify:
                     notify(f"--force: replaced {len(blocked)} file(s) aiinfra did not write, e.g. {blocked[0]}")
+                carried.update(blocked)  # replaced, as --force asked: the old tree's copy goes with it
             timed["carry"] = time.perf_counter() - started
             started = time.perf_counter()
             old = swap_in(staging, real)
@@ -211,8 +214,12 @@ def staged(
 
 
 def _retire(old: Path, real: Path, target: Target, carried: set[str], notify: Notify | None) -> None:
-    """Remove the replaced tree, first moving over user files that appeared in it during the swap."""
-    late = [e for e in foreign_entries(old, target.owned) if e[0] not in carried]
+    """Remove the replaced tree, moving over user files that appeared in it after DIR was walked.
+
+    One walk removes what was owned or carried and finds the rest (:func:`prune`); what
+    is left once those are moved (the folders that held them) goes with ``rmtree``.
+    """
+    late = prune(old, target.owned, carried)
     if late and carry(old, real, late, move=True):
         kept = real.parent / f"{real.name}.kept-{os.getpid()}"
         os.rename(old, kept)

@@ -24,6 +24,7 @@ import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "MANIFEST.sha256"
@@ -35,16 +36,25 @@ class OutputRefused(Exception):
     """The output folder is not one render may replace; the message is one line for the user."""
 
 
+Entry = tuple[str, bool]  # (relative path, is a folder)
+
+
 @dataclass(frozen=True)
 class Target:
     """A checked output folder: its real path and the files a previous render owns there,
     with the SHA-256 its manifest gives each (an incremental render keeps only files that
-    still have it)."""
+    still have it).
+
+    ``foreign``: what of DIR's is the user's (:func:`foreign_entries`), found by the walk
+    that also checked the manifest's folders (``read_target(..., survey=True)``); None
+    when nothing walked DIR yet, and the render walks it before carrying.
+    """
 
     path: Path
     owned: frozenset[str]
     force: bool = False
     digests: Mapping[str, str] = field(default_factory=dict)
+    foreign: tuple[Entry, ...] | None = None
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -92,15 +102,18 @@ def read_manifest(folder: Path) -> frozenset[str] | None:
     return None if digests is None else frozenset(digests)
 
 
-def read_manifest_digests(folder: Path) -> dict[str, str] | None:
-    """Path -> SHA-256 from the manifest in ``folder``; None when there is none; OutputRefused when unsafe."""
+def read_manifest_digests(folder: Path, *, leading: bool = True) -> dict[str, str] | None:
+    """Path -> SHA-256 from the manifest in ``folder``; None when there is none; OutputRefused when unsafe.
+
+    ``leading=False``: the caller checks the folders the paths lead through itself (the
+    survey of :func:`read_target` does, in the walk it makes anyway).
+    """
     path = folder / MANIFEST
     if not os.path.lexists(path):
         return None
     if path.is_symlink() or not path.is_file():
         raise OutputRefused(f"refusing to render into {folder}: its {MANIFEST} is not a regular file")
     owned: dict[str, str] = {}
-    parents: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
         m = _LINE.fullmatch(line)
         if not m or not check_manifest_path(m.group(2)):
@@ -109,11 +122,15 @@ def read_manifest_digests(folder: Path) -> dict[str, str] | None:
                 f"inside the folder>': {line[:80]!r}"
             )
         owned[m.group(2)] = m.group(1)
-        parents.add(m.group(2).rpartition("/")[0] or ".")
+    if leading:
+        _refuse_leading_out(folder, {p.rpartition("/")[0] or "." for p in owned})
+    return owned
+
+
+def _refuse_leading_out(folder: Path, parents: Iterable[str]) -> None:
     outside = _leading_out(folder, parents)
     if outside is not None:
         raise OutputRefused(f"refusing to render into {folder}: {MANIFEST} lists files under {outside}, outside it")
-    return owned
 
 
 def _leading_out(folder: Path, parents: Iterable[str]) -> str | None:
@@ -140,11 +157,18 @@ def _leading_out(folder: Path, parents: Iterable[str]) -> str | None:
     return None
 
 
-def read_target(real: Path, force: bool) -> Target:
-    """Ownership of the (already located, swept) folder ``real``."""
+def read_target(real: Path, force: bool, *, survey: bool = False) -> Target:
+    """Ownership of the (already located, swept) folder ``real``.
+
+    ``survey`` (a render, not ``--check``): also walk DIR once for the user's files
+    (``Target.foreign``), and check the manifest's folders for symlinks in that walk: it
+    sees every folder's entries anyway, so only a symlink found where an owned folder
+    stands needs the test of :func:`_leading_out` (one ``lstat`` per folder was as dear
+    as the walk itself: 150k folders at 131k GPUs).
+    """
     if not os.path.isdir(real):
-        return Target(real, frozenset(), force)
-    digests = read_manifest_digests(real)
+        return Target(real, frozenset(), force, foreign=() if survey else None)
+    digests = read_manifest_digests(real, leading=not survey)
     if digests is None:
         if any(os.scandir(real)) and not force:
             raise OutputRefused(
@@ -152,16 +176,23 @@ def read_target(real: Path, force: bool) -> Target:
                 "(--force renders into it and keeps its files)"
             )
         digests = {}
-    return Target(real, frozenset(digests), force, digests)
+    owned = frozenset(digests)
+    if not survey:
+        return Target(real, owned, force, digests)
+    found, links = _survey(real, owned)
+    if links:  # every folder a symlink leads out through has one of these among its leading folders
+        under = tuple(f"{link}/" for link in links)
+        _refuse_leading_out(
+            real, {p for p in (q.rpartition("/")[0] for q in owned) if p in links or p.startswith(under)}
+        )
+    return Target(real, owned, force, digests, tuple(found))
 
 
-def foreign_entries(root: Path, owned: frozenset[str]) -> Iterator[tuple[str, bool]]:
-    """``(relpath, is_folder)`` for what in ``root`` a render does not own: files, links, and empty folders.
-
-    A folder is reported only when it holds nothing reported and no owned path lies under
-    it; the folders above owned paths are computed once (a test per folder against every
-    owned path took minutes on a 44k-file tree).
-    """
+@lru_cache(maxsize=2)
+def owned_folders(owned: frozenset[str]) -> frozenset[str]:
+    """Every folder above an owned path, computed once per manifest (the walks of the old tree
+    before and after the swap both ask; a test per folder against every owned path took
+    minutes on a 44k-file tree)."""
     folders: set[str] = set()
     for path in owned:
         while "/" in path:
@@ -169,23 +200,53 @@ def foreign_entries(root: Path, owned: frozenset[str]) -> Iterator[tuple[str, bo
             if path in folders:
                 break
             folders.add(path)
-    return _foreign(root, owned, frozenset(folders), "")
+    return frozenset(folders)
 
 
-def _foreign(root: Path, owned: frozenset[str], folders: frozenset[str], prefix: str) -> Iterator[tuple[str, bool]]:
-    with os.scandir(root / prefix if prefix else root) as it:
-        entries = sorted(it, key=lambda e: e.name)
-    for entry in entries:
-        rel = f"{prefix}{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            before = False
-            for item in _foreign(root, owned, folders, rel + "/"):
-                before = True
-                yield item
-            if not before and rel not in folders:
-                yield rel, True
-        elif rel not in owned and rel != MANIFEST:
-            yield rel, False
+def foreign_entries(root: Path, owned: frozenset[str]) -> Iterator[Entry]:
+    """``(relpath, is_folder)`` for what in ``root`` a render does not own: files, links, and empty folders.
+
+    A folder is reported only when it holds nothing reported and no owned path lies under
+    it. In path order (each folder's entries by name, depth first).
+    """
+    return iter(_survey(root, owned)[0])
+
+
+def _survey(root: Path, owned: frozenset[str]) -> tuple[list[Entry], set[str]]:
+    """One walk of ``root``: its foreign entries (:func:`foreign_entries`) and the symlinks
+    standing where a folder above an owned path would be.
+
+    String paths and one sort of what was found at the end, not pathlib and a sort per folder:
+    those were two thirds of the walk's CPU for the 37k folders of a 32k-GPU tree.
+    """
+    folders = owned_folders(owned)
+    found: list[Entry] = []
+    links: set[str] = set()
+    base = os.fspath(root)
+
+    def walk(prefix: str) -> bool:
+        reported = False
+        with os.scandir(f"{base}/{prefix}" if prefix else base) as it:
+            entries = [(e.name, e.is_dir(follow_symlinks=False), e) for e in it]
+        for name, is_dir, entry in entries:
+            rel = f"{prefix}{name}"
+            if is_dir:
+                if walk(f"{rel}/"):
+                    reported = True
+                elif rel not in folders:
+                    found.append((rel, True))
+                    reported = True
+                continue
+            if rel in folders and entry.is_symlink():
+                links.add(rel)
+            if rel not in owned and rel != MANIFEST:
+                found.append((rel, False))
+                reported = True
+        return reported
+
+    walk("")
+    found.sort(key=lambda e: e[0].split("/"))
+    return found, links
 
 
 def _blocked(dst_root: Path, rel: str) -> bool:
@@ -198,28 +259,51 @@ def _blocked(dst_root: Path, rel: str) -> bool:
     return os.path.lexists(dst_root / rel)
 
 
-def carry(src_root: Path, dst_root: Path, entries: Iterable[tuple[str, bool]], *, move: bool) -> list[str]:
+def carry(
+    src_root: Path, dst_root: Path, entries: Iterable[Entry], *, move: bool, done: set[str] | None = None
+) -> list[str]:
     """Put each foreign entry of ``src_root`` at the same path in ``dst_root``; return those in the way.
 
     ``move=False`` hard-links (copies where links fail), so ``src_root`` stays whole;
     ``move=True`` renames (used once the swap is done, for files that appeared meanwhile).
+    An entry the user removed since DIR was walked (before the render) is skipped; ``done``
+    collects the paths put (the old tree's names of those may go with it).
     """
     blocked: list[str] = []
     for rel, is_folder in entries:
         src, dst = src_root / rel, dst_root / rel
+        if not os.path.lexists(src):
+            continue
         if _blocked(dst_root, rel):
             if not (is_folder and dst.is_dir() and not dst.is_symlink()):
                 blocked.append(rel)
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        if move:
-            os.rename(src, dst)
-        elif is_folder:
-            dst.mkdir()
-            shutil.copystat(src, dst, follow_symlinks=False)
-        else:
-            try:
-                os.link(src, dst, follow_symlinks=False)
-            except OSError:  # no hard links here (or protected_hardlinks): copy, links as links
-                shutil.copy2(src, dst, follow_symlinks=False)
+        try:
+            _put(src, dst, is_folder, move)
+        except FileNotFoundError:
+            if os.path.lexists(src):
+                raise
+            continue  # gone meanwhile: as if it had been removed before the walk
+        if done is not None:
+            done.add(rel)
     return blocked
+
+
+def _put(src: Path, dst: Path, is_folder: bool, move: bool) -> None:
+    if move:
+        os.rename(src, dst)
+    elif is_folder:
+        dst.mkdir()
+        try:
+            shutil.copystat(src, dst, follow_symlinks=False)
+        except FileNotFoundError:
+            dst.rmdir()
+            raise
+    else:
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except FileNotFoundError:
+            raise
+        except OSError:  # no hard links here (or protected_hardlinks): copy, links as links
+            shutil.copy2(src, dst, follow_symlinks=False)

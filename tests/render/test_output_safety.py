@@ -152,6 +152,7 @@ def test_a_foreign_file_in_the_way_is_refused_then_forced(
     assert main(["render", str(spec), "-o", str(out), "--force"]) == 0
     assert "replaced 1 file(s)" in capsys.readouterr().err
     assert (out / "bom.csv").read_text().startswith("category,")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in ("site", "out")) == []  # nothing kept aside
 
 
 @pytest.mark.parametrize("line", ["../../site/lab/cluster.yaml", "/etc/passwd", "a/../../x", "./bom.csv", "escape/x"])
