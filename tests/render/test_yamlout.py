@@ -123,7 +123,7 @@ class _Record(dict):  # type: ignore[type-arg]
 
 records = st.lists(
     st.dictionaries(
-        st.sampled_from(["address", "peer", "asn", "on", "1"]),
+        st.sampled_from(["address", "peer", "asn", "on", "1", "%s", "a%"]),  # "%": the writers' format
         scalars | st.lists(scalars, max_size=2) | st.dictionaries(st.sampled_from(["a", "no"]), scalars, max_size=2),
         min_size=1,
         max_size=4,
@@ -140,3 +140,9 @@ def test_record_lists_write_what_item_by_item_writes(items: list[dict[str, objec
     reference = {"rows": [_Record(i) for i in items], "nested": [_Record({"rows": [_Record(i) for i in items]})]}
     assert dump(data, tag=tag) == dump(reference, tag=tag)
     assert yaml.safe_load(dump(data)) == data
+
+
+def test_a_final_newline_is_never_plain() -> None:
+    """A regex ``$`` matches before a final newline: such a string must still be quoted."""
+    assert dump({"k": "A\n"}) == 'k: "A\\n"\n'
+    assert yaml.safe_load(dump({"k": "A\n", "l": ["b\n"]})) == {"k": "A\n", "l": ["b\n"]}
