@@ -75,17 +75,24 @@ def port_rows(device: Device, ports: list[Interface]) -> list[PortRow]:
     """``ports`` (in the OS's order) as rows; only selection of what the Design decided."""
     bfd = bool(device.bgp and device.bgp.bfd)
     watchdog = bool(device.qos and device.qos.pfc_watchdog.enabled)
-    rows: list[PortRow] = []
-    for i in ports:
-        mode = "shutdown" if not i.enabled else i.role if i.role in OOB_ROLES else "routed"
-        fabric = bfd and i.role in FABRIC_ROLES
-        lossless = i.lossless
-        rows.append(
-            PortRow(
-                i.name, i.description, i.physical_port, mode, i.mtu, i.address, fabric, lossless, lossless and watchdog
-            )
+    new = tuple.__new__  # the row without NamedTuple's Python-level __new__
+    return [
+        new(
+            PortRow,
+            (
+                i.name,
+                i.description,
+                i.physical_port,
+                "shutdown" if not i.enabled else i.role if i.role in OOB_ROLES else "routed",
+                i.mtu,
+                i.address,
+                bfd and i.role in FABRIC_ROLES,
+                i.lossless,
+                i.lossless and watchdog,
+            ),
         )
-    return rows
+        for i in ports
+    ]
 
 
 def snmp_users(design: Design, auth: Mapping[str, str], priv: Mapping[str, str]) -> list[dict[str, str]]:

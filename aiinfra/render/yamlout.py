@@ -14,6 +14,7 @@ PyYAML's safe loader, property-based.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from json.encoder import encode_basestring as _encode_basestring  # what json.dumps uses for a str
 from typing import Any
@@ -89,8 +90,19 @@ def _string(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _quoted(text: str) -> str:
     """Double-quoted with JSON escaping (what ``json.dumps(text, ensure_ascii=False)`` writes);
-    cached like ``_string``: tagged inventory strings repeat across thousands of files."""
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", _encode_basestring(text))
+    cached like ``_string``: tagged inventory strings repeat across thousands of files.
+
+    ASCII text without DEL has nothing ``_NON_PRINTABLE`` matches, before or after JSON's
+    escapes (which are ASCII): the regex pass is skipped for it (``isascii`` is a flag test).
+    """
+    quoted = _encode_basestring(text)
+    if text.isascii() and "\x7f" not in text:
+        return quoted
+    return _NON_PRINTABLE.sub(_escape_non_printable, quoted)
+
+
+def _escape_non_printable(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _text(value: str, tag: str | None, untagged: tuple[type, ...]) -> str:
@@ -101,6 +113,10 @@ def _text(value: str, tag: str | None, untagged: tuple[type, ...]) -> str:
     if tag is None or isinstance(value, untagged):
         return _string(value)
     return f"{tag} {_quoted(str(value))}"
+
+
+# One record of a list written in one call (``_record_writer``); None: an item of another shape.
+_Record = Callable[..., str | None]
 
 
 def _key(key: Any) -> str:
@@ -141,12 +157,15 @@ def _sequence(
     """``- item`` lines at ``indent``; a mapping item starts on the dash's line.
 
     A list of records (dicts with the same keys in the same order: BGP neighbors, NICs) has
-    its key lines made once for the list rather than once per item.
+    its key lines made once for the list rather than once per item, and, where the first
+    item's values are all exact strings and ints, a writer for that shape
+    (:func:`_record_writer`) writes each item in one call.
     """
     dash = " " * indent + "-"
     append = out.append
     keys: tuple[Any, ...] = ()
     lines: list[str] = []
+    record: _Record | None = None
     for item in data:
         t = type(item)
         if t is str:
@@ -158,6 +177,11 @@ def _sequence(
             if tuple(item) != keys:
                 keys = tuple(item)
                 lines = [f"{dash} {_key(keys[0])}:", *(f"{dash[:-1]}  {_key(k)}:" for k in keys[1:])]
+                record = _record_writer(tuple(lines), tuple(map(type, item.values())), tag)
+            text = record(*item.values()) if record is not None else None
+            if text is not None:
+                append(text)
+                continue
             for line, v in zip(lines, item.values(), strict=True):
                 tv = type(v)
                 if tv is str:
@@ -173,6 +197,43 @@ def _sequence(
             _mapping(item, indent + 2, out, tag, untagged, dash + " ")
         else:
             _child(item, indent, out, dash, tag, untagged)
+
+
+@lru_cache(maxsize=1 << 10)
+def _record_writer(lines: tuple[str, ...], types: tuple[type, ...], tag: str | None) -> _Record | None:
+    """A function writing one record (its values in ``lines``' order) as ``_sequence`` would, or None.
+
+    Only for records whose values are exact ``str`` and ``int`` (``types``): the function checks
+    each value's type and returns None for an item of another shape, which ``_sequence`` then
+    writes value by value. A string is ``_quoted`` behind ``tag``, or ``_string`` without one;
+    an int is ``str(int)`` (what ``%s`` writes). Compiled once per shape: the key lines are
+    constants of one ``%`` format, so an item costs one call instead of one append per key.
+    """
+    if not all(t is str or t is int for t in types):
+        return None
+    text = "" if tag is None else f"{tag} ".replace("%", "%%")
+    parts, values, checks = [], [], []
+    for i, (line, t) in enumerate(zip(lines, types, strict=True)):
+        escaped = line.replace("%", "%%")
+        if t is str:
+            parts.append(f"{escaped} {text}%s\n")
+            values.append(f"{'s' if tag is None else 'q'}(v{i})")
+            checks.append(f"type(v{i}) is str")
+        else:
+            parts.append(f"{escaped} %s\n")
+            values.append(f"v{i}")
+            checks.append(f"type(v{i}) is int")
+    params = ", ".join(f"v{i}" for i in range(len(types)))
+    source = (
+        f"def record({params}):\n"
+        f"    if {' and '.join(checks)}:\n"
+        f"        return FORMAT % ({', '.join(values)},)\n"
+        "    return None\n"
+    )
+    namespace: dict[str, Any] = {"FORMAT": "".join(parts), "q": _quoted, "s": _string}
+    exec(source, namespace)  # parameter names and a constant format only
+    writer: _Record = namespace["record"]
+    return writer
 
 
 def _child(value: Any, indent: int, out: list[str], line: str, tag: str | None, untagged: tuple[type, ...]) -> None:

@@ -128,7 +128,7 @@ class _Record(dict):  # type: ignore[type-arg]
 
 records = st.lists(
     st.dictionaries(
-        st.sampled_from(["address", "peer", "asn", "on", "1"]),
+        st.sampled_from(["address", "peer", "asn", "on", "1", "%s", "a%"]),  # "%": the writers' format
         scalars | st.lists(scalars, max_size=2) | st.dictionaries(st.sampled_from(["a", "no"]), scalars, max_size=2),
         min_size=1,
         max_size=4,
@@ -183,3 +183,9 @@ def test_scalars_writes_each_value_as_dump_does(values: list[object], tagged: bo
     tag = "!unsafe" if tagged else None
     expected = [dump({"k": v}, tag=tag, untagged=(Trusted,))[3:-1] for v in values]
     assert yamlout.scalars(values, tag, (Trusted,)) == expected
+
+
+def test_a_final_newline_is_never_plain() -> None:
+    """A regex ``$`` matches before a final newline: such a string must still be quoted."""
+    assert dump({"k": "A\n"}) == 'k: "A\\n"\n'
+    assert yaml.safe_load(dump({"k": "A\n", "l": ["b\n"]})) == {"k": "A\n", "l": ["b\n"]}

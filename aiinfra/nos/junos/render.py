@@ -81,8 +81,9 @@ def junos_quote(text: str) -> str:
     Backslash and quote are escaped, and a newline becomes ``\\n``, which the
     login message expands, so a multi-line banner stays one statement.
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    if "\\" in text or '"' in text or "\n" in text:  # three scans in C; most text needs no escape
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
 
 
 def junos_comment(text: str) -> str:
@@ -139,27 +140,37 @@ def breakouts(device: Device) -> list[Breakout]:
     line cards. The parent's name is read from the Design's member names, so no
     port number is recomputed here.
     """
-    parents = {i.physical_port: i.name.split(":", 1)[0] for i in device.interfaces if ":" in i.name}
-    return [
-        Breakout(parents[port.number], port.ways, f"{port.speed_gbps}g")
-        for port in device.physical_ports
-        if port.ways > 1
-    ]
+    split = [port for port in device.physical_ports if port.ways > 1]
+    if not split:
+        return []
+    parents = {i.physical_port: i.name.partition(":")[0] for i in device.interfaces if ":" in i.name}
+    new = tuple.__new__
+    return [new(Breakout, (parents[port.number], port.ways, f"{port.speed_gbps}g")) for port in split]
 
 
 def interface_rows(device: Device) -> list[InterfaceRow]:
     """The ``interfaces`` stanzas in Design order (what ``interfaces.j2`` writes per port)."""
-    rows: list[InterfaceRow] = []
-    for i in device.interfaces:
-        mode = "disable" if not i.enabled else "access" if i.role in OOB_ROLES else "routed"
-        rows.append(InterfaceRow(i.name, junos_quote(i.description), mode, i.mtu, i.address))
-    return rows
+    quote, new = junos_quote, tuple.__new__  # the row without NamedTuple's Python-level __new__
+    return [
+        new(
+            InterfaceRow,
+            (
+                i.name,
+                quote(i.description),
+                "disable" if not i.enabled else "access" if i.role in OOB_ROLES else "routed",
+                i.mtu,
+                i.address,
+            ),
+        )
+        for i in device.interfaces
+    ]
 
 
 def neighbor_rows(groups: dict[str, list[BgpNeighbor]]) -> list[tuple[str, list[NeighborRow]]]:
     """``bgp_groups`` as (group, neighbor rows), for ``routing.j2``."""
+    quote, new = junos_quote, tuple.__new__
     return [
-        (group, [NeighborRow(n.address, junos_quote(n.peer_device), n.remote_asn, n.bfd) for n in neighbors])
+        (group, [new(NeighborRow, (n.address, quote(n.peer_device), n.remote_asn, n.bfd)) for n in neighbors])
         for group, neighbors in groups.items()
     ]
 

@@ -67,10 +67,17 @@ def neighbor_rows(device: Device) -> list[NeighborRow]:
     bgp = device.bgp
     if bgp is None:
         return []
-    groups = bgp.peer_groups
+    groups, new = bgp.peer_groups, tuple.__new__  # the row without NamedTuple's Python-level __new__
     return [
-        NeighborRow(
-            n.address, n.peer_group, n.remote_asn if groups[n.peer_group] is None else None, n.peer_device, n.interface
+        new(
+            NeighborRow,
+            (
+                n.address,
+                n.peer_group,
+                n.remote_asn if groups[n.peer_group] is None else None,
+                n.peer_device,
+                n.interface,
+            ),
         )
         for n in bgp.neighbors
     ]
