@@ -8,13 +8,15 @@ stays reviewable for a 32k-GPU cluster.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from itertools import chain, islice
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from aiinfra.design.model import Design
+from aiinfra.design.model import Design, Interface
 from aiinfra.nos.hatches import hatch_summary
 from aiinfra.render.output import write_pieces
 from aiinfra.render.yamlout import dump
@@ -42,6 +44,7 @@ def neutralise(cell: object) -> object:
     return cell
 
 
+_ROLE = attrgetter("role")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a cell with one of these is quoted
 
 
@@ -139,10 +142,7 @@ def design_yaml(design: Design) -> str:
                 "loopback": d.loopback,
                 "asn": d.bgp.asn if d.bgp else None,
                 "bgp_neighbors": len(d.bgp.neighbors) if d.bgp else 0,
-                "ports": {
-                    role: sum(1 for i in d.interfaces if i.role == role)
-                    for role in sorted({i.role for i in d.interfaces})
-                },
+                "ports": _port_counts(d.interfaces),
             }
             for d in design.devices.values()
         ],
@@ -173,6 +173,12 @@ def reports(design: Design) -> dict[str, str]:
 def write_reports(design: Design, root: Path) -> dict[str, str]:
     """Write the reports under ``root`` piece by piece; their SHA-256 digests by path."""
     return {path: write_pieces(root, path, pieces) for path, pieces in report_pieces(design).items()}
+
+
+def _port_counts(interfaces: list[Interface]) -> dict[str, int]:
+    """Interfaces per role, roles sorted: one counting pass (a 131k-GPU design has a million ports)."""
+    counts = Counter(map(_ROLE, interfaces))
+    return {role: counts[role] for role in sorted(counts)}
 
 
 def cabling_csv(design: Design) -> str:
