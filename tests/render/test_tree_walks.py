@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from aiinfra.cli import main
 from aiinfra.render.output import OutputSet, prepare, staged, write_files
-from aiinfra.render.ownership import MANIFEST, OutputRefused, foreign_entries, read_target
+from aiinfra.render.ownership import (
+    MANIFEST,
+    OutputRefused,
+    foreign_entries,
+    parse_manifest,
+    parse_manifest_fast,
+    read_target,
+)
 from aiinfra.render.retire import prune
 from tests.conftest import EXAMPLES
 
@@ -184,3 +191,52 @@ def test_a_folder_linked_inside_that_leads_out_through_another_link_is_refused(
         assert main(["render", str(spec), "-o", str(out), *extra]) == 2
         assert "outside it" in capsys.readouterr().err
     assert (spec.parent / "cluster.yaml").read_text() == (EXAMPLES / "lab" / "cluster.yaml").read_text()
+
+
+PIECES = st.sampled_from(["a", "b.yml", "/", ".", "..", " ", "MANIFEST.sha256", "\r", "\x00", "\x1f", "\x7f", "\x85"])
+PIECES |= st.sampled_from(["\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\ufffd", "é", "\n"])
+LINES = st.tuples(
+    st.sampled_from(["0" * 64, "ab" * 32, "A" * 64, "0" * 63, "0" * 65, ""]),
+    st.sampled_from(["  ", " ", "   ", "\t"]),
+    st.lists(PIECES, max_size=6).map("".join),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(lines=st.lists(LINES, max_size=6), end=st.sampled_from(["\n", "", "\r\n", "\n\n"]))
+def test_the_fast_manifest_parse_accepts_only_what_the_line_parse_accepts(lines: list[str], end: str) -> None:
+    text = "\n".join(lines) + end if lines else end
+    fast = parse_manifest_fast(text)
+    try:
+        slow = parse_manifest(text, Path("out"))
+    except OutputRefused:
+        assert fast is None
+    else:
+        assert fast is None or fast == slow
+        if text.endswith("\n") and not any(c in text for c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            assert fast == slow  # the fast path gives up only where splitlines and '\n' disagree
+
+
+def test_the_fast_manifest_parse_reads_a_real_manifest(spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["render", str(spec), "-o", str(out)]) == 0
+    text = (out / MANIFEST).read_text()
+    assert parse_manifest_fast(text) == parse_manifest(text, out) and len(parse_manifest(text, out)) > 100
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *("..", ".", "../x", "a/..", "a/../b", "./a", "a/./b", "a/.", "/a", "a//b", "a/", "MANIFEST.sha256", "a\x85b"),
+        *("a\u2028b", "a\rb", "a\x00b", "a\x7fb", ""),
+    ],
+)
+def test_every_path_the_rules_refuse_leaves_the_fast_parse(path: str) -> None:
+    text = f"{'0' * 64}  ok/file\n{'0' * 64}  {path}\n"
+    assert parse_manifest_fast(text) is None
+    with pytest.raises(OutputRefused, match=r"line [23] "):  # a line break splitlines knows splits line 2
+        parse_manifest(text, Path("out"))
+    assert parse_manifest_fast(f"{'0' * 64}  ok/file\n{'0' * 64}  ok/..x\n") == {
+        "ok/file": "0" * 64,
+        "ok/..x": "0" * 64,
+    }
