@@ -51,28 +51,37 @@ def _optics(devices: dict[str, Device], links: list[Link]) -> Counter[tuple[str,
 
     A switch port's optic is the one of the first cable (in link order) that uses it; its
     other breakout members' cables share that module. One pass over 470k cables at 131k
-    GPUs; a switch's ports are indexed when first met.
+    GPUs with both ends written out (a call per end cost a tenth of the pass): a switch's
+    ports are indexed when first met, and each module's optic is listed, then all counted at once.
     """
-    optics: Counter[tuple[str, int]] = Counter()
-    ports: dict[str, tuple[dict[str, int], set[int]]] = {}  # switch -> (interface -> physical port, ports counted)
-
-    def count(device: str, interface: str, optic: str, gbps: int) -> None:
-        if device in devices:
-            known = ports.get(device) or _ports(ports, devices[device])
-            physical = known[0][interface]
-            if physical in known[1]:
-                return  # a breakout member of a module already counted
-            known[1].add(physical)
-        optics[optic, gbps] += 1
+    modules: list[tuple[str, int]] = []  # one optic each: a node end, or a switch port's first cable
+    ports: dict[str, _Ports | None] = {}  # switch -> its ports; a node (no switch) -> None
 
     for link in links:
         if link.reach == "DAC" or link.kind in NO_OPTICS:
             continue
-        count(link.a_device, link.a_interface, link.a_optic, link.a_port_gbps)
-        count(link.b_device, link.b_interface, link.b_optic, link.b_port_gbps)
-    return optics
+        name = link.a_device
+        known = ports[name] if name in ports else _ports(ports, devices, name)
+        if known is None:
+            modules.append((link.a_optic, link.a_port_gbps))
+        elif (physical := known[0][link.a_interface]) not in known[1]:  # else: a member of a module counted
+            known[1].add(physical)
+            modules.append((link.a_optic, link.a_port_gbps))
+        name = link.b_device
+        known = ports[name] if name in ports else _ports(ports, devices, name)
+        if known is None:
+            modules.append((link.b_optic, link.b_port_gbps))
+        elif (physical := known[0][link.b_interface]) not in known[1]:
+            known[1].add(physical)
+            modules.append((link.b_optic, link.b_port_gbps))
+    return Counter(modules)
 
 
-def _ports(ports: dict[str, tuple[dict[str, int], set[int]]], device: Device) -> tuple[dict[str, int], set[int]]:
-    entry = ports[device.name] = ({i.name: i.physical_port for i in device.interfaces}, set())
+_Ports = tuple[dict[str, int], set[int]]  # a switch's interface -> physical port, and the ports counted
+
+
+def _ports(ports: dict[str, _Ports | None], devices: dict[str, Device], name: str) -> _Ports | None:
+    """Index switch ``name``'s ports on first meeting it (None: not a switch, a node)."""
+    device = devices.get(name)
+    entry = ports[name] = None if device is None else ({i.name: i.physical_port for i in device.interfaces}, set())
     return entry

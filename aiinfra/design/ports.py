@@ -71,10 +71,11 @@ def _name_table(model: SwitchModel, os: str, ways: int) -> dict[int, str]:
 class _OpenPort:
     """The front-panel port a :class:`PortAllocator` is filling at one speed."""
 
-    __slots__ = ("member", "mode", "names", "physical")
+    __slots__ = ("member", "members", "mode", "names", "physical")
 
-    def __init__(self, mode: tuple[int, int]) -> None:
+    def __init__(self, mode: tuple[int, int], members: dict[int, list[str]]) -> None:
         self.mode = mode  # (breakout ways, speed), as PortAllocator.modes holds it
+        self.members = members  # the shared member-name lists of this mode's ways (physical -> names)
         self.physical = 0
         self.member = 0  # the next member to hand out
         self.names: list[str] = []  # every member's name, in member order; empty: none open yet
@@ -118,25 +119,34 @@ class PortAllocator:
         return current.names[member], current.physical, member
 
     def _open_port(self, speed_gbps: int) -> _OpenPort:
-        """Claim the next front-panel port for ``speed_gbps``'s breakout mode."""
+        """Claim the next front-panel port for ``speed_gbps``'s breakout mode.
+
+        Once per physical port (half of all claims on 2-way breakouts): what the mode
+        decides (its ways, its shared name lists) is looked up when the mode is first open.
+        """
         current = self._open.get(speed_gbps)
         if current is None:
-            breakout = self.model.breakout_for(speed_gbps)
-            current = self._open[speed_gbps] = _OpenPort((breakout.ways if breakout else 1, speed_gbps))
+            current = self._open[speed_gbps] = self._new_open(speed_gbps)
         physical = self.next_physical
         if physical > self.model.ports:
             raise PortBudgetExceeded(self.model.model, self.model.ports)
         self.next_physical = physical + 1
-        ways = current.mode[0]
         self.modes[physical] = current.mode
+        names = current.members.get(physical)
+        if names is None:
+            ways = current.mode[0]
+            names = current.members[physical] = [self.name(physical, m, ways) for m in range(ways)]
+        current.physical, current.member, current.names = physical, 0, names
+        return current
+
+    def _new_open(self, speed_gbps: int) -> _OpenPort:
+        """The port record of a speed not open yet: its breakout mode and that mode's shared name lists."""
+        breakout = self.model.breakout_for(speed_gbps)
+        ways = breakout.ways if breakout else 1
         table = self._members.get(ways)
         if table is None:
             table = self._members[ways] = _member_table(self.model, self.os, ways)
-        names = table.get(physical)
-        if names is None:
-            names = table[physical] = [self.name(physical, m, ways) for m in range(ways)]
-        current.physical, current.member, current.names = physical, 0, names
-        return current
+        return _OpenPort((ways, speed_gbps), table)
 
     def skip_to_boundary(self) -> None:
         """Start the next claim on a fresh physical port (keeps uplinks off host ports)."""
