@@ -14,7 +14,12 @@ from aiinfra.nos import profile
 
 
 def switch_context(device: Device, design: Design) -> dict[str, Any]:
+    """What every switch template may read. ``bfd_interval_ms`` and ``bfd_multiplier`` are the
+    device's BFD timers (None without BGP), named here so a loop over a few hundred ports or
+    sessions reads a name, not ``device.bgp.bfd_interval_ms`` (two Jinja attribute lookups),
+    per row."""
     ifaces = device.interfaces
+    bgp = device.bgp
     headrooms: dict[str, Headroom] = {}
     for i in ifaces:
         if i.headroom is not None:
@@ -24,7 +29,9 @@ def switch_context(device: Device, design: Design) -> dict[str, Any]:
         "cluster": design.name,
         "mgmt": design.management,
         "qos": device.qos,
-        "bgp": device.bgp,
+        "bgp": bgp,
+        "bfd_interval_ms": bgp.bfd_interval_ms if bgp else None,
+        "bfd_multiplier": bgp.bfd_multiplier if bgp else None,
         "os_profile": profile(device.os),
         "model": design.switch_models[device.model],
         "interfaces": ifaces,
