@@ -7,12 +7,15 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from aiinfra.design.model import Design
+from aiinfra.design.model import Design, Interface
 from aiinfra.design.serialize import design_json, design_json_bytes, parse_design, write_design, write_design_json
 from aiinfra.design.serialize_shared import shared_keys
-from aiinfra.design.serialize_write import CHUNK_BYTES
+from aiinfra.design.serialize_write import CHUNK_BYTES, _Writer
 from tests.conftest import example
 
 
@@ -89,3 +92,23 @@ def test_a_write_error_names_the_file(lab: Design, tmp_path: Path) -> None:
     with pytest.raises(OSError) as info:
         write_design_json(lab, missing)
     assert info.value.filename == str(missing)
+
+
+_HOSTILE = st.text(st.characters(codec="utf-8"), max_size=16) | st.sampled_from(
+    ['},{"name":', '"},{"name":"', "\\", '\\"', "\n", "\u2028", "\u00e9", "},{"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_HOSTILE, _HOSTILE), min_size=2, max_size=6))
+def test_lines_are_each_records_own_bytes_with_hostile_text(lab: Design, texts: list[tuple[str, str]]) -> None:
+    """A port array written in one orjson call and cut at record boundaries is each port's
+    own orjson line, whatever its text holds (the boundary itself, quotes, backslashes,
+    newlines, U+2028), and the lines load back to the ports' fields."""
+    device = next(d for d in lab.devices.values() if len(d.interfaces) >= len(texts))
+    ports = [replace(p, name=a, description=b) for p, (a, b) in zip(device.interfaces, texts, strict=False)]
+    writer = _Writer(lab, lambda piece: None)
+    sep = b",\n      "
+    written = writer._lines(Interface, ports, sep)
+    assert written == sep.join(writer.dumps(p) for p in ports)
+    assert [(r["name"], r["description"]) for r in orjson.loads(b"[" + written + b"]")] == texts
