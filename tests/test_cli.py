@@ -139,14 +139,14 @@ def test_a_filesystem_error_is_one_line(
     real = output.write_file
 
     def full(target: str, data: bytes) -> None:
-        if Path(target).name == "bom.csv":
+        if Path(target).name == "lab.clab.yml":
             raise OSError(28, "No space left on device")
         real(target, data)
 
     monkeypatch.setattr(output, "write_file", full)
     assert main(["render", str(spec), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.endswith("bom.csv: No space left on device (ENOSPC); nothing was changed"), err
+    assert err.endswith("lab.clab.yml: No space left on device (ENOSPC); nothing was changed"), err
     assert len(err.splitlines()) == 1 and "internal error" not in err
     monkeypatch.undo()
     long = tmp_path / ("x" * 250)

@@ -49,3 +49,15 @@ def test_pieces_make_the_folder_and_hash_what_they_write(tmp_path: Path) -> None
     digest = write_pieces(tmp_path, "r/a.csv", ["h\n", "", "é,1\n"])
     assert (tmp_path / "r" / "a.csv").read_bytes() == "h\né,1\n".encode()
     assert digest == hashlib.sha256("h\né,1\n".encode()).hexdigest()
+
+
+def test_a_failed_write_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC from ``write`` names no file; the CLI's one-line message needs it (tests/test_cli.py)."""
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError) as info:
+        write_pieces(tmp_path, "bom.csv", ["h\n"])
+    assert info.value.errno == 28 and info.value.filename == f"{tmp_path}/bom.csv"
