@@ -11,8 +11,6 @@ the model and the oversubscription: adding nodes or SUs touches no existing iden
 from __future__ import annotations
 
 import math
-from itertools import chain
-from operator import attrgetter
 
 from aiinfra.catalog.models import SwitchModel
 from aiinfra.design.cabling import optic_name, reach_for
@@ -22,8 +20,6 @@ from aiinfra.design.model import Device, Interface, InterfaceRole, Node, PortMod
 from aiinfra.design.naming import num
 from aiinfra.spec.base import parse_ratio, speed_gbps
 from aiinfra.spec.model import ClusterSpec
-
-_MODEL = attrgetter("model")
 
 
 def build_backend(ctx: BuildContext, plan: RailPlan, nodes: list[Node], rails: int) -> list[Device]:
@@ -226,7 +222,7 @@ def connect_all(ctx: BuildContext, kind: str, pairs: list[tuple[Device, Device]]
     reach, cable, family = reach_for(length_m)
     links, routed, allocators, switches = ctx.links, ctx.routed, ctx.allocators, ctx.catalog.switches
     port_gbps: dict[str, tuple[int, str]] = {}  # model -> (its port speed, the optic this cable puts in it)
-    for model in set(map(_MODEL, chain.from_iterable(pairs))):  # both ends of every pair, without a Python loop
+    for model in {d.model for pair in pairs for d in pair}:
         gbps = switches[model].port_speed_gbps
         port_gbps[model] = (gbps, optic_name(gbps, speed, family))
     uplink, downlink, mode = InterfaceRole.UPLINK, InterfaceRole.DOWNLINK, PortMode.ROUTED
