@@ -37,6 +37,7 @@ from aiinfra.design.qos import qos_intent
 from aiinfra.design.roce import apply_roce
 from aiinfra.design.telemetry import telemetry_intent
 from aiinfra.design.unused import fill_unused
+from aiinfra.gcpause import gc_paused
 from aiinfra.spec.base import speed_gbps
 from aiinfra.spec.model import ClusterSpec
 from aiinfra.spec.node_facts import LoadedFacts
@@ -65,25 +66,22 @@ def build_design(
     about a million small objects and no cycles worth collecting, and the collector's
     repeated full scans would otherwise cost a third of the run time. The finished
     objects are then moved straight to the oldest generation (``gc.freeze`` and
-    ``gc.unfreeze``, both constant time): otherwise the first collection after the build
+    ``gc.unfreeze``, both constant time): otherwise the first young collection after the build
     walks all of them (about half a second at 32k GPUs).
 
     The finished Design is checked against its invariants (:mod:`aiinfra.design.invariants`);
     a violation is a bug and raises ``DesignInvariantError``. ``invariants=False`` leaves
     that to the caller: ``aiinfra render`` checks them in a render job beside the others.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        design = _build_design(spec, catalog, node_facts, spec_dir)
-        if invariants:
-            check_invariants(design)
-        return design
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            design = _build_design(spec, catalog, node_facts, spec_dir)
+            if invariants:
+                check_invariants(design)
+            return design
+        finally:
+            gc.freeze()
+            gc.unfreeze()
 
 
 def _build_design(

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiinfra.gcpause import gc_paused
 from aiinfra.render.ownership import (
     MANIFEST,
     OutputRefused,
@@ -149,11 +150,16 @@ def make_folder(path: str, made: set[str]) -> None:
 
 
 def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, notify: Notify | None = None) -> Target:
-    """Check that render may own ``directory``, clear leftovers of killed renders, read what it owns."""
+    """Check that render may own ``directory``, clear leftovers of killed renders, read what it owns.
+
+    Under :func:`~aiinfra.gcpause.gc_paused`: at 131k GPUs the manifest and the walk of DIR
+    make half a million strings, enough to start a full collection over the Design.
+    """
     real = resolve_location(directory, spec)
     if sweep(real) and notify:
         notify(f"recovered {real} from an interrupted render")
-    return read_target(real, force, survey=True)
+    with gc_paused():
+        return read_target(real, force, survey=True)
 
 
 @contextmanager

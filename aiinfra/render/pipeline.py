@@ -26,6 +26,7 @@ from pathlib import Path
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
 from aiinfra.design.serialize import design_json_bytes, write_design_json
+from aiinfra.gcpause import gc_paused
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
 from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
 from aiinfra.render.inventory import cluster_inventory_files
@@ -262,29 +263,30 @@ def write_outputs(
     global _INPUTS
     if isinstance(directory, Path):
         directory = prepare(directory, notify=notify)
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    previous = previous_units(directory) if incremental else None
-    started = _add(seconds, "previous", started, time.perf_counter)
-    with staged(directory, notify, seconds) as staging:
-        _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
-        started = _add(seconds, "basis", started, time.perf_counter)
-        try:
-            digests: dict[str, str] = {}
-            units: Units = {}
-            kept = 0
-            work = jobs(design, invariants=invariants, extra=extra)
-            with run_jobs(_write_job, work, _workers(design), progress) as results:
-                for result in results:
-                    _merge(digests, result.files)  # type: ignore[arg-type]
-                    units.update(result.units)
-                    kept += result.kept
-                    for step, spent in result.seconds.items():
-                        seconds[f"job {step}"] = seconds.get(f"job {step}", 0.0) + spent
-        finally:
-            _INPUTS = None
-        started = _add(seconds, "jobs", started, time.perf_counter)
-        digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
-        digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
-        _add(seconds, "finish", started, time.perf_counter)
-    return Written(len(digests), len(units), kept, seconds)
+    with gc_paused():  # the previous render's fingerprints and the digests: see aiinfra.gcpause
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
+        previous = previous_units(directory) if incremental else None
+        started = _add(seconds, "previous", started, time.perf_counter)
+        with staged(directory, notify, seconds) as staging:
+            _INPUTS = _Inputs.of(design, staging, extra=dict(extra or {}), previous=previous)
+            started = _add(seconds, "basis", started, time.perf_counter)
+            try:
+                digests: dict[str, str] = {}
+                units: Units = {}
+                kept = 0
+                work = jobs(design, invariants=invariants, extra=extra)
+                with run_jobs(_write_job, work, _workers(design), progress) as results:
+                    for result in results:
+                        _merge(digests, result.files)  # type: ignore[arg-type]
+                        units.update(result.units)
+                        kept += result.kept
+                        for step, spent in result.seconds.items():
+                            seconds[f"job {step}"] = seconds.get(f"job {step}", 0.0) + spent
+            finally:
+                _INPUTS = None
+            started = _add(seconds, "jobs", started, time.perf_counter)
+            digests.update(write_files(staging, {FINGERPRINTS: fingerprints_bytes(units)}))
+            digests.update(write_files(staging, {MANIFEST: manifest_text(digests)}))
+            _add(seconds, "finish", started, time.perf_counter)
+        return Written(len(digests), len(units), kept, seconds)

@@ -19,6 +19,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
+from aiinfra.gcpause import gc_paused
+
 Progress = Callable[[str, int, int], None]
 Job = tuple[str, tuple[str, ...]]
 R = TypeVar("R")
@@ -157,16 +159,11 @@ class _Queue:
         it runs, then as it collects the workers'), counted one at a time up to the total.
         """
         ran = 0
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # as in the workers: the jobs allocate much and free little
-        try:
+        with gc_paused():  # as in the workers: the jobs allocate much and free little
             while (i := self._take()) is not None:
                 self._done[i] = func(self._work[i])
                 ran += 1
                 self._report(progress, ran + sum(f.done() for f in list(self._futures.values())))
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         for i in range(len(self._work)):
             if i in self._done:
                 yield self._done.pop(i)  # type: ignore[misc]
