@@ -4,8 +4,8 @@
 
 Builds the Design, then times, each in CPU seconds of this process (no workers, so a shared
 machine's other load shows less than in a full render): the Basis (the slices' shared
-parts), every switch's and every node's fingerprint, and ``write_design_json`` into a
-temporary folder under the write dir. ``--keep DIR``: DIR is a tree an earlier
+parts), every switch's and every node's fingerprint, and design.json streamed as the render
+writes it (``write_streamed``) into a temporary folder under the write dir. ``--keep DIR``: DIR is a tree an earlier
 ``aiinfra render SPEC -o DIR`` wrote; every unit there is verified and linked into a scratch
 staging folder beside it, as an unchanged incremental render does. Prints one JSON object.
 """
@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 
@@ -32,10 +33,10 @@ def _timed(steps: dict[str, float], name: str, work: Callable[[], object]) -> ob
 
 
 def main() -> int:
-    from aiinfra.design.serialize import write_design_json
+    from aiinfra.design.serialize import write_design
     from aiinfra.pipeline import design_from_file
     from aiinfra.render.incremental import Basis, device_fingerprint, node_fingerprint, previous_units, reuse
-    from aiinfra.render.output import prepare
+    from aiinfra.render.output import prepare, write_streamed
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("spec", type=Path)
@@ -51,7 +52,7 @@ def main() -> int:
     _timed(steps, "node fingerprints", lambda: [node_fingerprint(basis, design, i) for i in range(len(design.nodes))])
     scratch = Path(tempfile.mkdtemp(prefix="aiinfra-fp-", dir=args.write_dir))
     try:
-        _timed(steps, "design.json", lambda: write_design_json(design, scratch / "design.json"))
+        _timed(steps, "design.json", lambda: write_streamed(f"{scratch}/design.json", partial(write_design, design)))
         os.unlink(scratch / "design.json")
         if args.keep:
             previous = previous_units(prepare(args.keep))

@@ -15,8 +15,10 @@ It is indented down to the records a cluster repeats by the hundred thousand (po
 cages, BGP sessions, static routes, cables, node NICs and their host intent), which are
 one line of compact JSON each (:mod:`aiinfra.design.serialize_write`, docs/design.md):
 users commit the render and review it as a Git diff, and a changed port is then one line
-that starts with its name. :func:`write_design_json` streams the file to disk, hashing it
-on the way, in pieces of a megabyte; :func:`design_json_bytes` is the same bytes in memory.
+that starts with its name. :func:`write_design` hands the file to a writer in pieces of a
+megabyte (the render streams them to disk, hashing on the way:
+:func:`aiinfra.render.output.write_streamed`); :func:`design_json_bytes` is the same bytes
+in memory.
 
 A file that does not fit is refused as a :class:`aiinfra.errors.SpecError` naming the file,
 the JSON path and what was expected, never with a traceback. A file that fits but breaks
@@ -25,9 +27,7 @@ a Design invariant is a bug (whoever wrote it), raised as ``DesignInvariantError
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -68,36 +68,6 @@ def design_json_bytes(design: Design) -> bytes:
 def design_json(design: Design) -> str:
     """The text of design.json (:func:`design_json_bytes` decoded)."""
     return design_json_bytes(design).decode()
-
-
-def write_design_json(design: Design, path: str | Path) -> str:
-    """Write design.json to ``path`` piece by piece and return its SHA-256 (hex).
-
-    Memory stays at about a megabyte whatever the design's size (131k GPUs: hundreds of
-    MB), and the file is hashed as it is written, so nothing reads it back. No fsync: as
-    every render output, the swap flushes the staging tree once. An OSError names the file.
-    """
-    digest = hashlib.sha256()
-    target = os.fspath(path)
-
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-        try:
-
-            def write(piece: bytes) -> None:
-                digest.update(piece)
-                view = memoryview(piece)
-                while view:
-                    view = view[os.write(fd, view) :]
-
-            write_design(design, write)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = target
-        raise
-    return digest.hexdigest()
 
 
 def load_design(path: Path) -> Design:

@@ -69,23 +69,28 @@ def write_file(target: str, data: bytes) -> None:
         os.close(fd)
 
 
-def write_pieces(root: Path, path: str, pieces: Iterable[str]) -> str:
-    """Write one file under ``root`` from pieces of its text, each encoded and hashed as it
-    comes (a report of 86 MB is never whole in memory); return its SHA-256 digest. The
-    bytes, the checks and the errors are :func:`write_files`' for the joined text."""
-    check_path(path)
-    target = f"{os.fspath(root)}/{path}"
+def write_streamed(target: str, fill: Callable[[Callable[[bytes], None]], None]) -> str:
+    """Create ``target`` and let ``fill`` write it piece by piece; return its SHA-256 digest.
+
+    For the outputs of hundreds of MB (design.json, the CSV reports): no whole text in
+    memory, each piece hashed as it is written so nothing reads the file back. Created
+    ``O_EXCL`` as :func:`write_file` creates every staging file, so nothing is ever written
+    through a link kept from the old tree; its folder is made if missing. An OSError names
+    the file.
+    """
     digest = hashlib.sha256()
     try:
         os.makedirs(target.rpartition("/")[0], exist_ok=True)
         fd = os.open(target, _CREATE, 0o666)
         try:
-            for piece in pieces:
-                data = piece.encode("utf-8")
-                digest.update(data)
-                view = memoryview(data)
+
+            def write(piece: bytes) -> None:
+                digest.update(piece)
+                view = memoryview(piece)
                 while view:
                     view = view[os.write(fd, view) :]
+
+            fill(write)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -93,6 +98,18 @@ def write_pieces(root: Path, path: str, pieces: Iterable[str]) -> str:
             exc.filename = target
         raise
     return digest.hexdigest()
+
+
+def write_pieces(root: Path, path: str, pieces: Iterable[str]) -> str:
+    """Write one file under ``root`` from pieces of its text (:func:`write_streamed`); return
+    its digest. The bytes, the checks and the errors are :func:`write_files`' for the joined text."""
+    check_path(path)
+
+    def fill(write: Callable[[bytes], None]) -> None:
+        for piece in pieces:
+            write(piece.encode("utf-8"))
+
+    return write_streamed(f"{os.fspath(root)}/{path}", fill)
 
 
 def write_files(root: Path, files: Mapping[str, bytes | str], made: set[str] | None = None) -> dict[str, str]:

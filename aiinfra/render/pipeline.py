@@ -21,16 +21,27 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from aiinfra.design.invariants import check_invariants
 from aiinfra.design.model import Design
-from aiinfra.design.serialize import design_json_bytes, write_design_json
+from aiinfra.design.serialize import design_json_bytes, write_design
 from aiinfra.gcpause import gc_paused
 from aiinfra.render.artefacts import ARTEFACTS, Artefact
 from aiinfra.render.incremental import FINGERPRINTS, Basis, Previous, Units, fingerprints_bytes, previous_units, reuse
 from aiinfra.render.inventory import cluster_inventory_files
-from aiinfra.render.output import MANIFEST, Notify, OutputSet, Target, manifest_text, prepare, staged, write_files
+from aiinfra.render.output import (
+    MANIFEST,
+    Notify,
+    OutputSet,
+    Target,
+    manifest_text,
+    prepare,
+    staged,
+    write_files,
+    write_streamed,
+)
 from aiinfra.render.platforms import per_node, platform_files, shared_platform_files
 from aiinfra.render.reports import reports, write_reports
 from aiinfra.render.units import unit
@@ -130,7 +141,7 @@ def _write_job(job: Job) -> _Result:
     kind, names = job
     started = time.process_time()
     if kind == "design":  # streamed: the 131k-GPU design.json never sits whole in a worker
-        out = _Result({DESIGN_JSON: write_design_json(_INPUTS.design, f"{staging}/{DESIGN_JSON}")})
+        out = _Result({DESIGN_JSON: write_streamed(f"{staging}/{DESIGN_JSON}", partial(write_design, _INPUTS.design))})
         _add(out.seconds, kind, started)
         return out
     if kind == "reports":  # streamed, as design.json: a block of rows at a time

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -13,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiinfra.design.model import Design, Interface
-from aiinfra.design.serialize import design_json, design_json_bytes, parse_design, write_design, write_design_json
+from aiinfra.design.serialize import design_json, design_json_bytes, parse_design, write_design
 from aiinfra.design.serialize_shared import shared_keys
 from aiinfra.design.serialize_write import CHUNK_BYTES, _Writer
+from aiinfra.render.output import write_streamed
 from tests.conftest import example
 
 
@@ -71,7 +73,7 @@ def test_repeated_records_are_one_line_each(lab: Design) -> None:
 
 def test_streamed_file_is_the_same_bytes_and_its_digest(lab: Design, tmp_path: Path) -> None:
     path = tmp_path / "design.json"
-    digest = write_design_json(lab, path)
+    digest = write_streamed(str(path), partial(write_design, lab))  # as the render writes it
     data = path.read_bytes()
     assert data == design_json_bytes(lab)
     assert digest == hashlib.sha256(data).hexdigest()
@@ -87,11 +89,12 @@ def test_pieces_are_bounded() -> None:
     assert b"".join(pieces) == design_json_bytes(design)
 
 
-def test_a_write_error_names_the_file(lab: Design, tmp_path: Path) -> None:
-    missing = tmp_path / "no" / "such" / "design.json"
-    with pytest.raises(OSError) as info:
-        write_design_json(lab, missing)
-    assert info.value.filename == str(missing)
+def test_a_write_error_names_the_file_and_an_existing_file_is_never_written(lab: Design, tmp_path: Path) -> None:
+    kept = tmp_path / "design.json"
+    kept.write_text("kept\n")  # e.g. a link to the old tree's file: O_EXCL refuses it
+    with pytest.raises(FileExistsError) as info:
+        write_streamed(str(kept), partial(write_design, lab))
+    assert info.value.filename == str(kept) and kept.read_text() == "kept\n"
 
 
 _HOSTILE = st.text(st.characters(codec="utf-8"), max_size=16) | st.sampled_from(
