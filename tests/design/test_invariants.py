@@ -9,7 +9,14 @@ from collections.abc import Callable
 
 import pytest
 
-from aiinfra.design.invariants import DesignInvariantError, _same_subnet, check_invariants, violations_of
+from aiinfra.design.invariants import (
+    DesignInvariantError,
+    _addresses,
+    _owners,
+    _same_subnet,
+    check_invariants,
+    violations_of,
+)
 from aiinfra.design.model import Design, Link, TrafficClass
 from aiinfra.design.serialize import design_json, parse_design
 from tests.conftest import EXAMPLE_NAMES, example
@@ -212,3 +219,14 @@ def test_an_external_end_is_not_looked_up() -> None:
 )
 def test_same_subnet(interface: str, address: str, same: bool) -> None:
     assert _same_subnet(interface, address) is same
+
+
+@pytest.mark.parametrize("name", [n for n in EXAMPLE_NAMES if n != "ai-factory-32k"])
+def test_the_bulk_address_count_is_the_address_walk(name: str) -> None:
+    """``_owners`` (the fast path) counts what ``_addresses`` (the definition, which names a
+    collision) yields: a field added to one walk and not the other fails here."""
+    design = example(name).design
+    walked = list(_addresses(design))
+    owners, count = _owners(design)
+    assert count == len(walked) > 0
+    assert owners == {address.partition("/")[0]: owner for owner, address in walked}
