@@ -16,6 +16,7 @@ the signal killed; a closed stdout (``| head``) exits quietly with 141, as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 import traceback
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,7 @@ from aiinfra import __version__
 
 if TYPE_CHECKING:
     from aiinfra.pipeline import Rendered
+    from aiinfra.render.presurvey import Presurvey
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_CHANGES = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process SIGPIPE killed
@@ -243,10 +246,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "render":
         from aiinfra.render.ownership import resolve_location
 
-        resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
+        real = resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
+        with _presurvey(args, real) as early:
+            result = design_from_file(args.spec, defer_invariants=True)  # render checks them in a job
+            for warning in result.warnings:
+                print(warning, file=sys.stderr)
+            return _render(args, result, started, early)
     if args.command == "validate" and args.format != "text":
         return _validate_structured(args.spec, args.format)
-    result = design_from_file(args.spec, defer_invariants=args.command == "render")  # render checks them in a job
+    result = design_from_file(args.spec)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if args.command == "validate":
@@ -256,8 +264,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aiinfra.render.summary import summary_json, summary_table
 
         print(summary_json(result.design) if args.format == "json" else summary_table(result.design), end="")
-        return EXIT_OK
-    return _render(args, result, started)
+    return EXIT_OK
+
+
+def _presurvey(args: argparse.Namespace, real: Path) -> AbstractContextManager[Presurvey | None]:
+    """DIR read by a child while this process designs (:mod:`aiinfra.render.presurvey`); killed
+    and reaped on leaving the block, whatever ends it. Not for ``--check``, which reads DIR itself."""
+    from aiinfra.render.presurvey import Presurvey
+
+    early = None if args.check else Presurvey.start(real, args.force)
+    return early if early is not None else contextlib.nullcontext()
 
 
 def _validate_structured(spec: Path, fmt: str) -> int:
@@ -288,11 +304,12 @@ def _render_design(args: argparse.Namespace, started: float) -> int:
 
     if args.output is None:
         return _usage("render --from-design needs -o DIR")
-    resolve_location(args.output, args.from_design)  # refuse before the long part
-    return _render(args, design_from_json(args.from_design), started)
+    real = resolve_location(args.output, args.from_design)  # refuse before the long part
+    with _presurvey(args, real) as early:
+        return _render(args, design_from_json(args.from_design), started, early)
 
 
-def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
+def _render(args: argparse.Namespace, result: Rendered, started: float, early: Presurvey | None = None) -> int:
     """``render``: write DIR (only what aiinfra owns there), or with ``--check`` list what would change."""
     from aiinfra.pipeline import output_target, render_files, render_into
     from aiinfra.render.ownership import read_target, resolve_location
@@ -309,7 +326,7 @@ def _render(args: argparse.Namespace, result: Rendered, started: float) -> int:
             print(path)
         print(f"aiinfra: {len(changed)} file(s) would change in {shown}", file=sys.stderr)
         return EXIT_CHANGES if changed else EXIT_OK
-    target = output_target(result, shown, force=args.force, notify=_notice)
+    target = output_target(result, shown, force=args.force, notify=_notice, early=early)
     written = render_into(result, target, progress, notify=_notice, extra=extra, incremental=not args.full)
     if written.kept:
         _notice(f"kept the previous files of {written.kept} of {written.units} switches and nodes (unchanged)")

@@ -15,6 +15,7 @@ from aiinfra.errors import Diagnostic, SpecError
 from aiinfra.render.artefacts import Artefact
 from aiinfra.render.output import Notify, OutputSet, Target, prepare
 from aiinfra.render.pipeline import Progress, Written, render_outputs, write_outputs
+from aiinfra.render.presurvey import Presurvey
 from aiinfra.spec.load import LoadedSpec, load_spec
 
 
@@ -105,12 +106,21 @@ def render_files(
     return render_outputs(result.design, progress, invariants=_unchecked(result), extra=extra)
 
 
-def output_target(result: Rendered, directory: Path, *, force: bool = False, notify: Notify | None = None) -> Target:
+def output_target(
+    result: Rendered,
+    directory: Path,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+    early: Presurvey | None = None,
+) -> Target:
     """The checked output folder: never the spec's folder or above it, never someone else's files.
 
     Also clears what killed renders left beside it (see :mod:`aiinfra.render.swap`).
+    ``early``: DIR read during the design stage (:mod:`aiinfra.render.presurvey`), used when
+    it still describes DIR.
     """
-    return prepare(directory, _source(result), force=force, notify=notify)
+    return prepare(directory, _source(result), force=force, notify=notify, early=early)
 
 
 def write_rendered(

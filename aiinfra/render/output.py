@@ -32,6 +32,7 @@ from aiinfra.render.ownership import (
     read_target,
     resolve_location,
 )
+from aiinfra.render.presurvey import Presurvey
 from aiinfra.render.retire import prune
 from aiinfra.render.swap import hold, swap_in, sweep
 
@@ -166,17 +167,32 @@ def make_folder(path: str, made: set[str]) -> None:
     made.add(path)
 
 
-def prepare(directory: Path, spec: Path | None = None, *, force: bool = False, notify: Notify | None = None) -> Target:
+def prepare(
+    directory: Path,
+    spec: Path | None = None,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+    early: Presurvey | None = None,
+) -> Target:
     """Check that render may own ``directory``, clear leftovers of killed renders, read what it owns.
 
-    Under :func:`~aiinfra.gcpause.gc_paused`: at 131k GPUs the manifest and the walk of DIR
+    ``early``: the same reading of DIR, made by a child during the design stage
+    (:mod:`aiinfra.render.presurvey`); taken here, after the sweep, when it still describes
+    DIR (not when the sweep recovered DIR), else DIR is read now. Under
+    :func:`~aiinfra.gcpause.gc_paused`: at 131k GPUs the manifest and the walk of DIR
     make half a million strings, enough to start a full collection over the Design.
     """
     real = resolve_location(directory, spec)
-    if sweep(real) and notify:
+    recovered = sweep(real)
+    if recovered and notify:
         notify(f"recovered {real} from an interrupted render")
     with gc_paused():
-        return read_target(real, force, survey=True)
+        target = None
+        if early is not None:
+            target = None if recovered else early.take(real)
+            early.close()
+        return target if target is not None else read_target(real, force, survey=True)
 
 
 @contextmanager
