@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 import traceback
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -236,7 +235,6 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         code: int = importlib.import_module(COMMAND_MODULES[args.command]).run(args)
         return code
-    from aiinfra.pipeline import design_from_file
 
     started = time.monotonic()
     if args.command == "render" and (args.spec is None) == (args.from_design is None):
@@ -248,15 +246,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         real = resolve_location(args.output or args.spec.parent / "build", args.spec)  # refuse before the long part
         with _presurvey(args, real) as early:
-            result = design_from_file(args.spec, defer_invariants=True)  # render checks them in a job
-            for warning in result.warnings:
-                print(warning, file=sys.stderr)
-            return _render(args, result, started, early)
+            return _render(args, _designed(args.spec, defer_invariants=True), started, early)  # invariants: a job
     if args.command == "validate" and args.format != "text":
         return _validate_structured(args.spec, args.format)
-    result = design_from_file(args.spec)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    result = _designed(args.spec)
     if args.command == "validate":
         print(f"{args.spec}: valid ({len(result.design.nodes)} nodes, {len(result.design.devices)} switches)")
         return EXIT_OK
@@ -267,7 +260,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _presurvey(args: argparse.Namespace, real: Path) -> AbstractContextManager[Presurvey | None]:
+def _designed(spec: Path, *, defer_invariants: bool = False) -> Rendered:
+    """The spec validated and designed, its warnings printed."""
+    from aiinfra.pipeline import design_from_file
+
+    result = design_from_file(spec, defer_invariants=defer_invariants)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    return result
+
+
+def _presurvey(args: argparse.Namespace, real: Path) -> contextlib.AbstractContextManager[Presurvey | None]:
     """DIR read by a child while this process designs (:mod:`aiinfra.render.presurvey`); killed
     and reaped on leaving the block, whatever ends it. Not for ``--check``, which reads DIR itself."""
     from aiinfra.render.presurvey import Presurvey

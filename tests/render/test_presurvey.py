@@ -90,7 +90,9 @@ def test_a_folder_changed_since_the_walk_is_read_again(change: str, tmp_path: Pa
     assert children() == []
 
 
-def test_a_spec_that_fails_validation_touches_nothing_and_leaves_no_child(tmp_path: Path) -> None:
+def test_a_spec_that_fails_validation_touches_nothing_and_leaves_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = rendered(tmp_path)
     (tmp_path / ".out.new-abcdefgh").mkdir()  # a killed render's leftover: only the sweep removes it
     before = {p: (s.st_ino, s.st_mtime_ns, s.st_ctime_ns) for p in out.rglob("*") for s in [p.lstat()]}
@@ -104,11 +106,8 @@ def test_a_spec_that_fails_validation_touches_nothing_and_leaves_no_child(tmp_pa
         started.append(real_start(real, force))
         return started[-1]
 
-    Presurvey.start = start  # type: ignore[method-assign]
-    try:
-        assert main(["render", str(spec), "-o", str(out)]) == 2
-    finally:
-        Presurvey.start = real_start  # type: ignore[method-assign]
+    monkeypatch.setattr(Presurvey, "start", start)
+    assert main(["render", str(spec), "-o", str(out)]) == 2
     assert started and started[0] is not None, "the test needs a child to have been started"
     assert children() == []
     assert {p: (s.st_ino, s.st_mtime_ns, s.st_ctime_ns) for p in out.rglob("*") for s in [p.lstat()]} == before
@@ -176,7 +175,9 @@ def verifies_but_user_files(out: Path) -> bool:
     return verifies(out)
 
 
-def test_a_render_into_an_existing_folder_uses_the_child_and_matches(tmp_path: Path) -> None:
+def test_a_render_into_an_existing_folder_uses_the_child_and_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = rendered(tmp_path)
     taken: list[object] = []
     real_take = Presurvey.take
@@ -185,11 +186,8 @@ def test_a_render_into_an_existing_folder_uses_the_child_and_matches(tmp_path: P
         taken.append(real_take(self, real))
         return taken[-1]
 
-    Presurvey.take = take  # type: ignore[method-assign]
-    try:
-        assert main(["render", "inventories/lab/cluster.yaml", "-o", str(out)]) == 0
-    finally:
-        Presurvey.take = real_take  # type: ignore[method-assign]
+    monkeypatch.setattr(Presurvey, "take", take)
+    assert main(["render", "inventories/lab/cluster.yaml", "-o", str(out)]) == 0
     assert len(taken) == 1 and taken[0] is not None
     assert children() == []
     assert (out / "notes.txt").read_text() == "mine\n" and (out / "empty").is_dir()
